@@ -1,0 +1,48 @@
+// Builds everything the worker serves as static files into demo-shop/dist:
+// the demo shop's pages, its catalog and pictures, the SDK file and the dashboard.
+import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeCatalog, productSvg } from './src/catalog.js';
+import { SNIPPET, appPage, categoryPage, homePage, productPage } from './src/pages.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const out = join(here, 'dist');
+const sdk = join(root, 'sdk/dist/linger.js');
+
+if (!existsSync(sdk)) {
+  console.error('sdk/dist/linger.js is missing: run `npm run build:sdk` first');
+  process.exit(1);
+}
+
+rmSync(out, { recursive: true, force: true });
+const write = (path, text) => {
+  mkdirSync(dirname(join(out, path)), { recursive: true });
+  writeFileSync(join(out, path), text);
+};
+
+const catalog = makeCatalog();
+write('catalog.json', JSON.stringify(catalog));
+write('index.html', homePage(catalog));
+for (const c of catalog.categories) write(`c/${c.slug}.html`, categoryPage(catalog, c));
+for (const p of catalog.products) {
+  write(`p/${p.id}.html`, productPage(catalog, p));
+  write(`img/${p.id}.svg`, productSvg(p));
+}
+write('search.html', appPage(catalog, 'Search', '<h1>Search</h1><div id="results"></div>'));
+write('cart.html', appPage(catalog, 'Cart', '<h1>Your cart</h1><div id="cart"></div>'));
+write('checkout.html', appPage(catalog, 'Checkout', `<h1>Checkout</h1><p id="summary"></p>
+<form class="checkout" id="checkout-form">
+  <p>This is a demo: nothing you type here leaves the page.</p>
+  <input placeholder="Name" autocomplete="off"><input placeholder="Address" autocomplete="off">
+  <button id="place-order">Place order</button>
+</form>`));
+write('order.html', appPage(catalog, 'Order confirmed', '<h1>Order confirmed</h1><div id="order"></div>'));
+write('snippet.html', `<pre>${SNIPPET.replace(/</g, '&lt;')}</pre>`);
+cpSync(join(here, 'src/shop.js'), join(out, 'shop.js'));
+cpSync(join(here, 'src/shop.css'), join(out, 'shop.css'));
+cpSync(sdk, join(out, 'sdk/linger.js'));
+cpSync(join(root, 'sdk/dist/linger.mjs'), join(out, 'sdk/linger.mjs'));
+cpSync(join(root, 'worker/dashboard'), join(out, 'dashboard'), { recursive: true });
+console.log(`demo shop built: ${catalog.products.length} products in ${catalog.categories.length} categories → ${out}`);

@@ -1,0 +1,82 @@
+// Real Chromium (Debian's package) driven by playwright-core, and helpers to read what the
+// collector stored.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { DEMO_SITE } from '../../worker/seed.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+/** The anonymous visitor id the SDK gave this browser context. */
+export function visitorOf(page: Page): Promise<string> {
+  return page.evaluate(() => new Promise<string>((resolve) => (window as any).linger('visitor', resolve)));
+}
+
+/** Event ids of every batch the browser sent to the collector (fetch and beacon alike). */
+export function recordBatches(context: BrowserContext) {
+  const batches: { events: any[] }[] = [];
+  context.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().includes('/v1/collect')) {
+      try {
+        batches.push(JSON.parse(req.postData() ?? ''));
+      } catch {
+        /* not ours */
+      }
+    }
+  });
+  return batches;
+}
+
+export async function stored(base: string, visitorId: string): Promise<any[]> {
+  const res = await fetch(`${base}/v1/visitors/${visitorId}/events?site=${DEMO_SITE.site}`, {
+    headers: { authorization: `Bearer ${DEMO_SITE.adminKey}` },
+  });
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return (await res.json<any>()).events;
+}
+
+/** Polls until `check` passes (it throws while it does not), for at most `ms`. */
+export async function eventually<T>(check: () => Promise<T>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** How many events wait in the SDK's IndexedDB queue of this page's browser context. */
+export function queuedInBrowser(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('linger', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('q').objectStore('q').count();
+          req.onsuccess = () => resolve(req.result);
+        };
+      }),
+  );
+}
+
+/** Moves the mouse every `stepMs` for `ms`: a visitor who is reading and active. */
+export async function stayActive(page: Page, ms: number, stepMs = 500) {
+  const end = Date.now() + ms;
+  let x = 10;
+  while (Date.now() < end) {
+    x = (x % 600) + 17;
+    await page.mouse.move(x, 200 + (x % 50));
+    await new Promise((r) => setTimeout(r, Math.min(stepMs, end - Date.now())));
+  }
+}

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLinger } from '../../sdk/src/api';
+import { openStore } from '../../sdk/src/store';
+import { freshStorage, settle, setVisibility } from './helpers';
+
+const ENDPOINT = 'https://collector.example/v1/collect';
+let sent: any[];
+let beacons: any[];
+
+async function queuedEvents() {
+  return (await (await openStore()).peek(10_000, 1e9)).events;
+}
+async function advance(ms: number) {
+  await settle(400); // IndexedDB writes first: they arm the timers
+  await vi.advanceTimersByTimeAsync(ms);
+  await settle(400);
+}
+/**
+ * Trackers of earlier tests stay attached to the shared window; each test has its own
+ * IndexedDB and so its own visitor, and looks only at that visitor's events.
+ */
+let visitor = '';
+const named = (events: any[], name: string) => events.filter((e) => e.name === name && e.visitor_id === visitor);
+async function started(config: Parameters<ReturnType<typeof createLinger>>[1] & object) {
+  const linger = createLinger();
+  linger('init', config as any);
+  linger('visitor', (id) => (visitor = id));
+  await settle(400);
+  return linger;
+}
+
+beforeEach(() => {
+  freshStorage();
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  sent = [];
+  beacons = [];
+  vi.stubGlobal('fetch', vi.fn(async (_url: string, init: RequestInit) => {
+    sent.push(...JSON.parse(init.body as string).events);
+    return new Response('{}', { status: 202 });
+  }));
+  Object.defineProperty(navigator, 'sendBeacon', { value: (_u: string, b: string) => (beacons.push(JSON.parse(b)), true), configurable: true });
+  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
+  Object.defineProperty(navigator, 'doNotTrack', { value: null, configurable: true });
+  setVisibility('visible');
+  history.replaceState(null, '', 'https://shop.example/?utm_source=mail&utm_campaign=spring');
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('tracker', () => {
+  it('records a page view with visitor, session, page, seq and campaign, and sends it', async () => {
+    const linger = createLinger();
+    linger('init', { site: 'demo', endpoint: ENDPOINT });
+    await advance(1_000);
+    expect(sent).toHaveLength(1);
+    const [pv] = sent;
+    expect(pv).toMatchObject({ name: 'page_view', seq: 1, url: 'https://shop.example/?utm_source=mail&utm_campaign=spring', utm: { source: 'mail', campaign: 'spring' } });
+    expect(pv.event_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(pv.visitor_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(vi.mocked(fetch).mock.calls[0][0]).toBe(`${ENDPOINT}?site=demo`);
+  });
+
+  it('replays commands given before it was ready, in order, and keeps the visitor id across page loads', async () => {
+    const linger = createLinger();
+    linger('track', 'search', { search_term: 'socks' });
+    linger('init', { site: 'demo', endpoint: ENDPOINT });
+    let first = '';
+    linger('visitor', (id) => (first = id));
+    await advance(1_000);
+    expect(sent.map((e) => e.name)).toEqual(['page_view', 'search']);
+    expect(sent.map((e) => e.seq)).toEqual([1, 2]);
+    expect(first).toBe(sent[0].visitor_id);
+
+    const nextPage = createLinger(); // same browser, next page
+    nextPage('init', { site: 'demo', endpoint: ENDPOINT });
+    let second = '';
+    nextPage('visitor', (id) => (second = id));
+    await advance(1_000);
+    expect(second).toBe(first);
+    expect(sent[2]).toMatchObject({ name: 'page_view', seq: 3, session_id: sent[0].session_id });
+    expect(sent[2].page_id).not.toBe(sent[0].page_id);
+  });
+
+  it('stores and sends nothing before consent, and everything after it', async () => {
+    const linger = createLinger();
+    linger('init', { site: 'demo', endpoint: ENDPOINT, requireConsent: true });
+    linger('track', 'search', { search_term: 'boots' });
+    await advance(5_000);
+    expect(sent).toHaveLength(0);
+    expect(await indexedDB.databases()).toEqual([]);
+    expect(localStorage.length).toBe(0);
+    linger('consent', true);
+    await advance(1_000);
+    expect(sent.map((e) => e.name)).toEqual(['page_view', 'search']);
+  });
+
+  it('drops what waits when consent is refused', async () => {
+    const linger = createLinger();
+    linger('init', { site: 'demo', endpoint: ENDPOINT, requireConsent: true });
+    linger('track', 'search', { search_term: 'boots' });
+    linger('consent', false);
+    await advance(5_000);
+    expect(sent).toHaveLength(0);
+    expect(await indexedDB.databases()).toEqual([]);
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('honours Do-Not-Track when the shop asks for it', async () => {
+    Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });
+    const linger = createLinger();
+    linger('init', { site: 'demo', endpoint: ENDPOINT, respectDoNotTrack: true });
+    await advance(5_000);
+    expect(sent).toHaveLength(0);
+    expect(await indexedDB.databases()).toEqual([]);
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('counts engaged time only while the page is visible and the visitor active', async () => {
+    await started({ site: 'demo', endpoint: ENDPOINT });
+    const move = () => document.dispatchEvent(new Event('pointermove'));
+    // 10 s visible with input every 2 s
+    for (let i = 0; i < 5; i++) {
+      await advance(2_000);
+      move();
+    }
+    setVisibility('hidden'); // engaged: 10 s
+    await advance(60_000); // hidden: not counted
+    setVisibility('visible'); // counts as activity
+    await advance(5_000);
+    move();
+    await advance(100_000); // idle: counts 30 s after the last input, then stops
+    setVisibility('hidden'); // engaged: 10 + 5 + 30 = 45 s
+    await advance(2_000);
+    const engagement = named([...(await queuedEvents()), ...sent], 'user_engagement');
+    const finals = engagement.filter((e) => e.props.final).map((e) => e.props.engaged_ms);
+    expect(finals).toContain(10_000);
+    expect(Math.max(...engagement.map((e) => e.props.engaged_ms))).toBe(45_000);
+    // heartbeats while visible
+    expect(engagement.some((e) => e.props.final === false)).toBe(true);
+    // the hide also handed the page's unconfirmed events to sendBeacon
+    expect(beacons.length).toBeGreaterThan(0);
+  });
+
+  it('reports single-page-app navigations as page views with the previous page as referrer', async () => {
+    await started({ site: 'demo', endpoint: ENDPOINT });
+    await advance(3_000);
+    history.pushState(null, '', '/c/shoes');
+    await advance(1_000);
+    const pvs = named(sent, 'page_view');
+    expect(pvs.map((e) => e.url)).toEqual(['https://shop.example/?utm_source=mail&utm_campaign=spring', 'https://shop.example/c/shoes']);
+    expect(pvs[1].referrer).toBe('https://shop.example/?utm_source=mail&utm_campaign=spring');
+    // the first page's engagement was closed with a final report
+    const first = named(sent, 'user_engagement').find((e) => e.page_id === pvs[0].page_id);
+    expect(first.props).toMatchObject({ final: true, engaged_ms: 3_000 });
+    // the campaign stays with the session on a page without UTM parameters
+    expect(pvs[1].utm).toEqual({ source: 'mail', campaign: 'spring' });
+  });
+
+  it('tracks products, lists and clicks declared with data attributes', async () => {
+    document.body.innerHTML = `
+      <div data-linger-view-item data-linger-item="sku-1" data-linger-name="Red shoe" data-linger-category="Shoes" data-linger-price="49.9">
+        <button data-linger-event="add_to_cart" id="add">Add</button>
+      </div>
+      <ul data-linger-list="Related">
+        <li data-linger-item="sku-2" data-linger-name="Blue shoe"><a href="/p/sku-2?ref=x" id="tile">Blue</a></li>
+        <li data-linger-item="sku-3"><a href="/p/sku-3">Green</a></li>
+      </ul>
+      <a href="https://elsewhere.example/page?email=a@b.c" id="out" data-linger-click="partner">Partner</a>`;
+    await started({ site: 'demo', endpoint: ENDPOINT });
+    document.getElementById('add')!.click();
+    document.getElementById('tile')!.click();
+    document.getElementById('out')!.click();
+    await advance(1_000);
+    expect(named(sent, 'view_item')[0].props).toEqual({ item_id: 'sku-1', item_name: 'Red shoe', item_category: 'Shoes', price: 49.9 });
+    expect(named(sent, 'view_item_list')[0].props.items.map((i: any) => [i.item_id, i.position])).toEqual([['sku-2', 0], ['sku-3', 1]]);
+    expect(named(sent, 'add_to_cart')[0].props.item_id).toBe('sku-1');
+    expect(named(sent, 'select_item')[0].props).toMatchObject({ item_id: 'sku-2', item_list_name: 'Related', position: 0 });
+    expect(named(sent, 'click')[0].props).toEqual({ element: 'a', label: 'partner', link_url: 'https://elsewhere.example/page' });
+    document.body.innerHTML = '';
+  });
+});

@@ -1,0 +1,47 @@
+import { exports } from 'cloudflare:workers';
+import type { EventInput } from '../../sdk/schema/events';
+
+export const TEST_SITE = {
+  key: 'test-shop',
+  name: 'Test shop',
+  allowedOrigins: ['https://shop.example'],
+  readKey: 'test-read-key',
+  adminKey: 'test-admin-key',
+  shards: 4,
+};
+export const ORIGIN = 'https://shop.example';
+export const BASE = 'https://collector.example';
+
+let counter = 0;
+/** A valid event; ids are unique per call unless given. */
+export function makeEvent(over: Partial<EventInput> = {}): EventInput {
+  counter++;
+  return {
+    event_id: `evt-${Date.now()}-${counter}`,
+    name: 'page_view',
+    visitor_id: 'visitor-0001',
+    session_id: 'session-0001',
+    page_id: 'page-000001',
+    seq: counter,
+    ts: Date.now(),
+    url: 'https://shop.example/',
+    ...over,
+  };
+}
+
+export function post(body: unknown, init: { site?: string; origin?: string | null; contentType?: string; raw?: boolean } = {}) {
+  const headers: Record<string, string> = { 'content-type': init.contentType ?? 'text/plain;charset=UTF-8', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' };
+  if (init.origin !== null) headers.origin = init.origin ?? ORIGIN;
+  return exports.default.fetch(`${BASE}/v1/collect?site=${init.site ?? TEST_SITE.key}`, {
+    method: 'POST',
+    headers,
+    body: init.raw ? (body as string) : JSON.stringify(body),
+  });
+}
+
+export async function storedEvents(visitorId: string, adminKey = TEST_SITE.adminKey, site = TEST_SITE.key) {
+  const res = await exports.default.fetch(`${BASE}/v1/visitors/${visitorId}/events?site=${site}`, {
+    headers: { authorization: `Bearer ${adminKey}` },
+  });
+  return { status: res.status, body: (await res.json<any>()) as any };
+}

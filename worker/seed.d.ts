@@ -1,0 +1,12 @@
+export interface SiteSeed {
+  site: string;
+  name: string;
+  origins: string[];
+  adminKey: string;
+  readKey: string;
+  shards?: number;
+}
+export const DEMO_SITE: SiteSeed;
+export function siteSql(site: SiteSeed): string;
+export function wrangler(args: string[], options?: { quiet?: boolean; env?: Record<string, string> }): Buffer;
+export function seed(site?: SiteSeed, options?: { remote?: boolean; persistTo?: string; quiet?: boolean }): void;

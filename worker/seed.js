@@ -1,0 +1,74 @@
+// Creates or updates a site (shop) in D1. Keys are stored as SHA-256 hashes.
+//
+//   npm run db:seed                      the demo shop, in the local D1 (.wrangler/state)
+//   node worker/seed.js --remote --site myshop --name "My Shop" --origin https://myshop.example \
+//        --admin-key "$(openssl rand -hex 24)" --read-key "$(openssl rand -hex 24)"
+//
+// The demo's keys are fixed development values (README), overridable through
+// LINGER_DEMO_ADMIN_KEY, LINGER_DEMO_READ_KEY and LINGER_DEMO_ORIGINS (comma separated).
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const DEMO_SITE = {
+  site: 'demo',
+  name: 'Linger Demo Shop',
+  origins: (process.env.LINGER_DEMO_ORIGINS ?? 'http://127.0.0.1:8787,http://localhost:8787').split(','),
+  adminKey: process.env.LINGER_DEMO_ADMIN_KEY ?? 'demo-admin-key',
+  readKey: process.env.LINGER_DEMO_READ_KEY ?? 'demo-read-key',
+};
+
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
+
+/** The SQL that creates or replaces a site. */
+export function siteSql({ site, name, origins, adminKey, readKey, shards = 16 }) {
+  return `INSERT INTO sites (site_key, name, allowed_origins, read_key_hash, admin_key_hash, shards, created_at)
+VALUES (${quote(site)}, ${quote(name)}, ${quote(JSON.stringify(origins))}, ${quote(sha256(readKey))}, ${quote(sha256(adminKey))}, ${shards}, ${Date.now()})
+ON CONFLICT (site_key) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins,
+  read_key_hash = excluded.read_key_hash, admin_key_hash = excluded.admin_key_hash;`;
+}
+
+/** Runs wrangler with the Node that runs this script (wrangler needs Node 22). */
+export function wrangler(args, options = {}) {
+  return execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), ...args], {
+    cwd: root,
+    stdio: options.quiet ? 'pipe' : 'inherit',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...options.env },
+  });
+}
+
+/** Applies the D1 migrations and seeds a site, locally (optionally in another state folder) or remotely. */
+export function seed(s = DEMO_SITE, { remote = false, persistTo, quiet = false } = {}) {
+  const where = remote ? ['--remote'] : ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
+  // Locally there is nothing to confirm; remotely wrangler asks before it migrates.
+  wrangler(['d1', 'migrations', 'apply', 'linger', ...where], { quiet, env: remote ? {} : { CI: 'true' } });
+  wrangler(['d1', 'execute', 'linger', ...where, '--command', siteSql(s)], { quiet });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      remote: { type: 'boolean', default: false },
+      'persist-to': { type: 'string' },
+      site: { type: 'string' },
+      name: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      'admin-key': { type: 'string' },
+      'read-key': { type: 'string' },
+    },
+  });
+  const s = values.site
+    ? { site: values.site, name: values.name ?? values.site, origins: values.origin ?? [], adminKey: values['admin-key'], readKey: values['read-key'] }
+    : DEMO_SITE;
+  if (!s.adminKey || !s.readKey) {
+    console.error('--admin-key and --read-key are required for a site other than the demo');
+    process.exit(1);
+  }
+  seed(s, { remote: values.remote, persistTo: values['persist-to'] });
+  console.log(`site "${s.site}" is ready (origins: ${s.origins.join(', ') || 'none'})`);
+}

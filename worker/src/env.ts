@@ -1,0 +1,10 @@
+import type { Site } from './sites';
+
+/** Bindings declared in wrangler.toml (see globals.d.ts). */
+export type Env = Cloudflare.Env;
+
+/** Hono's typed context for every route. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { site: Site };
+}

@@ -1,0 +1,14 @@
+// The project's bindings and main module, declared once for the Workers types (what
+// `wrangler types` would generate), so `env` and `exports` are typed everywhere.
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import('./index');
+    durableNamespaces: 'VisitorShard';
+  }
+  /** Bindings declared in wrangler.toml. */
+  interface Env {
+    DB: D1Database;
+    SHARDS: DurableObjectNamespace<import('./visitor-shard').VisitorShard>;
+    ASSETS?: Fetcher;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Env } from './env';
+import { fnv1a } from './hash';
+import type { Site } from './sites';
+
+/**
+ * The shard that owns a visitor. Shards are named by site and a hash of the visitor id,
+ * so a visitor always lands on the same object and a site's load spreads over `site.shards` objects.
+ */
+export function shardOf(env: Env, site: Site, visitorId: string) {
+  const name = `${site.key}/${fnv1a(visitorId) % site.shards}`;
+  return env.SHARDS.get(env.SHARDS.idFromName(name));
+}
