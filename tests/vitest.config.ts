@@ -35,6 +35,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'ml',
+          root: root('.'),
+          include: ['tests/ml/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           root: root('.'),
           include: ['tests/e2e/**/*.test.ts'],
