@@ -3,12 +3,13 @@
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import('./index');
-    durableNamespaces: 'VisitorShard';
+    durableNamespaces: 'VisitorShard' | 'SiteBrain';
   }
   /** Bindings declared in wrangler.toml. */
   interface Env {
     DB: D1Database;
     SHARDS: DurableObjectNamespace<import('./visitor-shard').VisitorShard>;
+    BRAIN: DurableObjectNamespace<import('./site-brain').SiteBrain>;
     ASSETS?: Fetcher;
   }
 }

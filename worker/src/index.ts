@@ -1,17 +1,24 @@
-// The Linger collector: a Hono app on Cloudflare Workers.
+// The Linger collector: a Hono app on Cloudflare Workers, plus the scheduled retraining.
 import { Hono } from 'hono';
-import type { AppEnv } from './env';
+import type { AppEnv, Env } from './env';
 import { fail } from './http';
+import { admin } from './routes/admin';
 import { collect } from './routes/collect';
+import { recs } from './routes/recs';
 import { visitors } from './routes/visitors';
+import { findSite } from './sites';
+import { retrainSite } from './training';
 
+export { SiteBrain } from './site-brain';
 export { VisitorShard } from './visitor-shard';
 
 const app = new Hono<AppEnv>();
 
 app.get('/v1/health', (c) => c.json({ ok: true }));
 app.route('/v1/collect', collect);
+app.route('/v1/recs', recs);
 app.route('/v1/visitors', visitors);
+app.route('/v1/admin', admin);
 
 app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 app.onError((err, c) => {
@@ -19,4 +26,19 @@ app.onError((err, c) => {
   return fail(c, 500, 'internal error');
 });
 
-export default app;
+/** The cron trigger: retrain every site's models. One site failing does not stop the others. */
+async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+  const { results } = await env.DB.prepare('SELECT site_key FROM sites').all<{ site_key: string }>();
+  for (const { site_key } of results) {
+    const site = await findSite(env.DB, site_key);
+    if (!site) continue;
+    ctx.waitUntil(
+      retrainSite(env, site).then(
+        (report) => console.log('retrained', JSON.stringify(report)),
+        (err) => console.error(`retraining ${site_key} failed`, err),
+      ),
+    );
+  }
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -27,6 +27,24 @@ const STEPS = [
      events      INTEGER NOT NULL,
      dropped     INTEGER NOT NULL DEFAULT 0
    ) WITHOUT ROWID;`,
+  // live behaviour state: one row per session and per visitor (JSON of scoring/session-state.ts)
+  `CREATE TABLE sessions (
+     session_id  TEXT PRIMARY KEY,
+     visitor_id  TEXT NOT NULL,
+     last        INTEGER NOT NULL,
+     purchased   INTEGER NOT NULL,
+     bot         INTEGER NOT NULL,
+     state       TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+   CREATE INDEX sessions_by_last ON sessions (last);
+   CREATE TABLE profiles (
+     visitor_id  TEXT PRIMARY KEY,
+     state       TEXT NOT NULL,
+     segment     TEXT,
+     memberships TEXT,
+     intent      REAL
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrateShard(sql: SqlStorage): void {

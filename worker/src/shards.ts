@@ -10,3 +10,8 @@ export function shardOf(env: Env, site: Site, visitorId: string) {
   const name = `${site.key}/${fnv1a(visitorId) % site.shards}`;
   return env.SHARDS.get(env.SHARDS.idFromName(name));
 }
+
+/** Shard number `index` of a site (for jobs that visit every shard). */
+export function shardByIndex(env: Env, site: Site, index: number) {
+  return env.SHARDS.get(env.SHARDS.idFromName(`${site.key}/${index}`));
+}

@@ -56,11 +56,14 @@ collect.post(
       [...byShard.values()].map(({ stub, rows }) => {
         const report = droppedFor && rows.some((r) => r.visitor_id === droppedFor) ? { visitorId: droppedFor, count: dropped! } : undefined;
         if (report) droppedFor = undefined;
-        return stub.ingest(rows, report);
+        return stub.ingest(site.key, rows, report);
       }),
     );
     const accepted = results.reduce((n, r) => n + r.accepted, 0);
     const duplicates = results.reduce((n, r) => n + r.duplicates, 0);
+    // The shop-wide recommender learns from the new item views and purchases, after the answer.
+    const observations = results.flatMap((r) => r.observations);
+    if (observations.length) c.executionCtx.waitUntil(c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key)).observe(observations));
     return c.json({ accepted, duplicates, rejected }, 202);
   },
 );

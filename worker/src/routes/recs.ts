@@ -1,0 +1,33 @@
+// GET /v1/recs: ranked items for a visitor, each with its reason and the model version.
+import { Hono } from 'hono';
+import { exposeErrors, siteCors } from '../cors';
+import type { AppEnv } from '../env';
+import { fail } from '../http';
+import { shardOf } from '../shards';
+import type { RecContext } from '../site-brain';
+import { requireSite } from '../site-context';
+
+export const recs = new Hono<AppEnv>();
+
+recs.use(exposeErrors, requireSite, siteCors);
+
+const CONTEXTS: RecContext[] = ['home', 'product', 'cart'];
+const ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+recs.get('/', async (c) => {
+  const q = c.req.query();
+  const context = (q.context ?? 'home') as RecContext;
+  if (!CONTEXTS.includes(context)) return fail(c, 400, `context must be one of ${CONTEXTS.join(', ')}`);
+  if (q.visitor && !ID.test(q.visitor)) return fail(c, 400, 'visitor must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
+  if (context === 'product' && !q.item) return fail(c, 400, 'context=product needs item');
+  if (q.item && q.item.length > 100) return fail(c, 400, 'item is at most 100 characters');
+  const limit = Number(q.limit ?? 8);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50) return fail(c, 400, 'limit must be an integer from 1 to 50');
+  const site = c.get('site');
+  const visitor = q.visitor
+    ? await shardOf(c.env, site, q.visitor).recContext(q.visitor)
+    : { views: [], recent: [], cart: [], bought: [], affinity: {} };
+  const brain = c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key));
+  const result = await brain.recommend({ site: site.key, context, item: q.item, limit, ...visitor });
+  return c.json({ visitor: q.visitor ?? null, context, item: q.item ?? null, ...result });
+});

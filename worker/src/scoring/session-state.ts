@@ -1,0 +1,172 @@
+// A visitor's sessions and lifetime profile, updated event by event as batches arrive.
+// Pure data and functions: the VisitorShard stores them, the models read their features.
+import type { EventRow } from '../visitor-shard';
+
+const AFFINITY_HALF_LIFE_MS = 7 * 24 * 3_600_000;
+const MAX_LIST = 50;
+
+export interface SessionState {
+  id: string;
+  start: number;
+  last: number;
+  pageViews: number;
+  productViews: number;
+  /** Viewed items in order (repeats kept): the input of session-based recommendations. */
+  views: string[];
+  categories: string[];
+  /** Engaged ms per page view (the largest report of each). */
+  engaged: Record<string, number>;
+  /** Page views that showed a product. */
+  productPages: string[];
+  clicks: number;
+  searches: number;
+  cartAdds: number;
+  cartRemoves: number;
+  checkout: boolean;
+  purchased: boolean;
+  revenue: number;
+  campaign: boolean;
+  device: string;
+  bot: boolean;
+  /** The visitor's visit number and history when the session began. */
+  visitNumber: number;
+  daysSincePreviousVisit: number;
+  priorPurchases: number;
+  /** Features frozen just before the first purchase: a live score cannot see the future. */
+  preBuy: number[] | null;
+  intent: number;
+}
+
+export interface Profile {
+  visitorId: string;
+  firstSeen: number;
+  lastSeen: number;
+  visits: number;
+  purchases: number;
+  revenue: number;
+  lastPurchase: number;
+  pageViews: number;
+  productViews: number;
+  engagedMs: number;
+  cartAdds: number;
+  searches: number;
+  campaignVisits: number;
+  /** Category affinity, decayed with a half-life of a week: { category: [score, as of] }. */
+  affinity: Record<string, [number, number]>;
+  recent: string[];
+  cart: string[];
+  bought: string[];
+}
+
+export function newProfile(visitorId: string, ts: number): Profile {
+  return {
+    visitorId, firstSeen: ts, lastSeen: ts, visits: 0, purchases: 0, revenue: 0, lastPurchase: 0,
+    pageViews: 0, productViews: 0, engagedMs: 0, cartAdds: 0, searches: 0, campaignVisits: 0,
+    affinity: {}, recent: [], cart: [], bought: [],
+  };
+}
+
+export function newSession(row: EventRow, profile: Profile): SessionState {
+  const previous = profile.visits ? profile.lastSeen : row.ts;
+  return {
+    id: row.session_id, start: row.ts, last: row.ts, pageViews: 0, productViews: 0, views: [], categories: [],
+    engaged: {}, productPages: [], clicks: 0, searches: 0, cartAdds: 0, cartRemoves: 0, checkout: false,
+    purchased: false, revenue: 0, campaign: !!row.utm, device: row.device, bot: row.bot === 1,
+    visitNumber: profile.visits + 1, daysSincePreviousVisit: (row.ts - previous) / 86_400_000,
+    priorPurchases: profile.purchases, preBuy: null, intent: 0,
+  };
+}
+
+const pushRecent = (list: string[], item: string) => [item, ...list.filter((i) => i !== item)].slice(0, MAX_LIST);
+
+/** The current affinity scores, decayed to `now`. */
+export function affinityAt(p: Profile, now: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [cat, [score, at]] of Object.entries(p.affinity)) out[cat] = score * 2 ** (-(now - at) / AFFINITY_HALF_LIFE_MS);
+  return out;
+}
+
+function addAffinity(p: Profile, category: string | undefined, weight: number, now: number) {
+  if (!category) return;
+  const [score, at] = p.affinity[category] ?? [0, now];
+  p.affinity[category] = [score * 2 ** (-(now - at) / AFFINITY_HALF_LIFE_MS) + weight, now];
+}
+
+type Props = Record<string, any>;
+const itemsOf = (props: Props): { item_id: string; item_category?: string; price?: number; quantity?: number }[] =>
+  props.items?.length ? props.items : props.item_id ? [{ item_id: props.item_id, item_category: props.item_category, price: props.price }] : [];
+
+/**
+ * Applies one stored event to its session and the profile. `features` gives the session's
+ * feature vector; it is called just before a purchase is applied, to freeze the pre-buy features.
+ */
+export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Props, features: (s: SessionState, p: Profile) => number[]): void {
+  s.last = Math.max(s.last, row.ts);
+  p.lastSeen = Math.max(p.lastSeen, row.ts);
+  switch (row.name) {
+    case 'page_view':
+      s.pageViews++;
+      p.pageViews++;
+      break;
+    case 'view_item':
+      for (const it of itemsOf(props)) {
+        s.productViews++;
+        p.productViews++;
+        s.views = [...s.views, it.item_id].slice(-MAX_LIST);
+        if (it.item_category && !s.categories.includes(it.item_category)) s.categories.push(it.item_category);
+        p.recent = pushRecent(p.recent, it.item_id);
+        addAffinity(p, it.item_category, 1, row.ts);
+      }
+      if (row.page_id && !s.productPages.includes(row.page_id)) s.productPages = [...s.productPages, row.page_id].slice(-MAX_LIST);
+      break;
+    case 'user_engagement': {
+      const key = row.page_id ?? 'page';
+      const before = s.engaged[key] ?? 0;
+      const ms = Math.max(before, Number(props.engaged_ms) || 0);
+      s.engaged[key] = ms;
+      p.engagedMs += ms - before;
+      break;
+    }
+    case 'click':
+    case 'select_item':
+    case 'select_promotion':
+      s.clicks++;
+      break;
+    case 'search':
+      s.searches++;
+      p.searches++;
+      break;
+    case 'add_to_cart':
+      for (const it of itemsOf(props)) {
+        s.cartAdds++;
+        p.cartAdds++;
+        p.cart = pushRecent(p.cart, it.item_id);
+        addAffinity(p, it.item_category, 3, row.ts);
+      }
+      break;
+    case 'remove_from_cart':
+      for (const it of itemsOf(props)) {
+        s.cartRemoves++;
+        p.cart = p.cart.filter((i) => i !== it.item_id);
+      }
+      break;
+    case 'begin_checkout':
+      s.checkout = true;
+      break;
+    case 'purchase': {
+      if (!s.purchased) s.preBuy = features(s, p);
+      s.purchased = true;
+      const value = Number(props.value) || 0;
+      s.revenue += value;
+      p.revenue += value;
+      p.purchases++;
+      p.lastPurchase = row.ts;
+      for (const it of itemsOf(props)) {
+        p.bought = pushRecent(p.bought, it.item_id);
+        addAffinity(p, it.item_category, 5, row.ts);
+      }
+      p.cart = [];
+      break;
+    }
+  }
+}
