@@ -31,7 +31,7 @@ for (const p of catalog.products) {
   write(`img/${p.id}.svg`, productSvg(p));
 }
 write('search.html', appPage(catalog, 'Search', '<h1>Search</h1><div id="results"></div>'));
-write('cart.html', appPage(catalog, 'Cart', '<h1>Your cart</h1><div id="cart"></div>'));
+write('cart.html', appPage(catalog, 'Cart', '<h1>Your cart</h1><div id="cart"></div><section class="recs" data-recs="cart" data-title="Goes well with your cart"></section>'));
 write('checkout.html', appPage(catalog, 'Checkout', `<h1>Checkout</h1><p id="summary"></p>
 <form class="checkout" id="checkout-form">
   <p>This is a demo: nothing you type here leaves the page.</p>

@@ -9,4 +9,5 @@ export interface SiteSeed {
 export const DEMO_SITE: SiteSeed;
 export function siteSql(site: SiteSeed): string;
 export function wrangler(args: string[], options?: { quiet?: boolean; env?: Record<string, string> }): Buffer;
-export function seed(site?: SiteSeed, options?: { remote?: boolean; persistTo?: string; quiet?: boolean }): void;
+export function catalogSql(site: string): Promise<string>;
+export function seed(site?: SiteSeed, options?: { remote?: boolean; persistTo?: string; quiet?: boolean; catalog?: boolean }): Promise<void>;

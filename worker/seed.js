@@ -1,4 +1,4 @@
-// Creates or updates a site (shop) in D1. Keys are stored as SHA-256 hashes.
+// Creates or updates a site (shop) in D1, and for the demo shop its catalog. Keys are stored as SHA-256 hashes.
 //
 //   npm run db:seed                      the demo shop, in the local D1 (.wrangler/state)
 //   node worker/seed.js --remote --site myshop --name "My Shop" --origin https://myshop.example \
@@ -33,6 +33,13 @@ ON CONFLICT (site_key) DO UPDATE SET name = excluded.name, allowed_origins = exc
   read_key_hash = excluded.read_key_hash, admin_key_hash = excluded.admin_key_hash;`;
 }
 
+/** SQL that loads the demo shop's catalog (active items, with stock) for the recommender's filters. */
+export async function catalogSql(site) {
+  const { makeCatalog } = await import('../demo-shop/src/catalog.js');
+  const rows = makeCatalog().products.map((p) => `(${quote(site)}, ${quote(p.id)}, ${quote(p.name)}, ${quote(p.categoryName)}, ${p.price}, ${p.inStock ? 1 : 0}, 1)`);
+  return `INSERT OR REPLACE INTO items (site_key, item_id, name, category, price, in_stock, active) VALUES\n${rows.join(',\n')};`;
+}
+
 /** Runs wrangler with the Node that runs this script (wrangler needs Node 22). */
 export function wrangler(args, options = {}) {
   return execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), ...args], {
@@ -43,11 +50,12 @@ export function wrangler(args, options = {}) {
 }
 
 /** Applies the D1 migrations and seeds a site, locally (optionally in another state folder) or remotely. */
-export function seed(s = DEMO_SITE, { remote = false, persistTo, quiet = false } = {}) {
+export async function seed(s = DEMO_SITE, { remote = false, persistTo, quiet = false, catalog = s.site === DEMO_SITE.site } = {}) {
   const where = remote ? ['--remote'] : ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
   // Locally there is nothing to confirm; remotely wrangler asks before it migrates.
   wrangler(['d1', 'migrations', 'apply', 'linger', ...where], { quiet, env: remote ? {} : { CI: 'true' } });
-  wrangler(['d1', 'execute', 'linger', ...where, '--command', siteSql(s)], { quiet });
+  const sql = siteSql(s) + (catalog ? `\n${await catalogSql(s.site)}` : '');
+  wrangler(['d1', 'execute', 'linger', ...where, '--command', sql], { quiet });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -69,6 +77,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('--admin-key and --read-key are required for a site other than the demo');
     process.exit(1);
   }
-  seed(s, { remote: values.remote, persistTo: values['persist-to'] });
+  await seed(s, { remote: values.remote, persistTo: values['persist-to'] });
   console.log(`site "${s.site}" is ready (origins: ${s.origins.join(', ') || 'none'})`);
 }

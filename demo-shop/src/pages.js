@@ -55,6 +55,7 @@ export function homePage(catalog) {
     title: 'Home',
     catalog,
     body: `<section class="hero"><h1>Things worth lingering over</h1><p>120 products, 8 categories, and a tracker that never loses an event.</p></section>
+<section class="recs" data-recs="home" data-title="Recommended for you"></section>
 <h2>Featured</h2>
 ${list('Featured', featured)}
 <h2>Shop by category</h2>
@@ -86,6 +87,7 @@ export function productPage(catalog, p) {
       : '<p class="oos">Sold out</p>'}
   </div>
 </article>
+<section class="recs" data-recs="product" data-item="${p.id}" data-title="You may also like"></section>
 <h2>More ${esc(p.categoryName.toLowerCase())}</h2>
 ${list(`Related: ${p.categoryName}`, related)}`,
   });

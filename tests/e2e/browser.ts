@@ -6,12 +6,26 @@ import { DEMO_SITE } from '../../worker/seed.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launch(): Promise<Browser> {
+/** A desktop Chrome user agent, for visits that should count as a person's. */
+export const HUMAN_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+
+/**
+ * Launches Chromium. `human: true` hides the automation (navigator.webdriver is false), so the
+ * collector treats the visits as people's and learns from them; the default is flagged as a bot.
+ */
+export async function launch({ human = false } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+  // The user agent is set for the whole browser: a beacon sent while a page unloads does not
+  // carry a per-context override.
+  if (human) args.push('--disable-blink-features=AutomationControlled', `--user-agent=${HUMAN_UA}`);
+  return chromium.launch({ executablePath: CHROMIUM, args, ignoreDefaultArgs: human ? ['--enable-automation'] : [] });
+}
+
+export async function profileOf(base: string, visitorId: string): Promise<any> {
+  const res = await fetch(`${base}/v1/visitors/${visitorId}/profile?site=${DEMO_SITE.site}`, { headers: { authorization: `Bearer ${DEMO_SITE.adminKey}` } });
+  if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+  return res.json();
 }
 
 /** The anonymous visitor id the SDK gave this browser context. */

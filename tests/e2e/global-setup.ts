@@ -18,7 +18,7 @@ const PORT = Number(process.env.E2E_PORT ?? 8799);
 export default async function setup(project: TestProject) {
   const base = `http://127.0.0.1:${PORT}`;
   const state = mkdtempSync(join(tmpdir(), 'linger-e2e-'));
-  seed({ ...DEMO_SITE, origins: [base] }, { persistTo: state, quiet: true });
+  await seed({ ...DEMO_SITE, origins: [base] }, { persistTo: state, quiet: true });
   const wrangler: ChildProcess = spawn(
     process.execPath,
     ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--persist-to', state, '--show-interactive-dev-session=false'],

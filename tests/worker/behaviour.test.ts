@@ -9,7 +9,7 @@ import { BASE, TEST_SITE, makeEvent, post } from './helpers';
 
 const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
 const CATEGORY: Record<string, string> = {};
-for (const [cat, ids] of Object.entries({ Shoes: ['sh-1', 'sh-2', 'sh-3', 'sh-4', 'sh-5'], Bags: ['bg-1', 'bg-2', 'bg-3'], Hats: ['ht-1', 'ht-2', 'ht-3'] })) {
+for (const [cat, ids] of Object.entries({ Shoes: ['sh-1', 'sh-2', 'sh-3', 'sh-4', 'sh-5'], Bags: ['bg-1', 'bg-2', 'bg-3'], Hats: ['ht-1', 'ht-2', 'ht-3'], Socks: ['sk-1', 'sk-2'] })) {
   for (const id of ids) CATEGORY[id] = cat;
 }
 
@@ -214,5 +214,16 @@ describe('retraining', () => {
     expect(report.recommender.items).toBeGreaterThan(5);
     const denied = await exports.default.fetch(`${BASE}/v1/admin/retrain?site=${TEST_SITE.key}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_SITE.readKey}` } });
     expect(denied.status).toBe(403);
+  });
+});
+
+describe('recommender updates', () => {
+  it('gives both items of a new pair the other as neighbour at once', async () => {
+    await send(visit('visitor-pair-1', ['sk-1', 'sk-2']));
+    // the first item's list learns of the second without any later view of the first
+    await eventually(async () => {
+      const r = await recs('context=product&item=sk-1&limit=3');
+      expect(r.body.items[0]).toMatchObject({ item_id: 'sk-2', reason: 'viewed_together' });
+    });
   });
 });

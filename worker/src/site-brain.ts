@@ -85,7 +85,10 @@ export class SiteBrain extends DurableObject<Env> {
           if (items.includes(item) || items.length >= SESSION_ITEMS) continue;
           if (!items.length) this.bump('view');
           this.sql.exec('UPDATE item_stats SET view_sessions = view_sessions + 1 WHERE item = ?', item);
-          for (const other of items) this.pair('view', item, other);
+          for (const other of items) {
+            this.pair('view', item, other);
+            touched.view.add(other); // both sides of a new pair have a new neighbour
+          }
           items.push(item);
           touched.view.add(item);
         }
