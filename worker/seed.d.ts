@@ -9,5 +9,13 @@ export interface SiteSeed {
 export const DEMO_SITE: SiteSeed;
 export function siteSql(site: SiteSeed): string;
 export function wrangler(args: string[], options?: { quiet?: boolean; env?: Record<string, string> }): Buffer;
-export function catalogSql(site: string): Promise<string>;
-export function seed(site?: SiteSeed, options?: { remote?: boolean; persistTo?: string; quiet?: boolean; catalog?: boolean }): Promise<void>;
+export interface CatalogRow {
+  id: string;
+  name: string;
+  category: string;
+  price: number;
+  inStock: boolean;
+}
+export function demoCatalog(): Promise<CatalogRow[]>;
+export function catalogSql(site: string, items: CatalogRow[]): string;
+export function seed(site?: SiteSeed, options?: { remote?: boolean; persistTo?: string; quiet?: boolean; catalog?: boolean; items?: CatalogRow[] }): Promise<void>;

@@ -7,6 +7,8 @@
 // The demo's keys are fixed development values (README), overridable through
 // LINGER_DEMO_ADMIN_KEY, LINGER_DEMO_READ_KEY and LINGER_DEMO_ORIGINS (comma separated).
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +35,20 @@ ON CONFLICT (site_key) DO UPDATE SET name = excluded.name, allowed_origins = exc
   read_key_hash = excluded.read_key_hash, admin_key_hash = excluded.admin_key_hash;`;
 }
 
-/** SQL that loads the demo shop's catalog (active items, with stock) for the recommender's filters. */
-export async function catalogSql(site) {
+/** The demo shop's catalog as catalog rows. */
+export async function demoCatalog() {
   const { makeCatalog } = await import('../demo-shop/src/catalog.js');
-  const rows = makeCatalog().products.map((p) => `(${quote(site)}, ${quote(p.id)}, ${quote(p.name)}, ${quote(p.categoryName)}, ${p.price}, ${p.inStock ? 1 : 0}, 1)`);
-  return `INSERT OR REPLACE INTO items (site_key, item_id, name, category, price, in_stock, active) VALUES\n${rows.join(',\n')};`;
+  return makeCatalog().products.map((p) => ({ id: p.id, name: p.name, category: p.categoryName, price: p.price, inStock: p.inStock }));
+}
+
+/** SQL that loads catalog items (active, with stock) for the recommender's filters; 500 rows a statement. */
+export function catalogSql(site, items) {
+  const statements = [];
+  for (let i = 0; i < items.length; i += 500) {
+    const rows = items.slice(i, i + 500).map((p) => `(${quote(site)}, ${quote(p.id)}, ${quote(p.name)}, ${quote(p.category)}, ${Number(p.price)}, ${p.inStock ? 1 : 0}, 1)`);
+    statements.push(`INSERT OR REPLACE INTO items (site_key, item_id, name, category, price, in_stock, active) VALUES\n${rows.join(',\n')};`);
+  }
+  return statements.join('\n');
 }
 
 /** Runs wrangler with the Node that runs this script (wrangler needs Node 22). */
@@ -50,12 +61,23 @@ export function wrangler(args, options = {}) {
 }
 
 /** Applies the D1 migrations and seeds a site, locally (optionally in another state folder) or remotely. */
-export async function seed(s = DEMO_SITE, { remote = false, persistTo, quiet = false, catalog = s.site === DEMO_SITE.site } = {}) {
+/**
+ * Applies the D1 migrations and creates the site, locally (optionally in another state folder)
+ * or remotely; with its catalog: `items`, or the demo shop's for the demo site.
+ */
+export async function seed(s = DEMO_SITE, { remote = false, persistTo, quiet = false, catalog = s.site === DEMO_SITE.site, items } = {}) {
   const where = remote ? ['--remote'] : ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
   // Locally there is nothing to confirm; remotely wrangler asks before it migrates.
   wrangler(['d1', 'migrations', 'apply', 'linger', ...where], { quiet, env: remote ? {} : { CI: 'true' } });
-  const sql = siteSql(s) + (catalog ? `\n${await catalogSql(s.site)}` : '');
-  wrangler(['d1', 'execute', 'linger', ...where, '--command', sql], { quiet });
+  const rows = items ?? (catalog ? await demoCatalog() : []);
+  const dir = mkdtempSync(join(tmpdir(), 'linger-seed-'));
+  const file = join(dir, 'seed.sql');
+  writeFileSync(file, [siteSql(s), catalogSql(s.site, rows)].join('\n'));
+  try {
+    wrangler(['d1', 'execute', 'linger', ...where, '--file', file], { quiet });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -86,3 +86,20 @@ describe('trending', () => {
     expect(t.top(1_000)[0][0]).toBe('b');
   });
 });
+
+describe('V-SKNN candidate sampling', () => {
+  it('finds the same most recent candidates as sorting them all', async () => {
+    const { seededRandom } = await import('../../worker/src/ml/random');
+    const r = seededRandom(3);
+    const sessions = Array.from({ length: 400 }, (_, t) => ({ items: Array.from({ length: 2 + Math.floor(r() * 5) }, () => `i${Math.floor(r() ** 2 * 40)}`), time: t }));
+    const knn = new SessionKnn({ k: 20, sampleSize: 25 });
+    for (const s of sessions) knn.add(s);
+    // the reference: every session sharing an item, sorted by time, newest 25
+    const current = ['i1', 'i7', 'i3'];
+    const candidates = sessions.map((s, id) => ({ id, s })).filter(({ s }) => s.items.some((i) => current.includes(i)));
+    const newest = new Set(candidates.sort((a, b) => b.s.time - a.s.time).slice(0, 25).map((c) => c.id));
+    const found = knn.neighbours(current).map(([id]) => id);
+    expect(found.length).toBe(20);
+    for (const id of found) expect(newest.has(id)).toBe(true);
+  });
+});

@@ -1,7 +1,9 @@
 // One Durable Object per site: the shop-wide recommendation models. Item co-occurrence
 // ("viewed together", "bought together"), trending and the session index for V-SKNN are
-// updated incrementally as the shards report what visitors viewed and bought; neighbour lists
-// are precomputed, so serving never scans raw events.
+// updated incrementally as the shards report what visitors viewed and bought. Neighbour lists
+// are precomputed: an item whose counts changed is marked stale and recomputed from its own
+// pair counts when next read (or by the scheduled rebuild), so serving never scans raw events
+// and the write path stays cheap.
 import { DurableObject } from 'cloudflare:workers';
 import { catalogOf, type CatalogItem } from './catalog';
 import type { Env } from './env';
@@ -58,6 +60,7 @@ CREATE TABLE IF NOT EXISTS totals (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WI
 CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, time INTEGER NOT NULL, items TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_time ON sessions (time);
 CREATE TABLE IF NOT EXISTS neighbours (kind TEXT NOT NULL, item TEXT NOT NULL, list TEXT NOT NULL, PRIMARY KEY (kind, item)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stale (kind TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (kind, item)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;`;
 
 export class SiteBrain extends DurableObject<Env> {
@@ -65,6 +68,7 @@ export class SiteBrain extends DurableObject<Env> {
   private knn: SessionKnn | null = null;
   private knnBuilt = 0;
   private dirty = true;
+  private trendCache: { at: number; limit: number; scores: Map<string, number> } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -104,9 +108,8 @@ export class SiteBrain extends DurableObject<Env> {
           }
         }
       }
-      // Fresh neighbour lists for the items just seen; the cron rebuild refreshes the rest.
-      for (const item of touched.view) this.refreshNeighbours('view', item);
-      for (const item of touched.buy) this.refreshNeighbours('buy', item);
+      // Their neighbour lists are stale now: recomputed when next read, or by the rebuild.
+      for (const [kind, items] of Object.entries(touched)) for (const item of items) this.sql.exec('INSERT OR IGNORE INTO stale (kind, item) VALUES (?, ?)', kind, item);
       if (observations.some((o) => o.views.length)) this.dirty = true;
     });
   }
@@ -145,7 +148,9 @@ export class SiteBrain extends DurableObject<Env> {
     this.sql.exec('INSERT OR REPLACE INTO neighbours (kind, item, list) VALUES (?, ?, ?)', kind, item, JSON.stringify(list));
   }
 
+  /** An item's neighbour list, recomputed first if events changed it since. */
   neighbours(kind: 'view' | 'buy', item: string): Neighbour[] {
+    if (this.sql.exec('DELETE FROM stale WHERE kind = ? AND item = ?', kind, item).rowsWritten) this.refreshNeighbours(kind, item);
     const row = this.sql.exec<{ list: string }>('SELECT list FROM neighbours WHERE kind = ? AND item = ?', kind, item).toArray()[0];
     return row ? JSON.parse(row.list) : [];
   }
@@ -160,6 +165,7 @@ export class SiteBrain extends DurableObject<Env> {
         if (v) this.refreshNeighbours('view', item);
         if (b) this.refreshNeighbours('buy', item);
       }
+      this.sql.exec('DELETE FROM stale');
       this.sql.exec("INSERT INTO meta (key, value) VALUES ('version', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1");
       this.dirty = true;
       return {
@@ -187,10 +193,14 @@ export class SiteBrain extends DurableObject<Env> {
     return knn;
   }
 
+  /** The trending items; the list is kept for 10 s, since it moves slowly and sorting it costs. */
   private trending(limit: number): Map<string, number> {
     const now = Date.now();
+    if (this.trendCache && this.trendCache.limit >= limit && now - this.trendCache.at < 10_000) return this.trendCache.scores;
     const rows = this.sql.exec<{ item: string; trend: number; trend_at: number }>('SELECT item, trend, trend_at FROM item_stats ORDER BY trend DESC LIMIT ?', limit * 4).toArray();
-    return new Map(rows.map((r) => [r.item, r.trend * 2 ** (-Math.max(0, now - r.trend_at) / TREND_HALF_LIFE_MS)]));
+    const scores = new Map(rows.map((r): [string, number] => [r.item, r.trend * 2 ** (-Math.max(0, now - r.trend_at) / TREND_HALF_LIFE_MS)]));
+    this.trendCache = { at: now, limit, scores };
+    return scores;
   }
 
   /** Ranked items for a visitor in a context, each with the reason it is there. */

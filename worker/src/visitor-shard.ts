@@ -96,6 +96,7 @@ export class VisitorShard extends DurableObject<Env> {
   private apply(rows: EventRow[], models: SiteModels): ItemObservation[] {
     const profiles = new Map<string, Profile>();
     const sessions = new Map<string, SessionState>();
+    const owner = new Map<string, Profile>(); // session id → its visitor's profile
     const observations = new Map<string, ItemObservation>();
     const sorted = [...rows].sort((a, b) => a.visitor_id.localeCompare(b.visitor_id) || a.seq - b.seq || a.ts - b.ts);
     for (const row of sorted) {
@@ -109,6 +110,7 @@ export class VisitorShard extends DurableObject<Env> {
         if (session.campaign) profile.campaignVisits++;
       }
       sessions.set(row.session_id, session);
+      owner.set(row.session_id, profile);
       const props = JSON.parse(row.props);
       applyEvent(session, profile, row, props, intentFeatures);
       if (session.bot) continue;
@@ -119,8 +121,10 @@ export class VisitorShard extends DurableObject<Env> {
       if (row.name === 'purchase') obs.baskets.push(itemIds(props));
     }
     const intentModel = models.intent?.model ?? PRIOR_INTENT_MODEL;
+    const latest = new Map<Profile, SessionState>();
     for (const s of sessions.values()) {
-      const profile = profiles.get(this.visitorOf(s, sorted))!;
+      const profile = owner.get(s.id)!;
+      if (!latest.has(profile) || latest.get(profile)!.last < s.last) latest.set(profile, s);
       s.intent = predict(intentModel, s.preBuy ?? intentFeatures(s, profile));
       this.sql.exec(
         'INSERT OR REPLACE INTO sessions (session_id, visitor_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
@@ -129,18 +133,13 @@ export class VisitorShard extends DurableObject<Env> {
     }
     const now = Date.now();
     for (const p of profiles.values()) {
-      const latest = [...sessions.values()].filter((s) => this.visitorOf(s, sorted) === p.visitorId).sort((a, b) => b.last - a.last)[0];
       const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(p, now)) : null;
       this.sql.exec(
         'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
-        p.visitorId, JSON.stringify(p), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
+        p.visitorId, JSON.stringify(p), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest.get(p)?.intent ?? null,
       );
     }
     return [...observations.values()].filter((o) => o.views.length || o.baskets.length);
-  }
-
-  private visitorOf(s: SessionState, rows: EventRow[]): string {
-    return rows.find((r) => r.session_id === s.id)!.visitor_id;
   }
 
   private loadProfile(visitorId: string): Profile | null {

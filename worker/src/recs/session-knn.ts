@@ -23,6 +23,8 @@ export class SessionKnn {
   private readonly sessionItems: Set<string>[] = [];
   private readonly sessionTime: number[] = [];
   private readonly itemSessions = new Map<string, number[]>();
+  /** True while sessions were added in time order: then the newest are the last of each list. */
+  private inTimeOrder = true;
 
   constructor({ k = 100, sampleSize = 500 }: SessionKnnOptions = {}) {
     this.k = k;
@@ -32,6 +34,7 @@ export class SessionKnn {
   /** Adds a finished session to the index (incremental: the worker calls it as sessions end). */
   add(session: PastSession): void {
     const id = this.sessionItems.length;
+    if (id && session.time < this.sessionTime[id - 1]) this.inTimeOrder = false;
     const items = new Set(session.items);
     this.sessionItems.push(items);
     this.sessionTime.push(session.time);
@@ -52,7 +55,11 @@ export class SessionKnn {
     const weight = new Map<string, number>();
     clicks.forEach((item, i) => weight.set(item, (i + 1) / clicks.length));
     const candidates = new Set<number>();
-    for (const item of weight.keys()) for (const s of this.itemSessions.get(item) ?? []) candidates.add(s);
+    for (const item of weight.keys()) {
+      const list = this.itemSessions.get(item) ?? [];
+      // In time order, the newest `sampleSize` of the union are among the last `sampleSize` of each list.
+      for (let i = this.inTimeOrder ? Math.max(0, list.length - this.sampleSize) : 0; i < list.length; i++) candidates.add(list[i]);
+    }
     let sample = [...candidates];
     if (sample.length > this.sampleSize) {
       sample.sort((a, b) => this.sessionTime[b] - this.sessionTime[a]);

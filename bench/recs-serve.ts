@@ -1,0 +1,168 @@
+// npm run bench:recs-serve [-- --items 10000 --events 1000000 --requests 2000 --state DIR]
+// Fills a local worker (wrangler dev) with a synthetic shop through the real collector, then
+// measures GET /v1/recs latency from this process. With --state, the filled shop is kept in DIR,
+// and a later run with the same DIR measures it again without filling. Baseline in the same run: GET /v1/health,
+// which does no work, so the ratio shows what recommending costs over the local server itself.
+import { startLocalWorker } from '../worker/dev/local-worker';
+import { seededRandom } from '../worker/src/ml/random';
+import { args } from './data';
+
+const a = args();
+const ITEMS = Number(a.items ?? 10_000);
+const EVENTS = Number(a.events ?? 1_000_000);
+const REQUESTS = Number(a.requests ?? 2_000);
+const CATEGORIES = 50;
+const CONCURRENCY = 6;
+const PORT = 8797;
+const SITE = 'bench';
+
+const random = seededRandom(11);
+/** Zipf-like pick from 0..n-1: a few items are popular, most are not. */
+const zipf = (n: number) => Math.min(n - 1, Math.floor(n * random() ** 3));
+const itemsByCategory: string[][] = Array.from({ length: CATEGORIES }, () => []);
+const catalog = Array.from({ length: ITEMS }, (_, i) => {
+  const id = `i${String(i).padStart(5, '0')}`;
+  const category = `c${String(i % CATEGORIES).padStart(2, '0')}`;
+  itemsByCategory[i % CATEGORIES].push(id);
+  return { id, name: `Item ${i}`, category, price: Math.round(5 + random() * 200), inStock: random() > 0.05 };
+});
+const categoryOf = new Map(catalog.map((c) => [c.id, c.category]));
+
+let eventCounter = 0;
+const visitors = Array.from({ length: Math.max(100, Math.round(EVENTS / 25)) }, (_, i) => `visitor-${String(i).padStart(7, '0')}`);
+const seqOf = new Map<string, number>();
+
+/** One synthetic session: a theme category, 3–12 product views, sometimes a cart add and a purchase. */
+function session(now: number) {
+  const visitor = visitors[Math.floor(random() * visitors.length)];
+  const sessionId = `s-${++eventCounter}-${Math.floor(random() * 1e9)}`;
+  const theme = itemsByCategory[zipf(CATEGORIES)];
+  let ts = now - Math.floor(random() * 7 * 86_400_000);
+  const events: object[] = [];
+  const ev = (name: string, props: object = {}) => {
+    const seq = (seqOf.get(visitor) ?? 0) + 1;
+    seqOf.set(visitor, seq);
+    events.push({ event_id: `e-${++eventCounter}-${Math.floor(random() * 1e9)}`, name, visitor_id: visitor, session_id: sessionId, seq, ts: (ts += 5_000 + Math.floor(random() * 60_000)), url: 'https://bench.example/', props });
+  };
+  ev('page_view');
+  const viewed: string[] = [];
+  for (let v = 3 + Math.floor(random() * 10); v > 0; v--) {
+    const item = random() < 0.8 ? theme[zipf(theme.length)] : catalog[zipf(ITEMS)].id;
+    viewed.push(item);
+    ev('view_item', { item_id: item, item_category: categoryOf.get(item) });
+  }
+  if (random() < 0.12) {
+    ev('add_to_cart', { item_id: viewed[viewed.length - 1], item_category: categoryOf.get(viewed[viewed.length - 1]), quantity: 1 });
+    if (random() < 0.35) {
+      const basket = [...new Set(viewed.slice(-3))];
+      ev('purchase', { transaction_id: `t-${eventCounter}`, value: 50, items: basket.map((item_id) => ({ item_id, quantity: 1 })) });
+    }
+  }
+  return events;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+const worker = await startLocalWorker(PORT, (base) => ({ site: SITE, name: 'Bench shop', origins: [base], adminKey: 'bench-admin-key', readKey: 'bench-read-key', shards: 16 }), { items: catalog, state: a.state });
+try {
+  if (worker.reused) console.error(`  reusing the shop filled in ${a.state}`);
+  // ---- fill --------------------------------------------------------------------------------
+  const now = Date.now();
+  let sent = 0;
+  let next = worker.reused ? EVENTS : 0; // a reused shop is already filled
+  for (let i = 0; worker.reused && i < visitors.length; i++) seqOf.set(visitors[i], 0);
+  const fillStart = performance.now();
+  const post = async (events: object[]) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${worker.base}/v1/collect?site=${SITE}`, { method: 'POST', body: JSON.stringify({ events }) });
+      if (res.status === 202) return;
+      if (attempt > 5) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+  };
+  // Each batch holds whole sessions of one visitor at a time, as a browser sends them.
+  const batches = async function* () {
+    while (next < EVENTS) {
+      const events = session(now);
+      next += events.length;
+      for (let i = 0; i < events.length; i += 50) yield events.slice(i, i + 50);
+    }
+  };
+  const iterator = batches();
+  let lastReport = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let b = await iterator.next(); !b.done; b = await iterator.next()) {
+        await post(b.value);
+        sent += b.value.length;
+        if (sent - lastReport >= 100_000) {
+          lastReport = sent;
+          console.error(`  filled ${sent} events (${Math.round(sent / ((performance.now() - fillStart) / 1000))} events/s)`);
+        }
+      }
+    }),
+  );
+  const fillSeconds = (performance.now() - fillStart) / 1000;
+  // Let the recommender finish learning (it learns after each response), then rebuild as the cron would.
+  let rebuild = { recommender: { items: 0, sessions: 0 } };
+  if (!worker.reused) {
+    await new Promise((r) => setTimeout(r, 3_000));
+    rebuild = await (await fetch(`${worker.base}/v1/admin/retrain?site=${SITE}`, { method: 'POST', headers: { authorization: 'Bearer bench-admin-key' } })).json<any>();
+  }
+
+  // ---- measure -----------------------------------------------------------------------------
+  const contexts = ['product', 'home', 'cart'] as const;
+  const urls = Array.from({ length: REQUESTS }, (_, i) => {
+    const context = contexts[i % 3];
+    const visitor = visitors[Math.floor(random() * visitors.length)];
+    const item = context === 'product' ? `&item=${catalog[zipf(ITEMS)].id}` : '';
+    return `${worker.base}/v1/recs?site=${SITE}&visitor=${visitor}&context=${context}${item}&limit=10`;
+  });
+  const time = async (url: string) => {
+    const start = performance.now();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    return performance.now() - start;
+  };
+  for (const url of urls.slice(0, 50)) await time(url); // warm up
+  for (let i = 0; i < 50; i++) await time(`${worker.base}/v1/health`);
+  const recs: number[] = [];
+  const byContext: Record<string, number[]> = { product: [], home: [], cart: [] };
+  const health: number[] = [];
+  for (let i = 0; i < urls.length; i++) {
+    const ms = await time(urls[i]);
+    recs.push(ms);
+    byContext[contexts[i % 3]].push(ms);
+    health.push(await time(`${worker.base}/v1/health`));
+  }
+  const sorted = (x: number[]) => [...x].sort((p, q) => p - q);
+  const r = sorted(recs);
+  const h = sorted(health);
+  const sample = await (await fetch(urls[0])).json<any>();
+  console.log(`\nSynthetic shop: ${ITEMS} items in ${CATEGORIES} categories, ${worker.reused ? `filled earlier in ${a.state}` : `${sent} events`} from ${visitors.length} visitors`);
+  if (!worker.reused) {
+    console.log(`  fill through /v1/collect: ${fillSeconds.toFixed(0)} s (${Math.round(sent / fillSeconds)} events/s, ${CONCURRENCY} concurrent requests)`);
+    console.log(`  recommender after rebuild: ${rebuild.recommender.items} items, ${rebuild.recommender.sessions} sessions kept`);
+  }
+  console.log(`  GET /v1/recs, ${REQUESTS} sequential requests (contexts product/home/cart, limit 10):`);
+  console.log(`    all       p50 ${pct(r, 50).toFixed(2)} ms   p95 ${pct(r, 95).toFixed(2)} ms   p99 ${pct(r, 99).toFixed(2)} ms`);
+  for (const c of contexts) {
+    const s = sorted(byContext[c]);
+    console.log(`    ${c.padEnd(8)}  p50 ${pct(s, 50).toFixed(2)} ms   p95 ${pct(s, 95).toFixed(2)} ms`);
+  }
+  console.log(`  baseline GET /v1/health: p50 ${pct(h, 50).toFixed(2)} ms   p95 ${pct(h, 95).toFixed(2)} ms`);
+  console.log(`  ratio (p95 recs / p95 health): ${(pct(r, 95) / pct(h, 95)).toFixed(1)}×   sample: ${sample.items.length} items, first reason ${sample.items[0]?.reason}`);
+  console.log(
+    JSON.stringify({
+      items: ITEMS,
+      events: worker.reused ? null : sent,
+      fill_events_per_s: worker.reused ? null : Math.round(sent / fillSeconds),
+      recs_ms: { p50: +pct(r, 50).toFixed(2), p95: +pct(r, 95).toFixed(2), p99: +pct(r, 99).toFixed(2) },
+      by_context_p95_ms: Object.fromEntries(contexts.map((c) => [c, +pct(sorted(byContext[c]), 95).toFixed(2)])),
+      health_ms: { p50: +pct(h, 50).toFixed(2), p95: +pct(h, 95).toFixed(2) },
+    }),
+  );
+} finally {
+  await worker.stop();
+}
