@@ -20,8 +20,10 @@ export const EVENT_NAMES = [
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
-const id = (what: string) => v.pipe(v.string(), v.regex(ID, `${what} must be 8-64 characters of A-Z, a-z, 0-9, _ or -`));
+/** Event, visitor, session and page ids. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const idProblem = (what: string) => `${what} must be 8-64 characters of A-Z, a-z, 0-9, _ or -`;
+const id = (what: string) => v.pipe(v.string(), v.regex(ID_PATTERN, idProblem(what)));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `at most ${max} characters`));
 const amount = v.pipe(v.number(), v.finite('must be a finite number'));
 const count = (min: number, max: number) =>

@@ -1,5 +1,6 @@
 // GET /v1/recs: ranked items for a visitor, each with its reason and the model version.
 import { Hono } from 'hono';
+import { ID_PATTERN, idProblem } from '../../../sdk/schema/events';
 import { exposeErrors, siteCors } from '../cors';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
@@ -12,13 +13,12 @@ export const recs = new Hono<AppEnv>();
 recs.use(exposeErrors, requireSite, siteCors);
 
 const CONTEXTS: RecContext[] = ['home', 'product', 'cart'];
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 recs.get('/', async (c) => {
   const q = c.req.query();
   const context = (q.context ?? 'home') as RecContext;
   if (!CONTEXTS.includes(context)) return fail(c, 400, `context must be one of ${CONTEXTS.join(', ')}`);
-  if (q.visitor && !ID.test(q.visitor)) return fail(c, 400, 'visitor must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
+  if (q.visitor && !ID_PATTERN.test(q.visitor)) return fail(c, 400, idProblem('visitor'));
   if (context === 'product' && !q.item) return fail(c, 400, 'context=product needs item');
   if (q.item && q.item.length > 100) return fail(c, 400, 'item is at most 100 characters');
   const limit = Number(q.limit ?? 8);

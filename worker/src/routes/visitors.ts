@@ -1,5 +1,6 @@
 // Admin inspection of one visitor: what the collector stored, and what Linger made of it.
 import { Hono } from 'hono';
+import { ID_PATTERN, idProblem } from '../../../sdk/schema/events';
 import { requireKey } from '../auth';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
@@ -10,19 +11,18 @@ export const visitors = new Hono<AppEnv>();
 
 visitors.use(requireSite, requireKey('admin'));
 
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
-const BAD_ID = 'visitor id must be 8-64 characters of A-Z, a-z, 0-9, _ or -';
+const BAD_ID = idProblem('visitor id');
 
 visitors.get('/:id/profile', async (c) => {
   const id = c.req.param('id');
-  if (!ID.test(id)) return fail(c, 400, BAD_ID);
+  if (!ID_PATTERN.test(id)) return fail(c, 400, BAD_ID);
   const profile = await shardOf(c.env, c.get('site'), id).profile(c.get('site').key, id);
   return profile ? c.json(profile) : fail(c, 404, `no visitor ${id} on site "${c.get('site').key}"`);
 });
 
 visitors.get('/:id/events', async (c) => {
   const id = c.req.param('id');
-  if (!ID.test(id)) return fail(c, 400, BAD_ID);
+  if (!ID_PATTERN.test(id)) return fail(c, 400, BAD_ID);
   const limit = Number(c.req.query('limit') ?? 1_000);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return fail(c, 400, 'limit must be an integer from 1 to 10000');
   const shard = shardOf(c.env, c.get('site'), id);
