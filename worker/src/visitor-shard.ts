@@ -9,7 +9,7 @@ import { INTENT_FEATURES, intentFeatures } from './scoring/intent-features';
 import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
 import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
-import { affinityAt, applyEvent, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
+import { affinityAt, applyEvent, itemsOf, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 
@@ -117,8 +117,8 @@ export class VisitorShard extends DurableObject<Env> {
       const obs = observations.get(row.session_id) ?? { sessionId: row.session_id, time: row.ts, views: [], baskets: [] };
       observations.set(row.session_id, obs);
       obs.time = Math.max(obs.time, row.ts);
-      if (row.name === 'view_item') obs.views.push(...itemIds(props));
-      if (row.name === 'purchase') obs.baskets.push(itemIds(props));
+      if (row.name === 'view_item') obs.views.push(...itemsOf(props).map((i) => i.item_id));
+      if (row.name === 'purchase') obs.baskets.push(itemsOf(props).map((i) => i.item_id));
     }
     const intentModel = models.intent?.model ?? PRIOR_INTENT_MODEL;
     const latest = new Map<Profile, SessionState>();
@@ -249,7 +249,3 @@ export class VisitorShard extends DurableObject<Env> {
   }
 }
 
-function itemIds(props: Record<string, any>): string[] {
-  const items: { item_id: string }[] = props.items?.length ? props.items : props.item_id ? [{ item_id: props.item_id }] : [];
-  return items.map((i) => i.item_id);
-}

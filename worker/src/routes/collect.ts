@@ -50,14 +50,11 @@ collect.post(
       byShard.get(key)!.rows.push(toRow(e, { skew, receivedAt, device, bot }));
     });
 
-    // Dropped-event reports belong to the visitor whose queue dropped them: the batch's first.
-    let droppedFor = dropped ? byShard.values().next().value?.rows[0]?.visitor_id : undefined;
+    // A dropped-event report belongs to the visitor whose queue dropped them: the batch's first.
     const results = await Promise.all(
-      [...byShard.values()].map(({ stub, rows }) => {
-        const report = droppedFor && rows.some((r) => r.visitor_id === droppedFor) ? { visitorId: droppedFor, count: dropped! } : undefined;
-        if (report) droppedFor = undefined;
-        return stub.ingest(site.key, rows, report);
-      }),
+      [...byShard.values()].map(({ stub, rows }, i) =>
+        stub.ingest(site.key, rows, i === 0 && dropped ? { visitorId: rows[0].visitor_id, count: dropped } : undefined),
+      ),
     );
     const accepted = results.reduce((n, r) => n + r.accepted, 0);
     const duplicates = results.reduce((n, r) => n + r.duplicates, 0);

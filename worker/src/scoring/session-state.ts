@@ -93,7 +93,8 @@ function addAffinity(p: Profile, category: string | undefined, weight: number, n
 }
 
 type Props = Record<string, any>;
-const itemsOf = (props: Props): { item_id: string; item_category?: string; price?: number; quantity?: number }[] =>
+/** The items an event is about: `props.items`, or the single `props.item_id`. */
+export const itemsOf = (props: Props): { item_id: string; item_category?: string; price?: number; quantity?: number }[] =>
   props.items?.length ? props.items : props.item_id ? [{ item_id: props.item_id, item_category: props.item_category, price: props.price }] : [];
 
 /**
