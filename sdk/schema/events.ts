@@ -36,6 +36,12 @@ export const ItemSchema = v.object({
   price: v.optional(v.pipe(amount, v.minValue(0, 'must be ≥ 0'))),
   quantity: v.optional(count(1, 10_000)),
   position: v.optional(count(0, 10_000)),
+  // GA4's promotion fields on items: the campaign (promotion) and slot an item was shown in,
+  // carried on later cart and purchase events.
+  promotion_id: v.optional(text(100)),
+  promotion_name: v.optional(text(200)),
+  creative_slot: v.optional(text(100)),
+  decision_id: v.optional(text(100)),
 });
 export type Item = v.InferOutput<typeof ItemSchema>;
 
@@ -61,6 +67,10 @@ const KNOWN_PROPS = {
   creative: v.optional(text(200)),
   slot: v.optional(text(100)),
   position: v.optional(count(0, 10_000)),
+  // campaign decisions (GET /v1/decide): which campaign, arm ("holdout" for the control group) and decision
+  campaign_id: v.optional(text(100)),
+  variant: v.optional(text(100)),
+  decision_id: v.optional(text(100)),
   // engagement: cumulative engaged time of the page view, and how far it was scrolled
   engaged_ms: v.optional(count(0, 86_400_000)),
   scroll_depth: v.optional(count(0, 100)),
