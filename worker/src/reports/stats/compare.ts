@@ -29,7 +29,7 @@ export type TestName = 'two_proportion_z' | 'welch_t' | 'delta_method_z' | 'cupe
 
 export interface Comparison {
   metric: string;
-  kind: MetricKind;
+  kind: MetricKind | null;
   test: TestName | null;
   alpha: number;
   control_n: number | null;
@@ -67,7 +67,7 @@ export interface Comparison {
 function emptyComparison(options: CompareOptions, alpha: number, plannedSize: number): Comparison {
   return {
     metric: String(options.metric ?? ''),
-    kind: options.kind,
+    kind: options.kind === 'proportion' || options.kind === 'mean' || options.kind === 'ratio' ? options.kind : null,
     test: null,
     alpha,
     control_n: null,
@@ -151,11 +151,12 @@ function finite(result: Comparison): Comparison {
   return result;
 }
 
-/** Why the test could not run, from the arms' sums. */
-function whyNoTest(control: ArmSums, treatment: ArmSums, kind: MetricKind): string {
+/** Why the test could not run, from the arms' sums and whether both arms had an estimate. */
+function whyNoTest(control: ArmSums, treatment: ArmSums, kind: MetricKind, estimated: boolean): string {
   if (control.n < 2 || treatment.n < 2) return 'fewer than 2 visitors in an arm';
   if (kind === 'ratio' && ((control as RatioSums).sumD === 0 || (treatment as RatioSums).sumD === 0))
     return 'the denominator is 0 in an arm (e.g. no orders or no impressions)';
+  if (!estimated) return 'the sums are out of numeric range';
   return 'no variance: the metric is constant in both arms';
 }
 
@@ -168,17 +169,18 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
   const plannedSize = options?.plannedSize ?? DEFAULT_PLANNED_SIZE;
   const result = emptyComparison(options ?? ({} as CompareOptions), alpha, plannedSize);
   try {
-    if (!(alpha > 0 && alpha < 1)) return { ...result, reason: 'alpha must lie between 0 and 1' };
-    if (!(plannedSize > 0 && Number.isFinite(plannedSize))) return { ...result, reason: 'the planned size must be positive' };
+    if (!options || typeof options !== 'object') return finite({ ...result, reason: 'options { metric, kind } are required' });
+    if (!(alpha > 0 && alpha < 1)) return finite({ ...result, reason: 'alpha must lie between 0 and 1' });
+    if (!(plannedSize > 0 && Number.isFinite(plannedSize))) return finite({ ...result, reason: 'the planned size must be positive' });
     const chosen = plan(control, treatment, options, alpha);
-    if (typeof chosen === 'string') return { ...result, reason: chosen };
+    if (typeof chosen === 'string') return finite({ ...result, reason: chosen });
     result.control_n = control.n;
     result.treatment_n = treatment.n;
     const [c, t] = chosen.estimates;
     result.control_value = c?.value ?? (control.n >= 1 && options.kind !== 'ratio' ? (control as MetricSums).sum / control.n : null);
     result.treatment_value = t?.value ?? (treatment.n >= 1 && options.kind !== 'ratio' ? (treatment as MetricSums).sum / treatment.n : null);
     const test = chosen.run();
-    if (!test) return finite({ ...result, reason: whyNoTest(control, treatment, options.kind) });
+    if (!test) return finite({ ...result, reason: whyNoTest(control, treatment, options.kind, c !== null && t !== null) });
     const totalN = control.n + treatment.n;
     const seq = sequentialInterval(test.absolute, totalN, alpha, plannedSize);
     const relSeq = test.relative && test.relative.variance > 0 ? sequentialInterval(test.relative, totalN, alpha, plannedSize) : null;
@@ -208,6 +210,6 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
     };
     return finite(filled);
   } catch (error) {
-    return { ...result, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+    return finite({ ...result, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` });
   }
 }

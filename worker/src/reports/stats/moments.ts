@@ -40,10 +40,11 @@ export function mean(s: MeanSums): number | null {
   return s.n >= 1 ? s.sum / s.n : null;
 }
 
-/** Sample covariance (ΣAB − ΣA ΣB / n) / (n − 1); null below two visitors. */
+/** Sample covariance (ΣAB − ΣA ΣB / n) / (n − 1); null below two visitors or beyond double range. */
 export function sampleCovariance(n: number, sumA: number, sumB: number, sumAB: number): number | null {
   if (!(n >= 2)) return null;
-  return (sumAB - (sumA * sumB) / n) / (n - 1);
+  const covariance = (sumAB - (sumA * sumB) / n) / (n - 1);
+  return Number.isFinite(covariance) ? covariance : null;
 }
 
 /** Sample variance s² = (Σy² − (Σy)²/n) / (n − 1), floored at 0 against rounding; null below two visitors. */

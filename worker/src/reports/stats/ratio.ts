@@ -6,16 +6,17 @@ import { type RatioSums, sampleCovariance } from './moments';
 
 /**
  * R = Σm/Σd with Var(R) = (s_m² − 2R s_md + R² s_d²)/(n μ_d²), μ_d = Σd/n (delta method).
- * Null below two visitors or when Σd = 0.
+ * Null below two visitors, when Σd = 0, or beyond double range.
  */
 export function ratioEstimate(sums: RatioSums): ArmEstimate | null {
   const { n, sumM, sumD, sumM2, sumD2, sumMD } = sums;
   if (!(n >= 2) || sumD === 0) return null;
   const ratio = sumM / sumD;
   const meanD = sumD / n;
-  const varM = sampleCovariance(n, sumM, sumM, sumM2)!;
-  const varD = sampleCovariance(n, sumD, sumD, sumD2)!;
-  const covMD = sampleCovariance(n, sumM, sumD, sumMD)!;
+  const varM = sampleCovariance(n, sumM, sumM, sumM2);
+  const varD = sampleCovariance(n, sumD, sumD, sumD2);
+  const covMD = sampleCovariance(n, sumM, sumD, sumMD);
+  if (varM === null || varD === null || covMD === null) return null;
   const variance = Math.max(0, (varM - 2 * ratio * covMD + ratio * ratio * varD) / (n * meanD * meanD));
   return { value: ratio, variance, n };
 }
