@@ -1,4 +1,5 @@
 // The statistics engine of the campaign reports: pure functions over rollup sufficient statistics.
+export * from './arm-summary';
 export * from './bayesian';
 export * from './compare';
 export * from './cuped';

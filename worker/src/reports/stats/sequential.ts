@@ -1,7 +1,7 @@
 // Always-valid intervals for marketers who look every day: the asymptotic confidence sequence of
-// Waudby-Smith, Arnold, Wu, Kalloori, Sanchez & Ramdas ("Time-uniform central limit theory and
-// asymptotic confidence sequences", Annals of Statistics 2024), with the mixing parameter ρ tuned
-// so the sequence is tightest near a planned sample size, as GrowthBook does.
+// Waudby-Smith, Arbour, Sinha, Kennedy & Ramdas ("Time-uniform central limit theory and asymptotic
+// confidence sequences", Annals of Statistics 2024), with the mixing parameter ρ tuned so the
+// sequence is tightest near a planned sample size, as GrowthBook does.
 import type { Effect, Interval } from './effect';
 
 export const DEFAULT_PLANNED_SIZE = 5000;
