@@ -182,7 +182,7 @@ export function normalQuantile(p: number): number {
     const error = normalCdf(z) - lower;
     const u = error / normalPdf(z); // Newton step; Halley adds the curvature term
     const next = z - u / (1 + (z * u) / 2);
-    const done = Math.abs(next - z) <= 1e-15 * Math.abs(next);
+    const done = Math.abs(next - z) <= 1e-13 * Math.abs(next); // convergence is cubic: nothing is left after this
     z = next;
     if (done) break;
   }
@@ -234,14 +234,17 @@ export function studentTQuantile(p: number, df: number): number {
   if (p === 0.5) return 0;
   if (df === Infinity) return normalQuantile(p);
   const tail = Math.min(p, 1 - p); // find t > 0 with P(T > t) = tail
+  const z = -normalQuantile(tail);
+  // start from the Cornish–Fisher expansion in 1/df; exact enough for large df, merely a start for small
+  const guess = z + (z * z * z + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
   let lo = 0;
-  let hi = Math.max(1, -normalQuantile(tail));
+  let hi = Math.max(1, 1.25 * guess);
   while (studentTSf(hi, df) > tail) {
     lo = hi;
     hi *= 2;
     if (hi === Infinity) return p < 0.5 ? -Infinity : Infinity;
   }
-  let t = (lo + hi) / 2;
+  let t = guess > lo && guess < hi ? guess : (lo + hi) / 2;
   for (let i = 0; i < 200; i++) {
     const excess = studentTSf(t, df) - tail; // > 0 means t is still too small
     if (excess === 0) break;
@@ -249,7 +252,8 @@ export function studentTQuantile(p: number, df: number): number {
     else hi = t;
     let next = t + excess / studentTPdf(t, df);
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    const done = Math.abs(next - t) <= 2e-16 * next || hi - lo <= 2e-16 * hi;
+    // Newton converges quadratically: once a step is below 1e-13, the error left is far below that
+    const done = Math.abs(next - t) <= 1e-13 * next || hi - lo <= 4e-16 * hi;
     t = next;
     if (done) break;
   }
