@@ -155,6 +155,11 @@ describe('compareArms on degenerate input: nulls and a reason, never NaN, never 
     const r = compareArms(empty, some, { metric: 'aov', kind: 'ratio' });
     expectNoStats(r);
     expect(r.reason).toMatch(/denominator is 0/);
+    expect(r.control_value).toBeNull();
+    expect(r.treatment_value).toBe(75);
+    const single = compareArms({ n: 1, sumM: 90, sumD: 2, sumM2: 8100, sumD2: 4, sumMD: 180 }, some, { metric: 'aov', kind: 'ratio' });
+    expect(single.control_value).toBe(45);
+    expect(single.reason).toBe('fewer than 2 visitors in an arm');
   });
 
   it('invalid sums, options and kinds', () => {

@@ -151,6 +151,12 @@ function finite(result: Comparison): Comparison {
   return result;
 }
 
+/** The arm's value where no estimate with a variance exists (a single visitor): Σy/n or Σm/Σd. */
+function plainValue(arm: ArmSums, kind: MetricKind): number | null {
+  if (kind === 'ratio') return (arm as RatioSums).sumD > 0 ? (arm as RatioSums).sumM / (arm as RatioSums).sumD : null;
+  return arm.n >= 1 ? (arm as MetricSums).sum / arm.n : null;
+}
+
 /** Why the test could not run, from the arms' sums and whether both arms had an estimate. */
 function whyNoTest(control: ArmSums, treatment: ArmSums, kind: MetricKind, estimated: boolean): string {
   if (control.n < 2 || treatment.n < 2) return 'fewer than 2 visitors in an arm';
@@ -177,8 +183,8 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
     result.control_n = control.n;
     result.treatment_n = treatment.n;
     const [c, t] = chosen.estimates;
-    result.control_value = c?.value ?? (control.n >= 1 && options.kind !== 'ratio' ? (control as MetricSums).sum / control.n : null);
-    result.treatment_value = t?.value ?? (treatment.n >= 1 && options.kind !== 'ratio' ? (treatment as MetricSums).sum / treatment.n : null);
+    result.control_value = c?.value ?? plainValue(control, options.kind);
+    result.treatment_value = t?.value ?? plainValue(treatment, options.kind);
     const test = chosen.run();
     if (!test) return finite({ ...result, reason: whyNoTest(control, treatment, options.kind, c !== null && t !== null) });
     const totalN = control.n + treatment.n;
