@@ -24,7 +24,8 @@ const write = (path, text) => {
 };
 
 const catalog = makeCatalog();
-write('catalog.json', JSON.stringify(catalog));
+// The browser needs no drawing instructions: pictures are files of their own.
+write('catalog.json', JSON.stringify(catalog, (key, value) => (key === 'picture' ? undefined : value)));
 write('index.html', homePage(catalog));
 for (const c of catalog.categories) write(`c/${c.slug}.html`, categoryPage(catalog, c));
 for (const p of catalog.products) {

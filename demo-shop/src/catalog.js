@@ -10,7 +10,7 @@
 const CATEGORIES = [
   {
     slug: 'shoes', name: 'Shoes', hue: 12,
-    colours: ['navy', 'white', 'tan', 'black', 'forest', 'rust', 'stone'],
+    colours: ['navy', 'white', 'tan', 'black', 'forest green', 'rust', 'stone grey'],
     kinds: [
       ['Sneaker', 'sneaker', [55, 129], 'A low-top sneaker that goes with everything.', [
         ['Harbor Canvas', 'Washed cotton canvas on a vulcanised rubber sole'],
@@ -41,7 +41,7 @@ const CATEGORIES = [
   },
   {
     slug: 'jackets', name: 'Jackets', hue: 210,
-    colours: ['navy', 'olive', 'black', 'sand', 'rust', 'sky', 'charcoal', 'burgundy'],
+    colours: ['navy', 'olive', 'black', 'sand', 'rust', 'sky blue', 'charcoal', 'burgundy'],
     kinds: [
       ['Parka', 'parka', [169, 319], 'A long, warm parka with a hood, for real winters.', [
         ['Arctic Down', 'Responsibly sourced down, warm to −20 °C'],
@@ -72,7 +72,7 @@ const CATEGORIES = [
   },
   {
     slug: 'knitwear', name: 'Knitwear', hue: 330,
-    colours: ['cream', 'burgundy', 'sage', 'navy', 'mustard', 'plum', 'charcoal', 'rose'],
+    colours: ['cream', 'burgundy', 'sage', 'navy', 'mustard', 'plum', 'charcoal', 'dusty rose'],
     kinds: [
       ['Cardigan', 'cardigan', [69, 149], 'A button-through cardigan to wear open or closed.', [
         ['Shetland', 'Pure Shetland wool, knitted in Scotland'],
@@ -134,7 +134,7 @@ const CATEGORIES = [
   },
   {
     slug: 'watches', name: 'Watches', hue: 260,
-    colours: ['black', 'navy', 'olive', 'tan', 'charcoal', 'forest', 'burgundy'],
+    colours: ['black', 'navy', 'olive', 'tan', 'charcoal', 'forest green', 'burgundy'],
     kinds: [
       ['Field Watch', 'field', [89, 249], 'A legible, tough watch in the military tradition.', [
         ['Ranger 38', 'A 38 mm steel case on a canvas strap'],
@@ -165,7 +165,7 @@ const CATEGORIES = [
   },
   {
     slug: 'kitchen', name: 'Kitchen', hue: 150,
-    colours: ['charcoal', 'cream', 'sage', 'rust', 'navy', 'mustard', 'forest', 'sky'],
+    colours: ['charcoal', 'cream', 'sage', 'rust', 'navy', 'mustard', 'forest green', 'sky blue'],
     kinds: [
       ['Chef Knife', 'knife', [39, 189], "A chef's knife for chopping, slicing and dicing.", [
         ['Santoku', 'Japanese steel with a hollow-ground edge'],
@@ -227,7 +227,7 @@ const CATEGORIES = [
   },
   {
     slug: 'outdoor', name: 'Outdoor', hue: 95,
-    colours: ['orange', 'forest', 'sky', 'olive', 'red', 'mustard', 'navy', 'teal'],
+    colours: ['orange', 'forest green', 'sky blue', 'olive', 'red', 'mustard', 'navy', 'teal'],
     kinds: [
       ['Tent', 'tent', [149, 479], 'A tent that pitches in minutes and stands up to wind.', [
         ['Summit Two-Person', 'Two people, 2.1 kg, two doors and two porches'],
@@ -260,9 +260,9 @@ const CATEGORIES = [
 
 /** The colours products come in: a name for the page, a hex value for the picture. */
 const COLOURS = {
-  navy: '#2c3e6b', white: '#f1efe9', tan: '#c49a6c', black: '#2b2b2e', forest: '#2f6b4f', rust: '#b5532e',
-  stone: '#a39e93', olive: '#6b7240', sand: '#d8c39a', sky: '#5b9bd5', charcoal: '#4a4d55', burgundy: '#7d2638',
-  cream: '#efe4cc', sage: '#8fae8b', mustard: '#d9a936', plum: '#6e3f6e', rose: '#d98a9a', cognac: '#9a4f24',
+  navy: '#2c3e6b', white: '#f1efe9', tan: '#c49a6c', black: '#2b2b2e', 'forest green': '#2f6b4f', rust: '#b5532e',
+  'stone grey': '#a39e93', olive: '#6b7240', sand: '#d8c39a', 'sky blue': '#5b9bd5', charcoal: '#4a4d55', burgundy: '#7d2638',
+  cream: '#efe4cc', sage: '#8fae8b', mustard: '#d9a936', plum: '#6e3f6e', 'dusty rose': '#d98a9a', cognac: '#9a4f24',
   brass: '#c9a44c', orange: '#e07a2f', red: '#c0392b', teal: '#2a8c8c',
 };
 
