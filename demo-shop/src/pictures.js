@@ -201,7 +201,7 @@ ${v === 2 ? range(4).map((i) => line(124, 170 + i * 16, 276, 170 + i * 16, ` str
   tote: ({ c, dark, light }, v) => `
 <path d="M150 160 Q150 80 200 80 Q250 80 250 160" fill="none" stroke="${v === 0 ? WOOD : dark}" stroke-width="14"/>
 <path d="M120 150 H280 L296 336 H104 Z" fill="${c}"/>
-${v === 2 ? range(6).map((i) => line(110 - i * 0, 176 + i * 28, 290, 176 + i * 28, ` stroke="${dark}" stroke-width="4"`)).join('') + range(6).map((i) => line(136 + i * 26, 152, 130 + i * 28, 334, ` stroke="${dark}" stroke-width="2"`)).join('') : ''}
+${v === 2 ? range(6).map((i) => line(110, 176 + i * 28, 290, 176 + i * 28, ` stroke="${dark}" stroke-width="4"`)).join('') + range(6).map((i) => line(136 + i * 26, 152, 130 + i * 28, 334, ` stroke="${dark}" stroke-width="2"`)).join('') : ''}
 ${v === 0 ? `<rect x="150" y="210" width="100" height="60" rx="4" fill="${light}"/>` : ''}
 ${v === 1 ? `<path d="M120 150 L200 196 L280 150" fill="none" stroke="${dark}" stroke-width="4"/>` : ''}
 <path d="M120 150 H280" stroke="${dark}" stroke-width="8"/>`,
@@ -314,7 +314,6 @@ ${v === 1 ? '<circle cx="324" cy="190" r="8" fill="#2b2b2e"/>' : ''}`,
   mug: ({ c, dark, light }, v) => `
 <path d="M168 96 q-14 -20 0 -40" fill="none" stroke="#c9c2b8" stroke-width="6"/><path d="M204 96 q-14 -20 0 -40" fill="none" stroke="#c9c2b8" stroke-width="6"/>
 <path d="M262 160 Q330 160 330 216 Q330 272 262 272" fill="none" stroke="${c}" stroke-width="${v === 1 ? 26 : 18}"/>
-<path d="M262 160 Q330 160 330 216 Q330 272 262 272" fill="none" stroke="${dark}" stroke-width="${v === 1 ? 26 : 18}" stroke-opacity="0" />
 <path d="M110 120 H270 V${v === 1 ? 300 : 296} Q270 322 244 322 H136 Q110 322 110 296 Z" fill="${c}"/>
 <ellipse cx="190" cy="120" rx="80" ry="16" fill="#6b4226"/>
 ${v === 0 ? `<path d="M110 250 Q150 240 190 252 T270 246 V296 Q270 322 244 322 H136 Q110 322 110 296 Z" fill="${dark}"/>` : ''}
