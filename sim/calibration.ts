@@ -63,6 +63,15 @@ export function sampleInterval(c: CampaignSummary): Interval | null {
   return twoProportion({ n: v.exposed, c: v.conversions }, { n: h.exposed, c: h.conversions });
 }
 
+/** Wilson's 95 % interval for a share k/n: how precisely a benchmark's rate is known from k of n trials. */
+export function wilson(k: number, n: number, z = 1.959963984540054): [number, number] {
+  if (n === 0) return [0, 1];
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 export const covers = (interval: Interval, truth: number) => interval.ci_low <= truth && truth <= interval.ci_high;
 
 export function summarize(rows: readonly CalibrationRow[], alpha = 0.05): Calibration {

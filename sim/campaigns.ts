@@ -59,7 +59,8 @@ function benchCampaign(key: string, role: 'effect' | 'aa', name: string, slot: s
       type: 'promotion',
       slots: [slot],
       priority: 10,
-      caps: {},
+      // One impression a day, as a shop caps a banner; it also keeps the benchmark's event count down.
+      caps: { per_day: 1 },
       targeting: {},
       variants: [{ name: variant, weight: 1, content }],
       holdout: 0.5,
@@ -69,9 +70,10 @@ function benchCampaign(key: string, role: 'effect' | 'aa', name: string, slot: s
 }
 
 /**
- * The calibration campaigns: three with injected effects (one of them harmful) and two A/A.
- * Each takes its own home-page slot, so a visitor is in all five, independently assigned,
- * with a 50 % holdout for the most power per visitor.
+ * The calibration campaigns: four with injected effects (one of them harmful) and four A/A.
+ * Each takes its own home-page slot, so a visitor is in all eight, independently assigned,
+ * with a 50 % holdout for the most power per visitor. Eight campaigns give 20 seeds 80
+ * intervals and 80 A/A tests, so the benchmark's rates are not read off a handful of trials.
  */
 export function benchCampaigns(): SimCampaign[] {
   return [
@@ -81,9 +83,15 @@ export function benchCampaigns(): SimCampaign[] {
       promo('Free shipping over €50', 'Delivered in two days, returns are free.', '/c/jackets')),
     benchCampaign('quiz-popin', 'effect', 'Sim: style quiz pop-in (effect ×0.90)', 'sim-strip', 55, 0.9, 0.03,
       promo('Find your style', 'Take our 12-question quiz before you shop.', '/c/knitwear')),
-    benchCampaign('aa-hero-copy', 'aa', 'Sim: A/A hero copy (no effect)', 'sim-aa-1', 10, 1, 0.03,
+    benchCampaign('loyalty-points', 'effect', 'Sim: double loyalty points (effect ×1.10)', 'sim-points', 20, 1.1, 0.02,
+      promo('Double points this week', 'Every euro counts twice toward your next reward.', '/c/bags')),
+    benchCampaign('aa-hero-copy', 'aa', 'Sim: A/A hero copy (no effect)', 'sim-aa-1', 5, 1, 0.03,
       promo('New this week', 'Fresh arrivals in every category.', '/c/bags')),
-    benchCampaign('aa-footer', 'aa', 'Sim: A/A footer note (no effect)', 'sim-aa-2', 70, 1, 0.01,
+    benchCampaign('aa-usp-bar', 'aa', 'Sim: A/A reasons-to-buy bar (no effect)', 'sim-aa-2', 15, 1, 0.01,
+      promo('Why shop with us', 'Fast delivery, free returns, real people on the phone.', '/c/outdoor')),
+    benchCampaign('aa-editorial', 'aa', 'Sim: A/A editorial block (no effect)', 'sim-aa-3', 40, 1, 0.02,
+      promo('The outdoor edit', 'Our team picks for the season.', '/c/outdoor')),
+    benchCampaign('aa-footer', 'aa', 'Sim: A/A footer note (no effect)', 'sim-aa-4', 70, 1, 0.01,
       promo('Made to last', 'Every product comes with a two-year warranty.', '/c/watches')),
   ];
 }

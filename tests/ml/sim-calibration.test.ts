@@ -3,8 +3,9 @@
 //   z = 0.04 / sqrt(0.1*0.9*(2/500)); p = erfc(z/sqrt(2))                      → 0.03501498101966251
 //   se = sqrt(.12*.88/500 + .08*.92/500); 0.04 ∓ 1.959963984540054*se           → 0.0028950294254694933, 0.0771049705745305
 //   Φ(z) = 0.5*erfc(-z/sqrt(2)) for z = -3, -1.5, 0.5, 2.5
+// and with scipy 1.17: binomtest(k, n).proportion_ci(method='wilson') for 58/60, 3/40, 0/20.
 import { describe, expect, it } from 'vitest';
-import { covers, normalCdf, reportInterval, resultLine, sampleInterval, srmFlagged, summarize, twoProportion, type CalibrationRow } from '../../sim/calibration';
+import { covers, normalCdf, wilson, reportInterval, resultLine, sampleInterval, srmFlagged, summarize, twoProportion, type CalibrationRow } from '../../sim/calibration';
 import type { CampaignSummary } from '../../sim/run';
 
 describe('the textbook two-proportion interval', () => {
@@ -31,6 +32,16 @@ describe('the textbook two-proportion interval', () => {
     };
     expect(sampleInterval(c)!.ci_low).toBeCloseTo(0.0028950294254694933, 9);
     expect(sampleInterval({ ...c, arms: [c.arms[0]] })).toBeNull();
+  });
+});
+
+describe('Wilson intervals of the benchmark rates', () => {
+  it('match scipy', () => {
+    const cases: [number, number, number, number][] = [[58, 60, 0.886362257256914, 0.9908106807438021], [3, 40, 0.025836025774588198, 0.19864233524310543], [0, 20, 0, 0.16112515805281935]];
+    for (const [k, n, lo, hi] of cases) {
+      expect(wilson(k, n)[0]).toBeCloseTo(lo, 12);
+      expect(wilson(k, n)[1]).toBeCloseTo(hi, 12);
+    }
   });
 });
 
