@@ -165,7 +165,7 @@ describe('a run against the collector', () => {
     // Every exposure carries the arm and decision id the collector decided for that visitor.
     const decided = new Map<string, { variant: string; decision_id: string }>();
     for (const d of [...fake.decides]) {
-      const res = await (await fake.fetch(`${BASE}/v1/decide?site=shop&visitor=${d.visitor}&page=home&slots=${d.slots.join(',')}`)).json();
+      const res = (await (await fake.fetch(`${BASE}/v1/decide?site=shop&visitor=${d.visitor}&page=home&slots=${d.slots.join(',')}`)).json()) as { decisions: { campaign: string; variant: string; decision_id: string }[] };
       for (const x of res.decisions) decided.set(`${d.visitor}/${x.campaign}`, x);
     }
     let exposures = 0;
