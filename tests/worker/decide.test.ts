@@ -172,7 +172,7 @@ describe('records in the visitor\'s shard', () => {
       const before = Date.now();
       const d = (await decide(`visitor=${v}&page=home&slots=dr-both`)).body.decisions[0];
       const row = await assignment(c.id, v);
-      expect(row).toMatchObject({ campaign_id: c.id, visitor_id: v, variant: arm, first_exposed_at: null, exposures: 0, clicks: 0, decisions: 1, last_decision_id: d.decision_id, mismatches: 0 });
+      expect(row).toMatchObject({ campaign_id: c.id, visitor_id: v, variant: arm, first_exposed_at: null, exposures: 0, clicks: 0, last_decision_id: d.decision_id, mismatches: 0 });
       expect(row.assigned_at).toBeGreaterThanOrEqual(before);
       expect(row.assigned_at).toBeLessThanOrEqual(Date.now());
     }
@@ -185,6 +185,9 @@ describe('records in the visitor\'s shard', () => {
     const seen = Date.now() - 5_000;
     const view = slotEvent('view_promotion', v, d, { ts: seen });
     const click = slotEvent('select_promotion', v, d, { ts: seen + 1_000 });
+    const later = (await decide(`visitor=${v}&page=home&slots=dr-ev`)).body.decisions[0];
+    expect(later.variant).toBe('b');
+    expect((await assignment(c.id, v)).last_decision_id).toBe(d.decision_id); // the assigning decision
     expect(await send([view, click])).toMatchObject({ accepted: 2, duplicates: 0 });
     expect(await send([view, click])).toMatchObject({ accepted: 0, duplicates: 2 }); // a resent batch
     let row = await assignment(c.id, v);
@@ -194,9 +197,12 @@ describe('records in the visitor\'s shard', () => {
     await send([slotEvent('view_promotion', v, { ...d, variant: 'holdout' }), makeEvent({ visitor_id: v, name: 'view_item_list', props: { campaign_id: c.id, variant: 'b', decision_id: d.decision_id, slot: 'dr-ev', position: 0, items: [{ item_id: 'd1' }] } }), makeEvent({ visitor_id: v, name: 'select_item', props: { campaign_id: c.id, variant: 'a', item_id: 'd1' } })]);
     row = await assignment(c.id, v);
     expect(row).toMatchObject({ variant: 'b', exposures: 3, clicks: 2, first_exposed_at: seen, mismatches: 2 });
+    // the decision of the latest impression
+    await send([slotEvent('view_promotion', v, later)]);
+    expect(await assignment(c.id, v)).toMatchObject({ exposures: 4, last_decision_id: later.decision_id });
     // events without a campaign, or of other kinds, change nothing
     await send([makeEvent({ visitor_id: v, name: 'view_promotion', props: { promotion_id: 'shop-banner' } }), makeEvent({ visitor_id: v, name: 'add_to_cart', props: { item_id: 'd1', campaign_id: c.id } })]);
-    expect(await assignment(c.id, v)).toMatchObject({ exposures: 3, clicks: 2 });
+    expect(await assignment(c.id, v)).toMatchObject({ exposures: 4, clicks: 2 });
   });
 
   it('records the holdout\'s exposure to the default content', async () => {

@@ -6,7 +6,7 @@
 import { assignArm, type Arms } from './assignment';
 import { exposuresOf, withinCaps } from './caps';
 import { HOLDOUT, type Caps, type Targeting } from './definition';
-import { recordDecision } from './records';
+import { assign } from './records';
 import { factsNeeded, matchesTargeting, type PageFacts, type VisitorFacts } from './targeting';
 import { visitorFacts } from './visitor-facts';
 
@@ -58,7 +58,7 @@ export function decideCampaigns(sql: SqlStorage, visitorId: string, req: DecideR
       if (!c) continue;
       used.add(c.id);
       const decisionId = crypto.randomUUID();
-      const variant = recordDecision(sql, c.id, visitorId, assignArm(c, visitorId), decisionId, req.now);
+      const variant = assign(sql, c.id, visitorId, assignArm(c, visitorId), decisionId, req.now);
       decisions.push({ slot, campaign: c.id, variant, decision_id: decisionId });
     }
   }

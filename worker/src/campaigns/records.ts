@@ -15,8 +15,7 @@ export function migrateCampaignTables(sql: SqlStorage): void {
       first_exposed_at INTEGER,          -- event ts of the first viewable impression, either arm
       exposures        INTEGER NOT NULL DEFAULT 0,
       clicks           INTEGER NOT NULL DEFAULT 0,
-      decisions        INTEGER NOT NULL DEFAULT 0,
-      last_decision_id TEXT,
+      last_decision_id TEXT,            -- the assigning decision, then the decision of the latest impression
       mismatches       INTEGER NOT NULL DEFAULT 0, -- events whose claimed variant was not this arm
       PRIMARY KEY (campaign_id, visitor_id)
     ) WITHOUT ROWID;
@@ -35,17 +34,20 @@ export function migrateCampaignTables(sql: SqlStorage): void {
 }
 
 /**
- * Records a decision: the first one assigns the visitor (with `arm`, from the hash), later ones
- * count and keep the arm stored first. Returns the visitor's arm.
+ * The visitor's arm in a campaign: the one recorded, or else `arm` (from the hash), recorded now
+ * with the decision. A page view that assigns no one writes nothing, since a Durable Object's
+ * answer waits until its writes are durable.
  */
-export function recordDecision(sql: SqlStorage, campaignId: string, visitorId: string, arm: string, decisionId: string, now: number): string {
-  return sql
-    .exec<{ variant: string }>(
-      `INSERT INTO campaign_assignments (campaign_id, visitor_id, variant, assigned_at, decisions, last_decision_id) VALUES (?, ?, ?, ?, 1, ?)
-       ON CONFLICT (campaign_id, visitor_id) DO UPDATE SET decisions = decisions + 1, last_decision_id = excluded.last_decision_id
-       RETURNING variant`,
-      campaignId, visitorId, arm, now, decisionId)
-    .one().variant;
+export function assign(sql: SqlStorage, campaignId: string, visitorId: string, arm: string, decisionId: string, now: number): string {
+  const recorded = sql
+    .exec<{ variant: string }>('SELECT variant FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, visitorId)
+    .toArray()[0];
+  if (recorded) return recorded.variant;
+  sql.exec(
+    'INSERT INTO campaign_assignments (campaign_id, visitor_id, variant, assigned_at, last_decision_id) VALUES (?, ?, ?, ?, ?)',
+    campaignId, visitorId, arm, now, decisionId,
+  );
+  return arm;
 }
 
 /** The fields of a stored event this module reads. */
@@ -79,11 +81,13 @@ export function applyCampaignEvent(sql: SqlStorage, row: CampaignEventRow, props
   }
   const mismatch = typeof props.variant === 'string' && props.variant !== assigned.variant ? 1 : 0;
   if (exposure) {
+    const decisionId = typeof props.decision_id === 'string' ? props.decision_id : null;
     sql.exec(
       `UPDATE campaign_assignments SET exposures = exposures + 1, mismatches = mismatches + ?2,
-         first_exposed_at = min(coalesce(first_exposed_at, ?1), ?1), assigned_at = min(assigned_at, ?1)
+         first_exposed_at = min(coalesce(first_exposed_at, ?1), ?1), assigned_at = min(assigned_at, ?1),
+         last_decision_id = coalesce(?5, last_decision_id)
        WHERE campaign_id = ?3 AND visitor_id = ?4`,
-      row.ts, mismatch, campaignId, row.visitor_id,
+      row.ts, mismatch, campaignId, row.visitor_id, decisionId,
     );
     countExposure(sql, campaignId, row.visitor_id, row.ts);
   } else {
