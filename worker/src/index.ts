@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import type { AppEnv, Env } from './env';
 import { fail } from './http';
 import { admin } from './routes/admin';
+import { campaigns } from './routes/campaigns';
 import { collect } from './routes/collect';
+import { decide } from './routes/decide';
 import { recs } from './routes/recs';
 import { visitors } from './routes/visitors';
 import { findSite } from './sites';
@@ -18,7 +20,9 @@ app.get('/v1/health', (c) => c.json({ ok: true }));
 app.route('/v1/collect', collect);
 app.route('/v1/recs', recs);
 app.route('/v1/visitors', visitors);
+app.route('/v1/admin/campaigns', campaigns);
 app.route('/v1/admin', admin);
+app.route('/v1/decide', decide);
 
 app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 app.onError((err, c) => {

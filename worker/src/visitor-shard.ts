@@ -12,6 +12,8 @@ import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
+import { decideCampaigns, type DecideRequest } from './campaigns/decision';
+import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 
 /** An event as the collector stores it: validated, enriched, props as JSON. */
 export interface EventRow {
@@ -68,6 +70,7 @@ export class VisitorShard extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrateShard(this.sql);
+    migrateCampaignTables(this.sql);
   }
 
   /**
@@ -113,6 +116,7 @@ export class VisitorShard extends DurableObject<Env> {
       owner.set(row.session_id, profile);
       const props = JSON.parse(row.props);
       applyEvent(session, profile, row, props, intentFeatures);
+      applyCampaignEvent(this.sql, row, props);
       if (session.bot) continue;
       const obs = observations.get(row.session_id) ?? { sessionId: row.session_id, time: row.ts, views: [], baskets: [] };
       observations.set(row.session_id, obs);
@@ -208,6 +212,12 @@ export class VisitorShard extends DurableObject<Env> {
       recently_viewed: p.recent.slice(0, 10),
       cart: p.cart,
     };
+  }
+
+  /** One page view's campaign decisions (campaigns/decision.ts), and what recommendations need when asked for. */
+  decide(visitorId: string, request: DecideRequest) {
+    const { decisions, wantsRecs } = decideCampaigns(this.sql, visitorId, request);
+    return { decisions, recs: wantsRecs ? this.recContext(visitorId) : null };
   }
 
   /** What recommendations for this visitor need to know. */

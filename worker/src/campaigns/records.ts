@@ -1,0 +1,96 @@
+// What a visitor's shard records about campaigns: every assignment (both arms), and later its
+// viewable impressions and clicks, which arrive as events through POST /v1/collect. These rows
+// are what the campaign reports turn into intent-to-treat (assigned) and triggered (exposed)
+// comparisons, so times are the collector's (server-corrected), never a client's claim.
+import { countExposure } from './caps';
+
+/** The shard's campaign tables; idempotent, run when the shard starts. */
+export function migrateCampaignTables(sql: SqlStorage): void {
+  sql.exec(`
+    CREATE TABLE IF NOT EXISTS campaign_assignments (
+      campaign_id      TEXT NOT NULL,
+      visitor_id       TEXT NOT NULL,
+      variant          TEXT NOT NULL,   -- the arm from the hash: a variant's name or "holdout"
+      assigned_at      INTEGER NOT NULL, -- server ms of the first decision (or an earlier-stamped exposure)
+      first_exposed_at INTEGER,          -- event ts of the first viewable impression, either arm
+      exposures        INTEGER NOT NULL DEFAULT 0,
+      clicks           INTEGER NOT NULL DEFAULT 0,
+      last_decision_id TEXT,            -- the assigning decision, then the decision of the latest impression
+      mismatches       INTEGER NOT NULL DEFAULT 0, -- events whose claimed variant was not this arm
+      PRIMARY KEY (campaign_id, visitor_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS campaign_assignments_by_visitor ON campaign_assignments (visitor_id);
+    CREATE TABLE IF NOT EXISTS campaign_exposure_days (
+      visitor_id  TEXT NOT NULL,
+      campaign_id TEXT NOT NULL,
+      day         INTEGER NOT NULL,  -- UTC day number (ms / 86,400,000) of the event
+      exposures   INTEGER NOT NULL,
+      PRIMARY KEY (visitor_id, campaign_id, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS campaign_unmatched (
+      campaign_id TEXT PRIMARY KEY,    -- slot events naming a campaign the visitor was never assigned
+      events      INTEGER NOT NULL
+    ) WITHOUT ROWID;`);
+}
+
+/**
+ * The visitor's arm in a campaign: the one recorded, or else `arm` (from the hash), recorded now
+ * with the decision. A page view that assigns no one writes nothing, since a Durable Object's
+ * answer waits until its writes are durable.
+ */
+export function assign(sql: SqlStorage, campaignId: string, visitorId: string, arm: string, decisionId: string, now: number): string {
+  const recorded = sql
+    .exec<{ variant: string }>('SELECT variant FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, visitorId)
+    .toArray()[0];
+  if (recorded) return recorded.variant;
+  sql.exec(
+    'INSERT INTO campaign_assignments (campaign_id, visitor_id, variant, assigned_at, last_decision_id) VALUES (?, ?, ?, ?, ?)',
+    campaignId, visitorId, arm, now, decisionId,
+  );
+  return arm;
+}
+
+/** The fields of a stored event this module reads. */
+export interface CampaignEventRow {
+  visitor_id: string;
+  name: string;
+  ts: number;
+}
+
+const EXPOSURES = new Set(['view_promotion', 'view_item_list']);
+const CLICKS = new Set(['select_promotion', 'select_item']);
+
+/**
+ * Applies one newly stored event (call exactly once per event, in the shard's apply loop).
+ * `view_promotion` / `view_item_list` with a `campaign_id`: the slot became viewable (for the
+ * holdout, with the default content); `select_promotion` / `select_item`: a click. Counted on
+ * the arm the visitor was assigned, whatever variant the event claims; a differing claim is
+ * counted as a mismatch. Events for a campaign the visitor was never assigned are counted apart.
+ */
+export function applyCampaignEvent(sql: SqlStorage, row: CampaignEventRow, props: Record<string, unknown>): void {
+  const exposure = EXPOSURES.has(row.name);
+  if (!exposure && !CLICKS.has(row.name)) return;
+  const campaignId = props.campaign_id;
+  if (typeof campaignId !== 'string' || !campaignId) return;
+  const assigned = sql
+    .exec<{ variant: string }>('SELECT variant FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, row.visitor_id)
+    .toArray()[0];
+  if (!assigned) {
+    sql.exec('INSERT INTO campaign_unmatched (campaign_id, events) VALUES (?, 1) ON CONFLICT (campaign_id) DO UPDATE SET events = events + 1', campaignId);
+    return;
+  }
+  const mismatch = typeof props.variant === 'string' && props.variant !== assigned.variant ? 1 : 0;
+  if (exposure) {
+    const decisionId = typeof props.decision_id === 'string' ? props.decision_id : null;
+    sql.exec(
+      `UPDATE campaign_assignments SET exposures = exposures + 1, mismatches = mismatches + ?2,
+         first_exposed_at = min(coalesce(first_exposed_at, ?1), ?1), assigned_at = min(assigned_at, ?1),
+         last_decision_id = coalesce(?5, last_decision_id)
+       WHERE campaign_id = ?3 AND visitor_id = ?4`,
+      row.ts, mismatch, campaignId, row.visitor_id, decisionId,
+    );
+    countExposure(sql, campaignId, row.visitor_id, row.ts);
+  } else {
+    sql.exec('UPDATE campaign_assignments SET clicks = clicks + 1, mismatches = mismatches + ? WHERE campaign_id = ? AND visitor_id = ?', mismatch, campaignId, row.visitor_id);
+  }
+}
