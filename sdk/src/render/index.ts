@@ -85,11 +85,13 @@ function apply(host: RenderHost, slot: HTMLElement, d: Decision, images: string[
     const all = itemsOf(c, limit);
     if (!all.length) return;
     box = frame(slot, exit, recommendation(c, all, slot, images));
-    // Fill up to the slot's size: items that do not fit are left out (and not reported).
-    const lis = box.querySelectorAll('li');
-    let shown = lis.length;
-    while (shown > 1 && box.scrollHeight > box.clientHeight + 1) lis[--shown].remove();
-    const items: Item[] = all.slice(0, shown).map(({ reason, ...item }) => item);
+    // Fill up to the slot's size: an item more than half outside the box is left out (and
+    // not reported). All are measured before any is removed.
+    const edge = box.getBoundingClientRect();
+    const lis = [...box.querySelectorAll('li')];
+    const fits = lis.map((li) => li.getBoundingClientRect()).map((r) => r.bottom - edge.bottom <= r.height / 2 && r.right - edge.right <= r.width / 2);
+    lis.forEach((li, i) => fits[i] || li.remove());
+    const items: Item[] = all.filter((_, i) => fits[i]).map(({ reason, ...item }, position) => ({ ...item, position }));
     const promo = campaign && { promotion_id: campaign, creative_slot: name, decision_id: base.decision_id };
     whenViewable(slot, () => {
       host.track('view_item_list', { ...base, item_list_name: name, items });
