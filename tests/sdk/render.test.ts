@@ -87,7 +87,7 @@ beforeEach(() => {
   setVisibility('visible');
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   // happy-dom has no layout: every element gets a box.
-  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ height: 240, width: 800, top: 0, left: 0 } as DOMRect);
+  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ height: 240, width: 800, top: 0, left: 0, bottom: 240, right: 800 } as DOMRect);
   document.body.setAttribute('data-linger-page', 'home');
   document.body.innerHTML = `
     <section data-linger-slot="home-hero"><h1>Default hero</h1><p>Welcome</p></section>
@@ -264,6 +264,25 @@ describe('recommendations', () => {
     expect(lis[0].querySelector('.linger-price')!.textContent).toBe((99.5).toLocaleString(undefined, { style: 'currency', currency: 'EUR' }));
     expect(lis[0].querySelector('a')!.getAttribute('href')).toBe('https://shop.example/p/p007');
     expect(lis[0].querySelector('img')!.getAttribute('src')).toBe('https://shop.example/img/p007.svg');
+  });
+
+  it('show only the items that fit the slot: one more than half outside is left out and not reported', async () => {
+    // Two tiles of 200 × 300 per row in a box of 800 × 240: the second row starts at 220.
+    vi.spyOn(HTMLLIElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const i = [...this.parentElement!.children].indexOf(this);
+      const top = i < 2 ? 0 : 220;
+      return { top, bottom: top + 300, height: 300, left: (i % 2) * 400, right: (i % 2) * 400 + 200, width: 200 } as DOMRect;
+    });
+    answer([{ ...RECS, content: { ...RECS.content, items: [...RECS.content.items, { item_id: 'p101', name: 'x', price: 1 }] } }]);
+    document.body.innerHTML = '<section data-linger-slot="home-recs"><h2>Popular</h2></section>';
+    render(host());
+    await settle();
+    const recs = slot('home-recs');
+    // The first row sticks out by 60 px of 300: kept. The second row is 280 px outside: left out.
+    expect([...recs.querySelectorAll<HTMLElement>('.linger-box li')].map((li) => li.dataset.item)).toEqual(['p007', 'p042']);
+    setRatio(recs, 1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(named('view_item_list')[0].props.items.map((i: any) => [i.item_id, i.position])).toEqual([['p007', 0], ['p042', 1]]);
   });
 
   it('show an unknown reason as its words', async () => {
