@@ -1,6 +1,7 @@
 // Builds everything the worker serves as static files into demo-shop/dist:
 // the demo shop's pages, its catalog and pictures, the SDK file and the dashboard.
 import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cartPage } from './src/pages.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCatalog } from './src/catalog.js';
@@ -33,7 +34,7 @@ for (const p of catalog.products) {
   write(`img/${p.id}.svg`, productSvg(p));
 }
 write('search.html', appPage(catalog, 'Search', '<h1>Search</h1><div id="results"></div>'));
-write('cart.html', appPage(catalog, 'Cart', '<h1>Your cart</h1><div id="cart"></div><section class="recs" data-recs="cart" data-title="Goes well with your cart"></section>'));
+write('cart.html', cartPage(catalog));
 write('checkout.html', appPage(catalog, 'Checkout', `<h1>Checkout</h1><p id="summary"></p>
 <form class="checkout" id="checkout-form">
   <p>This is a demo: nothing you type here leaves the page.</p>
@@ -50,5 +51,6 @@ cpSync(join(here, 'src/shop.css'), join(out, 'shop.css'));
 cpSync(join(here, 'src/favicon.svg'), join(out, 'favicon.svg'));
 cpSync(sdk, join(out, 'sdk/linger.js'));
 cpSync(join(root, 'sdk/dist/linger.mjs'), join(out, 'sdk/linger.mjs'));
+cpSync(join(root, 'sdk/dist/linger-render.js'), join(out, 'sdk/linger-render.js'));
 cpSync(join(root, 'worker/dashboard'), join(out, 'dashboard'), { recursive: true });
 console.log(`demo shop built: ${catalog.products.length} products in ${catalog.categories.length} categories → ${out}`);

@@ -1,4 +1,5 @@
-// Two builds of the tracker: a minified IIFE for the script tag, and an ES module.
+// Three builds: the tracker as a minified IIFE for the script tag and as an ES module, and the
+// slot renderer, a minified ES module the tracker imports only on pages that declare slots.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -15,6 +16,11 @@ export default [
   {
     input: 'sdk/src/esm.ts',
     output: { file: 'sdk/dist/linger.mjs', format: 'es' },
+    plugins,
+  },
+  {
+    input: 'sdk/src/render/index.ts',
+    output: { file: 'sdk/dist/linger-render.js', format: 'es', plugins: [minify] },
     plugins,
   },
 ];

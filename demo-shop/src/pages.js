@@ -50,13 +50,34 @@ export function list(name, products) {
   return `<ul class="grid" data-linger-list="${esc(name)}">${products.map(tile).join('\n')}</ul>`;
 }
 
+/** The best-rated products in stock, for slots' default content. */
+function topRated(catalog, n, keep = () => true) {
+  return catalog.products.filter((p) => p.inStock && keep(p)).sort((a, b) => b.rating - a.rating || a.id.localeCompare(b.id)).slice(0, n);
+}
+
+/**
+ * A recommendation slot. Its default content (a row of tiles, what the holdout and visitors
+ * without a decision see) reserves the slot's space from the first paint; the renderer lays
+ * its items over it with the same tile styles, filled from the URL templates given here.
+ */
+function recsSlot(slot, page, title, products, attrs = '') {
+  return `<section class="recs" data-linger-slot="${slot}" data-linger-page="${page}" data-linger-fallback ${attrs}
+  data-linger-href="/p/{id}" data-linger-img="/img/{id}.svg" data-linger-currency="EUR">
+<h2>${esc(title)}</h2>
+<ul class="grid">${products.map((p) => `<li class="tile"><a href="/p/${p.id}"><img src="/img/${p.id}.svg" alt="" width="200" height="200"><span class="name">${esc(p.name)}</span></a><span class="price">${money(p.price)}</span><span class="reason">★ ${p.rating} / 5</span></li>`).join('')}</ul>
+</section>`;
+}
+
+/** The exit-intent overlay: fixed, hidden until the visitor heads for the tab bar and a campaign fills it. */
+const exitSlot = (page) => `<aside class="exit-voucher" data-linger-slot="exit-voucher" data-linger-exit data-linger-page="${page}" role="dialog" aria-label="An offer for you" hidden></aside>`;
+
 export function homePage(catalog) {
   const featured = catalog.categories.map((c) => catalog.products.find((p) => p.category === c.slug && p.inStock));
   return layout({
     title: 'Home',
     catalog,
-    body: `<section class="hero"><h1>Things worth lingering over</h1><p>120 products, 8 categories, and a tracker that never loses an event.</p></section>
-<section class="recs" data-recs="home" data-title="Recommended for you"></section>
+    body: `<section class="hero" data-linger-slot="home-hero" data-linger-page="home"><h1>Things worth lingering over</h1><p>120 products, 8 categories, and a tracker that never loses an event.</p></section>
+${recsSlot('home-recs', 'home', 'Top rated', topRated(catalog, 4))}
 <h2>Featured</h2>
 ${list('Featured', featured)}
 <h2>Shop by category</h2>
@@ -88,9 +109,20 @@ export function productPage(catalog, p) {
       : '<p class="oos">Sold out</p>'}
   </div>
 </article>
-<section class="recs" data-recs="product" data-item="${p.id}" data-title="You may also like"></section>
+${recsSlot('product-fbt', 'product', 'Customers also liked', topRated(catalog, 4, (q) => q.category !== p.category), `data-linger-item="${p.id}"`)}
 <h2>More ${esc(p.categoryName.toLowerCase())}</h2>
-${list(`Related: ${p.categoryName}`, related)}`,
+${list(`Related: ${p.categoryName}`, related)}
+${exitSlot('product')}`,
+  });
+}
+
+export function cartPage(catalog) {
+  return layout({
+    title: 'Cart',
+    catalog,
+    body: `<h1>Your cart</h1><div id="cart"></div>
+${recsSlot('cart-upsell', 'cart', 'Top rated', topRated(catalog, 4))}
+${exitSlot('cart')}`,
   });
 }
 

@@ -1,6 +1,7 @@
 // The demo shop's own JavaScript: cart, search, checkout. It tracks commerce events through
 // the Linger API as a real shop would, and keeps working when the tracker fails to load
-// (the snippet's stub only queues calls).
+// (the snippet's stub only queues calls). Personalized content needs no code here: the pages
+// declare slots (data-linger-slot), and the tracker's renderer fills them.
 (function () {
   'use strict';
   var linger = (window.linger = window.linger || function () {});
@@ -178,37 +179,8 @@
     }
   }
 
-  // Recommendation slots: <section data-recs="home|product|cart" data-item="…">. The visitor id
-  // comes from the tracker, so without it (blocked, or no consent) the slot simply stays empty.
-  var REASONS = {
-    viewed_together: 'Viewed together', bought_together: 'Bought together', session_similar: 'Like your visit',
-    trending: 'Trending', recently_viewed: 'Seen before', category_affinity: 'For your taste',
-  };
-  function recommendations() {
-    var slot = document.querySelector('[data-recs]');
-    if (!slot) return;
-    linger('visitor', function (visitor) {
-      var q = 'site=demo&visitor=' + encodeURIComponent(visitor) + '&context=' + slot.getAttribute('data-recs') + '&limit=4';
-      if (slot.getAttribute('data-item')) q += '&item=' + encodeURIComponent(slot.getAttribute('data-item'));
-      fetch('/v1/recs?' + q)
-        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
-        .then(function (body) {
-          if (!body.items.length) return;
-          slot.innerHTML = '<h2>' + esc(slot.getAttribute('data-title')) + '</h2><ul class="grid" data-linger-list="Recommendations: ' + slot.getAttribute('data-recs') + '">' +
-            body.items.map(function (r) {
-              return '<li class="tile rec" data-linger-item="' + esc(r.item_id) + '" data-linger-name="' + esc(r.name || r.item_id) + '" data-linger-category="' + esc(r.category || '') +
-                '" data-linger-price="' + (r.price || 0) + '" data-reason="' + r.reason + '"><a href="/p/' + encodeURIComponent(r.item_id) + '"><img src="/img/' + encodeURIComponent(r.item_id) +
-                '.svg" alt="" width="200" height="200"><span class="name">' + esc(r.name || r.item_id) + '</span></a><span class="price">' + money(r.price || 0) +
-                '</span><span class="reason">' + esc(REASONS[r.reason] || r.reason) + '</span></li>';
-            }).join('') + '</ul>';
-        })
-        .catch(function () {});
-    });
-  }
-
   function start() {
     showCount();
-    recommendations();
     productPage();
     searchPage();
     cartPage();

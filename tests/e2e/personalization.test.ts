@@ -38,13 +38,13 @@ describe('personalization in the demo shop', () => {
     const page = await context.newPage();
     const firstRec = await eventually(async () => {
       await page.goto(`${base}/p/${a.id}`);
-      await page.waitForSelector('[data-recs] li', { timeout: 3_000 });
-      const first = await page.$eval('[data-recs] li', (li) => ({ id: li.getAttribute('data-linger-item'), reason: li.getAttribute('data-reason') }));
+      await page.waitForSelector('[data-linger-slot="product-fbt"] .linger-box li', { timeout: 3_000 });
+      const first = await page.$eval('[data-linger-slot="product-fbt"] .linger-box li', (li) => ({ id: li.getAttribute('data-item'), reason: li.getAttribute('data-reason') }));
       expect(first.id).toBe(b.id);
       return first;
     });
     expect(firstRec.reason).toBe('viewed_together');
-    expect(await page.textContent('[data-recs] li .reason')).toBe('Viewed together');
+    expect(await page.textContent('[data-linger-slot="product-fbt"] .linger-box li .linger-reason')).toBe('Viewed together');
 
     // The score follows the visit: browsing, then a cart add.
     const visitor = await visitorOf(page);
@@ -68,8 +68,8 @@ describe('personalization in the demo shop', () => {
 
     // The home page now has recommendations for this visitor (this session, and what was seen).
     await page.goto(`${base}/`);
-    await page.waitForSelector('[data-recs] li');
-    const reasons = await page.$$eval('[data-recs] li', (lis) => lis.map((li) => li.getAttribute('data-reason')));
+    await page.waitForSelector('[data-linger-slot="home-recs"] .linger-box li');
+    const reasons = await page.$$eval('[data-linger-slot="home-recs"] .linger-box li', (lis) => lis.map((li) => li.getAttribute('data-reason')));
     expect(reasons.length).toBeGreaterThan(0);
     await context.close();
   });
