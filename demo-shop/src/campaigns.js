@@ -3,10 +3,12 @@
 // keeps the shop's default content, so that the reports have a control group to compare with.
 // Creatives are plain text; `{code}` is the only placeholder.
 
-const START = '2025-01-01T00:00:00Z';
+// They start with the demo's simulated history (sim/demo-history.ts moves the start back to it).
+const START = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 export const DEMO_CAMPAIGNS = [
   {
+    id: 'spring-sale-hero',
     name: 'Spring sale in the home hero',
     type: 'promotion',
     slots: ['home-hero'],
@@ -19,7 +21,6 @@ export const DEMO_CAMPAIGNS = [
         name: 'ten-percent',
         weight: 1,
         content: {
-          type: 'promotion',
           title: 'Spring sale: 10 % off jackets',
           text: 'Light layers for changing weather. Use code {code} at checkout until Sunday.',
           code: 'SPRING10',
@@ -32,7 +33,6 @@ export const DEMO_CAMPAIGNS = [
         name: 'free-shipping',
         weight: 1,
         content: {
-          type: 'promotion',
           title: 'Free shipping on every order this week',
           text: 'No minimum, no code needed: we cover delivery on all 120 products.',
           image: '/img/p046.svg',
@@ -45,6 +45,7 @@ export const DEMO_CAMPAIGNS = [
     window_days: 7,
   },
   {
+    id: 'newsletter-outdoor-hero',
     name: 'Newsletter readers: the outdoor edit',
     type: 'promotion',
     slots: ['home-hero'],
@@ -58,7 +59,6 @@ export const DEMO_CAMPAIGNS = [
         name: 'outdoor-edit',
         weight: 1,
         content: {
-          type: 'promotion',
           title: 'Thanks for reading: 15 % off outdoor gear',
           text: 'Tents, stoves and bottles for the first long weekend. Code {code}.',
           code: 'READER15',
@@ -72,6 +72,7 @@ export const DEMO_CAMPAIGNS = [
     window_days: 7,
   },
   {
+    id: 'home-recommended',
     name: 'Recommended for you on the home page',
     type: 'recommendation',
     slots: ['home-recs'],
@@ -79,11 +80,12 @@ export const DEMO_CAMPAIGNS = [
     priority: 10,
     caps: { per_day: 50, per_week: 200 },
     targeting: { page_types: ['home'] },
-    variants: [{ name: 'personal', weight: 1, content: { type: 'recommendation', title: 'Recommended for you', strategy: 'personal' } }],
+    variants: [{ name: 'personal', weight: 1, content: { title: 'Recommended for you', strategy: 'personal' } }],
     holdout: 0.2,
     window_days: 7,
   },
   {
+    id: 'product-bought-together',
     name: 'Frequently bought together on product pages',
     type: 'recommendation',
     slots: ['product-fbt'],
@@ -92,13 +94,14 @@ export const DEMO_CAMPAIGNS = [
     caps: { per_day: 50, per_week: 200 },
     targeting: { page_types: ['product'] },
     variants: [
-      { name: 'bought-together', weight: 1, content: { type: 'recommendation', title: 'Frequently bought together', strategy: 'bought_together' } },
-      { name: 'similar', weight: 1, content: { type: 'recommendation', title: 'You may also like', strategy: 'similar' } },
+      { name: 'bought-together', weight: 1, content: { title: 'Frequently bought together', strategy: 'bought_together' } },
+      { name: 'similar', weight: 1, content: { title: 'You may also like', strategy: 'similar' } },
     ],
     holdout: 0.1,
     window_days: 7,
   },
   {
+    id: 'cart-upsell',
     name: 'Cart upsell',
     type: 'recommendation',
     slots: ['cart-upsell'],
@@ -106,11 +109,12 @@ export const DEMO_CAMPAIGNS = [
     priority: 10,
     caps: { per_day: 20, per_week: 100 },
     targeting: { page_types: ['cart'], cart_value_min: 1 },
-    variants: [{ name: 'goes-with-cart', weight: 1, content: { type: 'recommendation', title: 'Goes well with your cart', strategy: 'bought_together' } }],
+    variants: [{ name: 'goes-with-cart', weight: 1, content: { title: 'Goes well with your cart', strategy: 'bought_together' } }],
     holdout: 0.1,
     window_days: 7,
   },
   {
+    id: 'exit-voucher',
     name: 'Exit voucher for high-intent cart abandoners',
     type: 'promotion',
     slots: ['exit-voucher'],
@@ -124,7 +128,6 @@ export const DEMO_CAMPAIGNS = [
         name: 'ten-off-cart',
         weight: 1,
         content: {
-          type: 'promotion',
           title: 'Before you go: 10 % off your cart',
           text: 'Your cart is saved. Complete your order today with code {code}.',
           code: 'STAY10',
