@@ -15,6 +15,8 @@ export interface Phase {
   shareOf?: { phase: string; share: number };
   /** Wait until the server has applied every stored event before this phase. */
   drainFirst?: boolean;
+  /** Wait until the server has applied every stored event after this phase, and count that time in the phase. */
+  drainAfter?: boolean;
 }
 
 export interface DriverConfig {
@@ -45,6 +47,10 @@ export interface PhaseResult {
   /** Answers that were not 2xx, and network errors; each was retried. */
   failures: number;
   statuses: Record<string, number>;
+  /** CPU the load generator itself used. */
+  driver_cpu_ms: number;
+  /** Latencies, for merging phases (not printed). */
+  latencies?: number[];
 }
 
 export interface DriverResult {
@@ -153,7 +159,7 @@ class Visitor {
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function drive(cfg: DriverConfig, log: (line: string) => void = () => {}): Promise<DriverResult> {
+export async function drive(cfg: DriverConfig, log: (line: string) => void = () => {}, edge: (phase: number, at: 'start' | 'end') => Promise<void> = async () => {}): Promise<DriverResult> {
   const url = new URL(cfg.base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.clients * 2 });
   const request = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
@@ -225,8 +231,10 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
     log('  (still applying events after 120 s)');
   }
 
-  for (const phase of cfg.phases) {
+  for (const [index, phase] of cfg.phases.entries()) {
     if (phase.drainFirst) await drain();
+    await edge(index, 'start');
+    const cpu0 = process.cpuUsage();
     const rate = phase.rate ?? (phase.shareOf ? (results.find((r) => r.name === phase.shareOf!.phase)?.requests_per_s ?? 0) * phase.shareOf.share : undefined);
     const latencies: number[] = [];
     const state = { failures: 0, statuses: {} as Record<string, number> };
@@ -267,7 +275,10 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
         }
       }),
     );
+    if (phase.drainAfter) await drain();
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    await edge(index, 'end');
     latencies.sort((a, b) => a - b);
     const r: PhaseResult = {
       name: phase.name,
@@ -283,9 +294,11 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       max_ms: +(latencies.at(-1) ?? 0).toFixed(1),
       failures: state.failures,
       statuses: state.statuses,
+      driver_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      latencies,
     };
     results.push(r);
-    log(`  ${r.name}: ${r.requests_per_s} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms${r.failures ? `, ${r.failures} failed attempts` : ''}`);
+    if (!phase.name.includes('#')) log(`  ${r.name}: ${r.requests_per_s} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms${r.failures ? `, ${r.failures} failed attempts` : ''}`);
   }
 
   // ---- read every visitor back ---------------------------------------------------------------
@@ -365,8 +378,15 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
 // As a child process: the config comes as the first message, the result goes back as one message.
 if (process.send && process.argv.includes('--driver')) {
   process.once('message', async (cfg: DriverConfig) => {
+    const waiting = new Map<string, () => void>();
+    process.on('message', (m: any) => m.ack && waiting.get(m.ack)?.());
+    // the parent samples the server's CPU at each phase edge before the phase goes on
+    const edge = (phase: number, at: string) => new Promise<void>((resolve) => {
+      waiting.set(`${phase}:${at}`, resolve);
+      process.send!({ edge: { phase, at } });
+    });
     try {
-      const result = await drive(cfg, (line) => process.send!({ log: line }));
+      const result = await drive(cfg, (line) => process.send!({ log: line }), edge);
       process.send!({ result }, () => process.exit(0));
     } catch (err) {
       process.send!({ error: String((err as Error)?.stack ?? err) }, () => process.exit(1));
@@ -375,12 +395,16 @@ if (process.send && process.argv.includes('--driver')) {
 }
 
 /** Runs the driver in a child process (forked with the same loader), so it does not share the server's or the parent's CPU. */
-export async function driveInChild(cfg: DriverConfig, log: (line: string) => void): Promise<DriverResult> {
+export async function driveInChild(cfg: DriverConfig, log: (line: string) => void, onEdge: (phase: number, at: 'start' | 'end') => void = () => {}): Promise<DriverResult> {
   const { fork } = await import('node:child_process');
   const child = fork(new URL(import.meta.url).pathname, ['--driver'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.on('message', (m: any) => {
       if (m.log) log(m.log);
+      if (m.edge) {
+        onEdge(m.edge.phase, m.edge.at);
+        child.send({ ack: `${m.edge.phase}:${m.edge.at}` });
+      }
       if (m.result) resolve(m.result);
       if (m.error) reject(new Error(m.error));
     });

@@ -2,6 +2,7 @@
 // so it survives being killed and restarted. It runs in a process group of its own, so a fault
 // can kill the whole server at once (wrangler and its workerd) with SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { seed, type SiteSeed } from '../worker/seed.js';
 
@@ -9,12 +10,31 @@ export interface BenchServer {
   base: string;
   /** SIGKILL to the server's whole process group: no shutdown, no flush. */
   kill(): Promise<void>;
+  /** CPU time (user + system, ms) used so far by the server's processes. */
+  cpuMs(): number;
   /** Starts it again on the same state. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const root = new URL('..', import.meta.url).pathname;
+
+/** CPU ms of every live process in a process group, from /proc (Linux). */
+export function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      // fields after the command name: state ppid pgrp ... utime (14) stime (15)
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
 
 export async function startBenchServer(port: number, site: SiteSeed, state: string): Promise<BenchServer> {
   const base = `http://127.0.0.1:${port}`;
@@ -52,6 +72,7 @@ export async function startBenchServer(port: number, site: SiteSeed, state: stri
   await start();
   return {
     base,
+    cpuMs: () => (child?.pid ? groupCpuMs(child.pid) : 0),
     kill: () => killGroup('SIGKILL'),
     restart: start,
     async stop() {

@@ -4,6 +4,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from './env';
 import { predict } from './ml/intent-model';
+import { clipRow } from './ml/robust';
 import { siteModels, type SiteModels } from './models';
 import { INTENT_FEATURES, intentFeatures } from './scoring/intent-features';
 import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
@@ -228,7 +229,7 @@ export class VisitorShard extends DurableObject<Env> {
     let latest: SessionState | null = null;
     for (const s of sessions.values()) {
       if (!latest || latest.last < s.last) latest = s;
-      s.intent = predict(intentModel, s.preBuy ?? intentFeatures(s, profile));
+      s.intent = predict(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
       this.sql.exec(
         'INSERT OR REPLACE INTO sessions (session_id, visitor_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
         s.id, visitorId, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),

@@ -1,0 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { driveInChild } from './load-driver';
+import { startBenchServer } from './server';
+const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: 16 };
+const server = await startBenchServer(8822, SITE, mkdtempSync(join(process.argv[3] ?? tmpdir(), 'linger-prof-')));
+const kind = (process.argv[2] ?? 'ingest') as any;
+const r = await driveInChild({ base: server.base, site: 'load', adminKey: SITE.adminKey, clients: 200, run: 'p' + Date.now(), checkProfiles: false, phases: [{ name: 'x', kind, seconds: 12 }] }, console.error);
+console.log(JSON.stringify(r.phases));
+await server.stop();
