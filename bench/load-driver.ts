@@ -235,7 +235,10 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
     if (phase.drainFirst) await drain();
     await edge(index, 'start');
     const cpu0 = process.cpuUsage();
-    const rate = phase.rate ?? (phase.shareOf ? (results.find((r) => r.name === phase.shareOf!.phase)?.requests_per_s ?? 0) * phase.shareOf.share : undefined);
+    // a phase measured in slices is named "name#i": its rate is over all its slices
+    const of = results.filter((r) => r.name.split('#')[0] === phase.shareOf?.phase);
+    const ofRate = of.reduce((n, r) => n + r.requests, 0) / Math.max(1e-9, of.reduce((n, r) => n + r.seconds, 0));
+    const rate = phase.rate ?? (phase.shareOf && of.length ? ofRate * phase.shareOf.share : undefined);
     const latencies: number[] = [];
     const state = { failures: 0, statuses: {} as Record<string, number> };
     let events = 0;

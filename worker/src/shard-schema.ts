@@ -78,6 +78,21 @@ const STEPS = [
      key         TEXT PRIMARY KEY,
      value       TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  // A session belongs to its visitor: another visitor sending the same session id gets a session of its own.
+  `CREATE TABLE sessions_by_owner (
+     visitor_id  TEXT NOT NULL,
+     session_id  TEXT NOT NULL,
+     last        INTEGER NOT NULL,
+     purchased   INTEGER NOT NULL,
+     bot         INTEGER NOT NULL,
+     state       TEXT NOT NULL,
+     PRIMARY KEY (visitor_id, session_id)
+   ) WITHOUT ROWID;
+   INSERT INTO sessions_by_owner SELECT visitor_id, session_id, last, purchased, bot, state FROM sessions;
+   DROP TABLE sessions;
+   ALTER TABLE sessions_by_owner RENAME TO sessions;
+   CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+   CREATE INDEX sessions_by_last ON sessions (last);`,
 ];
 
 export function migrateShard(sql: SqlStorage): void {

@@ -209,7 +209,7 @@ export class VisitorShard extends DurableObject<Env> {
     for (const row of rows) {
       first = Math.min(first, row.ts);
       last = Math.max(last, row.ts);
-      let session = sessions.get(row.session_id) ?? this.loadSession(row.session_id);
+      let session = sessions.get(row.session_id) ?? this.loadSession(visitorId, row.session_id);
       if (!session) {
         session = newSession(row, profile);
         profile.visits++;
@@ -231,8 +231,8 @@ export class VisitorShard extends DurableObject<Env> {
       if (!latest || latest.last < s.last) latest = s;
       s.intent = predict(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
       this.sql.exec(
-        'INSERT OR REPLACE INTO sessions (session_id, visitor_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
-        s.id, visitorId, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),
+        'INSERT OR REPLACE INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
+        visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),
       );
     }
     const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(profile, Date.now())) : null;
@@ -271,8 +271,8 @@ export class VisitorShard extends DurableObject<Env> {
     return row ? loadProfile(row.state) : null;
   }
 
-  private loadSession(sessionId: string): SessionState | null {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE session_id = ?', sessionId).toArray()[0];
+  private loadSession(visitorId: string, sessionId: string): SessionState | null {
+    const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ? AND session_id = ?', visitorId, sessionId).toArray()[0];
     return row ? loadSession(row.state) : null;
   }
 
