@@ -363,6 +363,8 @@ export class VisitorShard extends DurableObject<Env> {
    */
   async trainingData(now = Date.now()) {
     for (let more = true; more; ) more = (await this.applyPending()).more;
+    // the recommender's rebuild follows: it should have seen every observation too
+    while (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n && (await this.flushObservations()));
     const sessions = this.sql
       .exec<{ state: string; purchased: number; visitor_id: string }>(
         'SELECT state, purchased, visitor_id FROM sessions WHERE bot = 0 AND (purchased = 1 OR last < ?) ORDER BY last DESC LIMIT 50000',
