@@ -84,7 +84,12 @@ const KNOWN_PROPS = {
   link_url: v.optional(text(2048)),
 };
 
+/** Names a JavaScript object treats specially; the schema would silently drop them, so they are refused. */
+const RESERVED_NAMES = ['__proto__', 'prototype', 'constructor'];
+
 export const PropsSchema = v.pipe(
+  v.custom<Record<string, unknown>>((p) => typeof p === 'object' && p !== null && !Array.isArray(p), 'props must be an object'),
+  v.check((p) => !RESERVED_NAMES.some((name) => Object.hasOwn(p, name)), `${RESERVED_NAMES.join(', ')} are not allowed as property names`),
   v.objectWithRest(KNOWN_PROPS, customValue),
   v.check((p) => Object.keys(p).length <= 40, 'at most 40 properties'),
 );
