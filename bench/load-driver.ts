@@ -49,6 +49,8 @@ export interface PhaseResult {
   statuses: Record<string, number>;
   /** CPU the load generator itself used. */
   driver_cpu_ms: number;
+  /** Time spent after sending, until the server had applied everything (counted in `seconds`). */
+  drain_seconds: number;
   /** Latencies, for merging phases (not printed). */
   latencies?: number[];
 }
@@ -69,6 +71,8 @@ export interface DriverResult {
 
 const EVENTS_PER_BATCH = 10;
 const BATCHES_PER_VISITOR = 30;
+/** A visit of about ten product pages: a visitor makes three in its life here. */
+const BATCHES_PER_SESSION = 10;
 const ITEMS = 400;
 const CATEGORIES = ['Shoes', 'Bags', 'Hats', 'Socks', 'Coats', 'Shirts', 'Dresses', 'Watches'];
 
@@ -80,7 +84,6 @@ function random(seed: number) {
 /** One browsing visitor: pages with a product view, engagement heartbeats, clicks, sometimes a cart add or a purchase. */
 class Visitor {
   readonly id: string;
-  private readonly session: string;
   private seq = 0;
   private page = 0;
   private pageId = '';
@@ -93,7 +96,6 @@ class Visitor {
 
   constructor(run: string, client: number, n: number, private readonly rnd: () => number) {
     this.id = `${run}-c${client}-v${n}`;
-    this.session = `${this.id}-s1`;
   }
 
   private nextPage() {
@@ -143,7 +145,7 @@ class Visitor {
         event_id: `${this.id}-e${this.seq}`,
         name: e.name,
         visitor_id: this.id,
-        session_id: this.session,
+        session_id: `${this.id}-s${1 + Math.floor(this.batches / BATCHES_PER_SESSION)}`,
         page_id: this.pageId,
         seq: this.seq,
         ts,
@@ -223,6 +225,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
         const r = await request('GET', `/v1/admin/models?site=${cfg.site}`, undefined, { authorization: `Bearer ${cfg.adminKey}` });
         if (r.status === 404) return; // no such route: nothing to wait for
         if (r.status === 200 && (JSON.parse(r.text).ingest?.pending ?? 0) === 0) return;
+        if (r.status !== 200) throw new Error(`admin models: ${r.status} ${r.text}`);
       } catch {
         /* the server may be restarting */
       }
@@ -278,7 +281,9 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
         }
       }),
     );
+    const drainStart = performance.now();
     if (phase.drainAfter) await drain();
+    const drainSeconds = (performance.now() - drainStart) / 1000;
     const seconds = (performance.now() - start) / 1000;
     const cpu = process.cpuUsage(cpu0);
     await edge(index, 'end');
@@ -298,6 +303,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       failures: state.failures,
       statuses: state.statuses,
       driver_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      drain_seconds: +drainSeconds.toFixed(1),
       latencies,
     };
     results.push(r);

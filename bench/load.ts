@@ -55,6 +55,8 @@ try {
       requests_per_s: +(requests / seconds).toFixed(1), events_per_s: +(events / seconds).toFixed(1),
       p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: +(latencies.at(-1) ?? 0).toFixed(1),
       failures: parts.reduce((n, p) => n + p.failures, 0),
+      drain_seconds: +parts.reduce((n, p) => n + p.drain_seconds, 0).toFixed(1),
+      statuses: parts.reduce((all, p) => { for (const [k, n] of Object.entries(p.statuses)) all[k] = (all[k] ?? 0) + n; return all; }, {} as Record<string, number>),
       server_cpu_ms_per_request: +(serverCpu / requests).toFixed(2),
       driver_cpu_ms_per_request: +(driverCpu / requests).toFixed(2),
     };
@@ -68,6 +70,7 @@ try {
     const name = p.target_rate ? `${p.name} (${p.target_rate}/s)` : p.name;
     console.log(`${name.padEnd(34)} ${String(p.seconds).padStart(5)} ${String(p.requests_per_s).padStart(7)} ${String(p.events ? p.events_per_s : '').padStart(9)} ${String(p.p50_ms).padStart(8)} ${String(p.p99_ms).padStart(8)} ${String(p.max_ms).padStart(8)} ${String(p.failures).padStart(6)} ${String(p.server_cpu_ms_per_request).padStart(18)} ${String(p.driver_cpu_ms_per_request).padStart(18)}`);
   }
+  console.log(`ingest: ${ingest.drain_seconds} s of its ${ingest.seconds} s were spent waiting for the shards to apply what was stored; answers ${JSON.stringify(ingest.statuses)}`);
   const ratio = ingest.requests_per_s / noop.requests_per_s;
   const cpuRatio = (noop.server_cpu_ms_per_request + noop.driver_cpu_ms_per_request) / (ingest.server_cpu_ms_per_request + ingest.driver_cpu_ms_per_request);
   console.log(`\ningest / no-op request rate: ${ratio.toFixed(2)} (target ≥ 0.5); by CPU per request (server + driver): ${cpuRatio.toFixed(2)}`);

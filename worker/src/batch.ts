@@ -8,7 +8,7 @@ import { type ClockRules, LIVE_CLOCK, clockSkew, deviceClass, isBotUserAgent, se
 import type { Env } from './env';
 import { shardByIndex, shardIndex } from './shards';
 import type { Site } from './sites';
-import type { DroppedReport, IncomingEvent } from './visitor-shard';
+import type { DroppedReport, EventRow } from './visitor-shard';
 
 export interface Rejected {
   index: number;
@@ -17,7 +17,7 @@ export interface Rejected {
 
 export interface PreparedBatch {
   /** Valid events by shard number. */
-  shards: Map<number, IncomingEvent[]>;
+  shards: Map<number, EventRow[]>;
   rejected: Rejected[];
   dropped?: DroppedReport;
 }
@@ -54,15 +54,15 @@ export function prepareBatch(
   const device = deviceClass(userAgent);
   const bot = webdriver || isBotUserAgent(userAgent) ? 1 : 0;
 
-  const shards = new Map<number, IncomingEvent[]>();
+  const shards = new Map<number, EventRow[]>();
   const rejected: Rejected[] = [];
-  let first: IncomingEvent | undefined;
+  let first: EventRow | undefined;
   events.forEach((raw, index) => {
     const parsed = v.safeParse(EventSchema, raw);
     if (!parsed.success) return void rejected.push({ index, reason: describeIssue(parsed.issues) });
     const time = serverTime(parsed.output.ts, skew, receivedAt, rules);
     if ('error' in time) return void rejected.push({ index, reason: time.error });
-    const event = toIncoming(parsed.output, { ts: time.ts, receivedAt, device, bot });
+    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot });
     const shard = shardIndex(site, event.visitor_id);
     let list = shards.get(shard);
     if (!list) shards.set(shard, (list = []));
@@ -79,7 +79,7 @@ export function prepareBatch(
 export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Promise<StoreResult> {
   const calls = [...batch.shards].map(([index, events]) => {
     const report = batch.dropped && events.some((e) => e.event_id === batch.dropped!.batch) ? batch.dropped : undefined;
-    return shardByIndex(env, site, index).ingest(site.key, JSON.stringify(events), report).then((r) => ({ ...r, sent: events.length }));
+    return shardByIndex(env, site, index).ingest(site.key, events, report).then((r) => ({ ...r, sent: events.length }));
   });
   const results = await Promise.allSettled(calls);
   const failed = results.find((r) => r.status === 'rejected');
@@ -93,7 +93,7 @@ export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Pr
   return { accepted, duplicates: sent - accepted };
 }
 
-function toIncoming(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number }): IncomingEvent {
+function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number }): EventRow {
   return {
     event_id: e.event_id,
     visitor_id: e.visitor_id,
@@ -107,8 +107,8 @@ function toIncoming(e: TrackedEvent, x: { ts: number; receivedAt: number; device
     url: e.url,
     referrer: e.referrer ?? null,
     title: e.title ?? null,
-    utm: (e.utm as Record<string, string> | undefined) ?? null,
-    props: e.props,
+    utm: e.utm ? JSON.stringify(e.utm) : null,
+    props: JSON.stringify(e.props),
     device: x.device,
     bot: x.bot,
   };

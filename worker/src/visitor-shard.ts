@@ -50,12 +50,6 @@ export interface ItemObservation {
   baskets: string[][];
 }
 
-/** An event on its way into a shard: an EventRow before utm and props are turned into JSON text. */
-export interface IncomingEvent extends Omit<EventRow, 'utm' | 'props'> {
-  utm: Record<string, string> | null;
-  props: Record<string, unknown>;
-}
-
 /** A browser queue's report of events it had to drop, once per batch however often the batch is resent. */
 export interface DroppedReport {
   visitorId: string;
@@ -78,10 +72,10 @@ export const APPLY_DELAY_MS = 250;
 const APPLY_BATCH = 2_000;
 const RETRY_MS = 2_000;
 
-// One statement stores the whole batch; the trigger queues each new event for scoring.
-const COLUMNS = ['event_id', 'visitor_id', 'session_id', 'page_id', 'seq', 'name', 'client_ts', 'ts', 'received_at', 'url', 'referrer', 'title', 'utm', 'props', 'device', 'bot'];
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (${COLUMNS.join(', ')})
-  SELECT ${COLUMNS.map((c) => `value ->> '${c}'`).join(', ')} FROM json_each(?) WHERE true RETURNING event_id`;
+// An event already stored is ignored; the trigger queues each new one for scoring.
+// (One statement per row measured faster here than one json_each statement per batch.)
+const INSERT_EVENT = `INSERT OR IGNORE INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
+  received_at, url, referrer, title, utm, props, device, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const PENDING_EVENTS = `SELECT e.* FROM pending p JOIN events e ON e.event_id = p.event_id`;
 const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, ?)
   ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
@@ -106,15 +100,19 @@ export class VisitorShard extends DurableObject<Env> {
    * Stores each event once (an event id already stored counts as a duplicate) and queues the
    * new ones for scoring; returns how many were new. Nothing here can fail on an event's
    * content, so a bug in scoring never makes a batch fail or block.
-   * `events` is the JSON text of an IncomingEvent array.
    */
-  ingest(site: string, events: string, dropped?: DroppedReport): { accepted: number } {
+  ingest(site: string, rows: EventRow[], dropped?: DroppedReport): { accepted: number } {
     if (this.site !== site) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
       this.site = site;
     }
     const accepted = this.ctx.storage.transactionSync(() => {
-      const fresh = this.sql.exec(INSERT_EVENTS, events).toArray().length;
+      let fresh = 0;
+      for (const r of rows) {
+        const written = this.sql.exec(INSERT_EVENT, r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+          r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot).rowsWritten;
+        if (written > 0) fresh++;
+      }
       if (dropped?.count) {
         this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
       }
