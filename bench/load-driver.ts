@@ -229,7 +229,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       } catch {
         /* the server may be restarting */
       }
-      await sleep(250);
+      await sleep(500);
     }
     log('  (still applying events after 120 s)');
   }
