@@ -23,10 +23,10 @@ const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-load-'));
 const server = await startBenchServer(PORT, SITE, state);
 try {
   console.error(`bench:load: ${CLIENTS} clients, ${SECONDS} s of ingest, worker at ${server.base}, state in ${state}`);
-  // The no-op and ingest are measured in alternating slices (2.5 s of no-op, 5 s of ingest
+  // The no-op and ingest are measured in alternating slices (5 s of no-op, 10 s of ingest
   // followed by the time the shards take to apply what was stored), so both see the same
   // machine: this one is shared, and its load drifts within a minute.
-  const SLICE = 5;
+  const SLICE = 10;
   const rounds = Math.max(1, Math.round(SECONDS / SLICE));
   const phases: Phase[] = [{ name: 'warm-up', kind: 'ingest', seconds: Math.min(5, SECONDS / 4), drainAfter: true }];
   for (let i = 0; i < rounds; i++) {
