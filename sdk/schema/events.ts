@@ -2,6 +2,7 @@
 // Names follow GA4 so exports map onto tools shops already know.
 // The SDK imports only types from here (erased at build), so valibot never reaches the browser bundle.
 import * as v from 'valibot';
+import { MAX_AMOUNT, MAX_CUSTOM_NUMBER, MAX_ENGAGED_MS } from './limits';
 
 export const EVENT_NAMES = [
   'page_view',
@@ -25,7 +26,9 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 export const idProblem = (what: string) => `${what} must be 8-64 characters of A-Z, a-z, 0-9, _ or -`;
 const id = (what: string) => v.pipe(v.string(), v.regex(ID_PATTERN, idProblem(what)));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `at most ${max} characters`));
-const amount = v.pipe(v.number(), v.finite('must be a finite number'));
+const finite = v.pipe(v.number(), v.finite('must be a finite number'));
+/** Money: value and price. */
+const amount = v.pipe(finite, v.minValue(0, 'must be ≥ 0'), v.maxValue(MAX_AMOUNT, `must be ≤ ${MAX_AMOUNT}`));
 const count = (min: number, max: number) =>
   v.pipe(v.number(), v.integer('must be an integer'), v.minValue(min, `must be ≥ ${min}`), v.maxValue(max, `must be ≤ ${max}`));
 
@@ -33,7 +36,7 @@ export const ItemSchema = v.object({
   item_id: text(100),
   item_name: v.optional(text(200)),
   item_category: v.optional(text(200)),
-  price: v.optional(v.pipe(amount, v.minValue(0, 'must be ≥ 0'))),
+  price: v.optional(amount),
   quantity: v.optional(count(1, 10_000)),
   position: v.optional(count(0, 10_000)),
   // GA4's promotion fields on items: the campaign (promotion) and slot an item was shown in,
@@ -46,7 +49,7 @@ export const ItemSchema = v.object({
 export type Item = v.InferOutput<typeof ItemSchema>;
 
 /** Extra shop-defined properties: a few short scalar values. */
-const customValue = v.union([text(200), amount, v.boolean()]);
+const customValue = v.union([text(200), v.pipe(finite, v.minValue(-MAX_CUSTOM_NUMBER), v.maxValue(MAX_CUSTOM_NUMBER)), v.boolean()]);
 
 const KNOWN_PROPS = {
   // items and commerce
@@ -54,7 +57,7 @@ const KNOWN_PROPS = {
   item_name: v.optional(text(200)),
   item_category: v.optional(text(200)),
   item_list_name: v.optional(text(200)),
-  price: v.optional(v.pipe(amount, v.minValue(0, 'must be ≥ 0'))),
+  price: v.optional(amount),
   quantity: v.optional(count(1, 10_000)),
   value: v.optional(amount),
   currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'))),
@@ -72,7 +75,7 @@ const KNOWN_PROPS = {
   variant: v.optional(text(100)),
   decision_id: v.optional(text(100)),
   // engagement: cumulative engaged time of the page view, and how far it was scrolled
-  engaged_ms: v.optional(count(0, 86_400_000)),
+  engaged_ms: v.optional(count(0, MAX_ENGAGED_MS)),
   scroll_depth: v.optional(count(0, 100)),
   final: v.optional(v.boolean()),
   // clicks
@@ -81,7 +84,12 @@ const KNOWN_PROPS = {
   link_url: v.optional(text(2048)),
 };
 
+/** Names a JavaScript object treats specially; the schema would silently drop them, so they are refused. */
+const RESERVED_NAMES = ['__proto__', 'prototype', 'constructor'];
+
 export const PropsSchema = v.pipe(
+  v.custom<Record<string, unknown>>((p) => typeof p === 'object' && p !== null && !Array.isArray(p), 'props must be an object'),
+  v.check((p) => !RESERVED_NAMES.some((name) => Object.hasOwn(p, name)), `${RESERVED_NAMES.join(', ')} are not allowed as property names`),
   v.objectWithRest(KNOWN_PROPS, customValue),
   v.check((p) => Object.keys(p).length <= 40, 'at most 40 properties'),
 );
@@ -129,7 +137,7 @@ export const EventSchema = v.pipe(
     session_id: id('session_id'),
     page_id: v.optional(id('page_id')),
     seq: count(0, 2 ** 31 - 1),
-    ts: v.pipe(amount, v.integer('must be an integer'), v.minValue(0, 'must be ≥ 0')),
+    ts: v.pipe(finite, v.integer('must be an integer'), v.minValue(0, 'must be ≥ 0'), v.maxValue(8.64e15, 'must be a time (Unix ms)')),
     url: v.pipe(text(2048), v.url('url must be an absolute URL')),
     referrer: v.optional(text(2048)),
     title: v.optional(text(300)),
@@ -150,7 +158,7 @@ export type EventInput = Omit<v.InferInput<typeof EventSchema>, 'props'> & { pro
 export const BatchSchema = v.object({
   events: v.pipe(v.array(v.unknown(), 'events must be an array'), v.minLength(1, 'events is empty'), v.maxLength(500, 'at most 500 events per batch')),
   /** Client clock when the batch left, to correct clock skew. */
-  sent_at: v.optional(amount),
+  sent_at: v.optional(v.pipe(finite, v.minValue(0, 'must be ≥ 0'), v.maxValue(8.64e15, 'must be a time (Unix ms)'))),
   /** Events the browser queue had to drop since the last accepted batch. */
   dropped: v.optional(count(0, 1_000_000)),
   /** navigator.webdriver: the browser says it is automated. */

@@ -15,3 +15,13 @@ export const MAX_QUEUED_AGE_MS = 7 * 24 * 3_600_000;
 export const SESSION_IDLE_MS = 30 * 60_000;
 /** A visitor counts as engaged for this long after their last input. */
 export const ENGAGEMENT_IDLE_MS = 30_000;
+/** Largest money amount (value, price) an event may carry. */
+export const MAX_AMOUNT = 1e9;
+/** Largest custom numeric property, in absolute value. */
+export const MAX_CUSTOM_NUMBER = 1e15;
+/** Longest engaged time one page view can report: a day. */
+export const MAX_ENGAGED_MS = 86_400_000;
+/** The collector corrects a client clock by at most this much (the batch's sent_at against server time). */
+export const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
+/** Events older than this (after clock correction) are rejected; the browser queue keeps events for 7 days. */
+export const MAX_EVENT_AGE_MS = 30 * 24 * 3_600_000;

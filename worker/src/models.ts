@@ -1,6 +1,7 @@
 // Trained models, versioned per site in D1, and cached per isolate so scoring reads D1 at most
 // once a minute per site.
 import type { IntentModel } from './ml/intent-model';
+import type { Clip } from './ml/robust';
 import type { SegmentModel } from './scoring/segments';
 
 export interface StoredIntentModel {
@@ -8,6 +9,8 @@ export interface StoredIntentModel {
   createdAt: number;
   features: readonly string[];
   model: IntentModel;
+  /** The feature range the model was trained on; features are clipped into it before scoring. */
+  clip?: Clip;
   metrics: unknown;
 }
 
@@ -59,4 +62,42 @@ export async function saveModel(db: D1Database, site: string, kind: 'intent' | '
 
 export function clearModelCache() {
   cache.clear();
+}
+
+export type TrainingStep = 'intent' | 'segments' | 'recs';
+
+export interface StepStatus {
+  last_run: number;
+  last_ok: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  last_result: unknown;
+}
+
+/** Records one retraining step's outcome: its result, or its error (the last success stays). */
+export async function recordStep(db: D1Database, site: string, step: TrainingStep, outcome: { result: unknown } | { error: string }, now = Date.now()): Promise<void> {
+  const ok = 'result' in outcome;
+  await db
+    .prepare(
+      `INSERT INTO training_steps (site_key, step, last_run, last_ok, last_error, last_error_at, last_result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+       ON CONFLICT (site_key, step) DO UPDATE SET last_run = ?3, last_ok = coalesce(?4, last_ok),
+       last_error = coalesce(?5, last_error), last_error_at = coalesce(?6, last_error_at), last_result = coalesce(?7, last_result)`,
+    )
+    .bind(site, step, now, ok ? now : null, ok ? null : outcome.error, ok ? null : now, ok ? JSON.stringify(outcome.result) : null)
+    .run();
+}
+
+/** Every step's last run, success and error. */
+export async function stepStatuses(db: D1Database, site: string): Promise<Partial<Record<TrainingStep, StepStatus>>> {
+  const { results } = await db.prepare('SELECT * FROM training_steps WHERE site_key = ?').bind(site).all<StepStatus & { step: TrainingStep; last_result: string | null }>();
+  return Object.fromEntries(results.map(({ step, last_result, ...r }) => [step, { ...r, last_result: last_result ? JSON.parse(last_result) : null }]));
+}
+
+/** The versions serving now (read from D1, not the cache). */
+export async function currentVersions(db: D1Database, site: string) {
+  const { results } = await db
+    .prepare('SELECT kind, max(version) AS version, max(created_at) AS created_at FROM models WHERE site_key = ? GROUP BY kind')
+    .bind(site)
+    .all<{ kind: string; version: number; created_at: number }>();
+  return Object.fromEntries(results.map((r) => [r.kind, { version: r.version, created_at: r.created_at }]));
 }

@@ -45,6 +45,54 @@ const STEPS = [
      memberships TEXT,
      intent      REAL
    ) WITHOUT ROWID;`,
+  // Ingest stores events and answers; scoring applies them a moment later (the shard's alarm).
+  // A new event gets a "pending" row from the trigger, in the same statement that stores it, so
+  // every stored event is applied exactly once: the apply deletes it in its own transaction.
+  `CREATE TABLE pending (
+     visitor_id  TEXT NOT NULL,
+     seq         INTEGER NOT NULL,
+     client_ts   INTEGER NOT NULL,
+     event_id    TEXT NOT NULL,
+     PRIMARY KEY (visitor_id, seq, client_ts, event_id)
+   ) WITHOUT ROWID;
+   CREATE TRIGGER events_pending AFTER INSERT ON events BEGIN
+     INSERT INTO pending (visitor_id, seq, client_ts, event_id) VALUES (NEW.visitor_id, NEW.seq, NEW.client_ts, NEW.event_id);
+   END;
+   CREATE TABLE quarantine (
+     event_id    TEXT PRIMARY KEY,
+     visitor_id  TEXT NOT NULL,
+     error       TEXT NOT NULL,
+     at          INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE dropped_reports (
+     visitor_id  TEXT NOT NULL,
+     batch       TEXT NOT NULL,
+     count       INTEGER NOT NULL,
+     PRIMARY KEY (visitor_id, batch)
+   ) WITHOUT ROWID;
+   CREATE TABLE brain_outbox (
+     id          INTEGER PRIMARY KEY,
+     body        TEXT NOT NULL
+   );
+   CREATE TABLE meta (
+     key         TEXT PRIMARY KEY,
+     value       TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+  // A session belongs to its visitor: another visitor sending the same session id gets a session of its own.
+  `CREATE TABLE sessions_by_owner (
+     visitor_id  TEXT NOT NULL,
+     session_id  TEXT NOT NULL,
+     last        INTEGER NOT NULL,
+     purchased   INTEGER NOT NULL,
+     bot         INTEGER NOT NULL,
+     state       TEXT NOT NULL,
+     PRIMARY KEY (visitor_id, session_id)
+   ) WITHOUT ROWID;
+   INSERT INTO sessions_by_owner SELECT visitor_id, session_id, last, purchased, bot, state FROM sessions;
+   DROP TABLE sessions;
+   ALTER TABLE sessions_by_owner RENAME TO sessions;
+   CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+   CREATE INDEX sessions_by_last ON sessions (last);`,
 ];
 
 export function migrateShard(sql: SqlStorage): void {

@@ -7,9 +7,11 @@ import type { Site } from './sites';
  * so a visitor always lands on the same object and a site's load spreads over `site.shards` objects.
  */
 export function shardOf(env: Env, site: Site, visitorId: string) {
-  const name = `${site.key}/${fnv1a(visitorId) % site.shards}`;
-  return env.SHARDS.get(env.SHARDS.idFromName(name));
+  return shardByIndex(env, site, shardIndex(site, visitorId));
 }
+
+/** The number of the shard that owns a visitor. */
+export const shardIndex = (site: Site, visitorId: string) => fnv1a(visitorId) % site.shards;
 
 /** Shard number `index` of a site (for jobs that visit every shard). */
 export function shardByIndex(env: Env, site: Site, index: number) {

@@ -4,12 +4,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from './env';
 import { predict } from './ml/intent-model';
+import { clipRow } from './ml/robust';
 import { siteModels, type SiteModels } from './models';
 import { INTENT_FEATURES, intentFeatures } from './scoring/intent-features';
 import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
 import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
-import { affinityAt, applyEvent, itemsOf, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
+import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { decideCampaigns, type DecideRequest } from './campaigns/decision';
@@ -51,114 +52,235 @@ export interface ItemObservation {
   baskets: string[][];
 }
 
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-  observations: ItemObservation[];
+/** A browser queue's report of events it had to drop, once per batch however often the batch is resent. */
+export interface DroppedReport {
+  visitorId: string;
+  /** The batch's first event id. */
+  batch: string;
+  count: number;
 }
 
+/** How far behind a shard's scoring is, and what it had to set aside. */
+export interface ShardStatus {
+  pending: number;
+  quarantined: number;
+  outbox: number;
+  last_error: string | null;
+}
+
+/** Scoring runs this long after the first unapplied event: long enough to batch, short enough to stay fresh. */
+export const APPLY_DELAY_MS = 500;
+/** Events applied per transaction. */
+const APPLY_BATCH = 2_000;
+const RETRY_MS = 2_000;
+
+// An event already stored is ignored; the trigger queues each new one for scoring.
+// (One statement per row measured faster here than one json_each statement per batch.)
 const INSERT_EVENT = `INSERT OR IGNORE INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
   received_at, url, referrer, title, utm, props, device, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, 1)
+const PENDING_EVENTS = `SELECT e.* FROM pending p JOIN events e ON e.event_id = p.event_id`;
+const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, ?)
   ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-  last_seen = max(last_seen, excluded.last_seen), events = events + 1`;
+  last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
+
+type Row = EventRow & Record<string, SqlStorageValue>;
 
 export class VisitorShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private site: string | null = null;
+  private applyScheduled = false;
+  private lastError: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrateShard(this.sql);
     migrateCampaignTables(this.sql);
+    this.site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? null;
   }
 
   /**
-   * Stores each event once (an event id already stored counts as a duplicate) and applies the
-   * new ones to their session and visitor: features, intent score, segment. One transaction.
+   * Stores each event once (an event id already stored counts as a duplicate) and queues the
+   * new ones for scoring; returns how many were new. Nothing here can fail on an event's
+   * content, so a bug in scoring never makes a batch fail or block.
    */
-  async ingest(site: string, rows: EventRow[], dropped?: { visitorId: string; count: number }): Promise<IngestResult> {
-    const models = await siteModels(this.env.DB, site);
-    return this.ctx.storage.transactionSync(() => {
-      const fresh: EventRow[] = [];
-      for (const r of rows) {
-        const written = this.sql.exec(INSERT_EVENT, r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
-          r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot).rowsWritten;
-        if (written === 0) continue;
-        fresh.push(r);
-        this.sql.exec(TOUCH_VISITOR, r.visitor_id, r.ts, r.ts);
-      }
-      if (dropped?.count) {
-        this.sql.exec('UPDATE visitors SET dropped = dropped + ? WHERE visitor_id = ?', dropped.count, dropped.visitorId);
-      }
-      return { accepted: fresh.length, duplicates: rows.length - fresh.length, observations: this.apply(fresh, models) };
-    });
+  ingest(site: string, rows: EventRow[], dropped?: DroppedReport): { accepted: number } {
+    if (this.site !== site) {
+      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
+      this.site = site;
+    }
+    // Writes with no await between them commit together, and the answer waits for that commit.
+    // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
+    // event stored twice is impossible, so no explicit transaction is needed here.
+    let accepted = 0;
+    for (const r of rows) {
+      const written = this.sql.exec(INSERT_EVENT, r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot).rowsWritten;
+      if (written > 0) accepted++;
+    }
+    if (dropped?.count) {
+      this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
+    }
+    if (accepted) this.scheduleApply();
+    return { accepted };
   }
 
-  /** Updates sessions and profiles with newly stored events, in the order the browser made them. */
-  private apply(rows: EventRow[], models: SiteModels): ItemObservation[] {
-    const profiles = new Map<string, Profile>();
+  private scheduleApply(delay = APPLY_DELAY_MS) {
+    if (this.applyScheduled) return;
+    this.applyScheduled = true;
+    void this.ctx.storage.setAlarm(Date.now() + delay);
+  }
+
+  /** Applies what was stored since the last run, then hands item observations to the site's recommender. */
+  async alarm(): Promise<void> {
+    this.applyScheduled = false;
+    try {
+      let more = true;
+      while (more) more = (await this.applyPending()).more;
+      if (!(await this.flushObservations())) this.scheduleApply(RETRY_MS);
+    } catch (err) {
+      // storage or the models could not be read: nothing was applied, try again shortly
+      this.lastError = `${new Date().toISOString()} ${String(err)}`;
+      console.error('applying events failed', err);
+      this.scheduleApply(RETRY_MS);
+    }
+  }
+
+  /**
+   * Applies stored, unapplied events (of one visitor, or the oldest of all) to sessions and
+   * profiles, in the order the browser made them, each exactly once: an event's effect and the
+   * removal of its pending row commit together. An event that makes scoring throw is
+   * quarantined and the rest go on.
+   */
+  private async applyPending(visitorId?: string): Promise<{ applied: number; more: boolean }> {
+    if (!this.site) return { applied: 0, more: false };
+    const models = await siteModels(this.env.DB, this.site);
+    // from here on synchronous: no other call can interleave
+    const rows = visitorId
+      ? this.sql.exec<Row>(`${PENDING_EVENTS} WHERE p.visitor_id = ? ORDER BY p.seq, p.client_ts, p.event_id`, visitorId).toArray()
+      : this.sql.exec<Row>(`${PENDING_EVENTS} ORDER BY p.visitor_id, p.seq, p.client_ts, p.event_id LIMIT ?`, APPLY_BATCH).toArray();
+    if (!rows.length) return { applied: 0, more: false };
+    const observations: ItemObservation[] = [];
+    let start = 0;
+    for (let i = 1; i <= rows.length; i++) {
+      if (i < rows.length && rows[i].visitor_id === rows[start].visitor_id) continue;
+      this.applyVisitorSafely(rows.slice(start, i), models, observations);
+      start = i;
+    }
+    if (observations.length) {
+      this.sql.exec('INSERT INTO brain_outbox (body) VALUES (?)', JSON.stringify(observations));
+      if (visitorId) this.scheduleApply(); // the alarm delivers them
+    }
+    return { applied: rows.length, more: !visitorId && rows.length === APPLY_BATCH };
+  }
+
+  /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
+  private applyVisitorSafely(rows: Row[], models: SiteModels, observations: ItemObservation[]) {
+    const attempt = (part: Row[]) => {
+      const seen: ItemObservation[] = [];
+      this.ctx.storage.transactionSync(() => this.applyVisitor(part, models, seen));
+      observations.push(...seen);
+    };
+    try {
+      attempt(rows);
+    } catch {
+      for (const row of rows) {
+        try {
+          attempt([row]);
+        } catch (err) {
+          this.lastError = `${new Date().toISOString()} event ${row.event_id}: ${String(err)}`;
+          console.error('quarantined event', row.event_id, err);
+          this.ctx.storage.transactionSync(() => {
+            this.sql.exec('INSERT OR REPLACE INTO quarantine (event_id, visitor_id, error, at) VALUES (?, ?, ?, ?)', row.event_id, row.visitor_id, String(err).slice(0, 500), Date.now());
+            this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id = ?', row.visitor_id, row.event_id);
+          });
+        }
+      }
+    }
+  }
+
+  /** Updates one visitor's sessions and profile with their new events (sorted), and scores them. */
+  private applyVisitor(rows: Row[], models: SiteModels, observations: ItemObservation[]): void {
+    const visitorId = rows[0].visitor_id;
+    const profile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
-    const owner = new Map<string, Profile>(); // session id → its visitor's profile
-    const observations = new Map<string, ItemObservation>();
-    const sorted = [...rows].sort((a, b) => a.visitor_id.localeCompare(b.visitor_id) || a.seq - b.seq || a.ts - b.ts);
-    for (const row of sorted) {
-      let profile = profiles.get(row.visitor_id) ?? this.loadProfile(row.visitor_id);
-      if (!profile) profile = newProfile(row.visitor_id, row.ts);
-      profiles.set(row.visitor_id, profile);
-      let session = sessions.get(row.session_id) ?? this.loadSession(row.session_id);
+    const seen = new Map<string, ItemObservation>();
+    let first = Infinity;
+    let last = -Infinity;
+    for (const row of rows) {
+      first = Math.min(first, row.ts);
+      last = Math.max(last, row.ts);
+      let session = sessions.get(row.session_id) ?? this.loadSession(visitorId, row.session_id);
       if (!session) {
         session = newSession(row, profile);
         profile.visits++;
         if (session.campaign) profile.campaignVisits++;
       }
       sessions.set(row.session_id, session);
-      owner.set(row.session_id, profile);
       const props = JSON.parse(row.props);
       applyEvent(session, profile, row, props, intentFeatures);
       applyCampaignEvent(this.sql, row, props);
       if (session.bot) continue;
-      const obs = observations.get(row.session_id) ?? { sessionId: row.session_id, time: row.ts, views: [], baskets: [] };
-      observations.set(row.session_id, obs);
+      let obs = seen.get(row.session_id);
+      if (!obs) seen.set(row.session_id, (obs = { sessionId: row.session_id, time: row.ts, views: [], baskets: [] }));
       obs.time = Math.max(obs.time, row.ts);
       if (row.name === 'view_item') obs.views.push(...itemsOf(props).map((i) => i.item_id));
       if (row.name === 'purchase') obs.baskets.push(itemsOf(props).map((i) => i.item_id));
     }
     const intentModel = models.intent?.model ?? PRIOR_INTENT_MODEL;
-    const latest = new Map<Profile, SessionState>();
+    let latest: SessionState | null = null;
     for (const s of sessions.values()) {
-      const profile = owner.get(s.id)!;
-      if (!latest.has(profile) || latest.get(profile)!.last < s.last) latest.set(profile, s);
-      s.intent = predict(intentModel, s.preBuy ?? intentFeatures(s, profile));
+      if (!latest || latest.last < s.last) latest = s;
+      s.intent = predict(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
       this.sql.exec(
-        'INSERT OR REPLACE INTO sessions (session_id, visitor_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
-        s.id, profile.visitorId, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),
+        'INSERT OR REPLACE INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
+        visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),
       );
     }
-    const now = Date.now();
-    for (const p of profiles.values()) {
-      const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(p, now)) : null;
-      this.sql.exec(
-        'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
-        p.visitorId, JSON.stringify(p), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest.get(p)?.intent ?? null,
-      );
+    const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(profile, Date.now())) : null;
+    this.sql.exec(
+      'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
+      visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
+    );
+    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.length);
+    this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));
+    for (const o of seen.values()) if (o.views.length || o.baskets.length) observations.push(o);
+  }
+
+  /** Delivers queued item observations to the site's recommender; false when it could not be reached. */
+  private async flushObservations(): Promise<boolean> {
+    const rows = this.sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox ORDER BY id LIMIT 100').toArray();
+    if (!rows.length || !this.site) return true;
+    try {
+      await this.env.BRAIN.get(this.env.BRAIN.idFromName(this.site)).observe(rows.flatMap((r) => JSON.parse(r.body) as ItemObservation[]));
+    } catch (err) {
+      this.lastError = `${new Date().toISOString()} recommender: ${String(err)}`;
+      return false;
     }
-    return [...observations.values()].filter((o) => o.views.length || o.baskets.length);
+    this.sql.exec('DELETE FROM brain_outbox WHERE id <= ?', rows[rows.length - 1].id);
+    if (rows.length === 100) this.scheduleApply(0);
+    return true;
+  }
+
+  /** Unapplied events, quarantined ones and undelivered observations. */
+  status(): ShardStatus {
+    const count = (table: string) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
+    return { pending: count('pending'), quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError };
   }
 
   private loadProfile(visitorId: string): Profile | null {
     const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
-    return row ? JSON.parse(row.state) : null;
+    return row ? loadProfile(row.state) : null;
   }
 
-  private loadSession(sessionId: string): SessionState | null {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE session_id = ?', sessionId).toArray()[0];
-    return row ? JSON.parse(row.state) : null;
+  private loadSession(visitorId: string, sessionId: string): SessionState | null {
+    const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ? AND session_id = ?', visitorId, sessionId).toArray()[0];
+    return row ? loadSession(row.state) : null;
   }
 
   private latestSession(visitorId: string): SessionState | null {
     const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ? ORDER BY last DESC LIMIT 1', visitorId).toArray()[0];
-    return row ? JSON.parse(row.state) : null;
+    return row ? loadSession(row.state) : null;
   }
 
   /** A visitor's events in the order the browser recorded them. */
@@ -170,17 +292,22 @@ export class VisitorShard extends DurableObject<Env> {
     return rows.map((r) => ({ ...r, utm: r.utm ? JSON.parse(r.utm) : null, props: JSON.parse(r.props), bot: r.bot === 1 }));
   }
 
-  /** The visitor's summary row, or null when the shard has never seen it. */
-  visitor(visitorId: string) {
-    return this.sql.exec('SELECT * FROM visitors WHERE visitor_id = ?', visitorId).toArray()[0] ?? null;
+  /** The visitor's summary row (its events applied first), or null when the shard has never seen it. */
+  async visitor(visitorId: string) {
+    await this.applyPending(visitorId);
+    const row = this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM visitors WHERE visitor_id = ?', visitorId).toArray()[0];
+    if (!row) return null;
+    const reported = this.sql.exec<{ n: number }>('SELECT coalesce(sum(count), 0) AS n FROM dropped_reports WHERE visitor_id = ?', visitorId).one().n;
+    return { ...row, dropped: Number(row.dropped) + reported };
   }
 
   /** What Linger knows of a visitor: the live session and its intent score, lifetime, segment, lifecycle. */
   async profile(site: string, visitorId: string): Promise<Record<string, unknown> | null> {
+    await this.applyPending(visitorId); // reads are always fresh
     const row = this.sql.exec<{ state: string; segment: string | null; memberships: string | null }>(
       'SELECT state, segment, memberships FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
     if (!row) return null;
-    const p: Profile = JSON.parse(row.state);
+    const p = loadProfile(row.state);
     const s = this.latestSession(visitorId);
     const now = Date.now();
     const models = await siteModels(this.env.DB, site);
@@ -215,16 +342,18 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** One page view's campaign decisions (campaigns/decision.ts), and what recommendations need when asked for. */
-  decide(visitorId: string, request: DecideRequest) {
+  async decide(visitorId: string, request: DecideRequest) {
+    await this.applyPending(visitorId); // target on what the visitor just did
     const { decisions, wantsRecs } = decideCampaigns(this.sql, visitorId, request);
-    return { decisions, recs: wantsRecs ? this.recContext(visitorId) : null };
+    return { decisions, recs: wantsRecs ? await this.recContext(visitorId) : null };
   }
 
   /** What recommendations for this visitor need to know. */
-  recContext(visitorId: string) {
+  async recContext(visitorId: string) {
+    await this.applyPending(visitorId);
     const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
     if (!row) return { views: [], recent: [], cart: [], bought: [], affinity: {} };
-    const p: Profile = JSON.parse(row.state);
+    const p = loadProfile(row.state);
     const s = this.latestSession(visitorId);
     const now = Date.now();
     return {
@@ -232,7 +361,8 @@ export class VisitorShard extends DurableObject<Env> {
       recent: p.recent,
       cart: p.cart,
       bought: p.bought,
-      affinity: affinityAt(p, now),
+      // RPC cannot carry a prototype-less object; fromEntries makes every key, "__proto__" too, an own property
+      affinity: Object.fromEntries(Object.entries(affinityAt(p, now))),
     };
   }
 
@@ -240,18 +370,21 @@ export class VisitorShard extends DurableObject<Env> {
    * Training data of this shard: finished human sessions (features before any purchase, and
    * whether they bought), and visitors' segment features with their purchase history.
    */
-  trainingData(now = Date.now()) {
+  async trainingData(now = Date.now()) {
+    for (let more = true; more; ) more = (await this.applyPending()).more;
+    // the recommender's rebuild follows: it should have seen every observation too
+    while (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n && (await this.flushObservations()));
     const sessions = this.sql
       .exec<{ state: string; purchased: number; visitor_id: string }>(
         'SELECT state, purchased, visitor_id FROM sessions WHERE bot = 0 AND (purchased = 1 OR last < ?) ORDER BY last DESC LIMIT 50000',
         now - SESSION_IDLE_MS)
       .toArray();
     const profiles = new Map<string, Profile>();
-    const visitors = this.sql.exec<{ state: string }>('SELECT state FROM profiles').toArray().map((r) => JSON.parse(r.state) as Profile);
+    const visitors = this.sql.exec<{ state: string }>('SELECT state FROM profiles').toArray().map((r) => loadProfile(r.state));
     for (const p of visitors) profiles.set(p.visitorId, p);
     return {
       sessions: sessions.map((r) => {
-        const s: SessionState = JSON.parse(r.state);
+        const s = loadSession(r.state);
         return { x: s.preBuy ?? intentFeatures(s, profiles.get(r.visitor_id)!), y: r.purchased };
       }),
       visitors: visitors.map((p) => ({ x: segmentFeatures(p, now), purchases: p.purchases, revenue: p.revenue, days: (now - p.lastPurchase) / 86_400_000 })),

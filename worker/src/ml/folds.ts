@@ -1,7 +1,11 @@
 import { seededRandom, shuffled } from './random';
 
-/** Stratified k-fold: each fold keeps the share of positives. Returns the test indices of each fold. */
+/**
+ * Stratified k-fold: each fold keeps the share of positives. Returns the test indices of each
+ * fold. There are never more folds than rows, and never an empty one (k is reduced to fit).
+ */
 export function stratifiedFolds(labels: ArrayLike<number>, k: number, seed = 7): number[][] {
+  k = Math.max(1, Math.min(Math.floor(k) || 1, labels.length));
   const random = seededRandom(seed);
   const positives: number[] = [];
   const negatives: number[] = [];

@@ -12,6 +12,7 @@ export type ModelKind = IntentModel['kind'];
 export const MODEL_KINDS: ModelKind[] = ['logistic', 'svm', 'gbdt'];
 
 export function trainModel(kind: ModelKind, X: number[][], y: number[], gbdt?: GbdtOptions): IntentModel {
+  if (!X.length || new Set(y).size < 2) throw new Error(`cannot train a ${kind} model: it needs rows of both classes`);
   if (kind === 'logistic') return trainLogistic(X, y);
   if (kind === 'svm') return trainSvm(X, y);
   return trainGbdt(X, y, gbdt);
@@ -34,6 +35,11 @@ export function crossValidate(kind: ModelKind, X: number[][], y: number[], folds
   const scores = new Array<number>(y.length);
   for (const test of stratifiedFolds(y, folds)) {
     const [train] = splitFold(y.length, test);
+    // a fold whose training part has one class only scores its test rows at that class's rate
+    if (new Set(train.map((i) => y[i])).size < 2) {
+      for (const i of test) scores[i] = train.length ? y[train[0]] : 0.5;
+      continue;
+    }
     const model = trainModel(kind, train.map((i) => X[i]), train.map((i) => y[i]), gbdt);
     for (const i of test) scores[i] = predict(model, X[i]);
   }
@@ -50,6 +56,6 @@ export interface Selection {
 export function selectIntentModel(X: number[][], y: number[], { folds = 5, kinds = MODEL_KINDS, gbdt }: { folds?: number; kinds?: ModelKind[]; gbdt?: GbdtOptions } = {}): Selection {
   const cv = {} as Record<ModelKind, CvScore>;
   for (const kind of kinds) cv[kind] = crossValidate(kind, X, y, folds, gbdt);
-  const kind = kinds.reduce((best, k) => (cv[k].auc > cv[best].auc ? k : best));
+  const kind = kinds.reduce((best, k) => (cv[k].auc > cv[best].auc || !(cv[best].auc >= 0) ? k : best));
   return { model: trainModel(kind, X, y, gbdt), kind, cv };
 }

@@ -1,12 +1,41 @@
-// Admin actions on a site: retrain its models now (the cron trigger does it on a schedule).
+// Admin actions on a site: retrain its models now (the cron trigger does it on a schedule), and
+// see what serves, how each retraining step last went, and how far ingest scoring is behind.
 import { Hono } from 'hono';
 import { requireKey } from '../auth';
 import type { AppEnv } from '../env';
+import { currentVersions, stepStatuses } from '../models';
+import { shardByIndex } from '../shards';
 import { requireSite } from '../site-context';
 import { retrainSite } from '../training';
+import type { ShardStatus } from '../visitor-shard';
 
 export const admin = new Hono<AppEnv>();
 
 admin.use(requireSite, requireKey('admin'));
 
 admin.post('/retrain', async (c) => c.json(await retrainSite(c.env, c.get('site'))));
+
+admin.get('/models', async (c) => {
+  const site = c.get('site');
+  const [versions, training, shards] = await Promise.all([
+    currentVersions(c.env.DB, site.key),
+    stepStatuses(c.env.DB, site.key),
+    Promise.allSettled(Array.from({ length: site.shards }, (_, i) => shardByIndex(c.env, site, i).status())),
+  ]);
+  const live: ShardStatus[] = shards.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  return c.json({
+    site: site.key,
+    models: {
+      intent: versions.intent ?? { version: 0, kind: 'prior' },
+      segments: versions.segments ?? null,
+    },
+    training,
+    ingest: {
+      pending: live.reduce((n, s) => n + s.pending, 0),
+      quarantined: live.reduce((n, s) => n + s.quarantined, 0),
+      undelivered_observations: live.reduce((n, s) => n + s.outbox, 0),
+      unreachable_shards: shards.length - live.length,
+      last_errors: live.map((s) => s.last_error).filter(Boolean),
+    },
+  });
+});

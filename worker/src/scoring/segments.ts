@@ -2,6 +2,7 @@
 // fuzzy c-means (m = 2) memberships, each segment described in words from its centre;
 // and the RFM quintile cut points of the shop's buyers.
 import { fuzzyCMeans, kMeansBySilhouette } from '../ml/clustering';
+import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from '../ml/robust';
 import { fitScaler, scale, type Scaler } from '../ml/scaler';
 import type { Profile } from './session-state';
 
@@ -27,6 +28,8 @@ export function segmentFeatures(p: Profile, now: number): number[] {
 }
 
 export interface SegmentModel {
+  /** The feature range of the shop's visitors; features are clipped into it first. */
+  clip?: Clip;
   scaler: Scaler;
   /** k-means centres, standardized. */
   centroids: number[][];
@@ -58,9 +61,17 @@ const quintileCuts = (values: number[]) => {
   return [1, 2, 3, 4].map((q) => s[Math.min(s.length - 1, Math.floor((q * s.length) / 5))]);
 };
 
-/** Trains segments on visitors' feature rows; null when there are too few visitors to cluster. */
-export function trainSegments(rows: number[][], buyers: { days: number; purchases: number; revenue: number }[], { min = 3, max = 8, sample = 1_500 } = {}): SegmentModel | null {
-  if (rows.length < Math.max(20, min + 1)) return null;
+/**
+ * Trains segments on visitors' feature rows; null when there are too few visitors to cluster.
+ * Rows with a non-finite feature are left out and every feature is clipped to the range of
+ * most visitors, so one extreme visitor cannot move the shop's segments.
+ */
+export function trainSegments(input: number[][], buyerInput: { days: number; purchases: number; revenue: number }[], { min = 3, max = 8, sample = 1_500 } = {}): SegmentModel | null {
+  const finite = input.filter(isFiniteRow);
+  if (finite.length < Math.max(20, min + 1)) return null;
+  const clip = fitClip(finite);
+  const rows = finite.map((r) => clipRow(clip, r));
+  const buyers = buyerInput.filter((b) => isFiniteRow([b.days, b.purchases, b.revenue]));
   const scaler = fitScaler(rows);
   const step = Math.max(1, Math.ceil(rows.length / sample)); // silhouette is quadratic: cluster a sample
   const X = rows.filter((_, i) => i % step === 0).map((r) => scale(scaler, r));
@@ -78,7 +89,8 @@ export function trainSegments(rows: number[][], buyers: { days: number; purchase
     for (let n = 2; names.includes(name); n++) name = `${base} ${n}`;
     names.push(name);
   }
-  return {
+  const model: SegmentModel = {
+    clip,
     scaler,
     centroids: best.centroids,
     fuzzyCentroids,
@@ -88,6 +100,7 @@ export function trainSegments(rows: number[][], buyers: { days: number; purchase
       ? { recencyDays: quintileCuts(buyers.map((b) => b.days)), frequency: quintileCuts(buyers.map((b) => b.purchases)), monetary: quintileCuts(buyers.map((b) => b.revenue)) }
       : null,
   };
+  return allFinite(model) ? model : null;
 }
 
 export interface SegmentAssignment {
@@ -97,7 +110,7 @@ export interface SegmentAssignment {
 
 /** The nearest segment, and fuzzy memberships (m = 2) that sum to 1. */
 export function assignSegment(m: SegmentModel, features: number[]): SegmentAssignment {
-  const x = scale(m.scaler, features);
+  const x = scale(m.scaler, clipRow(m.clip, features));
   const dist = (c: number[]) => Math.sqrt(c.reduce((s, v, j) => s + (v - x[j]) ** 2, 0));
   const d = m.centroids.map(dist);
   const nearest = d.indexOf(Math.min(...d));

@@ -1,9 +1,18 @@
 // A visitor's sessions and lifetime profile, updated event by event as batches arrive.
 // Pure data and functions: the VisitorShard stores them, the models read their features.
+import { ENGAGEMENT_IDLE_MS } from '../../../sdk/schema/limits';
 import type { EventRow } from '../visitor-shard';
 
 const AFFINITY_HALF_LIFE_MS = 7 * 24 * 3_600_000;
 const MAX_LIST = 50;
+
+/**
+ * A map from strings the page chose (page ids, categories) to values. It has no prototype, so
+ * `__proto__`, `constructor` or `toString` are keys like any other. It is stored as JSON: a
+ * loaded state must pass through `loadSession` / `loadProfile`, which make its maps safe again.
+ */
+export type Dict<T> = Record<string, T>;
+export const dict = <T>(from?: Record<string, T>): Dict<T> => Object.assign(Object.create(null), from);
 
 export interface SessionState {
   id: string;
@@ -15,7 +24,9 @@ export interface SessionState {
   views: string[];
   categories: string[];
   /** Engaged ms per page view (the largest report of each). */
-  engaged: Record<string, number>;
+  engaged: Dict<number>;
+  /** When each page view was first seen: a page cannot report more engaged time than it was open. */
+  pageStart: Dict<number>;
   /** Page views that showed a product. */
   productPages: string[];
   clicks: number;
@@ -52,7 +63,7 @@ export interface Profile {
   searches: number;
   campaignVisits: number;
   /** Category affinity, decayed with a half-life of a week: { category: [score, as of] }. */
-  affinity: Record<string, [number, number]>;
+  affinity: Dict<[number, number]>;
   recent: string[];
   cart: string[];
   bought: string[];
@@ -62,15 +73,30 @@ export function newProfile(visitorId: string, ts: number): Profile {
   return {
     visitorId, firstSeen: ts, lastSeen: ts, visits: 0, purchases: 0, revenue: 0, lastPurchase: 0,
     pageViews: 0, productViews: 0, engagedMs: 0, cartAdds: 0, searches: 0, campaignVisits: 0,
-    affinity: {}, recent: [], cart: [], bought: [],
+    affinity: dict(), recent: [], cart: [], bought: [],
   };
+}
+
+/** A profile from its stored JSON, with safe maps. */
+export function loadProfile(json: string): Profile {
+  const p: Profile = JSON.parse(json);
+  p.affinity = dict(p.affinity);
+  return p;
+}
+
+/** A session from its stored JSON, with safe maps. */
+export function loadSession(json: string): SessionState {
+  const s: SessionState = JSON.parse(json);
+  s.engaged = dict(s.engaged);
+  s.pageStart = dict(s.pageStart); // absent in sessions stored before it existed
+  return s;
 }
 
 export function newSession(row: EventRow, profile: Profile): SessionState {
   const previous = profile.visits ? profile.lastSeen : row.ts;
   return {
     id: row.session_id, start: row.ts, last: row.ts, pageViews: 0, productViews: 0, views: [], categories: [],
-    engaged: {}, productPages: [], clicks: 0, searches: 0, cartAdds: 0, cartRemoves: 0, checkout: false,
+    engaged: dict(), pageStart: dict(), productPages: [], clicks: 0, searches: 0, cartAdds: 0, cartRemoves: 0, checkout: false,
     purchased: false, revenue: 0, campaign: !!row.utm, device: row.device, bot: row.bot === 1,
     visitNumber: profile.visits + 1, daysSincePreviousVisit: (row.ts - previous) / 86_400_000,
     priorPurchases: profile.purchases, preBuy: null, intent: 0,
@@ -80,8 +106,8 @@ export function newSession(row: EventRow, profile: Profile): SessionState {
 const pushRecent = (list: string[], item: string) => [item, ...list.filter((i) => i !== item)].slice(0, MAX_LIST);
 
 /** The current affinity scores, decayed to `now`. */
-export function affinityAt(p: Profile, now: number): Record<string, number> {
-  const out: Record<string, number> = {};
+export function affinityAt(p: Profile, now: number): Dict<number> {
+  const out = dict<number>();
   for (const [cat, [score, at]] of Object.entries(p.affinity)) out[cat] = score * 2 ** (-(now - at) / AFFINITY_HALF_LIFE_MS);
   return out;
 }
@@ -104,6 +130,8 @@ export const itemsOf = (props: Props): { item_id: string; item_category?: string
 export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Props, features: (s: SessionState, p: Profile) => number[]): void {
   s.last = Math.max(s.last, row.ts);
   p.lastSeen = Math.max(p.lastSeen, row.ts);
+  const page = row.page_id ?? 'page';
+  s.pageStart[page] = Math.min(s.pageStart[page] ?? row.ts, row.ts);
   switch (row.name) {
     case 'page_view':
       s.pageViews++;
@@ -121,10 +149,11 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
       if (row.page_id && !s.productPages.includes(row.page_id)) s.productPages = [...s.productPages, row.page_id].slice(-MAX_LIST);
       break;
     case 'user_engagement': {
-      const key = row.page_id ?? 'page';
-      const before = s.engaged[key] ?? 0;
-      const ms = Math.max(before, Number(props.engaged_ms) || 0);
-      s.engaged[key] = ms;
+      // never more than the page has been open (plus one idle window for clock jitter)
+      const open = row.ts - s.pageStart[page] + ENGAGEMENT_IDLE_MS;
+      const before = s.engaged[page] ?? 0;
+      const ms = Math.max(before, Math.min(Number(props.engaged_ms) || 0, open));
+      s.engaged[page] = ms;
       p.engagedMs += ms - before;
       break;
     }

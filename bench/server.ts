@@ -1,0 +1,83 @@
+// The collector for the load benchmarks: `wrangler dev` on a port, with its state kept in a folder
+// so it survives being killed and restarted. It runs in a process group of its own, so a fault
+// can kill the whole server at once (wrangler and its workerd) with SIGKILL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { seed, type SiteSeed } from '../worker/seed.js';
+
+export interface BenchServer {
+  base: string;
+  /** SIGKILL to the server's whole process group: no shutdown, no flush. */
+  kill(): Promise<void>;
+  /** CPU time (user + system, ms) used so far by the server's processes. */
+  cpuMs(): number;
+  /** Starts it again on the same state. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** CPU ms of every live process in a process group, from /proc (Linux). */
+export function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      // fields after the command name: state ppid pgrp ... utime (14) stime (15)
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+export async function startBenchServer(port: number, site: SiteSeed, state: string): Promise<BenchServer> {
+  const base = `http://127.0.0.1:${port}`;
+  await seed(site, { persistTo: state, quiet: true, catalog: false });
+  let child: ChildProcess | null = null;
+  let log = '';
+
+  const start = async () => {
+    log = '';
+    child = spawn(
+      process.execPath,
+      [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn', '--inspector-port', String(port + 1)],
+      { cwd: root, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.on('data', (d) => (log = (log + d).slice(-20_000)));
+    child.stderr!.on('data', (d) => (log = (log + d).slice(-20_000)));
+    const deadline = Date.now() + 90_000;
+    while (!(await fetch(`${base}/v1/health`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`wrangler dev did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const killGroup = async (signal: NodeJS.Signals) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.pid === undefined) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    try {
+      process.kill(-c.pid, signal);
+    } catch {
+      return; // already gone
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  };
+
+  await start();
+  return {
+    base,
+    cpuMs: () => (child?.pid ? groupCpuMs(child.pid) : 0),
+    kill: () => killGroup('SIGKILL'),
+    restart: start,
+    async stop() {
+      await killGroup('SIGTERM');
+      await killGroup('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// A batch on its way in: validated event by event, enriched, grouped by the shard that owns each
+// visitor, then stored. From the client's side a batch is all or nothing: either every valid
+// event is stored, or the answer says to retry, and the retry completes it (events are stored
+// once by id, so what a failed attempt did store counts as a duplicate, never twice).
+import * as v from 'valibot';
+import { BatchSchema, EventSchema, describeIssue, type TrackedEvent } from '../../sdk/schema/events';
+import { type ClockRules, LIVE_CLOCK, clockSkew, deviceClass, isBotUserAgent, serverTime } from './enrich';
+import type { Env } from './env';
+import { shardByIndex, shardIndex } from './shards';
+import type { Site } from './sites';
+import type { DroppedReport, EventRow } from './visitor-shard';
+
+export interface Rejected {
+  index: number;
+  reason: string;
+}
+
+export interface PreparedBatch {
+  /** Valid events by shard number. */
+  shards: Map<number, EventRow[]>;
+  rejected: Rejected[];
+  dropped?: DroppedReport;
+}
+
+export type StoreResult = { accepted: number; duplicates: number } | { unavailable: string };
+
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * The body as JSON. Strings are kept well-formed: an unpaired UTF-16 surrogate (a `\ud83d`
+ * escape without its partner, as a page cutting an emoji in half sends) becomes U+FFFD, since
+ * storage is UTF-8 and could not give it back as sent.
+ */
+export function parseBody(text: string): unknown {
+  if (!LONE_SURROGATE_ESCAPE.test(text)) return JSON.parse(text);
+  const repaired = text.replace(/\\(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[dD][89a-fA-F][0-9a-fA-F]{2}|[^])/g, (escape, body: string) =>
+    body.length === 5 && body[0] === 'u' ? '\\ufffd' : escape,
+  );
+  return JSON.parse(repaired);
+}
+
+/** Validates and enriches a batch body; `error` when the batch as a whole is unusable. */
+export function prepareBatch(
+  site: Site,
+  body: unknown,
+  request: { userAgent: string; receivedAt: number },
+  rules: ClockRules = LIVE_CLOCK,
+): PreparedBatch | { error: string } {
+  const batch = v.safeParse(BatchSchema, Array.isArray(body) ? { events: body } : body);
+  if (!batch.success) return { error: describeIssue(batch.issues) };
+  const { events, sent_at, dropped, webdriver } = batch.output;
+  const { receivedAt, userAgent } = request;
+  const skew = clockSkew(sent_at, receivedAt, rules);
+  const device = deviceClass(userAgent);
+  const bot = webdriver || isBotUserAgent(userAgent) ? 1 : 0;
+
+  const shards = new Map<number, EventRow[]>();
+  const rejected: Rejected[] = [];
+  let first: EventRow | undefined;
+  events.forEach((raw, index) => {
+    const parsed = v.safeParse(EventSchema, raw);
+    if (!parsed.success) return void rejected.push({ index, reason: describeIssue(parsed.issues) });
+    const time = serverTime(parsed.output.ts, skew, receivedAt, rules);
+    if ('error' in time) return void rejected.push({ index, reason: time.error });
+    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot });
+    const shard = shardIndex(site, event.visitor_id);
+    let list = shards.get(shard);
+    if (!list) shards.set(shard, (list = []));
+    list.push(event);
+    first ??= event;
+  });
+  // A dropped-event report belongs to the visitor whose queue dropped them: the batch's first.
+  // It is keyed by the batch's first event, so a resent batch reports it once.
+  const report = dropped && first ? { visitorId: first.visitor_id, batch: first.event_id, count: dropped } : undefined;
+  return { shards, rejected, dropped: report };
+}
+
+/** Stores a prepared batch, one call per shard touched; `unavailable` when any shard failed (retry the batch). */
+export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Promise<StoreResult> {
+  const calls = [...batch.shards].map(([index, events]) => {
+    const report = batch.dropped && events.some((e) => e.event_id === batch.dropped!.batch) ? batch.dropped : undefined;
+    return shardByIndex(env, site, index).ingest(site.key, events, report).then((r) => ({ ...r, sent: events.length }));
+  });
+  const results = await Promise.allSettled(calls);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    console.error('storing a batch failed', failed.reason);
+    return { unavailable: 'storage is unavailable for a moment; send the batch again (events are stored once, so a resend is safe)' };
+  }
+  let accepted = 0;
+  let sent = 0;
+  for (const r of results) if (r.status === 'fulfilled') (accepted += r.value.accepted), (sent += r.value.sent);
+  return { accepted, duplicates: sent - accepted };
+}
+
+function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number }): EventRow {
+  return {
+    event_id: e.event_id,
+    visitor_id: e.visitor_id,
+    session_id: e.session_id,
+    page_id: e.page_id ?? null,
+    seq: e.seq,
+    name: e.name,
+    client_ts: e.ts,
+    ts: x.ts,
+    received_at: x.receivedAt,
+    url: e.url,
+    referrer: e.referrer ?? null,
+    title: e.title ?? null,
+    utm: e.utm ? JSON.stringify(e.utm) : null,
+    props: JSON.stringify(e.props),
+    device: x.device,
+    bot: x.bot,
+  };
+}

@@ -1,0 +1,40 @@
+// Guards that keep one visitor from poisoning a shop-wide model: rows with a non-finite
+// feature are left out, and each feature is clipped to the range most visitors fall in, so a
+// single extreme row cannot stretch a scaler or pull a centre away. The clip range is stored
+// with the model and applied when it scores, so training and serving see the same features.
+
+/** Per feature, the lowest and highest value the model takes in. */
+export interface Clip {
+  lo: number[];
+  hi: number[];
+}
+
+export const isFiniteRow = (row: readonly number[]) => row.every(Number.isFinite);
+
+/** The clip range of each feature: its `q` and `1 − q` quantiles among the rows. */
+export function fitClip(rows: readonly number[][], q = 0.01): Clip {
+  const d = rows[0]?.length ?? 0;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let j = 0; j < d; j++) {
+    const values = rows.map((r) => r[j]).sort((a, b) => a - b);
+    const at = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.floor(p * (values.length - 1))))];
+    lo.push(at(q));
+    hi.push(at(1 - q));
+  }
+  return { lo, hi };
+}
+
+/** A row clipped into range; a non-finite value becomes the range's low end. */
+export function clipRow(c: Clip | undefined, row: readonly number[]): number[] {
+  if (!c) return row.map((x) => (Number.isFinite(x) ? x : 0));
+  return row.map((x, j) => (Number.isFinite(x) ? Math.min(c.hi[j], Math.max(c.lo[j], x)) : c.lo[j]));
+}
+
+/** True when every number in a model (any JSON-like value) is finite. */
+export function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allFinite);
+  if (value && typeof value === 'object') return Object.values(value).every(allFinite);
+  return true;
+}
