@@ -1,7 +1,7 @@
 // Shared by the campaign and decide tests: admin calls, decide calls, campaign fixtures, and
 // visitors picked by the arm the hash gives them.
 import { exports } from 'cloudflare:workers';
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { assignArm, type Arms } from '../../worker/src/campaigns/assignment';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
@@ -68,20 +68,27 @@ export function visitorIn(campaign: Arms, arm: string, prefix: string): string {
 /** The campaign's stored arms (what assignArm reads) from the API's answer. */
 export const armsOf = (c: any): Arms => ({ id: c.id, holdout: c.holdout, variants: c.variants });
 
-/** Runs SQL in the shard that owns the visitor. */
+/** Runs SQL in the shard that owns the visitor, once the events it stored are applied. */
 export async function inShard<T>(visitorId: string, query: string, ...args: unknown[]): Promise<T[]> {
   const site = (await findSite(env.DB, TEST_SITE.key))!;
-  return runInDurableObject(shardOf(env, site, visitorId), (_shard: VisitorShard, state) => state.storage.sql.exec(query, ...args).toArray() as T[]);
+  const stub = shardOf(env, site, visitorId);
+  await runDurableObjectAlarm(stub);
+  return runInDurableObject(stub, (_shard: VisitorShard, state) => state.storage.sql.exec(query, ...args).toArray() as T[]);
 }
 
 export const assignment = async (campaignId: string, visitorId: string) =>
   (await inShard<any>(visitorId, 'SELECT * FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, visitorId))[0] ?? null;
 
-/** Sends events through POST /v1/collect and checks every one was taken. */
+/**
+ * Sends events through POST /v1/collect, checks every one was taken, and runs the shards'
+ * scoring (the alarm that follows ingest within a second), so the events are applied.
+ */
 export async function send(events: unknown[]) {
   const res = await post({ events });
   const body = await res.json<any>();
   if (res.status !== 202 || body.rejected.length) throw new Error(`collect answered ${res.status}: ${JSON.stringify(body)}`);
+  const site = (await findSite(env.DB, TEST_SITE.key))!;
+  for (const visitor of new Set(events.map((e: any) => e.visitor_id as string))) await runDurableObjectAlarm(shardOf(env, site, visitor));
   return body as { accepted: number; duplicates: number };
 }
 
