@@ -109,3 +109,8 @@ export function topItemRows(sql: SqlStorage, fromDay: string, toDay: string, lim
        WHERE day >= ? AND day <= ? GROUP BY item_id ORDER BY revenue DESC, views DESC LIMIT ?`, fromDay, toDay, limit)
     .toArray();
 }
+
+/** Distinct visitors (people) seen from `fromDay` to `toDay`; exact when summed over shards, since a visitor lives in one. */
+export function distinctVisitors(sql: SqlStorage, fromDay: string, toDay: string): number {
+  return sql.exec<{ n: number }>('SELECT count(DISTINCT visitor_id) AS n FROM visitor_days WHERE day >= ? AND day <= ?', fromDay, toDay).one().n;
+}
