@@ -2,6 +2,7 @@
 // the traffic simulator. The body is the collect route's; timestamps up to 400 days old are taken
 // as they are (no clock correction: an import's clock is the source's), and the events are stored
 // exactly once by id like any others, so an interrupted import can simply be sent again.
+// `user_agent` in the body (optional) is the visitors' browser, for their device class.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { parseBody, prepareBatch, storeBatch } from '../batch';
@@ -30,9 +31,11 @@ importEvents.post(
       return fail(c, 400, 'body is not valid JSON');
     }
     const site = c.get('site');
-    const withoutClock = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object), sent_at: undefined } : body;
-    // An import is the shop's own data, sent by its admin: a browser-like user agent, not a bot's.
-    const batch = prepareBatch(site, withoutClock, { userAgent: 'Mozilla/5.0 (import)', receivedAt: Date.now() }, IMPORT_CLOCK);
+    const object = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+    const withoutClock = object ? { ...object, sent_at: undefined } : body;
+    // The device class comes from the visitors' user agent, which an import may give per batch.
+    const ua = typeof object?.user_agent === 'string' ? object.user_agent.slice(0, 500) : 'Mozilla/5.0 (import)';
+    const batch = prepareBatch(site, withoutClock, { userAgent: ua, receivedAt: Date.now() }, IMPORT_CLOCK);
     if ('error' in batch) return fail(c, 400, batch.error);
     const stored = await storeBatch(c.env, site, batch);
     if ('unavailable' in stored) {
