@@ -43,6 +43,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'stats',
+          root: root('.'),
+          include: ['tests/stats/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           root: root('.'),
           include: ['tests/e2e/**/*.test.ts'],
