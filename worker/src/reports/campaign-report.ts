@@ -166,8 +166,7 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
   const control = arms.get(HOLDOUT) ?? zeroStats();
   const visitors = new Map(variants.map((v) => [v, arms.get(v)?.n ?? 0]));
   const srm = sampleRatio(campaign, visitors);
-  const totalVisitors = [...visitors.values()].reduce((a, b) => a + b, 0);
-  const cap = winsorizationCap(hist, totalVisitors, campaign.winsorize_percentile ?? 99);
+  const cap = winsorizationCap(hist, campaign.winsorize_percentile ?? 99);
   const revenueOf = (v: string) => {
     const w = winsorizedSums(hist, v, cap);
     return { sum: w.sum, sumSquares: w.sum2 };

@@ -43,16 +43,23 @@ export function revenueHistogramRows(sql: SqlStorage, campaignId: string, analys
     .toArray();
 }
 
+/** Fewer buyers than this give no cap: a percentile of a handful of orders means little. */
+export const MIN_BUYERS_FOR_CAP = 30;
+
 /**
- * The winsorization cap (cents) for the `percentile` (0–100) of revenue per visitor over all
- * `visitors` of the compared arms (non-buyers count as 0), from the pooled histogram.
+ * The winsorization cap (cents): the histogram edge at or just below the `percentile` (0–100) of
+ * the buyers' revenue, both arms pooled (so both use the same cap). Buyers only: with 3 %
+ * converting, a percentile over all visitors would cap the median order. Infinity (no cap) below
+ * MIN_BUYERS_FOR_CAP buyers.
  */
-export function winsorizationCap(rows: readonly HistogramRow[], visitors: number, percentile: number): number {
+export function winsorizationCap(rows: readonly HistogramRow[], percentile: number): number {
   const byBucket = new Map<number, number>();
   for (const r of rows) byBucket.set(r.bucket, (byBucket.get(r.bucket) ?? 0) + r.n);
   const buyers = [...byBucket.values()].reduce((a, b) => a + b, 0);
-  let below = visitors - buyers; // the zeros
-  const rank = (percentile / 100) * visitors;
+  if (buyers < MIN_BUYERS_FOR_CAP || !(percentile > 0 && percentile < 100)) return Infinity;
+  // The order statistic at or below the percentile (numpy's interpolation starts from it).
+  const rank = Math.floor((percentile / 100) * (buyers - 1)) + 1;
+  let below = 0;
   for (const k of [...byBucket.keys()].sort((a, b) => a - b)) {
     below += byBucket.get(k)!;
     if (below >= rank) return edgeOf(k);
