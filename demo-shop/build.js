@@ -3,7 +3,8 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeCatalog, productSvg } from './src/catalog.js';
+import { makeCatalog } from './src/catalog.js';
+import { productSvg } from './src/pictures.js';
 import { SNIPPET, appPage, categoryPage, homePage, productPage } from './src/pages.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,8 @@ const write = (path, text) => {
 };
 
 const catalog = makeCatalog();
-write('catalog.json', JSON.stringify(catalog));
+// The browser needs no drawing instructions: pictures are files of their own.
+write('catalog.json', JSON.stringify(catalog, (key, value) => (key === 'picture' ? undefined : value)));
 write('index.html', homePage(catalog));
 for (const c of catalog.categories) write(`c/${c.slug}.html`, categoryPage(catalog, c));
 for (const p of catalog.products) {
@@ -39,9 +41,13 @@ write('checkout.html', appPage(catalog, 'Checkout', `<h1>Checkout</h1><p id="sum
   <button id="place-order">Place order</button>
 </form>`));
 write('order.html', appPage(catalog, 'Order confirmed', '<h1>Order confirmed</h1><div id="order"></div>'));
-write('snippet.html', `<pre>${SNIPPET.replace(/</g, '&lt;')}</pre>`);
+write('snippet.html', `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>The Linger snippet</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
+<body><pre>${SNIPPET.replace(/</g, '&lt;')}</pre></body></html>
+`);
 cpSync(join(here, 'src/shop.js'), join(out, 'shop.js'));
 cpSync(join(here, 'src/shop.css'), join(out, 'shop.css'));
+cpSync(join(here, 'src/favicon.svg'), join(out, 'favicon.svg'));
 cpSync(sdk, join(out, 'sdk/linger.js'));
 cpSync(join(root, 'sdk/dist/linger.mjs'), join(out, 'sdk/linger.mjs'));
 cpSync(join(root, 'worker/dashboard'), join(out, 'dashboard'), { recursive: true });

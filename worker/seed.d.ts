@@ -6,6 +6,9 @@ export interface SiteSeed {
   readKey: string;
   shards?: number;
 }
+export const DEFAULT_PORT: number;
+export function localOrigins(port: number | string): string[];
+export function demoSite(port?: number | string): SiteSeed;
 export const DEMO_SITE: SiteSeed;
 export function siteSql(site: SiteSeed): string;
 export function wrangler(args: string[], options?: { quiet?: boolean; env?: Record<string, string> }): Buffer;

@@ -1,11 +1,14 @@
 // Creates or updates a site (shop) in D1, and for the demo shop its catalog. Keys are stored as SHA-256 hashes.
 //
-//   npm run db:seed                      the demo shop, in the local D1 (.wrangler/state)
+//   npm run db:seed                      the demo shop, in the local D1 (.wrangler/state);
+//                                        --verbose shows wrangler's output
 //   node worker/seed.js --remote --site myshop --name "My Shop" --origin https://myshop.example \
 //        --admin-key "$(openssl rand -hex 24)" --read-key "$(openssl rand -hex 24)"
 //
 // The demo's keys are fixed development values (README), overridable through
-// LINGER_DEMO_ADMIN_KEY, LINGER_DEMO_READ_KEY and LINGER_DEMO_ORIGINS (comma separated).
+// LINGER_DEMO_ADMIN_KEY and LINGER_DEMO_READ_KEY. The demo accepts events from its own local
+// origins (127.0.0.1 and localhost on PORT, 8787 by default) and from LINGER_DEMO_ORIGINS
+// (comma separated).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +19,24 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const DEMO_SITE = {
-  site: 'demo',
-  name: 'Linger Demo Shop',
-  origins: (process.env.LINGER_DEMO_ORIGINS ?? 'http://127.0.0.1:8787,http://localhost:8787').split(','),
-  adminKey: process.env.LINGER_DEMO_ADMIN_KEY ?? 'demo-admin-key',
-  readKey: process.env.LINGER_DEMO_READ_KEY ?? 'demo-read-key',
-};
+export const DEFAULT_PORT = 8787;
+
+/** The origins a shop served by `wrangler dev` on this port has. */
+export const localOrigins = (port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+
+/** The demo site, for the demo shop served locally on `port`. */
+export function demoSite(port = process.env.PORT || DEFAULT_PORT) {
+  const extra = (process.env.LINGER_DEMO_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  return {
+    site: 'demo',
+    name: 'Linger Demo Shop',
+    origins: [...new Set([...localOrigins(port), ...extra])],
+    adminKey: process.env.LINGER_DEMO_ADMIN_KEY ?? 'demo-admin-key',
+    readKey: process.env.LINGER_DEMO_READ_KEY ?? 'demo-read-key',
+  };
+}
+
+export const DEMO_SITE = demoSite();
 
 const sha256 = (s) => createHash('sha256').update(s).digest('hex');
 const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
@@ -51,16 +65,23 @@ export function catalogSql(site, items) {
   return statements.join('\n');
 }
 
-/** Runs wrangler with the Node that runs this script (wrangler needs Node 22). */
+/**
+ * Runs wrangler with the Node that runs this script (wrangler needs Node 22). `quiet` keeps
+ * its output to itself unless it fails: then the error carries everything it printed.
+ */
 export function wrangler(args, options = {}) {
-  return execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), ...args], {
-    cwd: root,
-    stdio: options.quiet ? 'pipe' : 'inherit',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...options.env },
-  });
+  try {
+    return execFileSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), ...args], {
+      cwd: root,
+      stdio: options.quiet ? 'pipe' : 'inherit',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', ...options.env },
+    });
+  } catch (err) {
+    if (options.quiet) err.message = `wrangler ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`;
+    throw err;
+  }
 }
 
-/** Applies the D1 migrations and seeds a site, locally (optionally in another state folder) or remotely. */
 /**
  * Applies the D1 migrations and creates the site, locally (optionally in another state folder)
  * or remotely; with its catalog: `items`, or the demo shop's for the demo site.
@@ -90,6 +111,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       origin: { type: 'string', multiple: true },
       'admin-key': { type: 'string' },
       'read-key': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const s = values.site
@@ -99,6 +121,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('--admin-key and --read-key are required for a site other than the demo');
     process.exit(1);
   }
-  await seed(s, { remote: values.remote, persistTo: values['persist-to'] });
+  // Remotely wrangler asks before it migrates, so it keeps the terminal; locally it only talks.
+  try {
+    await seed(s, { remote: values.remote, persistTo: values['persist-to'], quiet: !values.remote && !values.verbose });
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
   console.log(`site "${s.site}" is ready (origins: ${s.origins.join(', ') || 'none'})`);
 }

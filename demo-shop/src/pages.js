@@ -18,6 +18,7 @@ export function layout({ title, body, catalog }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Linger Demo Shop</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/shop.css">
 ${SNIPPET}
 <script defer src="/shop.js"></script>

@@ -2,7 +2,7 @@
 // seeded like `npm start` seeds the local one.
 import type { TestProject } from 'vitest/node';
 import { startLocalWorker } from '../../worker/dev/local-worker';
-import { DEMO_SITE } from '../../worker/seed.js';
+import { demoSite } from '../../worker/seed.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,7 +11,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const worker = await startLocalWorker(Number(process.env.E2E_PORT ?? 8799), (base) => ({ ...DEMO_SITE, origins: [base] }));
+  const port = Number(process.env.E2E_PORT ?? 8799);
+  const worker = await startLocalWorker(port, () => demoSite(port));
   project.provide('baseUrl', worker.base);
   return () => worker.stop();
 }
