@@ -1,50 +1,58 @@
+// Winsorized revenue from the rollups' revenue histogram (worker/src/reports/revenue-histogram.ts),
+// against numpy's percentile (fixtures/winsorize.json, made by fixtures/make_fixtures.py) and
+// against winsorizing raw values directly.
 import { describe, expect, it } from 'vitest';
-import { compareArms } from '../../worker/src/reports/stats/compare';
-import { capped, cappedDelta, quantile, winsorCap } from '../../worker/src/reports/stats/winsorize';
+import { MIN_BUYERS_FOR_CAP, bucketOf, edgeOf, winsorizationCap, winsorizedSums, type HistogramRow } from '../../worker/src/reports/revenue-histogram';
 import fixtures from './fixtures/winsorize.json';
-import { expectClose } from './helpers';
 
-describe('winsorization cap', () => {
-  it('the percentile matches numpy.percentile (linear interpolation), and the cap rounds it up to a whole minor unit', () => {
+function histogram(values: readonly number[], variantOf: (i: number) => string = () => 'a'): HistogramRow[] {
+  const rows = new Map<string, HistogramRow>();
+  values.forEach((v, i) => {
+    if (v <= 0) return;
+    const variant = variantOf(i);
+    const key = `${variant}|${bucketOf(v)}`;
+    const r = rows.get(key) ?? { variant, day: '2026-11-01', bucket: bucketOf(v), n: 0, sum: 0, sum2: 0 };
+    r.n++, (r.sum += v), (r.sum2 += v * v);
+    rows.set(key, r);
+  });
+  return [...rows.values()];
+}
+
+describe('the winsorization cap', () => {
+  it('is the histogram edge at or just below numpy’s percentile of the buyers’ revenue', () => {
     for (const f of fixtures.cases) {
-      expectClose(quantile(f.values, f.percentile / 100), f.quantile, 1e-12, 0, `p${f.percentile}`);
-      expect(winsorCap(f.values, { percentile: f.percentile })).toBe(f.cap);
+      const cap = winsorizationCap(histogram(f.values), f.percentile);
+      if (f.values.length < MIN_BUYERS_FOR_CAP) {
+        expect(cap).toBe(Infinity);
+        continue;
+      }
+      // numpy interpolates from the order statistic at or below the percentile; the cap is the
+      // lower edge of that value's bucket, so never above numpy's percentile
+      const sorted = [...f.values].sort((a, b) => a - b);
+      const lower = sorted[Math.floor((f.percentile / 100) * (sorted.length - 1))];
+      expect(cap).toBe(edgeOf(bucketOf(lower)));
+      expect(cap).toBeLessThanOrEqual(f.quantile);
     }
   });
 
-  it('ignores non-buyers by default and needs enough values', () => {
-    const buyers = Array.from({ length: 40 }, (_, i) => 1000 + i * 100);
-    const withZeros = [...buyers, ...Array(2000).fill(0)];
-    expect(winsorCap(withZeros, { percentile: 90 })).toBe(winsorCap(buyers, { percentile: 90 }));
-    expect(winsorCap(withZeros, { percentile: 90, ignoreZeros: false })).toBe(0);
-    expect(winsorCap(buyers.slice(0, 10))).toBeNull();
-    expect(winsorCap(buyers, { percentile: 0 })).toBeNull();
+  it('ignores non-buyers, so a low conversion rate does not cap the median order', () => {
+    const buyers = fixtures.cases[0].values;
+    const withZeros = [...buyers, ...Array(20_000).fill(0)];
+    expect(winsorizationCap(histogram(withZeros), 99)).toBe(winsorizationCap(histogram(buyers), 99));
   });
 
-  it('rollup updates with cappedDelta add up to the capped sums, whatever order the revenue arrives in', () => {
-    const cap = 5000;
-    // one visitor's window revenue grows with three late orders; another's order is refunded
-    const steps: [number, number][] = [[0, 1200], [1200, 4800], [4800, 9100], [0, 300], [300, 0]];
-    let sum = 0;
-    let sumSquares = 0;
-    for (const [before, after] of steps) {
-      const d = cappedDelta(before, after, cap);
-      sum += d.sum;
-      sumSquares += d.sumSquares;
+  it('gives winsorized sums equal to capping each raw value, per arm', () => {
+    const values = fixtures.cases[2].values;
+    const variantOf = (i: number) => (i % 3 ? 'a' : 'holdout');
+    const rows = histogram(values, variantOf);
+    const cap = winsorizationCap(rows, 95);
+    for (const variant of ['a', 'holdout']) {
+      const mine = values.filter((_, i) => variantOf(i) === variant).map((v) => Math.min(v, cap));
+      const got = winsorizedSums(rows, variant, cap);
+      expect(got.sum).toBeCloseTo(mine.reduce((s, v) => s + v, 0), 6);
+      expect(got.sum2 / mine.reduce((s, v) => s + v * v, 0)).toBeCloseTo(1, 12);
     }
-    expect(sum).toBe(capped(9100, cap) + capped(0, cap));
-    expect(sumSquares).toBe(5000 * 5000);
-  });
-
-  it('a whale order moves the uncapped comparison but not the capped one', () => {
-    const base = Array.from({ length: 400 }, (_, i) => (i % 20 === 0 ? 4000 + (i % 7) * 100 : 0));
-    const whale = [...base.slice(1), 900000];
-    const sums = (ys: number[]) => ({ n: ys.length, sum: ys.reduce((a, b) => a + b, 0), sumSquares: ys.reduce((a, b) => a + b * b, 0) });
-    const cap = winsorCap([...base, ...whale], { percentile: 95 })!;
-    const raw = compareArms(sums(base), sums(whale), { metric: 'rpv', kind: 'mean' });
-    const capped95 = compareArms(sums(base.map((y) => capped(y, cap))), sums(whale.map((y) => capped(y, cap))), { metric: 'rpv', kind: 'mean' });
-    expect(Math.abs(raw.relative!)).toBeGreaterThan(1);
-    expect(Math.abs(capped95.relative!)).toBeLessThan(0.2);
-    expect(capped95.ci_high! - capped95.ci_low!).toBeLessThan((raw.ci_high! - raw.ci_low!) / 10);
+    expect(edgeOf(bucketOf(777))).toBeLessThanOrEqual(777);
+    expect(edgeOf(bucketOf(777) + 1)).toBeGreaterThan(777);
   });
 });

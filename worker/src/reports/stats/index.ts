@@ -15,4 +15,3 @@ export * from './proportions';
 export * from './ratio';
 export * from './sequential';
 export * from './srm';
-export * from './winsorize';

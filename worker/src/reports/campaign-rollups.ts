@@ -1,0 +1,152 @@
+// Campaign rollups in a visitor shard: per campaign × analysis × arm × day × hour × segment ×
+// device × source, the sums of every per-visitor value in STAT_FIELDS. Each visitor's current
+// contribution is kept beside them, so a changed outcome replaces the old contribution (subtract
+// old, add new) and a visitor always counts once, however their events arrive. Reports read only
+// these rows, summed over the site's shards.
+import { PRE_PERIOD_MS, STAT_FIELDS, visitorOutcome, type OutcomeEvent, type Stats } from './outcomes';
+import { addToRevenueHistogram, migrateRevenueHistogram } from './revenue-histogram';
+
+export type Analysis = 'itt' | 'triggered';
+export const ANALYSES: Analysis[] = ['itt', 'triggered'];
+
+/** The rollup row a visitor counts in: the dimensions of their entry. */
+export interface Bucket {
+  day: string;
+  hour: number;
+  segment: string;
+  device: string;
+  source: string;
+}
+const BUCKET_FIELDS = ['day', 'hour', 'segment', 'device', 'source'] as const;
+
+export function migrateCampaignRollups(sql: SqlStorage): void {
+  migrateRevenueHistogram(sql);
+  sql.exec(`
+    CREATE TABLE IF NOT EXISTS campaign_rollups (
+      campaign_id TEXT NOT NULL, analysis TEXT NOT NULL, variant TEXT NOT NULL,
+      day TEXT NOT NULL, hour INTEGER NOT NULL, segment TEXT NOT NULL, device TEXT NOT NULL, source TEXT NOT NULL,
+      ${STAT_FIELDS.map((f) => `${f} REAL NOT NULL DEFAULT 0`).join(', ')},
+      PRIMARY KEY (campaign_id, analysis, variant, day, hour, segment, device, source)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS campaign_outcomes (
+      campaign_id TEXT NOT NULL, analysis TEXT NOT NULL, visitor_id TEXT NOT NULL,
+      variant TEXT NOT NULL, entry INTEGER NOT NULL, bucket TEXT NOT NULL, stats TEXT NOT NULL,
+      PRIMARY KEY (campaign_id, analysis, visitor_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS campaign_outcomes_by_visitor ON campaign_outcomes (visitor_id);
+    CREATE INDEX IF NOT EXISTS events_by_visitor_ts ON events (visitor_id, ts);`);
+}
+
+const ADD = `INSERT INTO campaign_rollups (campaign_id, analysis, variant, ${BUCKET_FIELDS.join(', ')}, ${STAT_FIELDS.join(', ')})
+  VALUES (${Array(3 + BUCKET_FIELDS.length + STAT_FIELDS.length).fill('?').join(', ')})
+  ON CONFLICT (campaign_id, analysis, variant, ${BUCKET_FIELDS.join(', ')}) DO UPDATE SET
+  ${STAT_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`;
+
+function addToRollup(sql: SqlStorage, campaignId: string, analysis: string, variant: string, bucket: Bucket, stats: Stats, sign: 1 | -1) {
+  sql.exec(ADD, campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]), ...STAT_FIELDS.map((f) => sign * stats[f]));
+  addToRevenueHistogram(sql, campaignId, analysis, variant, bucket.day, stats.rev, sign);
+  if (sign < 0) {
+    sql.exec(
+      `DELETE FROM campaign_rollups WHERE campaign_id = ? AND analysis = ? AND variant = ? AND ${BUCKET_FIELDS.map((f) => `${f} = ?`).join(' AND ')} AND n <= 0`,
+      campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]));
+  }
+}
+
+export interface Contribution {
+  variant: string;
+  entry: number;
+  bucket: Bucket;
+  stats: Stats;
+}
+
+/** Makes `next` the visitor's contribution (null: none, e.g. the visitor turned out to be a bot). */
+export function setContribution(sql: SqlStorage, campaignId: string, analysis: Analysis, visitorId: string, next: Contribution | null): void {
+  const old = sql
+    .exec<{ variant: string; bucket: string; stats: string }>(
+      'SELECT variant, bucket, stats FROM campaign_outcomes WHERE campaign_id = ? AND analysis = ? AND visitor_id = ?', campaignId, analysis, visitorId)
+    .toArray()[0];
+  if (old) {
+    if (next && old.variant === next.variant && old.bucket === JSON.stringify(next.bucket) && old.stats === JSON.stringify(next.stats)) return;
+    addToRollup(sql, campaignId, analysis, old.variant, JSON.parse(old.bucket), JSON.parse(old.stats), -1);
+  }
+  if (!next) {
+    sql.exec('DELETE FROM campaign_outcomes WHERE campaign_id = ? AND analysis = ? AND visitor_id = ?', campaignId, analysis, visitorId);
+    return;
+  }
+  addToRollup(sql, campaignId, analysis, next.variant, next.bucket, next.stats, 1);
+  sql.exec(
+    'INSERT OR REPLACE INTO campaign_outcomes (campaign_id, analysis, visitor_id, variant, entry, bucket, stats) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    campaignId, analysis, visitorId, next.variant, next.entry, JSON.stringify(next.bucket), JSON.stringify(next.stats));
+}
+
+/** What the shard knows of a campaign that outcomes need. */
+export interface CampaignWindow {
+  windowDays: number;
+}
+
+interface Assignment {
+  campaign_id: string;
+  variant: string;
+  assigned_at: number;
+  first_exposed_at: number | null;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Recomputes every campaign outcome of one visitor from their stored events: call after the
+ * visitor's new events were applied. `segment` is the visitor's segment now; it is used only the
+ * first time a contribution is made, so a visitor's row stays put as segments are retrained.
+ * `excluded`: the visitor is a bot, and counts nowhere.
+ */
+export function refreshVisitorOutcomes(sql: SqlStorage, visitorId: string, campaigns: ReadonlyMap<string, CampaignWindow>, segment: string | null, excluded = false): void {
+  const assignments = sql
+    .exec<Assignment & Record<string, SqlStorageValue>>(
+      'SELECT campaign_id, variant, assigned_at, first_exposed_at FROM campaign_assignments WHERE visitor_id = ?', visitorId)
+    .toArray();
+  if (!assignments.length) return;
+  const known = assignments.filter((a) => campaigns.has(a.campaign_id));
+  if (!known.length) return;
+  const from = Math.min(...known.map((a) => a.assigned_at)) - PRE_PERIOD_MS;
+  const rows = sql
+    .exec<{ name: string; ts: number; props: string; utm: string | null; device: string }>(
+      'SELECT name, ts, props, utm, device FROM events WHERE visitor_id = ? AND ts >= ? ORDER BY ts', visitorId, from)
+    .toArray();
+  const events: (OutcomeEvent & { utm: string | null; device: string })[] = rows.map((r) => ({ name: r.name, ts: r.ts, props: JSON.parse(r.props), utm: r.utm, device: r.device }));
+  for (const a of known) {
+    const campaign = campaigns.get(a.campaign_id)!;
+    for (const analysis of ANALYSES) {
+      const entry = analysis === 'itt' ? a.assigned_at : a.first_exposed_at;
+      if (entry === null || excluded) {
+        setContribution(sql, a.campaign_id, analysis, visitorId, null);
+        continue;
+      }
+      const stored = sql
+        .exec<{ bucket: string }>('SELECT bucket FROM campaign_outcomes WHERE campaign_id = ? AND analysis = ? AND visitor_id = ?', a.campaign_id, analysis, visitorId)
+        .toArray()[0];
+      const first = events.find((e) => e.ts >= entry) ?? events[events.length - 1];
+      const utm = first?.utm ? (JSON.parse(first.utm) as { source?: string }) : null;
+      const kept = stored ? (JSON.parse(stored.bucket) as Bucket) : null;
+      const bucket: Bucket = {
+        day: isoDay(entry),
+        hour: new Date(entry).getUTCHours(),
+        segment: kept?.segment ?? segment ?? 'unsegmented',
+        device: kept?.device ?? first?.device ?? 'unknown',
+        source: kept?.source ?? (utm?.source ? utm.source.slice(0, 100) : 'direct'),
+      };
+      const stats = visitorOutcome(events, a.campaign_id, entry, campaign.windowDays * 86_400_000);
+      setContribution(sql, a.campaign_id, analysis, visitorId, { variant: a.variant, entry, bucket, stats });
+    }
+  }
+}
+
+export type RollupRow = { variant: string } & Bucket & Stats;
+
+/** The campaign's rollup rows for one analysis, entries from `fromDay` to `toDay` (inclusive). */
+export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99'): RollupRow[] {
+  return sql
+    .exec<RollupRow & Record<string, SqlStorageValue>>(
+      `SELECT variant, ${BUCKET_FIELDS.join(', ')}, ${STAT_FIELDS.join(', ')} FROM campaign_rollups
+       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?`, campaignId, analysis, fromDay, toDay)
+    .toArray();
+}

@@ -1,0 +1,74 @@
+// Reports read rollups only: one RPC per shard of the site, merged here.
+import type { Env } from '../env';
+import { shardByIndex } from '../shards';
+import type { Site } from '../sites';
+import type { RollupRow } from './campaign-rollups';
+import type { HistogramRow } from './revenue-histogram';
+import type { DayRow } from './site-rollups';
+
+export interface CampaignRows {
+  id: string;
+  itt: RollupRow[];
+  triggered: RollupRow[];
+  hist: { itt: HistogramRow[]; triggered: HistogramRow[] };
+}
+
+const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i));
+
+/** The rollup rows of these campaigns, from every shard, entries from `from` to `to` (days, inclusive). */
+export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string): Promise<Map<string, CampaignRows>> {
+  const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to)));
+  const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] } }]));
+  for (const part of parts) {
+    for (const c of part) {
+      const into = out.get(c.id)!;
+      into.itt.push(...c.itt);
+      into.triggered.push(...c.triggered);
+      into.hist.itt.push(...c.hist.itt);
+      into.hist.triggered.push(...c.hist.triggered);
+    }
+  }
+  return out;
+}
+
+export interface OverviewRows {
+  days: DayRow[];
+  visitors: number;
+  items: { item_id: string; views: number; purchases: number; revenue: number }[];
+  segments: { name: string; visitors: number }[];
+  lifecycle: { stage: string; visitors: number }[];
+}
+
+/** The overview's rollups from every shard, summed. */
+export async function overviewRows(env: Env, site: Site, from: string, to: string): Promise<OverviewRows> {
+  const parts = await Promise.all(shards(env, site).map((s) => s.overviewRollups(from, to)));
+  const days = new Map<string, DayRow>();
+  const items = new Map<string, { item_id: string; views: number; purchases: number; revenue: number }>();
+  const segments = new Map<string, number>();
+  const lifecycle = new Map<string, number>();
+  let visitors = 0;
+  for (const p of parts) {
+    visitors += p.visitors;
+    for (const d of p.days) {
+      const into = days.get(d.day);
+      if (!into) days.set(d.day, { ...d });
+      else for (const k of Object.keys(d) as (keyof DayRow)[]) if (k !== 'day') (into[k] as number) += d[k] as number;
+    }
+    for (const it of p.items) {
+      const into = items.get(it.item_id) ?? { item_id: it.item_id, views: 0, purchases: 0, revenue: 0 };
+      into.views += it.views;
+      into.purchases += it.purchases;
+      into.revenue += it.revenue;
+      items.set(it.item_id, into);
+    }
+    for (const s of p.segments) segments.set(s.name, (segments.get(s.name) ?? 0) + s.visitors);
+    for (const l of p.lifecycle) lifecycle.set(l.stage, (lifecycle.get(l.stage) ?? 0) + l.visitors);
+  }
+  return {
+    days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+    visitors,
+    items: [...items.values()].sort((a, b) => b.revenue - a.revenue || b.views - a.views),
+    segments: [...segments].map(([name, n]) => ({ name, visitors: n })).sort((a, b) => b.visitors - a.visitors),
+    lifecycle: [...lifecycle].map(([stage, n]) => ({ stage, visitors: n })).sort((a, b) => b.visitors - a.visitors),
+  };
+}

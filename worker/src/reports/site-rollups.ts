@@ -1,0 +1,116 @@
+// The shop overview's rollups in a visitor shard, per UTC day: visitors, sessions, engaged time,
+// orders, revenue and converting sessions of people, with bots counted apart; and per item and
+// day its views, purchases and revenue. Written as events are applied (each event exactly once),
+// read by GET /v1/reports/overview summed over the site's shards.
+
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function migrateSiteRollups(sql: SqlStorage): void {
+  sql.exec(`
+    CREATE TABLE IF NOT EXISTS site_days (
+      day TEXT PRIMARY KEY, visitors INTEGER NOT NULL DEFAULT 0, sessions INTEGER NOT NULL DEFAULT 0,
+      engaged_ms INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
+      converting_sessions INTEGER NOT NULL DEFAULT 0, bot_sessions INTEGER NOT NULL DEFAULT 0, bot_events INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS visitor_days (visitor_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (visitor_id, day)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS item_days (
+      day TEXT NOT NULL, item_id TEXT NOT NULL, views INTEGER NOT NULL DEFAULT 0, purchases INTEGER NOT NULL DEFAULT 0,
+      revenue INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, item_id)
+    ) WITHOUT ROWID;`);
+}
+
+type DayCounter = 'visitors' | 'sessions' | 'engaged_ms' | 'orders' | 'revenue' | 'converting_sessions' | 'bot_sessions' | 'bot_events';
+
+function bump(sql: SqlStorage, day: string, field: DayCounter, by: number) {
+  if (by) sql.exec(`INSERT INTO site_days (day, ${field}) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET ${field} = ${field} + excluded.${field}`, day, by);
+}
+
+function bumpItem(sql: SqlStorage, day: string, item: string, field: 'views' | 'purchases' | 'revenue', by: number) {
+  sql.exec(`INSERT INTO item_days (day, item_id, ${field}) VALUES (?, ?, ?) ON CONFLICT (day, item_id) DO UPDATE SET ${field} = ${field} + excluded.${field}`, day, item.slice(0, 100), by);
+}
+
+const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 100) : 0);
+
+/** What applying one event did, as far as the overview is concerned. */
+export interface AppliedEvent {
+  visitorId: string;
+  ts: number;
+  name: string;
+  props: Record<string, any>;
+  /** The session is a bot's (by user agent, automation signals or behaviour). */
+  bot: boolean;
+  /** This event began its session. */
+  sessionStarted: boolean;
+  /** Engaged ms this event added to its session. */
+  engagedDelta: number;
+  /** This event is the session's first purchase. */
+  firstPurchase: boolean;
+}
+
+export function rollupEvent(sql: SqlStorage, e: AppliedEvent): void {
+  const day = utcDay(e.ts);
+  if (e.bot) {
+    bump(sql, day, 'bot_events', 1);
+    if (e.sessionStarted) bump(sql, day, 'bot_sessions', 1);
+    return;
+  }
+  if (sql.exec('INSERT OR IGNORE INTO visitor_days (visitor_id, day) VALUES (?, ?)', e.visitorId, day).rowsWritten) bump(sql, day, 'visitors', 1);
+  if (e.sessionStarted) bump(sql, day, 'sessions', 1);
+  bump(sql, day, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
+  const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
+  if (e.name === 'view_item') for (const it of items) if (typeof it.item_id === 'string') bumpItem(sql, day, it.item_id, 'views', 1);
+  if (e.name === 'purchase') {
+    bump(sql, day, 'orders', 1);
+    bump(sql, day, 'revenue', cents(e.props.value));
+    if (e.firstPurchase) bump(sql, day, 'converting_sessions', 1);
+    for (const it of items) {
+      if (typeof it.item_id !== 'string') continue;
+      bumpItem(sql, day, it.item_id, 'purchases', 1);
+      bumpItem(sql, day, it.item_id, 'revenue', cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1));
+    }
+  }
+}
+
+/**
+ * A session found to be a bot's after it was counted as a person's: its counts move to the bot
+ * columns (what it added is known from its state).
+ */
+export function reclassifyAsBot(sql: SqlStorage, s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number }): void {
+  const day = utcDay(s.start);
+  bump(sql, day, 'sessions', -1);
+  bump(sql, day, 'engaged_ms', -s.engagedMs);
+  bump(sql, day, 'orders', -s.orders);
+  bump(sql, day, 'revenue', -s.revenueCents);
+  if (s.purchased) bump(sql, day, 'converting_sessions', -1);
+  bump(sql, day, 'bot_sessions', 1);
+  bump(sql, day, 'bot_events', s.events);
+}
+
+export interface DayRow {
+  day: string;
+  visitors: number;
+  sessions: number;
+  engaged_ms: number;
+  orders: number;
+  revenue: number;
+  converting_sessions: number;
+  bot_sessions: number;
+  bot_events: number;
+}
+
+export function siteDayRows(sql: SqlStorage, fromDay: string, toDay: string): DayRow[] {
+  return sql.exec<DayRow & Record<string, SqlStorageValue>>('SELECT * FROM site_days WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay).toArray();
+}
+
+export function topItemRows(sql: SqlStorage, fromDay: string, toDay: string, limit = 50) {
+  return sql
+    .exec<{ item_id: string; views: number; purchases: number; revenue: number }>(
+      `SELECT item_id, sum(views) AS views, sum(purchases) AS purchases, sum(revenue) AS revenue FROM item_days
+       WHERE day >= ? AND day <= ? GROUP BY item_id ORDER BY revenue DESC, views DESC LIMIT ?`, fromDay, toDay, limit)
+    .toArray();
+}
+
+/** Distinct visitors (people) seen from `fromDay` to `toDay`; exact when summed over shards, since a visitor lives in one. */
+export function distinctVisitors(sql: SqlStorage, fromDay: string, toDay: string): number {
+  return sql.exec<{ n: number }>('SELECT count(DISTINCT visitor_id) AS n FROM visitor_days WHERE day >= ? AND day <= ?', fromDay, toDay).one().n;
+}

@@ -1,0 +1,126 @@
+// Campaign effect reports and the shop overview, for the read key (the admin key also reads).
+// Thin: the rows come from the shards' rollups (reports/gather.ts), the numbers from
+// reports/campaign-report.ts and reports/overview.ts. Every route answers `?format=csv` too.
+import { Hono, type Context } from 'hono';
+import { requireKey } from '../auth';
+import { listCampaigns } from '../campaigns/store';
+import type { Campaign } from '../campaigns/definition';
+import { catalogOf } from '../catalog';
+import type { AppEnv } from '../env';
+import { fail } from '../http';
+import type { Analysis } from '../reports/campaign-rollups';
+import { BREAKDOWNS, campaignList, campaignReport, type Breakdown, type CampaignInfo } from '../reports/campaign-report';
+import { toCsv } from '../reports/csv';
+import { campaignRows, overviewRows } from '../reports/gather';
+import { overviewReport } from '../reports/overview';
+import { requireSite } from '../site-context';
+
+export const reports = new Hono<AppEnv>();
+
+reports.use(requireSite, requireKey('read'));
+
+const DAY_MS = 86_400_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** `from` and `to` (YYYY-MM-DD, UTC, inclusive); the last 28 days by default; at most 3 years. */
+function range(c: Context<AppEnv>): { from: string; to: string } | string {
+  const now = Date.now();
+  const from = c.req.query('from') ?? isoDay(now - 27 * DAY_MS);
+  const to = c.req.query('to') ?? isoDay(now);
+  if (!DAY.test(from) || Number.isNaN(Date.parse(from))) return 'from must be a date YYYY-MM-DD';
+  if (!DAY.test(to) || Number.isNaN(Date.parse(to))) return 'to must be a date YYYY-MM-DD';
+  if (from > to) return 'from must not be after to';
+  if (Date.parse(to) - Date.parse(from) > 3 * 366 * DAY_MS) return 'a range spans at most 3 years';
+  return { from, to };
+}
+
+function analysisOf(c: Context<AppEnv>): Analysis | null {
+  const a = c.req.query('analysis') ?? 'itt';
+  return a === 'itt' || a === 'triggered' ? a : null;
+}
+
+const info = (x: Campaign, now: number): CampaignInfo => ({
+  id: x.id, name: x.name, type: x.type, status: x.status, holdout: x.holdout, variants: x.variants,
+  start: x.start, end: x.end, window_days: x.window_days,
+});
+
+const wantsCsv = (c: Context<AppEnv>) => c.req.query('format') === 'csv';
+function csv(c: Context<AppEnv>, name: string, headers: string[], rows: unknown[][]) {
+  c.header('content-disposition', `attachment; filename="${name}.csv"`);
+  return c.body(toCsv(headers, rows), 200, { 'content-type': 'text/csv; charset=utf-8' });
+}
+
+reports.get('/overview', async (c) => {
+  const r = range(c);
+  if (typeof r === 'string') return fail(c, 400, r);
+  const site = c.get('site');
+  const [rows, catalog] = await Promise.all([overviewRows(c.env, site, r.from, r.to), catalogOf(c.env.DB, site.key)]);
+  const report = overviewReport(rows, catalog, r);
+  if (wantsCsv(c)) {
+    return csv(c, 'overview', ['day', 'visitors', 'sessions', 'engaged_ms', 'orders', 'revenue', 'conversion_rate'],
+      report.daily.map((d) => [d.day, d.visitors, d.sessions, d.engaged_ms, d.orders, d.revenue, d.conversion_rate]));
+  }
+  return c.json({ site: site.key, ...report });
+});
+
+reports.get('/campaigns', async (c) => {
+  const r = range(c);
+  if (typeof r === 'string') return fail(c, 400, r);
+  const analysis = analysisOf(c);
+  if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
+  const site = c.get('site');
+  const now = Date.now();
+  const campaigns = (await listCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
+  const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to);
+  const list = campaignList(campaigns.map((x) => ({ campaign: info(x, now), rows: rows.get(x.id)![analysis] })), now);
+  if (wantsCsv(c)) {
+    return csv(c, 'campaigns', ['id', 'name', 'type', 'status', 'holdout_visitors', 'treated_visitors', 'variant', 'control_rate', 'treatment_rate', 'absolute', 'relative', 'ci_low', 'ci_high', 'p_value', 'q_value', 'verdict', 'warnings'],
+      list.map((x) => [x.id, x.name, x.type, x.status, x.arms.find((a) => a.variant === 'holdout')?.visitors ?? 0, x.arms.filter((a) => a.variant !== 'holdout').reduce((n, a) => n + a.visitors, 0),
+        x.headline?.variant, x.headline?.control_value, x.headline?.treatment_value, x.headline?.absolute, x.headline?.relative, x.headline?.ci_low, x.headline?.ci_high,
+        x.headline?.p_value, x.headline?.q_value, x.headline?.verdict, x.warnings.map((w) => w.code).join(' ')]));
+  }
+  return c.json({ site: site.key, ...r, analysis, campaigns: list });
+});
+
+reports.get('/campaigns/:id', async (c) => {
+  const r = range(c);
+  if (typeof r === 'string') return fail(c, 400, r);
+  const analysis = analysisOf(c);
+  if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
+  const breakdown = (c.req.query('breakdown') ?? 'day') as Breakdown;
+  if (!BREAKDOWNS.includes(breakdown)) return fail(c, 400, `breakdown must be one of ${BREAKDOWNS.join(', ')}`);
+  const site = c.get('site');
+  const id = c.req.param('id');
+  const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
+  if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
+  const now = Date.now();
+  // The whole campaign by default: an effect report covers every visitor who entered it.
+  const from = c.req.query('from') ? r.from : isoDay(campaign.start);
+  const rows = (await campaignRows(c.env, site, [id], from, r.to)).get(id)!;
+  const report = campaignReport(info(campaign, now), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now });
+  if (wantsCsv(c)) {
+    return csv(c, `campaign-${id}-${breakdown}`, [breakdown, 'variant', 'visitors', 'conversions', 'conversion_rate', 'revenue', 'uplift_absolute', 'ci_low', 'ci_high', 'p_value'],
+      report.breakdown.rows.flatMap((row) => row.arms.map((a) => [row.key, a.variant, a.visitors, a.conversions, a.conversion_rate, a.revenue,
+        row.uplift?.absolute, row.uplift?.ci_low, row.uplift?.ci_high, row.uplift?.p_value])));
+  }
+  return c.json(report);
+});
+
+reports.get('/funnel', async (c) => {
+  const id = c.req.query('campaign');
+  if (!id) return fail(c, 400, 'campaign is required');
+  const analysis = analysisOf(c);
+  if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
+  const site = c.get('site');
+  const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
+  if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
+  const now = Date.now();
+  const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now))).get(id)!;
+  const { funnel } = campaignReport(info(campaign, now), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown: 'variant', now });
+  if (wantsCsv(c)) {
+    return csv(c, `funnel-${id}`, ['variant', 'visitors', ...funnel.steps.flatMap((s) => [s, `${s}_rate`])],
+      funnel.arms.map((a) => [a.variant, a.visitors, ...a.counts.flatMap((n, i) => [n, a.rates[i]])]));
+  }
+  return c.json({ campaign: id, analysis, ...funnel });
+});
