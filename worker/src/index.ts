@@ -6,7 +6,9 @@ import { admin } from './routes/admin';
 import { campaigns } from './routes/campaigns';
 import { collect } from './routes/collect';
 import { decide } from './routes/decide';
+import { importEvents } from './routes/import';
 import { recs } from './routes/recs';
+import { reports } from './routes/reports';
 import { visitors } from './routes/visitors';
 import { findSite } from './sites';
 import { retrainSite } from './training';
@@ -21,6 +23,8 @@ app.route('/v1/collect', collect);
 app.route('/v1/recs', recs);
 app.route('/v1/visitors', visitors);
 app.route('/v1/admin/campaigns', campaigns);
+app.route('/v1/admin/import', importEvents);
+app.route('/v1/reports', reports);
 app.route('/v1/admin', admin);
 app.route('/v1/decide', decide);
 

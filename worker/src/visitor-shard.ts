@@ -15,6 +15,10 @@ import { migrateShard } from './shard-schema';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { decideCampaigns, type DecideRequest } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
+import { servingCampaigns } from './campaigns/store';
+import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type CampaignWindow } from './reports/campaign-rollups';
+import { revenueHistogramRows } from './reports/revenue-histogram';
+import { distinctVisitors, migrateSiteRollups, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
 
 /** An event as the collector stores it: validated, enriched, props as JSON. */
 export interface EventRow {
@@ -96,6 +100,8 @@ export class VisitorShard extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     migrateShard(this.sql);
     migrateCampaignTables(this.sql);
+    migrateCampaignRollups(this.sql);
+    migrateSiteRollups(this.sql);
     this.site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? null;
   }
 
@@ -155,6 +161,7 @@ export class VisitorShard extends DurableObject<Env> {
   private async applyPending(visitorId?: string): Promise<{ applied: number; more: boolean }> {
     if (!this.site) return { applied: 0, more: false };
     const models = await siteModels(this.env.DB, this.site);
+    const campaigns = await this.campaignWindows();
     // from here on synchronous: no other call can interleave
     const rows = visitorId
       ? this.sql.exec<Row>(`${PENDING_EVENTS} WHERE p.visitor_id = ? ORDER BY p.seq, p.client_ts, p.event_id`, visitorId).toArray()
@@ -164,7 +171,7 @@ export class VisitorShard extends DurableObject<Env> {
     let start = 0;
     for (let i = 1; i <= rows.length; i++) {
       if (i < rows.length && rows[i].visitor_id === rows[start].visitor_id) continue;
-      this.applyVisitorSafely(rows.slice(start, i), models, observations);
+      this.applyVisitorSafely(rows.slice(start, i), models, campaigns, observations);
       start = i;
     }
     if (observations.length) {
@@ -175,10 +182,10 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
-  private applyVisitorSafely(rows: Row[], models: SiteModels, observations: ItemObservation[]) {
+  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]) {
     const attempt = (part: Row[]) => {
       const seen: ItemObservation[] = [];
-      this.ctx.storage.transactionSync(() => this.applyVisitor(part, models, seen));
+      this.ctx.storage.transactionSync(() => this.applyVisitor(part, models, campaigns, seen));
       observations.push(...seen);
     };
     try {
@@ -200,7 +207,7 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** Updates one visitor's sessions and profile with their new events (sorted), and scores them. */
-  private applyVisitor(rows: Row[], models: SiteModels, observations: ItemObservation[]): void {
+  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]): void {
     const visitorId = rows[0].visitor_id;
     const profile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
@@ -211,6 +218,7 @@ export class VisitorShard extends DurableObject<Env> {
       first = Math.min(first, row.ts);
       last = Math.max(last, row.ts);
       let session = sessions.get(row.session_id) ?? this.loadSession(visitorId, row.session_id);
+      const sessionStarted = !session;
       if (!session) {
         session = newSession(row, profile);
         profile.visits++;
@@ -218,8 +226,14 @@ export class VisitorShard extends DurableObject<Env> {
       }
       sessions.set(row.session_id, session);
       const props = JSON.parse(row.props);
+      const engagedBefore = profile.engagedMs;
+      const purchasedBefore = session.purchased;
       applyEvent(session, profile, row, props, intentFeatures);
       applyCampaignEvent(this.sql, row, props);
+      rollupEvent(this.sql, {
+        visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
+        engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
+      });
       if (session.bot) continue;
       let obs = seen.get(row.session_id);
       if (!obs) seen.set(row.session_id, (obs = { sessionId: row.session_id, time: row.ts, views: [], baskets: [] }));
@@ -243,8 +257,51 @@ export class VisitorShard extends DurableObject<Env> {
       visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
     );
     this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.length);
+    // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
+    if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
     this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));
     for (const o of seen.values()) if (o.views.length || o.baskets.length) observations.push(o);
+  }
+
+  /** Every campaign's outcome window, for the rollups (cached per isolate, like the serving list). */
+  private async campaignWindows(): Promise<Map<string, CampaignWindow>> {
+    const list = this.site ? await servingCampaigns(this.env.DB, this.site) : [];
+    return new Map(list.map((c) => [c.id, { windowDays: c.window_days }]));
+  }
+
+  /** The rollup rows of these campaigns, both analyses, entries from `from` to `to` (UTC days), for the reports. */
+  async campaignRollups(ids: string[], from: string, to: string) {
+    for (let more = true; more; ) more = (await this.applyPending()).more;
+    return ids.map((id) => ({
+      id,
+      itt: campaignRollupRows(this.sql, id, 'itt', from, to),
+      triggered: campaignRollupRows(this.sql, id, 'triggered', from, to),
+      hist: { itt: revenueHistogramRows(this.sql, id, 'itt', from, to), triggered: revenueHistogramRows(this.sql, id, 'triggered', from, to) },
+    }));
+  }
+
+  /** The overview's rollups of this shard: days, distinct visitors, items, and the segment and lifecycle mix now. */
+  async overviewRollups(from: string, to: string) {
+    for (let more = true; more; ) more = (await this.applyPending()).more;
+    const now = Date.now();
+    const segments = this.sql
+      .exec<{ name: string; visitors: number }>("SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1")
+      .toArray();
+    const lifecycle = new Map<string, number>();
+    const rows = this.sql.exec<{ last: number; visits: number; purchases: number; engaged: number; views: number }>(
+      `SELECT state ->> '$.lastSeen' AS last, state ->> '$.visits' AS visits, state ->> '$.purchases' AS purchases,
+              state ->> '$.engagedMs' AS engaged, state ->> '$.productViews' AS views FROM profiles`);
+    for (const r of rows) {
+      const stage = lifecycleStage({ daysSinceLastVisit: (now - r.last) / 86_400_000, visits: r.visits, purchases: r.purchases, engagedMs: r.engaged, productViews: r.views }, DEFAULT_LIFECYCLE);
+      lifecycle.set(stage, (lifecycle.get(stage) ?? 0) + 1);
+    }
+    return {
+      days: siteDayRows(this.sql, from, to),
+      visitors: distinctVisitors(this.sql, from, to),
+      items: topItemRows(this.sql, from, to, 50),
+      segments,
+      lifecycle: [...lifecycle].map(([stage, visitors]) => ({ stage, visitors })),
+    };
   }
 
   /** Delivers queued item observations to the site's recommender; false when it could not be reached. */

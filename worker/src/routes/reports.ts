@@ -40,7 +40,7 @@ function analysisOf(c: Context<AppEnv>): Analysis | null {
   return a === 'itt' || a === 'triggered' ? a : null;
 }
 
-const info = (x: Campaign, now: number): CampaignInfo => ({
+const info = (x: Campaign): CampaignInfo => ({
   id: x.id, name: x.name, type: x.type, status: x.status, holdout: x.holdout, variants: x.variants,
   start: x.start, end: x.end, window_days: x.window_days,
 });
@@ -73,7 +73,7 @@ reports.get('/campaigns', async (c) => {
   const now = Date.now();
   const campaigns = (await listCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
   const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to);
-  const list = campaignList(campaigns.map((x) => ({ campaign: info(x, now), rows: rows.get(x.id)![analysis] })), now);
+  const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)![analysis] })), now);
   if (wantsCsv(c)) {
     return csv(c, 'campaigns', ['id', 'name', 'type', 'status', 'holdout_visitors', 'treated_visitors', 'variant', 'control_rate', 'treatment_rate', 'absolute', 'relative', 'ci_low', 'ci_high', 'p_value', 'q_value', 'verdict', 'warnings'],
       list.map((x) => [x.id, x.name, x.type, x.status, x.arms.find((a) => a.variant === 'holdout')?.visitors ?? 0, x.arms.filter((a) => a.variant !== 'holdout').reduce((n, a) => n + a.visitors, 0),
@@ -98,7 +98,7 @@ reports.get('/campaigns/:id', async (c) => {
   // The whole campaign by default: an effect report covers every visitor who entered it.
   const from = c.req.query('from') ? r.from : isoDay(campaign.start);
   const rows = (await campaignRows(c.env, site, [id], from, r.to)).get(id)!;
-  const report = campaignReport(info(campaign, now), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now });
+  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now });
   if (wantsCsv(c)) {
     return csv(c, `campaign-${id}-${breakdown}`, [breakdown, 'variant', 'visitors', 'conversions', 'conversion_rate', 'revenue', 'uplift_absolute', 'ci_low', 'ci_high', 'p_value'],
       report.breakdown.rows.flatMap((row) => row.arms.map((a) => [row.key, a.variant, a.visitors, a.conversions, a.conversion_rate, a.revenue,
@@ -117,7 +117,7 @@ reports.get('/funnel', async (c) => {
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
   const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now))).get(id)!;
-  const { funnel } = campaignReport(info(campaign, now), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown: 'variant', now });
+  const { funnel } = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown: 'variant', now });
   if (wantsCsv(c)) {
     return csv(c, `funnel-${id}`, ['variant', 'visitors', ...funnel.steps.flatMap((s) => [s, `${s}_rate`])],
       funnel.arms.map((a) => [a.variant, a.visitors, ...a.counts.flatMap((n, i) => [n, a.rates[i]])]));
