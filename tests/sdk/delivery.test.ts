@@ -2,7 +2,7 @@
 // IndexedDB, autotrack off, consent withdrawn, URLs stripped, promotions, the renderer hook.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
-import { freshStorage, settle, setVisibility } from './helpers';
+import { freshStorage, localKeys, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 type Linger = ReturnType<typeof createLinger>;
@@ -39,7 +39,6 @@ const delivered = () => [...accepted.flatMap((b) => b.events), ...(beaconAnswer 
 const terms = (events: any[]) => events.filter((e) => e.name === 'search').map((e) => e.props.search_term);
 /** Everything in localStorage, as one text. */
 const localText = () => Array.from({ length: localStorage.length }, (_, i) => `${localStorage.key(i)}=${localStorage.getItem(localStorage.key(i)!)}`).join('\n');
-const localKeys = () => Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)!);
 const hide = () => {
   setVisibility('hidden');
   dispatchEvent(new Event('pagehide'));
@@ -184,7 +183,7 @@ describe('delivery without autotrack', () => {
     expect(terms(accepted.flatMap((b) => b.events))).toEqual(['manual']);
     Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
     dispatchEvent(new Event('online'));
-    await advance(0);
+    await advance(100);
     expect(terms(accepted.flatMap((b) => b.events))).toEqual(['manual', 'offline']);
   });
 });
@@ -259,8 +258,9 @@ describe('promotion context', () => {
     await advance(2_000);
     const of = (name: string) => delivered().find((e) => e.name === name).props;
     const fields = { promotion_id: 'summer', promotion_name: 'Summer sale', creative_slot: 'home-hero', decision_id: 'd-1' };
-    expect(of('add_to_cart').items).toEqual([{ item_id: 'sku-1', item_name: 'Red shoe', price: 49.9, quantity: 2, ...fields }]);
-    expect(of('add_to_cart').item_id).toBe('sku-1');
+    // a single-item event: its props describe the item (the collector keeps the item fields)
+    expect(of('add_to_cart').items).toEqual([{ item_id: 'sku-1', item_name: 'Red shoe', price: 49.9, quantity: 2, value: 99.8, currency: 'EUR', ...fields }]);
+    expect(of('add_to_cart')).toMatchObject({ item_id: 'sku-1', value: 99.8 });
     expect(of('begin_checkout').items).toEqual([{ item_id: 'sku-1', price: 49.9, ...fields }, { item_id: 'sku-2', price: 10.1 }]);
     expect(of('purchase').items).toEqual([{ item_id: 'sku-1', ...fields }, { item_id: 'sku-2' }]);
     expect(of('remove_from_cart').items).toEqual([{ item_id: 'sku-9', promotion_id: 'other' }]);

@@ -8,7 +8,7 @@ let sent: any[];
 let beacons: any[];
 
 async function queuedEvents() {
-  return (await (await openStore()).peek(10_000, 1e9)).events;
+  return (await (await openStore()).peek(10_000)).events;
 }
 async function advance(ms: number) {
   await settle(400); // IndexedDB writes first: they arm the timers
