@@ -50,14 +50,16 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const base = scriptSrc ?? location.href;
     const collect = new URL(config.endpoint ?? '/v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
-    const o = (outbox = createOutbox(
+    const o: Outbox = (outbox = createOutbox(
       openStore,
       // A string body goes as text/plain: no CORS preflight.
       (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
       (body) => nav.sendBeacon(url, body),
       () => t.hidden(),
+      () => t.visitorId,
+      (id) => t.adopt(id),
     ));
-    const t = (tracker = createTracker(o.push, config.keepParams));
+    const t: Tracker = (tracker = createTracker(o.push, config.keepParams));
     const slots = slotRenderer(base, importer, () => ({
       site: config.site,
       origin: collect.origin,

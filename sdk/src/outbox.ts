@@ -24,8 +24,12 @@ const MAX_JOURNAL = 200;
 /** An IndexedDB that neither opens nor fails within this long counts as unavailable. */
 const OPEN_TIMEOUT_MS = 3_000;
 
-/** `open` opens the durable queue; `onHide` runs first when the page hides (the tracker's final engagement report). */
-export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, onHide: () => void) {
+/**
+ * `open` opens the durable queue; `onHide` runs first when the page hides (the tracker's final
+ * engagement report); `visitor` is the tracker's visitor id, and `adopt` gives it the one the
+ * visitor's tabs agree on, once the queue is open.
+ */
+export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, onHide: () => void, visitor: () => string, adopt: (id: string) => void) {
   /** Events IndexedDB does not hold yet (waiting for it to open, or being written); without it, the queue itself. */
   const pending = journaled();
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */
@@ -67,7 +71,14 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
 
   /** Opens the durable queue (once) and moves the waiting events into it. */
   const ready = () =>
-    (opened ||= Promise.race([open(), new Promise<never>((_, fail) => setTimeout(fail, OPEN_TIMEOUT_MS))]).then((s) => {
+    (opened ||= Promise.race([open(), new Promise<never>((_, fail) => setTimeout(fail, OPEN_TIMEOUT_MS))]).then(async (s) => {
+      // Two tabs of a new visitor may each have made an id: the first stored wins, and this
+      // page's events, none sent yet but by a beacon, carry it.
+      const id = await s.visitor!(visitor());
+      if (id !== visitor()) {
+        adopt(id);
+        for (const e of pending) e.visitor_id = id;
+      }
       store = s;
       durable = true;
       keep(pending);

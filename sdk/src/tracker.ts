@@ -27,7 +27,7 @@ const state = (): State => load(STATE_KEY) || {};
 /** `push` queues each event made; `keepParams` are the shop's own query parameters to keep in recorded URLs. */
 export function createTracker(push: (event: EventInput) => void, keepParams?: string[]) {
   const s = state();
-  const visitorId = /^[0-9a-f]{32}$/.test(s.visitor!) ? s.visitor! : uuid7();
+  let visitorId = /^[0-9a-f]{32}$/.test(s.visitor!) ? s.visitor! : uuid7();
   save(STATE_KEY, { ...s, visitor: visitorId });
   let pageId = '';
   let pageUrl = '';
@@ -94,7 +94,14 @@ export function createTracker(push: (event: EventInput) => void, keepParams?: st
   const heartbeat = setInterval(() => document.visibilityState === 'visible' && reportEngagement(false), HEARTBEAT_MS);
 
   return {
-    visitorId,
+    get visitorId() {
+      return visitorId;
+    },
+    /** The id the visitor's tabs agreed on (see the outbox). */
+    adopt(id: string) {
+      visitorId = id;
+      save(STATE_KEY, { ...state(), visitor: id });
+    },
     /** Records an event on the current page. */
     track,
     active,

@@ -169,6 +169,44 @@ describe('page hide', () => {
   });
 });
 
+describe('the visitor id', () => {
+  it('is one for two tabs a new visitor opens at the same moment, on every event they send', async () => {
+    const a = (createLinger as any)(undefined) as Linger;
+    instances.push(a);
+    a('init', { site: 'demo', endpoint: ENDPOINT });
+    const seenByA = JSON.parse(localStorage.getItem('linger:state')!).visitor;
+    localStorage.clear(); // the other tab's localStorage did not see that write yet
+    const b = (createLinger as any)(undefined) as Linger;
+    instances.push(b);
+    b('init', { site: 'demo', endpoint: ENDPOINT });
+    expect(JSON.parse(localStorage.getItem('linger:state')!).visitor).not.toBe(seenByA);
+    a('track', 'search', { search_term: 'from a' });
+    b('track', 'search', { search_term: 'from b' });
+    await advance(3_000);
+    const ids: string[] = [];
+    a('visitor', (id) => ids.push(id));
+    b('visitor', (id) => ids.push(id));
+    // (without Web Locks here, both tabs may send the shared queue: the collector dedupes by event id)
+    const events = [...new Map(accepted.flatMap((x) => x.events).map((e) => [e.event_id, e])).values()];
+    expect(terms(events).sort()).toEqual(['from a', 'from b']);
+    expect(new Set([...ids, ...events.map((e) => e.visitor_id)]).size).toBe(1);
+  });
+
+  it('stays the one an earlier version of the SDK kept in IndexedDB', async () => {
+    const open = indexedDB.open('linger', 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore('q', { autoIncrement: true });
+      open.result.createObjectStore('kv').put('0193a0b1c2d37e4f8a9b0c1d2e3f4a5b', 'visitor');
+    };
+    await new Promise((r) => (open.onsuccess = r));
+    open.result.close();
+    await started({});
+    await advance(2_000);
+    expect(visitor).toBe('0193a0b1c2d37e4f8a9b0c1d2e3f4a5b');
+    expect(delivered().map((e) => e.name)).toContain('page_view');
+  });
+});
+
 describe('delivery without autotrack', () => {
   it('still beacons on hide and flushes when the browser comes back online', async () => {
     const linger = await started({ autotrack: false });

@@ -19,8 +19,9 @@ async function queued() {
 
 /** Outboxes of this test: they listen on the shared window, so each is stopped when its test ends. */
 let outboxes: Outbox[];
+let adopted: string[];
 function outbox(t: ReturnType<typeof fakeTransport>, open: () => Promise<Store> = openStore, onHide = () => {}) {
-  const o = createOutbox(open, t.post, t.beacon, onHide);
+  const o = createOutbox(open, t.post, t.beacon, onHide, () => 'visitor-1', (id) => adopted.push(id));
   outboxes.push(o);
   return o;
 }
@@ -29,6 +30,7 @@ const hide = () => dispatchEvent(new Event('pagehide'));
 beforeEach(() => {
   freshStorage();
   outboxes = [];
+  adopted = [];
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   vi.spyOn(Math, 'random').mockReturnValue(1); // backoff without jitter, so waits are exact
   Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
