@@ -50,16 +50,14 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const base = scriptSrc ?? location.href;
     const collect = new URL(config.endpoint ?? '/v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
-    const o: Outbox = (outbox = createOutbox(
+    const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
+    const o = (outbox = createOutbox(
       openStore,
       // A string body goes as text/plain: no CORS preflight.
       (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
       (body) => nav.sendBeacon(url, body),
       () => t.hidden(),
-      () => t.visitorId,
-      (id) => t.adopt(id),
     ));
-    const t: Tracker = (tracker = createTracker(o.push, config.keepParams));
     const slots = slotRenderer(base, importer, () => ({
       site: config.site,
       origin: collect.origin,
@@ -69,7 +67,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     }));
     if (config.autotrack !== false) autotrack(t, slots);
     else whenParsed(slots);
-    // IndexedDB opens when the page is idle, off its loading; then the events earlier pages left go.
+    // When the page is idle, the events earlier pages left go.
     // (Without requestIdleCallback, setTimeout reads the options as a delay of 0.)
     (self.requestIdleCallback || setTimeout)(o.flush, { timeout: 2_000 } as never);
     waiting.splice(0).forEach(run);
@@ -93,7 +91,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     } else if (!off) {
       if (name === 'track') tracker.track(arg as EventName, props);
       if (name === 'page') tracker.page();
-      // Once the queue is open: whoever reads it next finds this page's events in it.
+      // Once IndexedDB is open: whoever reads the queue next finds this page's events in it.
       if (name === 'visitor') outbox!.ready(() => !off && (arg as (id: string) => void)(tracker!.visitorId));
     }
     if (off) waiting.length = 0;

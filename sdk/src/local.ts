@@ -8,6 +8,8 @@ export const PREFIX = 'linger:';
 export const STATE_KEY = 'linger:state';
 /** Events not yet in IndexedDB when the page hid (outbox.ts). */
 export const JOURNAL_KEY = 'linger:q';
+/** Set once events were written to IndexedDB: pages then open it to send what it holds (outbox.ts). */
+export const IDB_USED_KEY = 'linger:idb';
 /** The count of events given up, until reported (outbox.ts). */
 export const DROPPED_KEY = 'linger:dropped';
 

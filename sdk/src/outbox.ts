@@ -1,13 +1,16 @@
-// Delivery that loses nothing. An event waits in memory until the durable queue (IndexedDB,
-// opened when the page is idle) holds it, and leaves the queue only when the collector has
-// answered 2xx, or a 4xx that no retry can fix. When the page hides, what IndexedDB does not
-// hold yet is written to localStorage, whose writes are synchronous and so survive the unload;
-// the next page queues it. This page's new events also go out once by sendBeacon. A beacon is
-// never confirmed, so they stay queued and are sent again: the collector's dedupe on event_id
-// makes that harmless. Without IndexedDB the queue stays in memory and localStorage.
+// Delivery that loses nothing. An event is kept until the collector has answered 2xx, or a 4xx
+// that no retry can fix. It waits in memory and goes out within a second. When the page hides,
+// what is not confirmed and not in IndexedDB is written to localStorage, whose writes are
+// synchronous and so survive the unload, and the next page sends it; this page's new events also
+// go out once by sendBeacon. A beacon is never confirmed, so they stay queued and are sent again:
+// the collector's dedupe on event_id makes that harmless. IndexedDB, the queue the visitor's tabs
+// share, is opened only when needed: a delivery failed (offline, collector down), an earlier page
+// left events in it, or the visitor id was asked for. Most pages never touch it. From then on
+// the page's events go into it at once. Without IndexedDB the queue stays in memory and
+// localStorage.
 import type { EventInput } from '../schema/events';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
-import { JOURNAL_KEY, addDropped, dropped, load, save } from './local';
+import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, save } from './local';
 import { memoryStore, without, type Key, type Store } from './store';
 
 /** POSTs a batch; rejects on network failure. */
@@ -24,20 +27,18 @@ const MAX_JOURNAL = 200;
 /** An IndexedDB that neither opens nor fails within this long counts as unavailable. */
 const OPEN_TIMEOUT_MS = 3_000;
 
-/**
- * `open` opens the durable queue; `onHide` runs first when the page hides (the tracker's final
- * engagement report); `visitor` is the tracker's visitor id, and `adopt` gives it the one the
- * visitor's tabs agree on, once the queue is open.
- */
-export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, onHide: () => void, visitor: () => string, adopt: (id: string) => void) {
-  /** Events IndexedDB does not hold yet (waiting for it to open, or being written); without it, the queue itself. */
+/** `open` opens IndexedDB; `onHide` runs first when the page hides (the tracker's final engagement report). */
+export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, onHide: () => void) {
+  /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
   const pending = journaled();
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */
   let fresh: EventInput[] = [];
-  let store: Store | undefined;
+  let store = memoryStore(pending);
   /** The store is IndexedDB (shared by the tabs), not memory. */
   let durable = false;
   let opened: Promise<void> | undefined;
+  /** The attempt to open IndexedDB is over (whatever came of it). */
+  let settled = false;
   /** Events per batch: halved while the collector fails batches with 5xx, to isolate an event it cannot take. */
   let limit = MAX_BATCH_EVENTS;
   /** How many events at the head of the queue failed alone with a 5xx: skipped until another batch gets through. */
@@ -63,26 +64,23 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** Writes events to IndexedDB; once it holds them they are no longer pending. */
   const keep = (events: EventInput[]) => {
     const kept = [...events];
-    store!.add(kept).then(() => {
+    if (kept.length) save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
+    store.add(kept).then(() => {
       without(pending, kept);
       journal(kept, false);
     }, inMemory); // full or broken: the queue stays in memory instead
   };
 
-  /** Opens the durable queue (once) and moves the waiting events into it. */
+  /** Opens IndexedDB (once) and moves the waiting events into it. */
   const ready = () =>
-    (opened ||= Promise.race([open(), new Promise<never>((_, fail) => setTimeout(fail, OPEN_TIMEOUT_MS))]).then(async (s) => {
-      // Two tabs of a new visitor may each have made an id: the first stored wins, and this
-      // page's events, none sent yet but by a beacon, carry it.
-      const id = await s.visitor!(visitor());
-      if (id !== visitor()) {
-        adopt(id);
-        for (const e of pending) e.visitor_id = id;
-      }
-      store = s;
-      durable = true;
-      keep(pending);
-    }, inMemory));
+    (opened ||= Promise.race([open(), new Promise<never>((_, fail) => setTimeout(fail, OPEN_TIMEOUT_MS))])
+      .then((s) => {
+        store = s;
+        durable = true;
+        aside = 0; // (counted in the other queue)
+        keep(pending);
+      }, inMemory)
+      .then(() => void (settled = true)));
 
   /** Flushes after `ms`, unless a flush is already due sooner. */
   const schedule = (ms: number) => {
@@ -108,7 +106,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   };
 
   const drain = async () => {
-    const s = store!;
+    const s = store;
     while (!off) {
       // Once another batch got through, the first event set aside is tried alone once more.
       const retry = proven && aside > 0;
@@ -154,6 +152,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
         failures = 0;
         continue;
       }
+      ready(); // delivery waits: keep the events where the next pages find them
       // A 5xx without Retry-After may be an event the collector cannot take: find it, and give up on it.
       if (status >= 500 && !retryAfter) {
         if (retry) {
@@ -184,7 +183,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
     draining = true;
     waiting = 0;
     try {
-      await ready();
+      if (load(IDB_USED_KEY)) await ready(); // earlier pages may have left events there
       // One tab drains the shared queue at a time; the others find the lock taken and look again later.
       const locks = durable && navigator.locks;
       if (locks) await locks.request('linger-outbox', { ifAvailable: true }, (lock) => (lock ? drain() : schedule(FLUSH_DELAY_MS)));
@@ -226,10 +225,14 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
       schedule(++waiting >= MAX_BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
     },
     flush,
-    /** Runs `fn` once the queue is ready: at once if it is. */
+    /** Runs `fn` once IndexedDB is open (or found unusable), and this page's events are in it: at once if they are. */
     ready(fn: () => void) {
-      if (store) fn();
+      if (settled) fn();
       else ready().then(fn);
+    },
+    /** Another tab gave the visitor another id: the events not sent yet carry it. */
+    adopt(visitorId: string) {
+      for (const e of pending) e.visitor_id = visitorId;
     },
     /** Consent withdrawn: nothing more is queued or sent from this page. */
     stop() {

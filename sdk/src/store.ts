@@ -1,6 +1,5 @@
-// The durable event queue in IndexedDB, shared by the visitor's tabs, and the visitor id they
-// agree on. Each operation is one transaction of one to three requests: the store is opened when
-// the page is idle, and its cost on the page is a few requests per batch, not per event.
+// The durable event queue in IndexedDB, shared by the visitor's tabs. Each operation is one
+// transaction of one to three requests. The outbox opens it only when a page needs it.
 //
 // Written against IndexedDB directly rather than through `idb`: this file needs four
 // operations, and idb (its proxies, async iterators) would cost 1.46 KB gzip, over a third
@@ -18,8 +17,6 @@ export interface Store {
   /** The oldest queued events, at most `maxEvents`, and their keys. */
   peek(maxEvents: number): Promise<{ keys: Key[]; events: EventInput[] }>;
   remove(keys: Key[]): Promise<unknown>;
-  /** The visitor id the tabs agree on: the stored one, or `id` when none is stored yet (one atomic step). */
-  visitor?(id: string): Promise<string>;
 }
 
 const result = <T>(r: IDBRequest<T>) =>
@@ -38,10 +35,7 @@ export const DB_NAME = 'linger';
 
 export async function openStore(): Promise<Store> {
   const open = indexedDB.open(DB_NAME, 1);
-  open.onupgradeneeded = () => {
-    open.result.createObjectStore('q', { autoIncrement: true });
-    open.result.createObjectStore('kv');
-  };
+  open.onupgradeneeded = () => open.result.createObjectStore('q', { autoIncrement: true });
   const db = await result(open);
   // Erasing the database (consent withdrawn) waits for open connections: let it proceed.
   db.onversionchange = () => db.close();
@@ -63,13 +57,6 @@ export async function openStore(): Promise<Store> {
       const s = q();
       const [keys, events] = await Promise.all([result(s.getAllKeys(null, maxEvents)), result(s.getAll(null, maxEvents))]);
       return { keys, events };
-    },
-    async visitor(id) {
-      // One transaction: two tabs of a new visitor, each with an id of its own, end up with the same one.
-      const kv = db.transaction('kv', 'readwrite').objectStore('kv');
-      const stored = await result(kv.get('visitor'));
-      if (!stored) kv.put(id, 'visitor');
-      return stored || id;
     },
     remove(keys) {
       // Keys come from peek: consecutive, in order, so one range holds exactly them.

@@ -9,6 +9,8 @@ import { nextSession, utmOf, type Session } from './session';
 import { cleanUrl } from './urls';
 
 const HEARTBEAT_MS = 15_000;
+/** A visitor id as uuid7 makes it. */
+const ID = /^[0-9a-f]{32}$/;
 
 export type Tracker = ReturnType<typeof createTracker>;
 
@@ -24,10 +26,13 @@ interface State {
 }
 const state = (): State => load(STATE_KEY) || {};
 
-/** `push` queues each event made; `keepParams` are the shop's own query parameters to keep in recorded URLs. */
-export function createTracker(push: (event: EventInput) => void, keepParams?: string[]) {
+/**
+ * `push` queues each event made; `adopt` is told when another tab gave the visitor another id;
+ * `keepParams` are the shop's own query parameters to keep in recorded URLs.
+ */
+export function createTracker(push: (event: EventInput) => void, adopt: (visitorId: string) => void, keepParams?: string[]) {
   const s = state();
-  let visitorId = /^[0-9a-f]{32}$/.test(s.visitor!) ? s.visitor! : uuid7();
+  let visitorId = ID.test(s.visitor!) ? s.visitor! : uuid7();
   save(STATE_KEY, { ...s, visitor: visitorId });
   let pageId = '';
   let pageUrl = '';
@@ -44,6 +49,8 @@ export function createTracker(push: (event: EventInput) => void, keepParams?: st
     const now = Date.now();
     if (!pageId) startPage(now);
     const s = state();
+    // Two tabs of a new visitor may each have made an id: the one stored last wins, before any is sent.
+    if (s.visitor !== visitorId && ID.test(s.visitor!)) adopt((visitorId = s.visitor!));
     const session = nextSession(s.session, now, utmOf(pageUrl), uuid7);
     const seq = (s.seq! | 0) + 1;
     save(STATE_KEY, { visitor: visitorId, session, seq });
@@ -96,11 +103,6 @@ export function createTracker(push: (event: EventInput) => void, keepParams?: st
   return {
     get visitorId() {
       return visitorId;
-    },
-    /** The id the visitor's tabs agreed on (see the outbox). */
-    adopt(id: string) {
-      visitorId = id;
-      save(STATE_KEY, { ...state(), visitor: id });
     },
     /** Records an event on the current page. */
     track,

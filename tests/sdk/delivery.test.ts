@@ -192,19 +192,6 @@ describe('the visitor id', () => {
     expect(new Set([...ids, ...events.map((e) => e.visitor_id)]).size).toBe(1);
   });
 
-  it('stays the one an earlier version of the SDK kept in IndexedDB', async () => {
-    const open = indexedDB.open('linger', 1);
-    open.onupgradeneeded = () => {
-      open.result.createObjectStore('q', { autoIncrement: true });
-      open.result.createObjectStore('kv').put('0193a0b1c2d37e4f8a9b0c1d2e3f4a5b', 'visitor');
-    };
-    await new Promise((r) => (open.onsuccess = r));
-    open.result.close();
-    await started({});
-    await advance(2_000);
-    expect(visitor).toBe('0193a0b1c2d37e4f8a9b0c1d2e3f4a5b');
-    expect(delivered().map((e) => e.name)).toContain('page_view');
-  });
 });
 
 describe('delivery without autotrack', () => {

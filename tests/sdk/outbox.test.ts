@@ -19,9 +19,8 @@ async function queued() {
 
 /** Outboxes of this test: they listen on the shared window, so each is stopped when its test ends. */
 let outboxes: Outbox[];
-let adopted: string[];
 function outbox(t: ReturnType<typeof fakeTransport>, open: () => Promise<Store> = openStore, onHide = () => {}) {
-  const o = createOutbox(open, t.post, t.beacon, onHide, () => 'visitor-1', (id) => adopted.push(id));
+  const o = createOutbox(open, t.post, t.beacon, onHide);
   outboxes.push(o);
   return o;
 }
@@ -30,7 +29,6 @@ const hide = () => dispatchEvent(new Event('pagehide'));
 beforeEach(() => {
   freshStorage();
   outboxes = [];
-  adopted = [];
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   vi.spyOn(Math, 'random').mockReturnValue(1); // backoff without jitter, so waits are exact
   Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
@@ -226,7 +224,7 @@ describe('outbox', () => {
   it('takes an event out of localStorage once IndexedDB holds it', async () => {
     const t = fakeTransport(['network']);
     const o = outbox(t);
-    await o.flush(); // opens IndexedDB
+    await new Promise<void>((r) => o.ready(r)); // opens IndexedDB
     o.push(ev(1));
     hide(); // before IndexedDB's write completes
     expect(localStorage.getItem('linger:q')).toContain('event-000001');
