@@ -95,7 +95,8 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       if (name === 'visitor') outbox!.ready(() => !off && (arg as (id: string) => void)(tracker!.visitorId));
     }
     if (off) waiting.length = 0;
-    else if (config && !started && (consent || !config.requireConsent)) (started = true), start(config);
+    // In a task of its own, so that the script's evaluation and the first events make no long task.
+    else if (config && !started && (consent || !config.requireConsent)) (started = true), setTimeout(() => off || start(config!));
   }
 
   return (...cmd: Command) => run(cmd);

@@ -7,10 +7,10 @@ import type { Tracker } from './tracker';
 // Pointer events cover mouse, pen and touch; scroll covers the wheel.
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
 
-/** Runs `fn` once the document is parsed. */
+/** Runs `fn` once the document is parsed, in a task of its own (the page view's is done). */
 export function whenParsed(fn: () => void): void {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
-  else fn();
+  else setTimeout(fn);
 }
 
 /** `onPage` runs after each page view, once the document is parsed (the slot renderer's check). */

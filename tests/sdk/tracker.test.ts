@@ -31,6 +31,7 @@ async function started(config: Parameters<ReturnType<typeof createLinger>>[1] & 
   const linger = createPage();
   linger('init', config as any);
   linger('visitor', (id) => (visitor = id));
+  await vi.advanceTimersByTimeAsync(0); // the tracker starts in a task of its own
   await settle(400);
   return linger;
 }
