@@ -50,13 +50,13 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const base = scriptSrc ?? location.href;
     const collect = new URL(config.endpoint ?? '/v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
-    const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
+    const t = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams);
     const o = (outbox = createOutbox(
       openStore,
       // A string body goes as text/plain: no CORS preflight.
       (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
       (body) => nav.sendBeacon(url, body),
-      () => t.hidden(),
+      t,
     ));
     const slots = slotRenderer(base, importer, () => ({
       site: config.site,
@@ -65,12 +65,15 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       track: (name, props) => run(['track', name, props]), // through the consent gate
       options: config, // decideTimeoutMs, imageOrigins
     }));
-    if (config.autotrack !== false) autotrack(t, slots);
-    else whenParsed(slots);
-    // When the page is idle, the events earlier pages left go.
-    // (Without requestIdleCallback, setTimeout reads the options as a delay of 0.)
-    (self.requestIdleCallback || setTimeout)(o.flush, { timeout: 2_000 } as never);
-    waiting.splice(0).forEach(run);
+    // The page view in the next task: this one read the visitor's state (the page's first
+    // localStorage access loads the origin's storage), and neither may be a long task.
+    setTimeout(() => {
+      if (off) return;
+      tracker = t;
+      if (config.autotrack !== false) autotrack(t, slots);
+      else whenParsed(slots);
+      waiting.splice(0).forEach(run);
+    });
   }
 
   function run(cmd: Command) {

@@ -27,8 +27,16 @@ const MAX_JOURNAL = 200;
 /** An IndexedDB that neither opens nor fails within this long counts as unavailable. */
 const OPEN_TIMEOUT_MS = 3_000;
 
-/** `open` opens IndexedDB; `onHide` runs first when the page hides (the tracker's final engagement report). */
-export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, onHide: () => void) {
+/** What the outbox asks of the tracker. */
+export interface Source {
+  /** The page hides: the final engagement report, before the beacon. */
+  hidden(): void;
+  /** Before a send: the visitor id another tab may have given the visitor. */
+  sync(): void;
+}
+
+/** `open` opens IndexedDB. */
+export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, source: Source) {
   /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
   const pending = journaled();
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */
@@ -182,6 +190,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
     if (Date.now() < retryAt) return schedule(0);
     draining = true;
     waiting = 0;
+    source.sync();
     try {
       if (load(IDB_USED_KEY)) await ready(); // earlier pages may have left events there
       // One tab drains the shared queue at a time; the others find the lock taken and look again later.
@@ -206,12 +215,14 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   // events that no beacon carried yet to one sendBeacon. They stay queued until confirmed.
   const hide = () => {
     if (off) return;
-    onHide();
+    source.hidden();
     if (pending.length) journal(pending, true);
     if (fresh.length) beacon(body(fresh.splice(0)));
   };
   addEventListener('pagehide', hide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide());
+  // What earlier pages left (in localStorage, or IndexedDB) goes with the page's first batch, or alone.
+  schedule(FLUSH_DELAY_MS);
 
   return {
     /** Queues an event and schedules a flush. */

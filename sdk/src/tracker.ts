@@ -44,13 +44,21 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
   /** Consent withdrawn: no event is made from now on. */
   let off = false;
 
+  /**
+   * Two tabs of a new visitor opened at the same moment may each make an id: the one stored last
+   * wins, and the events not sent yet carry it. Checked with every event and before every send.
+   */
+  const sync = () => {
+    const s = state();
+    if (s.visitor !== visitorId && ID.test(s.visitor!)) adopt((visitorId = s.visitor!));
+    return s;
+  };
+
   const track = (name: EventName, props: EventProps = {}) => {
     if (off) return;
     const now = Date.now();
     if (!pageId) startPage(now);
-    const s = state();
-    // Two tabs of a new visitor may each have made an id: the one stored last wins, before any is sent.
-    if (s.visitor !== visitorId && ID.test(s.visitor!)) adopt((visitorId = s.visitor!));
+    const s = sync();
     const session = nextSession(s.session, now, utmOf(pageUrl), uuid7);
     const seq = (s.seq! | 0) + 1;
     save(STATE_KEY, { visitor: visitorId, session, seq });
@@ -70,12 +78,16 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     });
   };
 
+  /** How far down the page the visitor has seen, in percent. (It reads layout: never while the page loads.) */
+  const seen = () => {
+    const depth = Math.round(((scrollY + innerHeight) / Math.max(document.documentElement.scrollHeight, 1)) * 100);
+    scrollDepth = Math.min(100, Math.max(scrollDepth, depth));
+  };
+
   /** Visitor input while the page is visible. */
   const active = () => {
     engaged.active(Date.now());
-    const doc = document.documentElement;
-    const depth = Math.round(((scrollY + innerHeight) / Math.max(doc.scrollHeight, 1)) * 100);
-    scrollDepth = Math.min(100, Math.max(scrollDepth, depth));
+    seen();
   };
 
   const startPage = (now: number) => {
@@ -84,7 +96,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     pageId = uuid7(now);
     engaged = engagedTime();
     reported = scrollDepth = 0;
-    if (document.visibilityState === 'visible') active();
+    if (document.visibilityState === 'visible') engaged.active(now);
   };
 
   /**
@@ -95,6 +107,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     const ms = Math.round(engaged.at(Date.now()));
     if (ms - reported < (final ? 1 : 1_000)) return;
     reported = ms;
+    seen();
     track('user_engagement', { engaged_ms: ms, scroll_depth: scrollDepth, final });
   };
 
@@ -106,6 +119,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     },
     /** Records an event on the current page. */
     track,
+    sync,
     active,
     /** A new page view: closes the engagement of the previous one (single-page-app navigation). */
     page() {

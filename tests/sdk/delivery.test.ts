@@ -30,7 +30,7 @@ async function started(config: object, scriptSrc?: string, importer?: (url: stri
   instances.push(linger);
   linger('init', { site: 'demo', endpoint: ENDPOINT, ...config } as any);
   linger('visitor', (id) => (visitor = id));
-  await vi.advanceTimersByTimeAsync(0); // the tracker starts in a task of its own
+  await vi.advanceTimersByTimeAsync(1); // the tracker starts in tasks of its own (fake timers run a nested one 1 ms later)
   await settle(400);
   return linger;
 }
@@ -175,13 +175,13 @@ describe('the visitor id', () => {
     const a = (createLinger as any)(undefined) as Linger;
     instances.push(a);
     a('init', { site: 'demo', endpoint: ENDPOINT });
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(1);
     const seenByA = JSON.parse(localStorage.getItem('linger:state')!).visitor;
     localStorage.clear(); // the other tab's localStorage did not see that write yet
     const b = (createLinger as any)(undefined) as Linger;
     instances.push(b);
     b('init', { site: 'demo', endpoint: ENDPOINT });
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(JSON.parse(localStorage.getItem('linger:state')!).visitor).not.toBe(seenByA);
     a('track', 'search', { search_term: 'from a' });
     b('track', 'search', { search_term: 'from b' });

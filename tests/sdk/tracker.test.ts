@@ -31,7 +31,7 @@ async function started(config: Parameters<ReturnType<typeof createLinger>>[1] & 
   const linger = createPage();
   linger('init', config as any);
   linger('visitor', (id) => (visitor = id));
-  await vi.advanceTimersByTimeAsync(0); // the tracker starts in a task of its own
+  await vi.advanceTimersByTimeAsync(1); // the tracker starts in tasks of its own (fake timers run a nested one 1 ms later)
   await settle(400);
   return linger;
 }
