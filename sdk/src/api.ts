@@ -38,6 +38,8 @@ export type Command =
 export function createLinger(scriptSrc?: string, importer: Importer = (url) => import(url)) {
   let tracker: Tracker | undefined;
   let outbox: Outbox | undefined;
+  /** The page view is made: commands run at once. */
+  let live = false;
   let config: Config | undefined;
   let consent = false;
   let started = false;
@@ -50,7 +52,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const base = scriptSrc ?? location.href;
     const collect = new URL(config.endpoint ?? '/v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
-    const t = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams);
+    const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
     const o = (outbox = createOutbox(
       openStore,
       // A string body goes as text/plain: no CORS preflight.
@@ -69,7 +71,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     // localStorage access loads the origin's storage), and neither may be a long task.
     setTimeout(() => {
       if (off) return;
-      tracker = t;
+      live = true;
       if (config.autotrack !== false) autotrack(t, slots);
       else whenParsed(slots);
       waiting.splice(0).forEach(run);
@@ -89,11 +91,11 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
         outbox?.stop();
         eraseBrowserData();
       }
-    } else if (!tracker) {
+    } else if (!live) {
       waiting.push(cmd);
     } else if (!off) {
-      if (name === 'track') tracker.track(arg as EventName, props);
-      if (name === 'page') tracker.page();
+      if (name === 'track') tracker!.track(arg as EventName, props);
+      if (name === 'page') tracker!.page();
       // Once IndexedDB is open: whoever reads the queue next finds this page's events in it.
       if (name === 'visitor') outbox!.ready(() => !off && (arg as (id: string) => void)(tracker!.visitorId));
     }

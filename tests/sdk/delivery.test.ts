@@ -258,6 +258,20 @@ describe('consent withdrawn', () => {
   });
 });
 
+describe('consent withdrawn while the tracker starts', () => {
+  it('leaves nothing made, sent or kept', async () => {
+    const linger = (createLinger as any)(undefined) as Linger;
+    instances.push(linger);
+    linger('init', { site: 'demo', endpoint: ENDPOINT });
+    await vi.advanceTimersByTimeAsync(0); // the tracker exists; its page view comes in the next task
+    linger('consent', false);
+    await advance(60_000);
+    hide();
+    expect(posts.length + beacons.length).toBe(0);
+    expect(localKeys().filter((k) => k.startsWith('linger'))).toEqual([]);
+  });
+});
+
 describe('URLs and referrers', () => {
   it('keep only utm_*, known click ids and the shop\'s declared parameters', async () => {
     history.replaceState(null, '', 'https://shop.example/p/1?email=a%40b.c&utm_source=mail&gclid=g1&token=secret&color=red&fbclid=f&li_fat_id=l#frag');
