@@ -1,12 +1,15 @@
-// The public API: `linger(command, ...args)`. Commands given before the tracker is ready
-// (the IndexedDB open, or consent) wait in order and run once it is.
+// The public API: `linger(command, ...args)`. Commands given before the tracker can start
+// (before `init`, or before consent when it is required) wait in order and run once it does.
 import type { EventName, EventProps } from '../schema/events';
-import { autotrack } from './autotrack';
-import { Outbox } from './outbox';
+import { autotrack, whenParsed } from './autotrack';
+import { eraseBrowserData } from './erase';
+import { createOutbox, type Outbox } from './outbox';
+import type { RenderOptions } from './render-host';
+import { slotRenderer, type Importer } from './slots';
 import { openStore } from './store';
-import { Tracker } from './tracker';
+import { createTracker, type Tracker } from './tracker';
 
-export interface Config {
+export interface Config extends RenderOptions {
   /** The site key the collector knows the shop by. */
   site: string;
   /** The collect URL; default: /v1/collect on the origin the script was loaded from. */
@@ -17,6 +20,8 @@ export interface Config {
   respectDoNotTrack?: boolean;
   /** Page views, engagement, clicks and data attributes automatically (default true). */
   autotrack?: boolean;
+  /** The shop's own query parameters to keep in recorded URLs, beside utm_* and ad click ids. */
+  keepParams?: string[];
 }
 
 export type Command =
@@ -26,34 +31,51 @@ export type Command =
   | ['consent', boolean]
   | ['visitor', (id: string) => void];
 
-export function createLinger(scriptSrc?: string) {
+/**
+ * `scriptSrc`: the tracker's own URL (the default collector and the slot renderer sit beside
+ * it). `importer` loads the slot renderer (replaceable in tests).
+ */
+export function createLinger(scriptSrc?: string, importer: Importer = (url) => import(url)) {
   let tracker: Tracker | undefined;
+  let outbox: Outbox | undefined;
+  /** The page view is made: commands run at once. */
+  let live = false;
   let config: Config | undefined;
   let consent = false;
   let started = false;
-  /** Tracking is off for this page: Do-Not-Track, or consent refused. */
+  /** Tracking is off for this page: Do-Not-Track, or consent refused or withdrawn. */
   let off = false;
   const waiting: Command[] = [];
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
 
-  async function start({ site, endpoint, autotrack: auto }: Config) {
-    const url = `${endpoint ?? new URL('/v1/collect', scriptSrc ?? location.href)}?site=${encodeURIComponent(site)}`;
-    const store = await openStore();
-    const outbox = new Outbox(
-      store,
-      {
-        post: (body) =>
-          fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'content-type': 'text/plain' } }).then(
-            (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') }),
-          ),
-        beacon: (body) => nav.sendBeacon(url, body),
-      },
-      () => ({ webdriver: nav.webdriver || undefined }),
-    );
-    tracker = await Tracker.start(store, outbox);
-    if (auto !== false) autotrack(tracker, () => outbox.resume());
-    outbox.flush(); // events left by earlier pages
-    waiting.splice(0).forEach(run);
+  function start(config: Config) {
+    const base = scriptSrc ?? location.href;
+    const collect = new URL(config.endpoint ?? '/v1/collect', base);
+    const url = `${collect}?site=${encodeURIComponent(config.site)}`;
+    const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
+    const o = (outbox = createOutbox(
+      openStore,
+      // A string body goes as text/plain: no CORS preflight.
+      (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
+      (body) => nav.sendBeacon(url, body),
+      t,
+    ));
+    const slots = slotRenderer(base, importer, () => ({
+      site: config.site,
+      origin: collect.origin,
+      visitorId: t.visitorId,
+      track: (name, props) => run(['track', name, props]), // through the consent gate
+      options: config, // decideTimeoutMs, imageOrigins
+    }));
+    // The page view in the next task: this one read the visitor's state (the page's first
+    // localStorage access loads the origin's storage), and neither may be a long task.
+    setTimeout(() => {
+      if (off) return;
+      live = true;
+      if (config.autotrack !== false) autotrack(t, slots);
+      else whenParsed(slots);
+      waiting.splice(0).forEach(run);
+    });
   }
 
   function run(cmd: Command) {
@@ -62,16 +84,24 @@ export function createLinger(scriptSrc?: string) {
       config = arg as Config;
       off ||= !!config.respectDoNotTrack && !!(nav.globalPrivacyControl || nav.doNotTrack === '1');
     } else if (name === 'consent') {
-      off ||= !(consent = arg as boolean); // refused or withdrawn: track nothing more on this page
-    } else if (!tracker) {
+      // Refused or withdrawn: nothing more is made or sent from this page, and nothing is kept.
+      if (!(consent = arg as boolean)) {
+        off = true;
+        tracker?.stop();
+        outbox?.stop();
+        eraseBrowserData();
+      }
+    } else if (!live) {
       waiting.push(cmd);
     } else if (!off) {
-      if (name === 'track') tracker.track(arg as EventName, props);
-      if (name === 'page') tracker.page();
-      if (name === 'visitor') (arg as (id: string) => void)(tracker.visitorId);
+      if (name === 'track') tracker!.track(arg as EventName, props);
+      if (name === 'page') tracker!.page();
+      // Once IndexedDB is open: whoever reads the queue next finds this page's events in it.
+      if (name === 'visitor') outbox!.ready(() => !off && (arg as (id: string) => void)(tracker!.visitorId));
     }
     if (off) waiting.length = 0;
-    else if (config && !started && (consent || !config.requireConsent)) (started = true), start(config);
+    // In a task of its own, so that the script's evaluation and the first events make no long task.
+    else if (config && !started && (consent || !config.requireConsent)) (started = true), setTimeout(() => off || start(config!));
   }
 
   return (...cmd: Command) => run(cmd);

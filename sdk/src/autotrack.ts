@@ -1,20 +1,25 @@
 // Wires the page to the tracker: page views (including single-page-app navigation), engaged
-// time, delegated clicks and declarative product tracking through data attributes.
+// time, delegated clicks and declarative product tracking through data attributes. Delivery
+// (beacon on hide, retry when back online) does not depend on it: the outbox sees to that.
 import type { EventName, Item } from '../schema/events';
 import type { Tracker } from './tracker';
 
 // Pointer events cover mouse, pen and touch; scroll covers the wheel.
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
 
-export function autotrack(t: Tracker, onOnline: () => void): void {
+/** Runs `fn` once the document is parsed, in a task of its own (the page view's is done). */
+export function whenParsed(fn: () => void): void {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+  else setTimeout(fn);
+}
+
+/** `onPage` runs after each page view, once the document is parsed (the slot renderer's check). */
+export function autotrack(t: Tracker, onPage: () => void): void {
   const visible = () => document.visibilityState === 'visible';
   const opts = { capture: true, passive: true };
   for (const type of ACTIVITY) addEventListener(type, () => visible() && t.active(), opts);
-
-  const onHide = () => t.hidden();
-  document.addEventListener('visibilitychange', () => (visible() ? t.active() : onHide()));
-  addEventListener('pagehide', onHide);
-  addEventListener('online', onOnline);
+  // Hiding is the outbox's: it asks the tracker for the final engagement report first.
+  document.addEventListener('visibilitychange', () => visible() && t.active());
 
   // Single-page apps: a pushState or back/forward to another URL is a new page view.
   let url = location.href.split('#')[0];
@@ -38,8 +43,10 @@ export function autotrack(t: Tracker, onOnline: () => void): void {
 
   const page = () => {
     t.page();
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => scan(t), { once: true });
-    else scan(t);
+    whenParsed(() => {
+      scan(t);
+      onPage();
+    });
   };
   page();
 }

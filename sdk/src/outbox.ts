@@ -1,126 +1,272 @@
-// Delivery that loses nothing: every event is written to the durable queue first and leaves
-// it only when the collector has answered 2xx (or a 4xx that no retry can fix). Batches go
-// out by fetch(keepalive); on page hide this page's unconfirmed events also go by sendBeacon
-// and stay queued, because a beacon is never confirmed: the collector's dedupe on event_id
-// makes the later resend harmless.
+// Delivery that loses nothing. An event is kept until the collector has answered 2xx, or a 4xx
+// that no retry can fix. It waits in memory and goes out within a second. When the page hides,
+// what is not confirmed and not in IndexedDB is written to localStorage, whose writes are
+// synchronous and so survive the unload, and the next page sends it; this page's new events also
+// go out once by sendBeacon. A beacon is never confirmed, so they stay queued and are sent again:
+// the collector's dedupe on event_id makes that harmless. IndexedDB, the queue the visitor's tabs
+// share, is opened only when needed: a delivery failed (offline, collector down), an earlier page
+// left events in it, or the visitor id was asked for. Most pages never touch it. From then on
+// the page's events go into it at once. Without IndexedDB the queue stays in memory and
+// localStorage.
 import type { EventInput } from '../schema/events';
-import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../schema/limits';
-import type { Store } from './store';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
+import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, save } from './local';
+import { memoryStore, without, type Key, type Store } from './store';
 
-export interface Transport {
-  /** POSTs a batch; resolves with the status (and Retry-After header), rejects on network failure. */
-  post(body: string): Promise<{ status: number; retryAfter?: string | null }>;
-  /** Hands a batch to the browser to send after the page is gone; false when it refused. */
-  beacon(body: string): boolean;
-}
+/** POSTs a batch; rejects on network failure. */
+export type Post = (body: string) => Promise<Response>;
+/** Hands a batch to the browser to send after the page is gone; false when it refused. */
+export type Beacon = (body: string) => boolean;
+export type Outbox = ReturnType<typeof createOutbox>;
 
 const FLUSH_DELAY_MS = 1_000;
 const BEACON_EVENTS = 20;
 const MAX_BACKOFF_MS = 60_000;
+/** Events kept in localStorage at most (the oldest beyond are dropped and counted). */
+const MAX_JOURNAL = 200;
+/** An IndexedDB that neither opens nor fails within this long counts as unavailable. */
+const OPEN_TIMEOUT_MS = 3_000;
 
-export class Outbox {
-  /** Events of this page not yet confirmed, for the beacon on hide. */
-  #unconfirmed: EventInput[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+/** What the outbox asks of the tracker. */
+export interface Source {
+  /** The page hides: the final engagement report, before the beacon. */
+  hidden(): void;
+  /** Before a send: the visitor id another tab may have given the visitor. */
+  sync(): void;
+}
+
+/** `open` opens IndexedDB. */
+export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, source: Source) {
+  /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
+  const pending = journaled();
+  /** This page's newest events, neither confirmed nor handed to a beacon yet. */
+  let fresh: EventInput[] = [];
+  let store = memoryStore(pending);
+  /** The store is IndexedDB (shared by the tabs), not memory. */
+  let durable = false;
+  let opened: Promise<void> | undefined;
+  /** The attempt to open IndexedDB is over (whatever came of it). */
+  let settled = false;
+  /** Events per batch: halved while the collector fails batches with 5xx, to isolate an event it cannot take. */
+  let limit = MAX_BATCH_EVENTS;
+  /** How many events at the head of the queue failed alone with a 5xx: skipped until another batch gets through. */
+  let aside = 0;
+  /** A batch got through since the last one was set aside. */
+  let proven = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   /** When the pending timer fires. */
-  #due = 0;
+  let due = 0;
   /** Events queued since the last drain began. */
-  #waiting = 0;
-  #retryAt = 0;
-  #failures = 0;
-  #draining = false;
+  let waiting = 0;
+  let retryAt = 0;
+  let failures = 0;
+  let draining = false;
+  /** Consent withdrawn: nothing more is queued or sent. */
+  let off = false;
 
-  readonly #store: Store;
-  readonly #transport: Transport;
-  readonly #meta: () => Record<string, unknown>;
+  const inMemory = () => {
+    store = memoryStore(pending);
+    durable = false;
+  };
 
-  constructor(store: Store, transport: Transport, meta: () => Record<string, unknown> = () => ({})) {
-    this.#store = store;
-    this.#transport = transport;
-    this.#meta = meta;
-  }
+  /** Writes events to IndexedDB; once it holds them they are no longer pending. */
+  const keep = (events: EventInput[]) => {
+    const kept = [...events];
+    if (kept.length) save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
+    store.add(kept).then(() => {
+      without(pending, kept);
+      journal(kept, false);
+    }, inMemory); // full or broken: the queue stays in memory instead
+  };
 
-  /** Queues an event durably and schedules a flush. */
-  async push(event: EventInput): Promise<void> {
-    // The newest few only: a beacon must stay far below the browser's 64 KB in-flight limit.
-    this.#unconfirmed = [...this.#unconfirmed.slice(1 - BEACON_EVENTS), event];
-    await this.#store.add(event);
-    // A full batch goes at once; otherwise within a second of the first waiting event.
-    this.schedule(++this.#waiting >= MAX_BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
-  }
-
-  /** The network is back: retry now instead of waiting out the backoff. */
-  resume(): void {
-    this.#retryAt = 0;
-    this.schedule(0);
-  }
+  /** Opens IndexedDB (once) and moves the waiting events into it. */
+  const ready = () =>
+    (opened ||= Promise.race([open(), new Promise<never>((_, fail) => setTimeout(fail, OPEN_TIMEOUT_MS))])
+      .then((s) => {
+        store = s;
+        durable = true;
+        aside = 0; // (counted in the other queue)
+        keep(pending);
+      }, inMemory)
+      .then(() => void (settled = true)));
 
   /** Flushes after `ms`, unless a flush is already due sooner. */
-  schedule(ms: number): void {
-    const due = Math.max(Date.now() + ms, this.#retryAt);
-    if (this.#timer && this.#due <= due) return;
-    clearTimeout(this.#timer);
-    this.#due = due;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.flush();
-    }, due - Date.now());
-  }
+  const schedule = (ms: number) => {
+    const at = Math.max(Date.now() + ms, retryAt);
+    if (off || (timer && due <= at)) return;
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      flush();
+    }, at - Date.now());
+  };
 
-  /** Sends queued events until the queue is empty or the collector cannot take more now. */
-  async flush(): Promise<void> {
-    if (this.#draining || !navigator.onLine) return; // a drain running takes new events too; `online` resumes
-    if (Date.now() < this.#retryAt) return this.schedule(0);
-    this.#draining = true;
-    this.#waiting = 0;
-    try {
-      // One tab drains the shared queue at a time; the others find the lock taken and skip.
-      const locks = navigator.locks;
-      if (locks) await locks.request('linger-outbox', { ifAvailable: true }, (lock) => lock && this.#drain());
-      else await this.#drain();
-    } finally {
-      this.#draining = false;
-    }
-  }
+  const body = (events: EventInput[], dropped?: number) =>
+    JSON.stringify({ webdriver: navigator.webdriver || undefined, sent_at: Date.now(), dropped: dropped || undefined, events });
 
-  async #drain(): Promise<void> {
-    for (;;) {
-      const { keys, events } = await this.#store.peek(MAX_BATCH_EVENTS, MAX_BATCH_BYTES);
-      if (!events.length) return;
-      const dropped = (await this.#store.get<number>('dropped')) ?? 0;
+  /** These events left the queue: sent, refused for good, or given up. */
+  const done = async (s: Store, keys: Key[], events: EventInput[]) => {
+    await s.remove(keys);
+    journal(events, false);
+    const ids = events.map((e) => e.event_id);
+    fresh = fresh.filter((e) => !ids.includes(e.event_id));
+  };
+
+  const drain = async () => {
+    const s = store;
+    while (!off) {
+      // Once another batch got through, the first event set aside is tried alone once more.
+      const retry = proven && aside > 0;
+      const skip = retry ? 0 : aside;
+      const peeked = await s.peek(skip + (retry ? 1 : limit));
+      const keys = peeked.keys.slice(skip);
+      const events = peeked.events.slice(skip);
+      if (!events.length) {
+        if (!aside) return;
+        aside = 0; // nothing else to try them against: from the start again
+        continue;
+      }
+      // Events older than the queue keeps are dropped and counted (the oldest come first).
+      const tooOld = Date.now() - MAX_QUEUED_AGE_MS;
+      let n = 0;
+      while (n < events.length && !(events[n].ts > tooOld)) n++;
+      if (n) {
+        await done(s, keys.slice(0, n), events.slice(0, n));
+        addDropped(n);
+        continue;
+      }
+      // As many as fit in about MAX_BATCH_BYTES, at least one.
+      for (let bytes = 0; n < events.length && ((bytes += JSON.stringify(events[n]).length) <= MAX_BATCH_BYTES || !n); ) n++;
+      keys.length = events.length = n;
+      const given = dropped();
       let status = 0;
-      let retryAfter: string | null | undefined;
+      let retryAfter: string | null = null;
       try {
-        ({ status, retryAfter } = await this.#transport.post(this.#body(events, dropped)));
+        const res = await post(body(events, given));
+        status = res.status;
+        retryAfter = res.headers.get('retry-after');
       } catch {
         // network failure: status stays 0 and the batch is retried
       }
+      if (off) return;
       // 2xx: stored. Other 4xx (bad request, unknown site, refused origin): no retry would help.
       if (status >= 200 && status < 500 && status !== 408 && status !== 429) {
-        await this.#store.remove(keys);
-        if (dropped) await this.#store.set('dropped', ((await this.#store.get<number>('dropped')) ?? 0) - dropped);
-        const sent = new Set(events.map((e) => e.event_id));
-        this.#unconfirmed = this.#unconfirmed.filter((e) => !sent.has(e.event_id));
-        this.#failures = 0;
+        await done(s, keys, events);
+        addDropped(-given);
+        if (retry) aside = 0; // it went through: the others set aside were unlucky too
+        proven = true;
+        limit = Math.min(MAX_BATCH_EVENTS, limit * 2);
+        failures = 0;
         continue;
       }
-      this.#failures++;
-      const wait = Number(retryAfter) * 1000 || Math.random() * Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.#failures);
-      this.#retryAt = Date.now() + wait;
-      this.schedule(0);
-      return;
+      ready(); // delivery waits: keep the events where the next pages find them
+      // A 5xx without Retry-After may be an event the collector cannot take: find it, and give up on it.
+      if (status >= 500 && !retryAfter) {
+        if (retry) {
+          // It failed alone again while others got through.
+          await done(s, keys, events);
+          addDropped(1);
+          aside--;
+          continue;
+        }
+        if (n > 1) {
+          limit = Math.ceil(n / 2); // split the batch, and try its first half soon
+          retryAt = Date.now() + FLUSH_DELAY_MS;
+          return schedule(0);
+        }
+        aside++; // set it aside: the next try is the events after it
+        proven = false;
+      }
+      // Exponential backoff with full jitter, capped; or as Retry-After says.
+      retryAt = Date.now() + (Number(retryAfter) * 1000 || Math.random() * Math.min(MAX_BACKOFF_MS, 1000 * 2 ** ++failures));
+      return schedule(0);
     }
-  }
+  };
 
-  /**
-   * On page hide: hands this page's unconfirmed events to sendBeacon in one batch. They stay
-   * queued; older unconfirmed ones than the batch holds wait for the next page.
-   */
-  beacon(): void {
-    if (this.#unconfirmed.length) this.#transport.beacon(this.#body(this.#unconfirmed, 0));
-  }
+  /** Sends queued events until the queue is empty or the collector cannot take more now. */
+  const flush = async (): Promise<void> => {
+    if (off || draining || !navigator.onLine) return; // a drain running takes new events too; `online` resumes
+    if (Date.now() < retryAt) return schedule(0);
+    draining = true;
+    waiting = 0;
+    source.sync();
+    try {
+      if (load(IDB_USED_KEY)) await ready(); // earlier pages may have left events there
+      // One tab drains the shared queue at a time; the others find the lock taken and look again later.
+      const locks = durable && navigator.locks;
+      if (locks) await locks.request('linger-outbox', { ifAvailable: true }, (lock) => (lock ? drain() : schedule(FLUSH_DELAY_MS)));
+      else await drain();
+    } catch {
+      // IndexedDB failed (closed by another tab's erase, or broken): go on from memory
+      inMemory();
+      schedule(FLUSH_DELAY_MS);
+    } finally {
+      draining = false;
+    }
+  };
 
-  #body(events: EventInput[], dropped: number): string {
-    return JSON.stringify({ ...this.#meta(), sent_at: Date.now(), dropped: dropped || undefined, events });
-  }
+  // Delivery's own safety, whatever autotracks. Back online: retry now, not after the backoff.
+  addEventListener('online', () => {
+    retryAt = 0;
+    schedule(0);
+  });
+  // The page hides: keep what IndexedDB does not hold yet in localStorage, and hand this page's
+  // events that no beacon carried yet to one sendBeacon. They stay queued until confirmed.
+  const hide = () => {
+    if (off) return;
+    source.hidden();
+    if (pending.length) journal(pending, true);
+    if (fresh.length) beacon(body(fresh.splice(0)));
+  };
+  addEventListener('pagehide', hide);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide());
+  // What earlier pages left (in localStorage, or IndexedDB) goes with the page's first batch, or alone.
+  schedule(FLUSH_DELAY_MS);
+
+  return {
+    /** Queues an event and schedules a flush. */
+    push(event: EventInput) {
+      if (off) return;
+      // The newest few only: a beacon must stay far below the browser's 64 KB in-flight limit.
+      fresh = [...fresh.slice(1 - BEACON_EVENTS), event];
+      pending.push(event);
+      if (durable) keep([event]);
+      // A full batch goes at once; otherwise within a second of the first waiting event.
+      schedule(++waiting >= MAX_BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
+    },
+    flush,
+    /** Runs `fn` once IndexedDB is open (or found unusable), and this page's events are in it: at once if they are. */
+    ready(fn: () => void) {
+      if (settled) fn();
+      else ready().then(fn);
+    },
+    /** Another tab gave the visitor another id: the events not sent yet carry it. */
+    adopt(visitorId: string) {
+      for (const e of pending) e.visitor_id = visitorId;
+    },
+    /** Consent withdrawn: nothing more is queued or sent from this page. */
+    stop() {
+      off = true;
+      clearTimeout(timer);
+      pending.length = fresh.length = 0;
+    },
+  };
+}
+
+/** The events earlier pages kept in localStorage. */
+function journaled(): EventInput[] {
+  const list = load(JOURNAL_KEY);
+  return Array.isArray(list) ? list.filter(Boolean) : [];
+}
+
+/** Adds events to the localStorage journal (`add`), or takes them out, by event id. */
+function journal(events: EventInput[], add: boolean): void {
+  const ids = events.map((e) => e.event_id);
+  const before = journaled();
+  const list = before.filter((e) => !ids.includes(e.event_id));
+  if (add) list.push(...events);
+  else if (list.length === before.length) return;
+  addDropped(Math.max(0, list.length - MAX_JOURNAL));
+  save(JOURNAL_KEY, list.slice(-MAX_JOURNAL));
 }

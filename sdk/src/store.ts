@@ -1,20 +1,22 @@
-// The SDK's durable state in IndexedDB: the outbound event queue, and a few keys
-// (visitor id, session, sequence number, dropped-event count).
+// The durable event queue in IndexedDB, shared by the visitor's tabs. Each operation is one
+// transaction of one to three requests. The outbox opens it only when a page needs it.
 //
-// Written against IndexedDB directly rather than through `idb`: this file needs five
+// Written against IndexedDB directly rather than through `idb`: this file needs four
 // operations, and idb (its proxies, async iterators) would cost 1.46 KB gzip, over a third
-// of the tracker's 4 KB budget (measured: docs/benchmarks.md).
+// of the tracker's size budget (measured: docs/benchmarks.md).
 import type { EventInput } from '../schema/events';
-import { MAX_QUEUED_AGE_MS, MAX_QUEUED_EVENTS } from '../schema/limits';
+import { MAX_QUEUED_EVENTS } from '../schema/limits';
+import { addDropped } from './local';
+
+/** A queued event's key: IndexedDB's, or the event itself in memory. */
+export type Key = unknown;
 
 export interface Store {
-  get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<unknown>;
-  /** Queues an event; beyond the bounds the oldest events are dropped and counted under "dropped". */
-  add(event: EventInput): Promise<unknown>;
-  /** The oldest queued events, at most `maxEvents` and about `maxBytes` of JSON (at least one). */
-  peek(maxEvents: number, maxBytes: number): Promise<{ keys: IDBValidKey[]; events: EventInput[] }>;
-  remove(keys: IDBValidKey[]): Promise<unknown>;
+  /** Queues events; beyond the bound the oldest are dropped and counted. */
+  add(events: EventInput[]): Promise<unknown>;
+  /** The oldest queued events, at most `maxEvents`, and their keys. */
+  peek(maxEvents: number): Promise<{ keys: Key[]; events: EventInput[] }>;
+  remove(keys: Key[]): Promise<unknown>;
 }
 
 const result = <T>(r: IDBRequest<T>) =>
@@ -29,56 +31,65 @@ const done = (t: IDBTransaction) =>
     t.onerror = t.onabort = () => reject(t.error);
   });
 
-/** Walks a cursor while `step` returns true. */
-const walk = (r: IDBRequest<IDBCursorWithValue | null>, step: (c: IDBCursorWithValue) => unknown) =>
-  new Promise<void>((resolve, reject) => {
-    r.onsuccess = () => (r.result && step(r.result) ? r.result.continue() : resolve());
-    r.onerror = () => reject(r.error);
-  });
+export const DB_NAME = 'linger';
 
-export async function openStore(name = 'linger'): Promise<Store> {
-  const open = indexedDB.open(name, 1);
-  open.onupgradeneeded = () => {
-    open.result.createObjectStore('q', { autoIncrement: true });
-    open.result.createObjectStore('kv');
-  };
+export async function openStore(): Promise<Store> {
+  const open = indexedDB.open(DB_NAME, 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('q', { autoIncrement: true });
   const db = await result(open);
-  const kv = (mode?: IDBTransactionMode) => db.transaction('kv', mode).objectStore('kv');
+  // Erasing the database (consent withdrawn) waits for open connections: let it proceed.
+  db.onversionchange = () => db.close();
+  const q = (mode?: IDBTransactionMode) => db.transaction('q', mode).objectStore('q');
   return {
-    get: (key) => result(kv().get(key)),
-    set: (key, value) => result(kv('readwrite').put(value, key)),
-    async add(event) {
+    async add(events) {
       // One transaction, so two tabs adding at once cannot both miss the bound.
-      const t = db.transaction(['q', 'kv'], 'readwrite');
-      const q = t.objectStore('q');
-      q.add(event);
-      let excess = (await result(q.count())) - MAX_QUEUED_EVENTS;
-      const tooOld = Date.now() - MAX_QUEUED_AGE_MS;
-      let dropped = 0;
-      await walk(q.openCursor(), (c) => (excess > 0 || c.value.ts < tooOld) && (c.delete(), excess--, ++dropped));
-      if (dropped) {
-        const counter = t.objectStore('kv');
-        counter.put(((await result(counter.get('dropped'))) ?? 0) + dropped, 'dropped');
+      const s = q('readwrite');
+      for (const e of events) s.add(e);
+      const excess = (await result(s.count())) - MAX_QUEUED_EVENTS;
+      if (excess > 0) {
+        const oldest = await result(s.getAllKeys(null, excess));
+        s.delete(IDBKeyRange.upperBound(oldest[excess - 1]));
+        addDropped(excess);
       }
-      return done(t);
+      return done(s.transaction);
     },
-    async peek(maxEvents, maxBytes) {
-      const keys: IDBValidKey[] = [];
-      const events: EventInput[] = [];
-      let bytes = 0;
-      await walk(db.transaction('q').objectStore('q').openCursor(), (c) => {
-        bytes += JSON.stringify(c.value).length;
-        if (keys.length && bytes > maxBytes) return false;
-        keys.push(c.primaryKey);
-        events.push(c.value);
-        return keys.length < maxEvents;
-      });
+    async peek(maxEvents) {
+      const s = q();
+      const [keys, events] = await Promise.all([result(s.getAllKeys(null, maxEvents)), result(s.getAll(null, maxEvents))]);
       return { keys, events };
     },
     remove(keys) {
-      const t = db.transaction('q', 'readwrite');
-      for (const k of keys) t.objectStore('q').delete(k);
-      return done(t);
+      // Keys come from peek: consecutive, in order, so one range holds exactly them.
+      const s = q('readwrite');
+      if (keys.length) s.delete(IDBKeyRange.bound(keys[0] as IDBValidKey, keys[keys.length - 1] as IDBValidKey));
+      return done(s.transaction);
     },
   };
+}
+
+/**
+ * The queue in memory, where IndexedDB cannot be used (the outbox writes it to localStorage
+ * when the page hides). The keys are the events themselves.
+ */
+export function memoryStore(list: EventInput[]): Store {
+  return {
+    async add(events) {
+      list.push(...events);
+    },
+    async peek(maxEvents) {
+      const events = list.slice(0, maxEvents);
+      return { keys: events, events };
+    },
+    async remove(keys) {
+      without(list, keys);
+    },
+  };
+}
+
+/** Removes these items from the list, in place. */
+export function without<T>(list: T[], items: unknown[]): void {
+  for (const item of items) {
+    const i = list.indexOf(item as T);
+    if (i >= 0) list.splice(i, 1);
+  }
 }

@@ -1,108 +1,141 @@
 // The tracker core: who (visitor, session), where (page view), what (events), in order (seq).
 // It knows nothing of the DOM's events; autotrack.ts feeds it.
 import type { EventInput, EventName, EventProps } from '../schema/events';
-import { EngagedTime } from './engagement';
+import { engagedTime } from './engagement';
 import { uuid7 } from './ids';
-import type { Outbox } from './outbox';
+import { STATE_KEY, load, save } from './local';
+import { withPromotions } from './promotions';
 import { nextSession, utmOf, type Session } from './session';
-import type { Store } from './store';
+import { cleanUrl } from './urls';
 
 const HEARTBEAT_MS = 15_000;
-const STATE_KEY = 'linger:state';
+/** A visitor id as uuid7 makes it. */
+const ID = /^[0-9a-f]{32}$/;
 
-export class Tracker {
-  #pageId = '';
-  #pageUrl = '';
-  #referrer = '';
-  #engaged = new EngagedTime();
+export type Tracker = ReturnType<typeof createTracker>;
+
+/**
+ * Visitor id, session and sequence number, in localStorage: read at once on every page (no
+ * waiting for IndexedDB), written synchronously (they survive a page that unloads right after
+ * an event), and seen at once by the visitor's other tabs.
+ */
+interface State {
+  visitor?: string;
+  session?: Session;
+  seq?: number;
+}
+const state = (): State => load(STATE_KEY) || {};
+
+/**
+ * `push` queues each event made; `adopt` is told when another tab gave the visitor another id;
+ * `keepParams` are the shop's own query parameters to keep in recorded URLs.
+ */
+export function createTracker(push: (event: EventInput) => void, adopt: (visitorId: string) => void, keepParams?: string[]) {
+  const s = state();
+  let visitorId = ID.test(s.visitor!) ? s.visitor! : uuid7();
+  save(STATE_KEY, { ...s, visitor: visitorId });
+  let pageId = '';
+  let pageUrl = '';
+  let referrer = '';
+  let engaged = engagedTime();
   /** Engaged ms of the current page already reported. */
-  #reported = 0;
-  #scrollDepth = 0;
+  let reported = 0;
+  let scrollDepth = 0;
+  /** Consent withdrawn: no event is made from now on. */
+  let off = false;
 
-  readonly #outbox: Outbox;
+  /**
+   * Two tabs of a new visitor opened at the same moment may each make an id: the one stored last
+   * wins, and the events not sent yet carry it. Checked with every event and before every send.
+   */
+  const sync = () => {
+    const s = state();
+    if (s.visitor !== visitorId && ID.test(s.visitor!)) adopt((visitorId = s.visitor!));
+    return s;
+  };
 
-  private constructor(readonly visitorId: string, outbox: Outbox) {
-    this.#outbox = outbox;
-    setInterval(() => this.#heartbeat(), HEARTBEAT_MS);
-  }
-
-  /** Loads (or creates) the anonymous visitor id. */
-  static async start(store: Store, outbox: Outbox): Promise<Tracker> {
-    let visitorId = await store.get<string>('visitor');
-    if (!visitorId) await store.set('visitor', (visitorId = uuid7()));
-    return new Tracker(visitorId, outbox);
-  }
-
-  /** Records an event on the current page. */
-  track(name: EventName, props: EventProps = {}): EventInput {
+  const track = (name: EventName, props: EventProps = {}) => {
+    if (off) return;
     const now = Date.now();
-    if (!this.#pageId) this.#startPage(now);
-    // Session and sequence live in localStorage: its writes are synchronous, so they survive a
-    // page that unloads right after this event, and the visitor's other tabs see them at once.
-    const state: { session?: Session; seq?: number } = JSON.parse(localStorage.getItem(STATE_KEY) ?? '{}');
-    const session = nextSession(state.session, now, utmOf(this.#pageUrl), uuid7);
-    const seq = (state.seq ?? 0) + 1;
-    localStorage.setItem(STATE_KEY, JSON.stringify({ session, seq }));
-    const event: EventInput = {
+    if (!pageId) startPage(now);
+    const s = sync();
+    const session = nextSession(s.session, now, utmOf(pageUrl), uuid7);
+    const seq = (s.seq! | 0) + 1;
+    save(STATE_KEY, { visitor: visitorId, session, seq });
+    push({
       event_id: uuid7(now),
       name,
-      visitor_id: this.visitorId,
+      visitor_id: visitorId,
       session_id: session.id,
-      page_id: this.#pageId,
+      page_id: pageId,
       seq,
       ts: now,
-      url: this.#pageUrl,
-      referrer: this.#referrer || undefined,
+      url: pageUrl,
+      referrer: referrer || undefined,
       title: document.title.slice(0, 300) || undefined,
       utm: session.utm,
-      props,
-    };
-    this.#outbox.push(event);
-    return event;
-  }
+      props: withPromotions(name, props),
+    });
+  };
 
-  /** A new page view: closes the engagement of the previous one (single-page-app navigation). */
-  page(): void {
-    const now = Date.now();
-    if (this.#pageId) this.#reportEngagement(true);
-    this.#startPage(now);
-    this.track('page_view');
-  }
+  /** How far down the page the visitor has seen, in percent. (It reads layout: never while the page loads.) */
+  const seen = () => {
+    const depth = Math.round(((scrollY + innerHeight) / Math.max(document.documentElement.scrollHeight, 1)) * 100);
+    scrollDepth = Math.min(100, Math.max(scrollDepth, depth));
+  };
 
   /** Visitor input while the page is visible. */
-  active(): void {
-    this.#engaged.active(Date.now());
-    const doc = document.documentElement;
-    const depth = Math.round(((scrollY + innerHeight) / Math.max(doc.scrollHeight, 1)) * 100);
-    this.#scrollDepth = Math.min(100, Math.max(this.#scrollDepth, depth));
-  }
+  const active = () => {
+    engaged.active(Date.now());
+    seen();
+  };
 
-  /** The page was hidden (tab switch, close, navigation): report engagement, then beacon. */
-  hidden(): void {
-    this.#engaged.hidden(Date.now());
-    this.#reportEngagement(true);
-    this.#outbox.beacon();
-  }
+  const startPage = (now: number) => {
+    referrer = pageUrl || (document.referrer && cleanUrl(document.referrer, keepParams));
+    pageUrl = cleanUrl(location.href, keepParams);
+    pageId = uuid7(now);
+    engaged = engagedTime();
+    reported = scrollDepth = 0;
+    if (document.visibilityState === 'visible') engaged.active(now);
+  };
 
-  #startPage(now: number): void {
-    this.#referrer = this.#pageUrl || document.referrer;
-    this.#pageUrl = location.href.split('#')[0];
-    this.#pageId = uuid7(now);
-    this.#engaged = new EngagedTime();
-    this.#reported = 0;
-    this.#scrollDepth = 0;
-    if (document.visibilityState === 'visible') this.active();
-  }
+  /**
+   * Sends the page's cumulative engaged time when it grew by a second or more, or on a final
+   * report when it grew at all: a second hide in a row (visibilitychange, then pagehide) makes none.
+   */
+  const reportEngagement = (final: boolean) => {
+    const ms = Math.round(engaged.at(Date.now()));
+    if (ms - reported < (final ? 1 : 1_000)) return;
+    reported = ms;
+    seen();
+    track('user_engagement', { engaged_ms: ms, scroll_depth: scrollDepth, final });
+  };
 
-  #heartbeat(): void {
-    if (document.visibilityState === 'visible') this.#reportEngagement(false);
-  }
+  const heartbeat = setInterval(() => document.visibilityState === 'visible' && reportEngagement(false), HEARTBEAT_MS);
 
-  /** Sends the page's cumulative engaged time when it grew by a second or more (or on a final report). */
-  #reportEngagement(final: boolean): void {
-    const ms = Math.round(this.#engaged.at(Date.now()));
-    if (ms - this.#reported < (final ? 1 : 1_000)) return;
-    this.#reported = ms;
-    this.track('user_engagement', { engaged_ms: ms, scroll_depth: this.#scrollDepth, final });
-  }
+  return {
+    get visitorId() {
+      return visitorId;
+    },
+    /** Records an event on the current page. */
+    track,
+    sync,
+    active,
+    /** A new page view: closes the engagement of the previous one (single-page-app navigation). */
+    page() {
+      if (pageId) reportEngagement(true);
+      startPage(Date.now());
+      track('page_view');
+    },
+    /** The page was hidden (tab switch, close, navigation): the page's engagement so far, as its final report. */
+    hidden() {
+      engaged.hidden(Date.now());
+      reportEngagement(true);
+    },
+    /** Consent withdrawn: no event is made from now on. */
+    stop() {
+      off = true;
+      clearInterval(heartbeat);
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EngagedTime } from '../../sdk/src/engagement';
+import { engagedTime } from '../../sdk/src/engagement';
 
 describe('engaged time', () => {
   it('counts visible time while input keeps coming', () => {
-    const e = new EngagedTime(30_000);
+    const e = engagedTime(30_000);
     e.active(0);
     e.active(10_000);
     e.active(20_000);
@@ -11,7 +11,7 @@ describe('engaged time', () => {
   });
 
   it('stops counting 30 s after the last input and resumes with the next', () => {
-    const e = new EngagedTime(30_000);
+    const e = engagedTime(30_000);
     e.active(0);
     expect(e.at(100_000)).toBe(30_000); // idle after 30 s
     e.active(100_000);
@@ -19,7 +19,7 @@ describe('engaged time', () => {
   });
 
   it('excludes time the page was hidden', () => {
-    const e = new EngagedTime(30_000);
+    const e = engagedTime(30_000);
     e.active(0);
     e.hidden(5_000);
     expect(e.at(60_000)).toBe(5_000);
@@ -28,7 +28,7 @@ describe('engaged time', () => {
   });
 
   it('does not count a hidden period even when input came just before it', () => {
-    const e = new EngagedTime(30_000);
+    const e = engagedTime(30_000);
     e.active(0);
     e.active(4_000);
     e.hidden(4_500);

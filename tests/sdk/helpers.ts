@@ -1,5 +1,4 @@
 import { IDBFactory } from 'fake-indexeddb';
-import type { Transport } from '../../sdk/src/outbox';
 
 /** Fresh, empty browser storage (IndexedDB and localStorage) for each test. */
 export function freshStorage() {
@@ -7,23 +6,28 @@ export function freshStorage() {
   localStorage.clear();
 }
 
-/** A transport that records what it sends and answers with scripted statuses (default 202). */
+/**
+ * A collector that records what it is sent and answers with scripted statuses (default 202):
+ * `post` and `beacon` as the outbox takes them.
+ */
 export function fakeTransport(statuses: (number | 'network' | [number, string])[] = []) {
   const posts: any[] = [];
   const beacons: any[] = [];
-  const transport: Transport = {
-    async post(body) {
+  return {
+    posts,
+    beacons,
+    async post(body: string) {
       posts.push(JSON.parse(body));
       const next = statuses.shift() ?? 202;
       if (next === 'network') throw new TypeError('Failed to fetch');
-      return Array.isArray(next) ? { status: next[0], retryAfter: next[1] } : { status: next };
+      const [status, retryAfter] = Array.isArray(next) ? next : [next];
+      return new Response(null, { status, headers: retryAfter ? { 'retry-after': retryAfter } : {} });
     },
-    beacon(body) {
+    beacon(body: string) {
       beacons.push(JSON.parse(body));
       return true;
     },
   };
-  return { transport, posts, beacons };
 }
 
 /** Lets IndexedDB callbacks and promise chains settle (fake-indexeddb schedules with setImmediate). */
@@ -35,3 +39,6 @@ export function setVisibility(state: 'visible' | 'hidden') {
   Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
   document.dispatchEvent(new Event('visibilitychange'));
 }
+
+/** Every localStorage key. */
+export const localKeys = () => Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)!);

@@ -8,7 +8,7 @@ let sent: any[];
 let beacons: any[];
 
 async function queuedEvents() {
-  return (await (await openStore()).peek(10_000, 1e9)).events;
+  return (await (await openStore()).peek(10_000)).events;
 }
 async function advance(ms: number) {
   await settle(400); // IndexedDB writes first: they arm the timers
@@ -16,15 +16,22 @@ async function advance(ms: number) {
   await settle(400);
 }
 /**
- * Trackers of earlier tests stay attached to the shared window; each test has its own
- * IndexedDB and so its own visitor, and looks only at that visitor's events.
+ * Trackers of earlier tests stay attached to the shared window: each is stopped when its test
+ * ends (as a closed page would be), and each test looks only at its own visitor's events.
  */
 let visitor = '';
+let instances: ReturnType<typeof createLinger>[] = [];
+function createPage() {
+  const linger = createLinger();
+  instances.push(linger);
+  return linger;
+}
 const named = (events: any[], name: string) => events.filter((e) => e.name === name && e.visitor_id === visitor);
 async function started(config: Parameters<ReturnType<typeof createLinger>>[1] & object) {
-  const linger = createLinger();
+  const linger = createPage();
   linger('init', config as any);
   linger('visitor', (id) => (visitor = id));
+  await vi.advanceTimersByTimeAsync(1); // the tracker starts in tasks of its own (fake timers run a nested one 1 ms later)
   await settle(400);
   return linger;
 }
@@ -45,13 +52,14 @@ beforeEach(() => {
   history.replaceState(null, '', 'https://shop.example/?utm_source=mail&utm_campaign=spring');
 });
 afterEach(() => {
+  for (const linger of instances.splice(0)) linger('consent', false);
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
 
 describe('tracker', () => {
   it('records a page view with visitor, session, page, seq and campaign, and sends it', async () => {
-    const linger = createLinger();
+    const linger = createPage();
     linger('init', { site: 'demo', endpoint: ENDPOINT });
     await advance(1_000);
     expect(sent).toHaveLength(1);
@@ -63,7 +71,7 @@ describe('tracker', () => {
   });
 
   it('replays commands given before it was ready, in order, and keeps the visitor id across page loads', async () => {
-    const linger = createLinger();
+    const linger = createPage();
     linger('track', 'search', { search_term: 'socks' });
     linger('init', { site: 'demo', endpoint: ENDPOINT });
     let first = '';
@@ -73,7 +81,7 @@ describe('tracker', () => {
     expect(sent.map((e) => e.seq)).toEqual([1, 2]);
     expect(first).toBe(sent[0].visitor_id);
 
-    const nextPage = createLinger(); // same browser, next page
+    const nextPage = createPage(); // same browser, next page
     nextPage('init', { site: 'demo', endpoint: ENDPOINT });
     let second = '';
     nextPage('visitor', (id) => (second = id));
@@ -84,7 +92,7 @@ describe('tracker', () => {
   });
 
   it('stores and sends nothing before consent, and everything after it', async () => {
-    const linger = createLinger();
+    const linger = createPage();
     linger('init', { site: 'demo', endpoint: ENDPOINT, requireConsent: true });
     linger('track', 'search', { search_term: 'boots' });
     await advance(5_000);
@@ -97,7 +105,7 @@ describe('tracker', () => {
   });
 
   it('drops what waits when consent is refused', async () => {
-    const linger = createLinger();
+    const linger = createPage();
     linger('init', { site: 'demo', endpoint: ENDPOINT, requireConsent: true });
     linger('track', 'search', { search_term: 'boots' });
     linger('consent', false);
@@ -109,7 +117,7 @@ describe('tracker', () => {
 
   it('honours Do-Not-Track when the shop asks for it', async () => {
     Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });
-    const linger = createLinger();
+    const linger = createPage();
     linger('init', { site: 'demo', endpoint: ENDPOINT, respectDoNotTrack: true });
     await advance(5_000);
     expect(sent).toHaveLength(0);

@@ -1,0 +1,16 @@
+// The slot renderer is a file of its own, beside the tracker's, loaded only by pages that
+// declare `[data-linger-slot]` elements: pages without slots pay nothing for it.
+import { RENDER_FILE, type RenderHost } from './render-host';
+
+export type Importer = (url: string) => Promise<{ render(host: RenderHost): unknown }>;
+
+/** A check to run once the document is parsed and after each page view: loads the renderer the first time the page has slots. */
+export function slotRenderer(scriptUrl: string, importer: Importer, host: () => RenderHost): () => void {
+  let loaded = false;
+  return () => {
+    if (loaded || !document.querySelector('[data-linger-slot]')) return;
+    loaded = true;
+    // Without the renderer (blocked, offline) the slots keep their default content.
+    importer(new URL(RENDER_FILE, scriptUrl).href).then((m) => m.render(host()), () => {});
+  };
+}

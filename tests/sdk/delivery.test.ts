@@ -1,0 +1,380 @@
+// Delivery and privacy through the public API: a poisoned batch, hides, beacons refused, no
+// IndexedDB, autotrack off, consent withdrawn, URLs stripped, promotions, the renderer hook.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLinger } from '../../sdk/src/api';
+import { freshStorage, localKeys, settle, setVisibility } from './helpers';
+
+const ENDPOINT = 'https://collector.example/v1/collect';
+type Linger = ReturnType<typeof createLinger>;
+
+/** Every request body the collector answered 2xx, every body it got, and every beacon. */
+let accepted: any[];
+let posts: any[];
+let beacons: any[];
+let beaconAnswer: boolean;
+/** The collector's answer to a body (default 202). */
+let answer: (body: any) => number;
+let instances: Linger[];
+let visitor: string;
+
+async function advance(ms: number, step = 1_000) {
+  for (let t = 0; t < ms; t += step) {
+    await settle(200);
+    await vi.advanceTimersByTimeAsync(Math.min(step, ms - t));
+  }
+  await settle(200);
+}
+
+async function started(config: object, scriptSrc?: string, importer?: (url: string) => Promise<any>) {
+  const linger = (createLinger as any)(scriptSrc, importer) as Linger;
+  instances.push(linger);
+  linger('init', { site: 'demo', endpoint: ENDPOINT, ...config } as any);
+  linger('visitor', (id) => (visitor = id));
+  await vi.advanceTimersByTimeAsync(1); // the tracker starts in tasks of its own (fake timers run a nested one 1 ms later)
+  await settle(400);
+  return linger;
+}
+
+/** Events of this test's visitor that reached the collector (by fetch or beacon). */
+const delivered = () => [...accepted.flatMap((b) => b.events), ...(beaconAnswer ? beacons.flatMap((b) => b.events) : [])].filter((e) => e.visitor_id === visitor);
+const terms = (events: any[]) => events.filter((e) => e.name === 'search').map((e) => e.props.search_term);
+/** Everything in localStorage, as one text. */
+const localText = () => Array.from({ length: localStorage.length }, (_, i) => `${localStorage.key(i)}=${localStorage.getItem(localStorage.key(i)!)}`).join('\n');
+const hide = () => {
+  setVisibility('hidden');
+  dispatchEvent(new Event('pagehide'));
+};
+
+beforeEach(() => {
+  freshStorage();
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.spyOn(Math, 'random').mockReturnValue(1);
+  accepted = [];
+  posts = [];
+  beacons = [];
+  instances = [];
+  beaconAnswer = true;
+  answer = () => 202;
+  visitor = '';
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (_url: string, init: RequestInit) => {
+      const body = JSON.parse(init.body as string);
+      posts.push(body);
+      const status = answer(body);
+      if (status < 300) accepted.push(body);
+      return new Response('{}', { status });
+    }),
+  );
+  Object.defineProperty(navigator, 'sendBeacon', { value: (_u: string, b: string) => (beacons.push(JSON.parse(b)), beaconAnswer), configurable: true });
+  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
+  Object.defineProperty(navigator, 'doNotTrack', { value: null, configurable: true });
+  setVisibility('visible');
+  history.replaceState(null, '', 'https://shop.example/');
+});
+afterEach(async () => {
+  for (const linger of instances) linger('consent', false); // this test's pages are gone
+  await settle(50);
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  document.body.innerHTML = '';
+});
+
+describe('a batch the collector keeps failing', () => {
+  it('blocks nothing: the bad event is isolated, given up and counted in dropped, and the rest arrives', async () => {
+    answer = (body) => (body.events.some((e: any) => e.props?.search_term === 'poison') ? 500 : 202);
+    const linger = await started({});
+    for (const term of ['a', 'b', 'poison', 'c', 'd']) linger('track', 'search', { search_term: term });
+    await advance(5 * 60_000);
+    linger('track', 'search', { search_term: 'after' });
+    await advance(60_000);
+    expect(terms(delivered())).toEqual(['a', 'b', 'c', 'd', 'after']);
+    expect(accepted.reduce((n, b) => n + (b.dropped ?? 0), 0)).toBe(1);
+  });
+
+  it('loses and drops nothing in a 10-minute outage of the collector', async () => {
+    let down = true;
+    answer = () => (down ? 503 : 202);
+    const linger = await started({});
+    for (const term of ['a', 'b', 'c']) linger('track', 'search', { search_term: term });
+    await advance(5 * 60_000);
+    linger('track', 'search', { search_term: 'd' });
+    await advance(5 * 60_000);
+    expect(accepted).toEqual([]);
+    down = false;
+    await advance(2 * 60_000);
+    expect(terms(delivered())).toEqual(['a', 'b', 'c', 'd']);
+    expect(accepted.every((b) => !b.dropped)).toBe(true);
+  });
+
+  it('still drops a batch refused with a 4xx other than 408 and 429, without counting it', async () => {
+    answer = (body) => (body.events.some((e: any) => e.props?.search_term === 'bad') ? 400 : 202);
+    const linger = await started({});
+    linger('track', 'search', { search_term: 'bad' });
+    await advance(2_000);
+    linger('track', 'search', { search_term: 'good' });
+    await advance(2_000);
+    expect(terms(delivered())).toEqual(['good']);
+    expect(posts.filter((b) => terms(b.events).includes('bad'))).toHaveLength(1);
+  });
+});
+
+describe('page hide', () => {
+  it('sends one beacon per hide, and the next hide only what is new', async () => {
+    const linger = await started({});
+    linger('track', 'search', { search_term: 'one' });
+    hide();
+    expect(beacons).toHaveLength(1);
+    expect(terms(beacons[0].events)).toEqual(['one']);
+    setVisibility('visible');
+    linger('track', 'search', { search_term: 'two' });
+    hide();
+    expect(beacons).toHaveLength(2);
+    expect(terms(beacons[1].events)).toEqual(['two']);
+    expect(beacons[1].events.map((e: any) => e.event_id)).not.toContain(beacons[0].events[0].event_id);
+  });
+
+  it('keeps the final engagement report in localStorage the moment the page hides, before any other task runs', async () => {
+    beaconAnswer = false;
+    await started({});
+    await advance(3_000);
+    document.dispatchEvent(new Event('pointermove'));
+    await advance(2_000);
+    hide(); // nothing may run after this: the page is unloading
+    const kept = localText();
+    const final = beacons[0].events.find((e: any) => e.name === 'user_engagement' && e.props.final);
+    expect(final.props.engaged_ms).toBeGreaterThan(0);
+    expect(kept).toContain(final.event_id);
+  });
+
+  it('resends what an earlier page kept in localStorage, with the same event id, once', async () => {
+    beaconAnswer = false;
+    await started({});
+    await advance(2_000);
+    hide();
+    const final = beacons[0].events.find((e: any) => e.name === 'user_engagement' && e.props.final);
+    // the page unloads now: its IndexedDB writes never finish, its timers never fire
+    vi.clearAllTimers();
+    const journal = Object.fromEntries(localKeys().map((k) => [k, localStorage.getItem(k)]));
+    instances.pop()!('consent', false); // (that also erases storage: put back what the page left)
+    await settle(50);
+    freshStorage();
+    for (const [k, v] of Object.entries(journal)) localStorage.setItem(k, v!);
+    setVisibility('visible');
+    await started({}); // the next page
+    await advance(3_000);
+    const resent = accepted.flatMap((b) => b.events).filter((e) => e.event_id === final.event_id);
+    expect(resent).toHaveLength(1);
+    expect(resent[0]).toEqual(final);
+  });
+});
+
+describe('the visitor id', () => {
+  it('is one for two tabs a new visitor opens at the same moment, on every event they send', async () => {
+    const a = (createLinger as any)(undefined) as Linger;
+    instances.push(a);
+    a('init', { site: 'demo', endpoint: ENDPOINT });
+    await vi.advanceTimersByTimeAsync(1);
+    const seenByA = JSON.parse(localStorage.getItem('linger:state')!).visitor;
+    localStorage.clear(); // the other tab's localStorage did not see that write yet
+    const b = (createLinger as any)(undefined) as Linger;
+    instances.push(b);
+    b('init', { site: 'demo', endpoint: ENDPOINT });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(JSON.parse(localStorage.getItem('linger:state')!).visitor).not.toBe(seenByA);
+    a('track', 'search', { search_term: 'from a' });
+    b('track', 'search', { search_term: 'from b' });
+    await advance(3_000);
+    const ids: string[] = [];
+    a('visitor', (id) => ids.push(id));
+    b('visitor', (id) => ids.push(id));
+    // (without Web Locks here, both tabs may send the shared queue: the collector dedupes by event id)
+    const events = [...new Map(accepted.flatMap((x) => x.events).map((e) => [e.event_id, e])).values()];
+    expect(terms(events).sort()).toEqual(['from a', 'from b']);
+    expect(new Set([...ids, ...events.map((e) => e.visitor_id)]).size).toBe(1);
+  });
+
+});
+
+describe('delivery without autotrack', () => {
+  it('still beacons on hide and flushes when the browser comes back online', async () => {
+    const linger = await started({ autotrack: false });
+    linger('track', 'search', { search_term: 'manual' });
+    hide();
+    expect(beacons.flatMap((b) => terms(b.events))).toEqual(['manual']);
+    setVisibility('visible');
+    await advance(2_000);
+    Object.defineProperty(navigator, 'onLine', { value: false, configurable: true });
+    linger('track', 'search', { search_term: 'offline' });
+    await advance(120_000);
+    expect(terms(accepted.flatMap((b) => b.events))).toEqual(['manual']);
+    Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
+    dispatchEvent(new Event('online'));
+    await advance(100);
+    expect(terms(accepted.flatMap((b) => b.events))).toEqual(['manual', 'offline']);
+  });
+});
+
+describe('without IndexedDB', () => {
+  it('tracks from memory, sends, and beacons on hide', async () => {
+    vi.stubGlobal('indexedDB', {
+      open() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
+    const linger = await started({});
+    expect(visitor).toMatch(/^[0-9a-f]{32}$/);
+    linger('track', 'search', { search_term: 'no idb' });
+    await advance(2_000);
+    expect(terms(delivered())).toEqual(['no idb']);
+    expect(delivered().map((e) => e.name)).toContain('page_view');
+    linger('track', 'search', { search_term: 'leaving' });
+    hide();
+    expect(terms(beacons.flatMap((b) => b.events))).toContain('leaving');
+  });
+});
+
+describe('consent withdrawn', () => {
+  it('stops everything at once and erases the queue and ids kept in the browser', async () => {
+    document.body.innerHTML = '<button id="b">Buy</button>';
+    const linger = await started({});
+    await advance(2_000);
+    expect(delivered().length).toBeGreaterThan(0);
+    const before = posts.length + beacons.length;
+    linger('consent', false);
+    document.dispatchEvent(new Event('pointermove'));
+    document.getElementById('b')!.click();
+    linger('track', 'search', { search_term: 'after' });
+    linger('page');
+    history.pushState(null, '', '/elsewhere');
+    await advance(60_000); // heartbeats would run
+    hide();
+    dispatchEvent(new Event('online'));
+    await advance(5_000);
+    expect(posts.length + beacons.length).toBe(before);
+    expect(localKeys().filter((k) => k.startsWith('linger'))).toEqual([]);
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain('linger');
+  });
+});
+
+describe('consent withdrawn while the tracker starts', () => {
+  it('leaves nothing made, sent or kept', async () => {
+    const linger = (createLinger as any)(undefined) as Linger;
+    instances.push(linger);
+    linger('init', { site: 'demo', endpoint: ENDPOINT });
+    await vi.advanceTimersByTimeAsync(0); // the tracker exists; its page view comes in the next task
+    linger('consent', false);
+    await advance(60_000);
+    hide();
+    expect(posts.length + beacons.length).toBe(0);
+    expect(localKeys().filter((k) => k.startsWith('linger'))).toEqual([]);
+  });
+});
+
+describe('URLs and referrers', () => {
+  it('keep only utm_*, known click ids and the shop\'s declared parameters', async () => {
+    history.replaceState(null, '', 'https://shop.example/p/1?email=a%40b.c&utm_source=mail&gclid=g1&token=secret&color=red&fbclid=f&li_fat_id=l#frag');
+    Object.defineProperty(document, 'referrer', { value: 'https://search.example/results?q=my+name&utm_medium=cpc&msclkid=m', configurable: true });
+    await started({ keepParams: ['color'] });
+    await advance(2_000);
+    const pv = delivered().find((e) => e.name === 'page_view');
+    expect(pv.url).toBe('https://shop.example/p/1?utm_source=mail&gclid=g1&color=red&fbclid=f&li_fat_id=l');
+    expect(pv.referrer).toBe('https://search.example/results?utm_medium=cpc&msclkid=m');
+    expect(pv.utm).toEqual({ source: 'mail' });
+    Object.defineProperty(document, 'referrer', { value: '', configurable: true });
+  });
+});
+
+describe('promotion context', () => {
+  const promo = (map: unknown) => localStorage.setItem('linger:promo', typeof map === 'string' ? map : JSON.stringify(map));
+
+  it('puts the promotion an item was shown in on the items of cart and purchase events', async () => {
+    const linger = await started({});
+    promo({ 'sku-1': { promotion_id: 'summer', promotion_name: 'Summer sale', creative_slot: 'home-hero', decision_id: 'd-1' }, 'sku-9': { promotion_id: 'other' } });
+    linger('track', 'add_to_cart', { item_id: 'sku-1', item_name: 'Red shoe', price: 49.9, quantity: 2, value: 99.8, currency: 'EUR' });
+    linger('track', 'begin_checkout', { value: 60, items: [{ item_id: 'sku-1', price: 49.9 }, { item_id: 'sku-2', price: 10.1 }] });
+    linger('track', 'purchase', { transaction_id: 'o-1', value: 60, items: [{ item_id: 'sku-1' }, { item_id: 'sku-2' }] });
+    linger('track', 'remove_from_cart', { items: [{ item_id: 'sku-9' }] });
+    linger('track', 'view_item', { item_id: 'sku-1' });
+    await advance(2_000);
+    const of = (name: string) => delivered().find((e) => e.name === name).props;
+    const fields = { promotion_id: 'summer', promotion_name: 'Summer sale', creative_slot: 'home-hero', decision_id: 'd-1' };
+    // a single-item event: its props describe the item (the collector keeps the item fields)
+    expect(of('add_to_cart').items).toEqual([{ item_id: 'sku-1', item_name: 'Red shoe', price: 49.9, quantity: 2, value: 99.8, currency: 'EUR', ...fields }]);
+    expect(of('add_to_cart')).toMatchObject({ item_id: 'sku-1', value: 99.8 });
+    expect(of('begin_checkout').items).toEqual([{ item_id: 'sku-1', price: 49.9, ...fields }, { item_id: 'sku-2', price: 10.1 }]);
+    expect(of('purchase').items).toEqual([{ item_id: 'sku-1', ...fields }, { item_id: 'sku-2' }]);
+    expect(of('remove_from_cart').items).toEqual([{ item_id: 'sku-9', promotion_id: 'other' }]);
+    expect(of('view_item')).toEqual({ item_id: 'sku-1' });
+  });
+
+  it('ignores a hostile or broken promotion map', async () => {
+    const linger = await started({});
+    const cases: unknown[] = [
+      '{not json',
+      '"a string"',
+      '[1,2]',
+      'null',
+      '{"__proto__": {"promotion_id": "proto"}, "constructor": 5, "toString": {"promotion_id": ["x"]}}',
+      { 'sku-1': { promotion_id: 'x'.repeat(5_000), creative_slot: { nested: true }, decision_id: 7 } },
+    ];
+    for (const c of cases) {
+      promo(c);
+      linger('track', 'add_to_cart', { items: [{ item_id: 'sku-1' }, { item_id: '__proto__' }, { item_id: 'constructor' }, { item_id: 'toString' }] });
+    }
+    await advance(2_000);
+    const carts = delivered().filter((e) => e.name === 'add_to_cart');
+    expect(carts).toHaveLength(cases.length);
+    for (const cart of carts.slice(0, 4)) expect(cart.props.items).toEqual([{ item_id: 'sku-1' }, { item_id: '__proto__' }, { item_id: 'constructor' }, { item_id: 'toString' }]);
+    // an own "__proto__" key is an item id like any other; non-string fields are left out
+    expect(carts[4].props.items[1]).toEqual({ item_id: '__proto__', promotion_id: 'proto' });
+    expect(carts[4].props.items[2]).toEqual({ item_id: 'constructor' });
+    expect(carts[4].props.items[3]).toEqual({ item_id: 'toString' });
+    expect(Object.getPrototypeOf(carts[4].props.items[1])).toBe(Object.prototype);
+    // values are cut to the schema's bounds
+    expect(carts[5].props.items[0]).toEqual({ item_id: 'sku-1', promotion_id: 'x'.repeat(100) });
+  });
+});
+
+describe('slot renderer hook', () => {
+  const SCRIPT = 'https://cdn.example/assets/linger.js';
+
+  it('loads the renderer next to the script only when the page has slots, once, and hands it the tracker', async () => {
+    const imported: string[] = [];
+    let host: any;
+    const importer = async (url: string) => (imported.push(url), { render: (h: any) => (host = h) });
+    await started({ decideTimeoutMs: 500, imageOrigins: ['https://img.example'] }, SCRIPT, importer);
+    await advance(1_000);
+    expect(imported).toEqual([]); // no slots: nothing loaded
+    document.body.innerHTML = '<section data-linger-slot="home-hero"></section>';
+    history.pushState(null, '', '/with-slots');
+    await advance(1_000);
+    history.pushState(null, '', '/more-slots');
+    await advance(1_000);
+    expect(imported).toEqual(['https://cdn.example/assets/linger-render.js']);
+    expect(host).toMatchObject({ site: 'demo', origin: 'https://collector.example', visitorId: visitor, options: { decideTimeoutMs: 500, imageOrigins: ['https://img.example'] } });
+    host.track('view_promotion', { promotion_id: 'summer', creative_slot: 'home-hero' });
+    await advance(1_000);
+    expect(delivered().find((e) => e.name === 'view_promotion').props.promotion_id).toBe('summer');
+  });
+
+  it('checks the page for slots once the document is parsed', async () => {
+    const imported: string[] = [];
+    document.body.innerHTML = '<div data-linger-slot="pdp"></div>';
+    await started({}, SCRIPT, async (url: string) => (imported.push(url), { render() {} }));
+    await advance(100);
+    expect(imported).toEqual(['https://cdn.example/assets/linger-render.js']);
+  });
+
+  it('lets the renderer track nothing once consent is withdrawn', async () => {
+    let host: any;
+    document.body.innerHTML = '<div data-linger-slot="pdp"></div>';
+    const linger = await started({}, SCRIPT, async () => ({ render: (h: any) => (host = h) }));
+    await advance(2_000);
+    linger('consent', false);
+    host.track('view_promotion', { promotion_id: 'late' });
+    await advance(2_000);
+    expect(delivered().filter((e) => e.name === 'view_promotion')).toEqual([]);
+  });
+});
