@@ -5,6 +5,7 @@ import { fail } from './http';
 import { admin } from './routes/admin';
 import { collect } from './routes/collect';
 import { recs } from './routes/recs';
+import { siteAdmin, sites } from './routes/sites';
 import { visitors } from './routes/visitors';
 import { findSite } from './sites';
 import { retrainSite } from './training';
@@ -19,6 +20,8 @@ app.route('/v1/collect', collect);
 app.route('/v1/recs', recs);
 app.route('/v1/visitors', visitors);
 app.route('/v1/admin', admin);
+app.route('/v1/admin', siteAdmin);
+app.route('/v1/sites', sites);
 
 app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 app.onError((err, c) => {
