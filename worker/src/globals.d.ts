@@ -11,6 +11,7 @@ declare namespace Cloudflare {
     SHARDS: DurableObjectNamespace<import('./visitor-shard').VisitorShard>;
     BRAIN: DurableObjectNamespace<import('./site-brain').SiteBrain>;
     ASSETS?: Fetcher;
+    ARCHIVE: R2Bucket;
     /** Secret (`wrangler secret put`): lets its holder create shops through POST /v1/sites. */
     LINGER_OPERATOR_KEY?: string;
   }
