@@ -148,3 +148,19 @@ describe('rate limits', () => {
     expect((await call(`/v1/recs?site=other-shop&visitor=${await visitorIdOf(token2)}&token=${token2}`)).status).toBe(200);
   });
 });
+
+describe('serving under a path of the shop’s domain', () => {
+  it('answers the API under LINGER_PATH_PREFIX as at the root', async () => {
+    const { withPathPrefix } = await import('../../worker/src/path-prefix');
+    const { env } = await import('cloudflare:test');
+    const seen: string[] = [];
+    const handler = withPathPrefix((req) => (seen.push(new URL(req.url).pathname), new Response('api')));
+    const assets = { fetch: async (req: Request) => new Response(`asset ${new URL(req.url).pathname}`) } as unknown as Fetcher;
+    const prefixed = { ...env, LINGER_PATH_PREFIX: '/linger/', ASSETS: assets };
+    const ctx = {} as ExecutionContext;
+    expect(await (await handler(new Request('https://shop.example/linger/v1/collect?site=x'), prefixed, ctx)).text()).toBe('api');
+    expect(await (await handler(new Request('https://shop.example/linger/sdk/linger.js'), prefixed, ctx)).text()).toBe('asset /sdk/linger.js');
+    expect(await (await handler(new Request('https://shop.example/lingerie/v1/collect'), prefixed, ctx)).text()).toBe('api');
+    expect(seen).toEqual(['/v1/collect', '/lingerie/v1/collect']);
+  });
+});

@@ -7,6 +7,7 @@ import { collect } from './routes/collect';
 import { recs } from './routes/recs';
 import { siteAdmin, sites } from './routes/sites';
 import { visitors } from './routes/visitors';
+import { withPathPrefix } from './path-prefix';
 import { findSite } from './sites';
 import { retrainSite } from './training';
 
@@ -44,4 +45,4 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
   }
 }
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+export default { fetch: withPathPrefix(app.fetch), scheduled } satisfies ExportedHandler<Env>;
