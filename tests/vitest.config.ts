@@ -13,7 +13,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: root('wrangler.toml') },
-            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(root('worker/migrations')) } },
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(root('worker/migrations')), LINGER_OPERATOR_KEY: 'test-operator-key' } },
           }),
         ],
         test: {

@@ -1,21 +1,22 @@
 import { createMiddleware } from 'hono/factory';
+import { rolesOf, type KeyRole } from './access/keys';
 import type { AppEnv } from './env';
-import { sameSecret, sha256Hex } from './hash';
 import { fail } from './http';
 
 /**
- * Requires `Authorization: Bearer KEY` with the site's admin key (or, for `read`, its read key
- * too). Put after `requireSite`.
+ * Requires `Authorization: Bearer KEY` holding `role` on the site: the admin key (configuration,
+ * campaigns, visitors' data) or, for `read`, the read key too (reports, dashboard). The public
+ * site key is never a secret key. Rotated keys work until their grace period ends. Put after
+ * `requireSite`.
  */
-export function requireKey(level: 'admin' | 'read') {
+export function requireKey(role: KeyRole) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const key = /^Bearer (.+)$/i.exec(header)?.[1];
+    const key = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!key) return fail(c, 401, 'missing key: send Authorization: Bearer YOUR_KEY');
     const site = c.get('site');
-    const hash = await sha256Hex(key);
-    const ok = sameSecret(hash, site.adminKeyHash) || (level === 'read' && sameSecret(hash, site.readKeyHash));
-    if (!ok) return fail(c, 403, `this key may not ${level === 'admin' ? 'administer' : 'read'} site "${site.key}"`);
+    if (!(await rolesOf(c.env.DB, site, key)).has(role)) {
+      return fail(c, 403, `this key may not ${role === 'admin' ? 'administer' : 'read'} site "${site.key}"`);
+    }
     await next();
   });
 }

@@ -6,5 +6,6 @@ export type Env = Cloudflare.Env;
 /** Hono's typed context for every route. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: { site: Site };
+  /** `ipHash`: the caller's salted address hash, when it came from a non-loopback address. */
+  Variables: { site: Site; ipHash?: string };
 }

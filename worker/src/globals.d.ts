@@ -11,5 +11,10 @@ declare namespace Cloudflare {
     SHARDS: DurableObjectNamespace<import('./visitor-shard').VisitorShard>;
     BRAIN: DurableObjectNamespace<import('./site-brain').SiteBrain>;
     ASSETS?: Fetcher;
+    ARCHIVE: R2Bucket;
+    /** A path the worker is served under on the shop's domain, e.g. "/linger" (docs/operations.md). */
+    LINGER_PATH_PREFIX?: string;
+    /** Secret (`wrangler secret put`): lets its holder create shops through POST /v1/sites. */
+    LINGER_OPERATOR_KEY?: string;
   }
 }

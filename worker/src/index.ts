@@ -9,7 +9,9 @@ import { decide } from './routes/decide';
 import { importEvents } from './routes/import';
 import { recs } from './routes/recs';
 import { reports } from './routes/reports';
+import { siteAdmin, sites } from './routes/sites';
 import { visitors } from './routes/visitors';
+import { withPathPrefix } from './path-prefix';
 import { findSite } from './sites';
 import { retrainSite } from './training';
 
@@ -27,6 +29,8 @@ app.route('/v1/admin/import', importEvents);
 app.route('/v1/reports', reports);
 app.route('/v1/admin', admin);
 app.route('/v1/decide', decide);
+app.route('/v1/admin', siteAdmin);
+app.route('/v1/sites', sites);
 
 app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`));
 app.onError((err, c) => {
@@ -49,4 +53,4 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
   }
 }
 
-export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+export default { fetch: withPathPrefix(app.fetch), scheduled } satisfies ExportedHandler<Env>;

@@ -1,7 +1,9 @@
 // GET /v1/recs: ranked items for a visitor, each with its reason and the model version.
 import { Hono } from 'hono';
 import { ID_PATTERN, idProblem } from '../../../sdk/schema/events';
-import { exposeErrors, siteCors } from '../cors';
+import { ownsVisitor } from '../access/visitor-token';
+import { rateLimit } from '../access/rate-limit';
+import { exposeErrors, requirePageOrigin, siteCors } from '../cors';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
 import { shardOf } from '../shards';
@@ -10,7 +12,7 @@ import { requireSite } from '../site-context';
 
 export const recs = new Hono<AppEnv>();
 
-recs.use(exposeErrors, requireSite, siteCors);
+recs.use(exposeErrors, requireSite, siteCors, requirePageOrigin, rateLimit);
 
 const CONTEXTS: RecContext[] = ['home', 'product', 'cart'];
 
@@ -19,6 +21,8 @@ recs.get('/', async (c) => {
   const context = (q.context ?? 'home') as RecContext;
   if (!CONTEXTS.includes(context)) return fail(c, 400, `context must be one of ${CONTEXTS.join(', ')}`);
   if (q.visitor && !ID_PATTERN.test(q.visitor)) return fail(c, 400, idProblem('visitor'));
+  // A visitor's history is read only with the visitor's own token (access/visitor-token.ts).
+  if (q.visitor && !(await ownsVisitor(q.visitor, q.token))) return fail(c, 403, 'token does not match visitor');
   if (context === 'product' && !q.item) return fail(c, 400, 'context=product needs item');
   if (q.item && q.item.length > 100) return fail(c, 400, 'item is at most 100 characters');
   const limit = Number(q.limit ?? 8);

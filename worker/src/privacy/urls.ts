@@ -1,0 +1,23 @@
+// URLs and referrers lose their query string, except what a shop needs and nothing personal:
+// utm_* campaign parameters, the ad networks' click ids, and parameters the shop declared.
+// The fragment always goes. The SDK applies the same rule (sdk/src); the collector enforces it.
+export const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'dclid', 'wbraid', 'gbraid', 'li_fat_id'];
+
+export function keptParam(name: string, keep: readonly string[]): boolean {
+  return name.startsWith('utm_') || CLICK_IDS.includes(name) || keep.includes(name);
+}
+
+/** The URL with only the kept parameters; a string that is not an absolute URL is returned without query and fragment. */
+export function cleanUrl(raw: string, keep: readonly string[] = []): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw.split(/[?#]/)[0];
+  }
+  const kept = new URLSearchParams();
+  for (const [k, v] of url.searchParams) if (keptParam(k, keep)) kept.append(k, v);
+  url.search = kept.toString();
+  url.hash = '';
+  return url.toString();
+}
