@@ -1,5 +1,7 @@
 // Events go in; profiles, intent scores, segments and recommendations come out and reflect them.
 import { exports } from 'cloudflare:workers';
+import { createHash } from 'node:crypto';
+import { vid } from './campaigns-helpers';
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/src/index';
@@ -47,6 +49,11 @@ async function send(events: any[]) {
     expect((await res.json<any>()).rejected).toEqual([]);
   }
 }
+
+// Personalized reads need the visitor's token: these visitors' ids are derived from theirs.
+const tokenOf = (label: string) => createHash('sha256').update(label).digest('hex').slice(0, 32);
+const CART_VISITOR = vid('visitor-cart-1');
+const KNN_VISITOR = vid('visitor-knn-me');
 
 const profile = async (visitor: string) => {
   const res = await exports.default.fetch(`${BASE}/v1/visitors/${visitor}/profile?site=${TEST_SITE.key}`, { headers: ADMIN });
@@ -131,10 +138,10 @@ describe('recommendations', () => {
 
   it('recommends what was bought together with the cart, and never what is in the cart', async () => {
     for (let i = 0; i < 3; i++) await send(visit(`visitor-basket-${i}`, ['ht-1', 'ht-2'], { buy: true }));
-    await send(visit('visitor-cart-1', ['ht-1']));
-    await send([makeEvent({ visitor_id: 'visitor-cart-1', name: 'add_to_cart', props: { item_id: 'ht-1', item_category: 'Hats' } })]);
+    await send(visit(CART_VISITOR, ['ht-1']));
+    await send([makeEvent({ visitor_id: CART_VISITOR, name: 'add_to_cart', props: { item_id: 'ht-1', item_category: 'Hats' } })]);
     const { body } = await eventually(async () => {
-      const r = await recs('visitor=visitor-cart-1&context=cart&limit=5');
+      const r = await recs(`visitor=${CART_VISITOR}&token=${tokenOf('visitor-cart-1')}&context=cart&limit=5`);
       expect(r.body.items[0]?.item_id).toBe('ht-2');
       return r;
     });
@@ -144,9 +151,9 @@ describe('recommendations', () => {
 
   it('recommends from similar sessions (V-SKNN) for the current session', async () => {
     for (let i = 0; i < 3; i++) await send(visit(`visitor-knn-${i}`, ['sh-5', 'bg-2', 'bg-3']));
-    await send(visit('visitor-knn-me', ['sh-5', 'bg-2']));
+    await send(visit(KNN_VISITOR, ['sh-5', 'bg-2']));
     const { body } = await eventually(async () => {
-      const r = await recs('visitor=visitor-knn-me&context=home&limit=10');
+      const r = await recs(`visitor=${KNN_VISITOR}&token=${tokenOf('visitor-knn-me')}&context=home&limit=10`);
       expect(r.body.items.find((i: any) => i.item_id === 'bg-3')?.reason).toBe('session_similar');
       return r;
     });

@@ -1,7 +1,7 @@
 // The admin API for campaigns: validation that names the field, CRUD, the frozen holdout, keys.
 import { describe, expect, it } from 'vitest';
 import { TEST_SITE } from './helpers';
-import { admin, create, decide, promotion } from './campaigns-helpers';
+import { admin, create, decide, promotion, vid } from './campaigns-helpers';
 
 const DAY = 86_400_000;
 
@@ -160,13 +160,13 @@ describe('GET, PUT and DELETE /v1/admin/campaigns/:id', () => {
 
   it('DELETE removes it from the API and from serving', async () => {
     const c = await create(promotion(['del-slot'], { holdout: 0 }));
-    expect((await decide('visitor=visitor-del-0001&page=home&slots=del-slot')).body.decisions).toHaveLength(1);
+    expect((await decide(`visitor=${vid('visitor-del-0001')}&page=home&slots=del-slot`)).body.decisions).toHaveLength(1);
     const res = await admin('DELETE', `/${c.id}`);
     expect(res).toEqual({ status: 200, body: { id: c.id, deleted: true } });
     expect((await admin('GET', `/${c.id}`)).status).toBe(404);
     expect((await admin('GET', '')).body.campaigns.map((x: any) => x.id)).not.toContain(c.id);
     expect((await admin('DELETE', `/${c.id}`)).status).toBe(404);
-    expect((await decide('visitor=visitor-del-0001&page=home&slots=del-slot')).body.decisions).toEqual([]);
+    expect((await decide(`visitor=${vid('visitor-del-0001')}&page=home&slots=del-slot`)).body.decisions).toEqual([]);
     // a deleted campaign's id stays taken: its records still refer to it
     expect((await admin('POST', '', promotion(['del-slot'], { id: c.id }))).status).toBe(409);
   });
@@ -198,7 +198,7 @@ describe('keys', () => {
     expect((await admin('DELETE', `/${mine.id}`, undefined, { site: 'other-shop', key: 'other-admin-key' })).status).toBe(404);
     expect((await admin('GET', `/${mine.id}`)).status).toBe(200);
     // and the other shop's visitors are never decided with this shop's campaigns
-    const res = await decide('visitor=visitor-other-0001&page=home&slots=keys-b', { site: 'other-shop' });
+    const res = await decide(`visitor=${vid('visitor-other-0001')}&page=home&slots=keys-b`, { site: 'other-shop' });
     expect(res.status).toBe(200);
     expect(res.body.decisions).toEqual([]);
   });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignArm, draws, murmur3, type Arms } from '../../worker/src/campaigns/assignment';
 import { seededRandom } from '../../worker/src/ml/random';
-import { admin, armsOf, assignment, create, decide, inShard, promotion, send } from './campaigns-helpers';
+import { admin, armsOf, assignment, create, decide, inShard, promotion, send, vid } from './campaigns-helpers';
 import { makeEvent } from './helpers';
 
 // ---- χ² p-values, independently of the code under test -----------------------------------------
@@ -151,7 +151,7 @@ describe('assignArm', () => {
 describe('assignment through /v1/decide', () => {
   it('records the hash\'s arm once and keeps it across sessions and decisions', async () => {
     const c = await create(promotion(['asg-hero'], { holdout: 0.3 }));
-    const ids = Array.from({ length: 60 }, (_, i) => `visitor-asg-${String(i).padStart(3, '0')}`);
+    const ids = Array.from({ length: 60 }, (_, i) => vid(`visitor-asg-${String(i).padStart(3, '0')}`));
     const first = new Map<string, string>();
     const assigning = new Map<string, string>();
     for (const v of ids) {
@@ -179,7 +179,7 @@ describe('assignment through /v1/decide', () => {
 
   it('keeps the arm recorded first, whatever the hash says later', async () => {
     const c = await create(promotion(['asg-sticky'], { holdout: 0.2 }));
-    const v = 'visitor-asg-sticky';
+    const v = vid('visitor-asg-sticky');
     const arm = (await decide(`visitor=${v}&page=home&slots=asg-sticky`)).body.decisions[0].variant;
     const other = arm === 'a' ? 'b' : 'a';
     await inShard(v, 'UPDATE campaign_assignments SET variant = ? WHERE campaign_id = ? AND visitor_id = ?', other, c.id, v);

@@ -2,6 +2,7 @@
 // visitors picked by the arm the hash gives them.
 import { exports } from 'cloudflare:workers';
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { createHash } from 'node:crypto';
 import { assignArm, type Arms } from '../../worker/src/campaigns/assignment';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
@@ -49,17 +50,33 @@ export function promotion(slots: string[], over: Record<string, unknown> = {}) {
   };
 }
 
+/** GET /v1/decide, with the visitor's token when the visitor came from `vid`. */
 export async function decide(query: string, init: { origin?: string | null; ua?: string; site?: string } = {}) {
   const headers: Record<string, string> = { 'user-agent': init.ua ?? DESKTOP_UA };
   if (init.origin !== null) headers.origin = init.origin ?? ORIGIN;
-  const res = await exports.default.fetch(`${BASE}/v1/decide?site=${init.site ?? TEST_SITE.key}&${query}`, { headers });
+  const token = tokens.get(new URLSearchParams(query).get('visitor') ?? '');
+  const res = await exports.default.fetch(`${BASE}/v1/decide?site=${init.site ?? TEST_SITE.key}&${query}${token ? `&token=${token}` : ''}`, { headers });
   return { status: res.status, headers: res.headers, body: (await res.json<any>()) as any };
 }
 
-/** The first visitor id `${prefix}-N` that the hash puts in `arm` of the campaign. */
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const tokens = new Map<string, string>();
+
+/**
+ * The visitor id a browser labelled `label` has: derived from its secret token as the SDK derives
+ * it (worker/src/access/visitor-token.ts), so that decide calls can prove the visitor is theirs.
+ */
+export function vid(label: string): string {
+  const token = sha256(label).slice(0, 32);
+  const id = sha256(`linger-visitor:${token}`).slice(0, 32);
+  tokens.set(id, token);
+  return id;
+}
+
+/** The first visitor `${prefix}-N` that the hash puts in `arm` of the campaign. */
 export function visitorIn(campaign: Arms, arm: string, prefix: string): string {
   for (let i = 0; i < 10_000; i++) {
-    const id = `${prefix}-${String(i).padStart(4, '0')}`;
+    const id = vid(`${prefix}-${String(i).padStart(4, '0')}`);
     if (assignArm(campaign, id) === arm) return id;
   }
   throw new Error(`no visitor in arm ${arm}`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Targeting } from '../../worker/src/campaigns/definition';
 import { matchesTargeting, type PageFacts, type VisitorFacts } from '../../worker/src/campaigns/targeting';
 import { BASE, TEST_SITE, makeEvent } from './helpers';
-import { MOBILE_UA, create, decide, inShard, promotion, send } from './campaigns-helpers';
+import { MOBILE_UA, create, decide, inShard, promotion, send, vid } from './campaigns-helpers';
 
 const visitor: VisitorFacts = { intent: 0.62, segment: 'Bargain hunters', lifecycle: 'engaged', cartValue: 80, utm: { source: 'newsletter', medium: 'email', campaign: 'spring' }, device: 'mobile', returning: false };
 const page: PageFacts = { page: 'cart', category: 'Shoes', exit: true };
@@ -64,7 +64,7 @@ async function decided(visitorId: string, slots: string[], extra = '', ua?: stri
 
 describe('targeting over what the collector knows', () => {
   it('reads the intent score, cart value, session UTM, segment, lifecycle and visit count from the visitor\'s shard', async () => {
-    const v = 'visitor-tgt-facts';
+    const v = vid('visitor-tgt-facts');
     const now = Date.now();
     let seq = 0;
     const ev = (name: any, props: any = {}) => makeEvent({ visitor_id: v, session_id: 'session-tgt-facts', name, props, seq: ++seq, ts: now - 120_000 + seq * 1_000, utm: { source: 'newsletter', medium: 'email', campaign: 'spring' } });
@@ -104,16 +104,16 @@ describe('targeting over what the collector knows', () => {
   it('a visitor is returning from their second visit, or when their first has gone idle', async () => {
     for (const slot of ['ret-new', 'ret-returning']) await create(promotion([slot], { holdout: 0, targeting: { visitor: slot === 'ret-new' ? 'new' : 'returning' } }));
     const slots = ['ret-new', 'ret-returning'];
-    expect(await decided('visitor-ret-unknown', slots)).toEqual(['ret-new']);
-    await send([makeEvent({ visitor_id: 'visitor-ret-active', session_id: 'session-ret-a1', ts: Date.now() - 60_000 })]);
-    expect(await decided('visitor-ret-active', slots)).toEqual(['ret-new']);
-    await send([makeEvent({ visitor_id: 'visitor-ret-idle', session_id: 'session-ret-i1', ts: Date.now() - 2 * 3_600_000 })]);
-    expect(await decided('visitor-ret-idle', slots)).toEqual(['ret-returning']);
+    expect(await decided(vid('visitor-ret-unknown'), slots)).toEqual(['ret-new']);
+    await send([makeEvent({ visitor_id: vid('visitor-ret-active'), session_id: 'session-ret-a1', ts: Date.now() - 60_000 })]);
+    expect(await decided(vid('visitor-ret-active'), slots)).toEqual(['ret-new']);
+    await send([makeEvent({ visitor_id: vid('visitor-ret-idle'), session_id: 'session-ret-i1', ts: Date.now() - 2 * 3_600_000 })]);
+    expect(await decided(vid('visitor-ret-idle'), slots)).toEqual(['ret-returning']);
     await send([
-      makeEvent({ visitor_id: 'visitor-ret-two', session_id: 'session-ret-t1', ts: Date.now() - 2 * 86_400_000 }),
-      makeEvent({ visitor_id: 'visitor-ret-two', session_id: 'session-ret-t2', ts: Date.now() - 60_000 }),
+      makeEvent({ visitor_id: vid('visitor-ret-two'), session_id: 'session-ret-t1', ts: Date.now() - 2 * 86_400_000 }),
+      makeEvent({ visitor_id: vid('visitor-ret-two'), session_id: 'session-ret-t2', ts: Date.now() - 60_000 }),
     ]);
-    expect(await decided('visitor-ret-two', slots)).toEqual(['ret-returning']);
+    expect(await decided(vid('visitor-ret-two'), slots)).toEqual(['ret-returning']);
   });
 
   it('reads the page type, category and exit intent from the request, and the device from its browser', async () => {
@@ -126,7 +126,7 @@ describe('targeting over what the collector knows', () => {
     };
     for (const [slot, targeting] of Object.entries(rules)) await create(promotion([slot], { holdout: 0, targeting }));
     const slots = Object.keys(rules);
-    expect(await decided('visitor-pg-0001', slots, '&page=cart&category=shoes&exit=1', MOBILE_UA)).toEqual(['pg-cart', 'pg-exit', 'pg-mobile', 'pg-shoes']);
-    expect(await decided('visitor-pg-0001', slots, '&page=product&category=Bags&exit=0')).toEqual(['pg-stay']);
+    expect(await decided(vid('visitor-pg-0001'), slots, '&page=cart&category=shoes&exit=1', MOBILE_UA)).toEqual(['pg-cart', 'pg-exit', 'pg-mobile', 'pg-shoes']);
+    expect(await decided(vid('visitor-pg-0001'), slots, '&page=product&category=Bags&exit=0')).toEqual(['pg-stay']);
   });
 });

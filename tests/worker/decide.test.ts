@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assignArm } from '../../worker/src/campaigns/assignment';
 import { saveItems } from '../../worker/src/catalog';
 import { TEST_SITE, makeEvent } from './helpers';
-import { admin, armsOf, assignment, create, decide, inShard, promotion, send, slotEvent, visitorIn } from './campaigns-helpers';
+import { admin, armsOf, assignment, create, decide, inShard, promotion, send, slotEvent, visitorIn, vid } from './campaigns-helpers';
 
 const DAY = 86_400_000;
 
@@ -16,28 +16,28 @@ beforeAll(async () => {
 describe('keys, origins and parameters', () => {
   it('answers a shop\'s allowed origin, with CORS, and refuses others', async () => {
     await create(promotion(['dk-hero'], { holdout: 0 }));
-    const ok = await decide('visitor=visitor-dk-0001&page=home&slots=dk-hero');
+    const ok = await decide(`visitor=${vid('visitor-dk-0001')}&page=home&slots=dk-hero`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(ok.headers.get('cache-control')).toMatch(/no-store/);
-    const evil = await decide('visitor=visitor-dk-0001&page=home&slots=dk-hero', { origin: 'https://evil.example' });
+    const evil = await decide(`visitor=${vid('visitor-dk-0001')}&page=home&slots=dk-hero`, { origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
-    expect(evil.body).toEqual({ error: expect.stringMatching(/origin https:\/\/evil.example is not allowed/) });
-    expect((await decide('visitor=visitor-dk-0001&page=home&slots=dk-hero', { site: 'no-such-shop' })).status).toBe(401);
+    expect(evil.body).toEqual({ error: expect.stringMatching(/origin is not allowed/) });
+    expect((await decide(`visitor=${vid('visitor-dk-0001')}&page=home&slots=dk-hero`, { site: 'no-such-shop' })).status).toBe(401);
   });
 
   it('400 for bad parameters', async () => {
     const bad: [string, RegExp][] = [
       ['page=home&slots=a', /visitor/],
       ['visitor=bad id&page=home&slots=a', /visitor/],
-      ['visitor=visitor-dk-0002&slots=a', /page must be one of/],
-      ['visitor=visitor-dk-0002&page=landing&slots=a', /page must be one of/],
-      ['visitor=visitor-dk-0002&page=home', /slots/],
-      ['visitor=visitor-dk-0002&page=home&slots=a b', /slots/],
-      [`visitor=visitor-dk-0002&page=home&slots=${Array.from({ length: 11 }, (_, i) => `s${i}`).join(',')}`, /slots must list 1-10/],
-      ['visitor=visitor-dk-0002&page=home&slots=a&fallback=b', /fallback slot "b" is not in slots/],
-      ['visitor=visitor-dk-0002&page=home&slots=a&exit=yes', /exit/],
-      [`visitor=visitor-dk-0002&page=home&slots=a&item=${'x'.repeat(101)}`, /item/],
+      [`visitor=${vid('visitor-dk-0002')}&slots=a`, /page must be one of/],
+      [`visitor=${vid('visitor-dk-0002')}&page=landing&slots=a`, /page must be one of/],
+      [`visitor=${vid('visitor-dk-0002')}&page=home`, /slots/],
+      [`visitor=${vid('visitor-dk-0002')}&page=home&slots=a b`, /slots/],
+      [`visitor=${vid('visitor-dk-0002')}&page=home&slots=${Array.from({ length: 11 }, (_, i) => `s${i}`).join(',')}`, /slots must list 1-10/],
+      [`visitor=${vid('visitor-dk-0002')}&page=home&slots=a&fallback=b`, /fallback slot "b" is not in slots/],
+      [`visitor=${vid('visitor-dk-0002')}&page=home&slots=a&exit=yes`, /exit/],
+      [`visitor=${vid('visitor-dk-0002')}&page=home&slots=a&item=${'x'.repeat(101)}`, /item/],
     ];
     for (const [query, message] of bad) {
       const res = await decide(query);
@@ -50,7 +50,7 @@ describe('keys, origins and parameters', () => {
 describe('decisions', () => {
   it('answers exactly {decisions: [{slot, campaign, variant, decision_id, content}]}, the creative filled in', async () => {
     const c = await create(promotion(['dd-hero'], { holdout: 0.5 }));
-    const treated = visitorIn(armsOf(c), 'a', 'visitor-dd-t');
+    const treated = visitorIn(armsOf(c), 'a', vid('visitor-dd-t'));
     const res = await decide(`visitor=${treated}&page=category&category=Shoes&slots=dd-hero`);
     expect(Object.keys(res.body)).toEqual(['decisions']);
     expect(res.body.decisions).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('decisions', () => {
     expect(d.decision_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(d.content).toEqual({ type: 'promotion', title: 'Save with SAVE10', text: '10 % off Shoes today', code: 'SAVE10', link: '/sale', image: '/img/sale.png', cta: 'Shop now' });
 
-    const held = visitorIn(armsOf(c), 'holdout', 'visitor-dd-h');
+    const held = visitorIn(armsOf(c), 'holdout', vid('visitor-dd-h'));
     const h = (await decide(`visitor=${held}&page=home&slots=dd-hero`)).body.decisions;
     expect(h).toEqual([{ slot: 'dd-hero', campaign: c.id, variant: 'holdout', decision_id: expect.any(String), content: null }]);
   });
@@ -69,7 +69,7 @@ describe('decisions', () => {
     const low = await create(promotion(['dp-a', 'dp-b'], { holdout: 0, priority: 1 }));
     const high = await create(promotion(['dp-a', 'dp-b'], { holdout: 0, priority: 50 }));
     const onlyA = await create(promotion(['dp-a'], { holdout: 0, priority: 100, targeting: { page_types: ['cart'] } }));
-    const on = async (page: string) => Object.fromEntries((await decide(`visitor=visitor-dp-0001&page=${page}&slots=dp-a,dp-b,dp-c`)).body.decisions.map((d: any) => [d.slot, d.campaign]));
+    const on = async (page: string) => Object.fromEntries((await decide(`visitor=${vid('visitor-dp-0001')}&page=${page}&slots=dp-a,dp-b,dp-c`)).body.decisions.map((d: any) => [d.slot, d.campaign]));
     expect(await on('home')).toEqual({ 'dp-a': high.id, 'dp-b': low.id });
     expect(await on('cart')).toEqual({ 'dp-a': onlyA.id, 'dp-b': high.id });
   });
@@ -80,20 +80,20 @@ describe('decisions', () => {
     const past = await create(promotion(['ds-slot'], { holdout: 0, priority: 20, start: Date.now() - 3 * DAY, end: Date.now() - DAY }));
     const paused = await create(promotion(['ds-slot'], { holdout: 0, priority: 30, status: 'paused' }));
     const ended = await create(promotion(['ds-slot'], { holdout: 0, priority: 40, status: 'ended' }));
-    const served = async () => (await decide('visitor=visitor-ds-0001&page=home&slots=ds-slot')).body.decisions[0]?.campaign;
+    const served = async () => (await decide(`visitor=${vid('visitor-ds-0001')}&page=home&slots=ds-slot`)).body.decisions[0]?.campaign;
     expect(await served()).toBe(fallbackCampaign.id);
     expect((await admin('PUT', `/${paused.id}`, { status: 'active' })).status).toBe(200);
     expect(await served()).toBe(paused.id);
     expect((await admin('PUT', `/${ended.id}`, { status: 'active', end: Date.now() + DAY })).status).toBe(200);
     expect(await served()).toBe(ended.id);
-    for (const c of [future, past]) expect(await assignment(c.id, 'visitor-ds-0001')).toBeNull();
+    for (const c of [future, past]) expect(await assignment(c.id, vid('visitor-ds-0001'))).toBeNull();
   });
 
   it('gives fallback slots with no campaign personal recommendations, and never a holdout slot', async () => {
     const c = await create(promotion(['df-hero'], { holdout: 0.5 }));
     // other visitors' views teach the recommender what is popular
-    await send(['d1', 'd2', 'd3', 'd4', 'd6'].flatMap((item, i) => [makeEvent({ visitor_id: `visitor-df-crowd-${i}`, session_id: `session-df-crowd-${i}`, name: 'view_item', props: { item_id: item, item_category: 'Shoes' } })]));
-    const held = visitorIn(armsOf(c), 'holdout', 'visitor-df-h');
+    await send(['d1', 'd2', 'd3', 'd4', 'd6'].flatMap((item, i) => [makeEvent({ visitor_id: vid(`visitor-df-crowd-${i}`), session_id: `session-df-crowd-${i}`, name: 'view_item', props: { item_id: item, item_category: 'Shoes' } })]));
+    const held = visitorIn(armsOf(c), 'holdout', vid('visitor-df-h'));
     let body: any;
     for (let i = 0; i < 50; i++) {
       body = (await decide(`visitor=${held}&page=home&slots=df-hero,df-recs,df-none&fallback=df-hero,df-recs`)).body;
@@ -114,7 +114,7 @@ describe('decisions', () => {
       create({ name: strategy, type: 'recommendation', slots: [slot], holdout: 0, variants: [{ name: 'r', weight: 1, content: { title: `By ${strategy}`, strategy, limit: 3 } }] });
     await rec('recently_viewed', 'dr-recent');
     await rec('trending', 'dr-trend');
-    const v = 'visitor-dr-0001';
+    const v = vid('visitor-dr-0001');
     await send(['d5', 'd4', 'd6', 'd1'].map((item, i) => makeEvent({ visitor_id: v, session_id: 'session-dr-0001', name: 'view_item', seq: 1000 + i, props: { item_id: item } })));
     const res = await decide(`visitor=${v}&page=product&item=d1&slots=dr-recent,dr-trend`);
     const [recent, trend] = res.body.decisions;
@@ -132,7 +132,7 @@ describe('caps', () => {
     const capped = await create(promotion(['dc-day'], { holdout: 0.5, priority: 10, caps: { per_day: 2 } }));
     const filler = await create(promotion(['dc-day'], { holdout: 0, priority: 0 }));
     for (const arm of ['a', 'holdout']) {
-      const v = visitorIn(armsOf(capped), arm, `visitor-dc-${arm}`);
+      const v = visitorIn(armsOf(capped), arm, vid(`visitor-dc-${arm}`));
       const first = (await decide(`visitor=${v}&page=home&slots=dc-day`)).body.decisions[0];
       expect(first).toMatchObject({ campaign: capped.id, variant: arm });
       await send([slotEvent('view_promotion', v, first)]);
@@ -157,10 +157,10 @@ describe('caps', () => {
       await send(daysAgo.map((n) => slotEvent('view_promotion', v, d, { ts: ts(n) })));
       return (await decide(`visitor=${v}&page=home&slots=dc-week`)).body.decisions;
     };
-    expect(await visit('visitor-dc-week-1', [1, 4, 6])).toEqual([]);
-    expect(await visit('visitor-dc-week-2', [2, 4])).toHaveLength(1);
-    expect(await visit('visitor-dc-week-3', [7, 7, 7, 6, 6])).toHaveLength(1); // 7 days back is outside the week
-    expect(await visit('visitor-dc-week-4', [7, 6, 6, 6])).toEqual([]);
+    expect(await visit(vid('visitor-dc-week-1'), [1, 4, 6])).toEqual([]);
+    expect(await visit(vid('visitor-dc-week-2'), [2, 4])).toHaveLength(1);
+    expect(await visit(vid('visitor-dc-week-3'), [7, 7, 7, 6, 6])).toHaveLength(1); // 7 days back is outside the week
+    expect(await visit(vid('visitor-dc-week-4'), [7, 6, 6, 6])).toEqual([]);
   });
 });
 
@@ -168,7 +168,7 @@ describe('records in the visitor\'s shard', () => {
   it('records the assignment of both arms, in server time', async () => {
     const c = await create(promotion(['dr-both'], { holdout: 0.5 }));
     for (const arm of ['holdout', 'a', 'b']) {
-      const v = visitorIn(armsOf(c), arm, `visitor-drb-${arm}`);
+      const v = visitorIn(armsOf(c), arm, vid(`visitor-drb-${arm}`));
       const before = Date.now();
       const d = (await decide(`visitor=${v}&page=home&slots=dr-both`)).body.decisions[0];
       const row = await assignment(c.id, v);
@@ -218,7 +218,7 @@ describe('records in the visitor\'s shard', () => {
 
   it('counts slot events of campaigns the visitor was never assigned apart, and assigns no one from them', async () => {
     const c = await create(promotion(['dr-un'], { holdout: 0.5 }));
-    const v = 'visitor-dr-unassigned';
+    const v = vid('visitor-dr-unassigned');
     await send([slotEvent('view_promotion', v, { campaign: c.id, variant: 'a', decision_id: 'made-up', slot: 'dr-un' })]);
     expect(await assignment(c.id, v)).toBeNull();
     expect(await inShard(v, 'SELECT events FROM campaign_unmatched WHERE campaign_id = ?', c.id)).toEqual([{ events: 1 }]);

@@ -9,6 +9,9 @@ import type { Env } from './env';
 import { shardByIndex, shardIndex } from './shards';
 import type { Site } from './sites';
 import type { DroppedReport, EventRow } from './visitor-shard';
+import { busyAddress } from './bots/busy-address';
+import { secondsLeft, take } from './access/rate-limit';
+import { cleanUrl } from './privacy/urls';
 
 export interface Rejected {
   index: number;
@@ -43,7 +46,8 @@ export function parseBody(text: string): unknown {
 export function prepareBatch(
   site: Site,
   body: unknown,
-  request: { userAgent: string; receivedAt: number },
+  /** `ipHash`: the caller's salted address hash (none for loopback), for the busy-address bot rule. */
+  request: { userAgent: string; receivedAt: number; ipHash?: string },
   rules: ClockRules = LIVE_CLOCK,
 ): PreparedBatch | { error: string } {
   const batch = v.safeParse(BatchSchema, Array.isArray(body) ? { events: body } : body);
@@ -62,7 +66,9 @@ export function prepareBatch(
     if (!parsed.success) return void rejected.push({ index, reason: describeIssue(parsed.issues) });
     const time = serverTime(parsed.output.ts, skew, receivedAt, rules);
     if ('error' in time) return void rejected.push({ index, reason: time.error });
-    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot });
+    // Many visitors from one address in an hour: a script minting visitor ids.
+    const busy = request.ipHash !== undefined && busyAddress(site.key, request.ipHash, parsed.output.visitor_id, receivedAt);
+    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot: bot || busy ? 1 : 0, keepParams: site.settings.keepParams });
     const shard = shardIndex(site, event.visitor_id);
     let list = shards.get(shard);
     if (!list) shards.set(shard, (list = []));
@@ -93,7 +99,19 @@ export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Pr
   return { accepted, duplicates: sent - accepted };
 }
 
-function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number }): EventRow {
+/**
+ * Counts the batch against each of its visitors' per-minute limit; the seconds to wait when one
+ * is over (the whole batch waits: from the client's side a batch is all or nothing).
+ */
+export function overVisitorLimit(site: Site, batch: PreparedBatch): number {
+  const visitors = new Set<string>();
+  for (const events of batch.shards.values()) for (const e of events) visitors.add(e.visitor_id);
+  let over = false;
+  for (const v of visitors) over = !take(`v|${site.key}|${v}`, site.settings.rateLimits.visitorPerMinute) || over;
+  return over ? secondsLeft() : 0;
+}
+
+function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number; keepParams: readonly string[] }): EventRow {
   return {
     event_id: e.event_id,
     visitor_id: e.visitor_id,
@@ -104,8 +122,9 @@ function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: str
     client_ts: e.ts,
     ts: x.ts,
     received_at: x.receivedAt,
-    url: e.url,
-    referrer: e.referrer ?? null,
+    // Query strings can carry e-mail addresses and tokens: only utm_*, click ids and the shop's own parameters stay.
+    url: cleanUrl(e.url, x.keepParams),
+    referrer: e.referrer !== undefined ? cleanUrl(e.referrer, x.keepParams) : null,
     title: e.title ?? null,
     utm: e.utm ? JSON.stringify(e.utm) : null,
     props: JSON.stringify(e.props),

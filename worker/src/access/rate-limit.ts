@@ -24,6 +24,9 @@ export function take(key: string, max: number, now = Date.now()): boolean {
   return ++w.count <= max;
 }
 
+/** Seconds until the current window ends. */
+export const secondsLeft = (now = Date.now()) => Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000);
+
 export function resetRateLimits() {
   windows.clear();
 }
@@ -46,7 +49,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     (hash && !take(`i|${site.key}|${hash}`, limits.ipPerMinute, now) && 'address') ||
     (visitor && !take(`v|${site.key}|${visitor}`, limits.visitorPerMinute, now) && 'visitor');
   if (over) {
-    c.header('Retry-After', String(Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000)));
+    c.header('Retry-After', String(secondsLeft(now)));
     return fail(c, 429, `too many requests for this ${over}; retry later`);
   }
   await next();

@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_BODY_BYTES } from '../../../sdk/schema/limits';
-import { parseBody, prepareBatch, storeBatch } from '../batch';
+import { overVisitorLimit, parseBody, prepareBatch, storeBatch } from '../batch';
+import { rateLimit } from '../access/rate-limit';
 import { exposeErrors, siteCors } from '../cors';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
@@ -10,7 +11,7 @@ import { requireSite } from '../site-context';
 
 export const collect = new Hono<AppEnv>();
 
-collect.use(exposeErrors, requireSite, siteCors);
+collect.use(exposeErrors, requireSite, siteCors, rateLimit);
 
 collect.post(
   '/',
@@ -24,8 +25,13 @@ collect.post(
       return fail(c, 400, 'body is not valid JSON');
     }
     const site = c.get('site');
-    const batch = prepareBatch(site, body, { userAgent: c.req.header('user-agent') ?? '', receivedAt: Date.now() });
+    const batch = prepareBatch(site, body, { userAgent: c.req.header('user-agent') ?? '', receivedAt: Date.now(), ipHash: c.get('ipHash') });
     if ('error' in batch) return fail(c, 400, batch.error);
+    const limited = overVisitorLimit(site, batch);
+    if (limited) {
+      c.header('Retry-After', String(limited));
+      return fail(c, 429, 'too many requests for this visitor; retry later');
+    }
     const stored = await storeBatch(c.env, site, batch);
     if ('unavailable' in stored) {
       c.header('Retry-After', '1');

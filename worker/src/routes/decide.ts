@@ -6,7 +6,9 @@ import { DEFAULT_LIMIT, FALLBACK_TITLE, promotionContent, recommendationItems, t
 import type { CampaignRule } from '../campaigns/decision';
 import { HOLDOUT, isLive, NAME_PATTERN, PAGE_TYPES, type Campaign, type PageType } from '../campaigns/definition';
 import { servingCampaigns } from '../campaigns/store';
-import { exposeErrors, siteCors } from '../cors';
+import { rateLimit } from '../access/rate-limit';
+import { ownsVisitor } from '../access/visitor-token';
+import { exposeErrors, requirePageOrigin, siteCors } from '../cors';
 import { deviceClass } from '../enrich';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
@@ -15,7 +17,7 @@ import { requireSite } from '../site-context';
 
 export const decide = new Hono<AppEnv>();
 
-decide.use(exposeErrors, requireSite, siteCors);
+decide.use(exposeErrors, requireSite, siteCors, requirePageOrigin, rateLimit);
 
 const MAX_SLOTS = 10;
 const slotList = (value: string | undefined) => [...new Set((value ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
@@ -27,6 +29,8 @@ const rule = (c: Campaign): CampaignRule => ({
 decide.get('/', async (c) => {
   const q = c.req.query();
   if (!q.visitor || !ID_PATTERN.test(q.visitor)) return fail(c, 400, idProblem('visitor'));
+  // Decisions reveal what the collector knows of the visitor: only their own browser may ask.
+  if (!(await ownsVisitor(q.visitor, q.token))) return fail(c, 403, 'token does not match visitor');
   if (!(PAGE_TYPES as readonly string[]).includes(q.page ?? '')) return fail(c, 400, `page must be one of ${PAGE_TYPES.join(', ')}`);
   const slots = slotList(q.slots);
   const fallback = slotList(q.fallback);
