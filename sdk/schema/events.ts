@@ -161,6 +161,8 @@ export const BatchSchema = v.object({
   sent_at: v.optional(v.pipe(finite, v.minValue(0, 'must be ≥ 0'), v.maxValue(8.64e15, 'must be a time (Unix ms)'))),
   /** Events the browser queue had to drop since the last accepted batch. */
   dropped: v.optional(count(0, 1_000_000)),
+  /** The visitor's secret token: its hash binds personalized reads to this browser (worker/src/access/visitor-token.ts). */
+  token: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'token must be 32 hex digits'))),
   /** navigator.webdriver: the browser says it is automated. */
   webdriver: v.optional(v.boolean()),
 });

@@ -50,7 +50,7 @@ async function send(events: any[]) {
   }
 }
 
-// Personalized reads need the visitor's token: these visitors' ids are derived from theirs.
+// Personalized reads need the visitor's token (the first one presented is kept).
 const tokenOf = (label: string) => createHash('sha256').update(label).digest('hex').slice(0, 32);
 const CART_VISITOR = vid('visitor-cart-1');
 const KNN_VISITOR = vid('visitor-knn-me');

@@ -63,8 +63,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const tokens = new Map<string, string>();
 
 /**
- * The visitor id a browser labelled `label` has: derived from its secret token as the SDK derives
- * it (worker/src/access/visitor-token.ts), so that decide calls can prove the visitor is theirs.
+ * The visitor id of a browser labelled `label`, with a secret token of its own that decide calls
+ * send, as the SDK does (worker/src/access/visitor-token.ts).
  */
 export function vid(label: string): string {
   const token = sha256(label).slice(0, 32);

@@ -12,6 +12,7 @@ import type { DroppedReport, EventRow } from './visitor-shard';
 import { busyAddress } from './bots/busy-address';
 import { secondsLeft, take } from './access/rate-limit';
 import { cleanUrl } from './privacy/urls';
+import { tokenHash } from './access/visitor-token';
 
 export interface Rejected {
   index: number;
@@ -23,6 +24,8 @@ export interface PreparedBatch {
   shards: Map<number, EventRow[]>;
   rejected: Rejected[];
   dropped?: DroppedReport;
+  /** The batch's visitor and the token it sent (access/visitor-token.ts). */
+  token?: { visitorId: string; token: string };
 }
 
 export type StoreResult = { accepted: number; duplicates: number } | { unavailable: string };
@@ -52,7 +55,7 @@ export function prepareBatch(
 ): PreparedBatch | { error: string } {
   const batch = v.safeParse(BatchSchema, Array.isArray(body) ? { events: body } : body);
   if (!batch.success) return { error: describeIssue(batch.issues) };
-  const { events, sent_at, dropped, webdriver } = batch.output;
+  const { events, sent_at, dropped, webdriver, token } = batch.output;
   const { receivedAt, userAgent } = request;
   const skew = clockSkew(sent_at, receivedAt, rules);
   const device = deviceClass(userAgent);
@@ -78,14 +81,17 @@ export function prepareBatch(
   // A dropped-event report belongs to the visitor whose queue dropped them: the batch's first.
   // It is keyed by the batch's first event, so a resent batch reports it once.
   const report = dropped && first ? { visitorId: first.visitor_id, batch: first.event_id, count: dropped } : undefined;
-  return { shards, rejected, dropped: report };
+  return { shards, rejected, dropped: report, token: token && first ? { visitorId: first.visitor_id, token } : undefined };
 }
 
 /** Stores a prepared batch, one call per shard touched; `unavailable` when any shard failed (retry the batch). */
 export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Promise<StoreResult> {
+  const hash = batch.token && (await tokenHash(batch.token.token));
+  const claim = hash ? { visitorId: batch.token!.visitorId, hash } : undefined;
   const calls = [...batch.shards].map(([index, events]) => {
     const report = batch.dropped && events.some((e) => e.event_id === batch.dropped!.batch) ? batch.dropped : undefined;
-    return shardByIndex(env, site, index).ingest(site.key, events, report).then((r) => ({ ...r, sent: events.length }));
+    const token = claim && events.some((e) => e.visitor_id === claim.visitorId) ? claim : undefined;
+    return shardByIndex(env, site, index).ingest(site.key, events, report, token).then((r) => ({ ...r, sent: events.length }));
   });
   const results = await Promise.allSettled(calls);
   const failed = results.find((r) => r.status === 'rejected');

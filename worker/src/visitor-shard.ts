@@ -13,6 +13,7 @@ import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
+import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { decideCampaigns, type DecideRequest } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
@@ -102,6 +103,7 @@ export class VisitorShard extends DurableObject<Env> {
     migrateCampaignTables(this.sql);
     migrateCampaignRollups(this.sql);
     migrateSiteRollups(this.sql);
+    migrateVisitorTokens(this.sql);
     this.site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? null;
   }
 
@@ -110,7 +112,8 @@ export class VisitorShard extends DurableObject<Env> {
    * new ones for scoring; returns how many were new. Nothing here can fail on an event's
    * content, so a bug in scoring never makes a batch fail or block.
    */
-  ingest(site: string, rows: EventRow[], dropped?: DroppedReport): { accepted: number } {
+  ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
+    if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
     if (this.site !== site) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
       this.site = site;
@@ -399,14 +402,22 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** One page view's campaign decisions (campaigns/decision.ts), and what recommendations need when asked for. */
-  async decide(visitorId: string, request: DecideRequest) {
+  /** null when `tokenHash` is not the visitor's (access/visitor-token.ts). */
+  async decide(visitorId: string, tokenHash: string, request: DecideRequest) {
+    if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
     await this.applyPending(visitorId); // target on what the visitor just did
     const { decisions, wantsRecs } = decideCampaigns(this.sql, visitorId, request);
-    return { decisions, recs: wantsRecs ? await this.recContext(visitorId) : null };
+    return { decisions, recs: wantsRecs ? await this.visitorContext(visitorId) : null };
   }
 
-  /** What recommendations for this visitor need to know. */
-  async recContext(visitorId: string) {
+  /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */
+  async recContext(visitorId: string, tokenHash: string) {
+    if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
+    return this.visitorContext(visitorId);
+  }
+
+  /** The visitor's session views, recent items, cart, bought items and category affinity. */
+  private async visitorContext(visitorId: string) {
     await this.applyPending(visitorId);
     const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
     if (!row) return { views: [], recent: [], cart: [], bought: [], affinity: {} };

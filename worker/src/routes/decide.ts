@@ -7,7 +7,7 @@ import type { CampaignRule } from '../campaigns/decision';
 import { HOLDOUT, isLive, NAME_PATTERN, PAGE_TYPES, type Campaign, type PageType } from '../campaigns/definition';
 import { servingCampaigns } from '../campaigns/store';
 import { rateLimit } from '../access/rate-limit';
-import { ownsVisitor } from '../access/visitor-token';
+import { tokenHash } from '../access/visitor-token';
 import { exposeErrors, requirePageOrigin, siteCors } from '../cors';
 import { deviceClass } from '../enrich';
 import type { AppEnv } from '../env';
@@ -30,7 +30,8 @@ decide.get('/', async (c) => {
   const q = c.req.query();
   if (!q.visitor || !ID_PATTERN.test(q.visitor)) return fail(c, 400, idProblem('visitor'));
   // Decisions reveal what the collector knows of the visitor: only their own browser may ask.
-  if (!(await ownsVisitor(q.visitor, q.token))) return fail(c, 403, 'token does not match visitor');
+  const hash = await tokenHash(q.token);
+  if (!hash) return fail(c, 403, 'decisions need the visitor\'s token');
   if (!(PAGE_TYPES as readonly string[]).includes(q.page ?? '')) return fail(c, 400, `page must be one of ${PAGE_TYPES.join(', ')}`);
   const slots = slotList(q.slots);
   const fallback = slotList(q.fallback);
@@ -53,7 +54,7 @@ decide.get('/', async (c) => {
   if (!live.length && !fallback.length) return c.json({ decisions: [] });
 
   const page = { page: q.page as PageType, category: q.category || null, exit: q.exit === '1' };
-  const { decisions, recs } = await shardOf(c.env, site, q.visitor).decide(q.visitor, {
+  const answer = await shardOf(c.env, site, q.visitor).decide(q.visitor, hash, {
     campaigns: live.map(rule),
     slots,
     fallback,
@@ -62,6 +63,8 @@ decide.get('/', async (c) => {
     utm: utm.source || utm.medium || utm.campaign ? utm : null,
     now,
   });
+  if (!answer) return fail(c, 403, 'token does not match visitor');
+  const { decisions, recs } = answer;
   const visitor: VisitorRecContext = recs ?? { views: [], recent: [], cart: [], bought: [], affinity: {} };
   const item = q.item ?? null;
   const byId = new Map(live.map((x) => [x.id, x]));
