@@ -50,7 +50,8 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
 
   function start(config: Config) {
     const base = scriptSrc ?? location.href;
-    const collect = new URL(config.endpoint ?? '/v1/collect', base);
+    // Beside the script's folder, so a collector served under a path of the shop's domain works too.
+    const collect = new URL(config.endpoint ?? '../v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
     const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
     const o = (outbox = createOutbox(
@@ -62,8 +63,9 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     ));
     const slots = slotRenderer(base, importer, () => ({
       site: config.site,
-      origin: collect.origin,
+      origin: new URL('..', collect).href.replace(/\/$/, ''),
       visitorId: t.visitorId,
+      token: t.token,
       track: (name, props) => run(['track', name, props]), // through the consent gate
       options: config, // decideTimeoutMs, imageOrigins
     }));

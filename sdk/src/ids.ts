@@ -9,5 +9,10 @@ export function uuid7(now = Date.now()): string {
   b[6] = (b[6] & 15) | 0x70;
   b[8] = (b[8] & 63) | 0x80;
   // 32 hex digits: the UUID without its dashes.
-  return Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('');
+  return hex(b);
 }
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('');
+
+/** 128 random bits as 32 hex digits: the visitor's secret token. */
+export const randomHex = () => hex(crypto.getRandomValues(new Uint8Array(16)));

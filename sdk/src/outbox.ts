@@ -33,6 +33,8 @@ export interface Source {
   hidden(): void;
   /** Before a send: the visitor id another tab may have given the visitor. */
   sync(): void;
+  /** The visitor's secret token (sent with every batch; the collector keeps the hash of the first). */
+  readonly token: string;
 }
 
 /** `open` opens IndexedDB. */
@@ -103,7 +105,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   };
 
   const body = (events: EventInput[], dropped?: number) =>
-    JSON.stringify({ webdriver: navigator.webdriver || undefined, sent_at: Date.now(), dropped: dropped || undefined, events });
+    JSON.stringify({ webdriver: navigator.webdriver || undefined, token: source.token, sent_at: Date.now(), dropped: dropped || undefined, events });
 
   /** These events left the queue: sent, refused for good, or given up. */
   const done = async (s: Store, keys: Key[], events: EventInput[]) => {

@@ -18,9 +18,11 @@ export interface RenderOptions {
 /** What the tracker hands the renderer's `render(host)` export. */
 export interface RenderHost {
   site: string;
-  /** The collector's origin (GET `${origin}/v1/decide`). */
+  /** The collector's base: its origin, and the path it is served under, if any (GET `${origin}/v1/decide`). */
   origin: string;
   visitorId: string;
+  /** The visitor's secret token: decisions are given only to the visitor's own browser. */
+  token: string;
   /** Records an event through the tracker (consent, queue and delivery included). */
   track(name: EventName, props?: EventProps): void;
   options: RenderOptions;

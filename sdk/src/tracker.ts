@@ -2,7 +2,7 @@
 // It knows nothing of the DOM's events; autotrack.ts feeds it.
 import type { EventInput, EventName, EventProps } from '../schema/events';
 import { engagedTime } from './engagement';
-import { uuid7 } from './ids';
+import { randomHex, uuid7 } from './ids';
 import { STATE_KEY, load, save } from './local';
 import { withPromotions } from './promotions';
 import { nextSession, utmOf, type Session } from './session';
@@ -21,6 +21,8 @@ export type Tracker = ReturnType<typeof createTracker>;
  */
 interface State {
   visitor?: string;
+  /** The visitor's secret: sent with batches and reads, it binds personalized reads to this browser. */
+  token?: string;
   session?: Session;
   seq?: number;
 }
@@ -33,7 +35,8 @@ const state = (): State => load(STATE_KEY) || {};
 export function createTracker(push: (event: EventInput) => void, adopt: (visitorId: string) => void, keepParams?: string[]) {
   const s = state();
   let visitorId = ID.test(s.visitor!) ? s.visitor! : uuid7();
-  save(STATE_KEY, { ...s, visitor: visitorId });
+  let token = ID.test(s.token!) ? s.token! : randomHex();
+  save(STATE_KEY, { ...s, visitor: visitorId, token });
   let pageId = '';
   let pageUrl = '';
   let referrer = '';
@@ -50,7 +53,10 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
    */
   const sync = () => {
     const s = state();
-    if (s.visitor !== visitorId && ID.test(s.visitor!)) adopt((visitorId = s.visitor!));
+    if (s.visitor !== visitorId && ID.test(s.visitor!)) {
+      token = ID.test(s.token!) ? s.token! : token;
+      adopt((visitorId = s.visitor!));
+    }
     return s;
   };
 
@@ -61,7 +67,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     const s = sync();
     const session = nextSession(s.session, now, utmOf(pageUrl), uuid7);
     const seq = (s.seq! | 0) + 1;
-    save(STATE_KEY, { visitor: visitorId, session, seq });
+    save(STATE_KEY, { visitor: visitorId, token, session, seq });
     push({
       event_id: uuid7(now),
       name,
@@ -116,6 +122,9 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
   return {
     get visitorId() {
       return visitorId;
+    },
+    get token() {
+      return token;
     },
     /** Records an event on the current page. */
     track,

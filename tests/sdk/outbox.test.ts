@@ -20,7 +20,7 @@ async function queued() {
 /** Outboxes of this test: they listen on the shared window, so each is stopped when its test ends. */
 let outboxes: Outbox[];
 function outbox(t: ReturnType<typeof fakeTransport>, open: () => Promise<Store> = openStore, onHide = () => {}) {
-  const o = createOutbox(open, t.post, t.beacon, { hidden: onHide, sync() {} });
+  const o = createOutbox(open, t.post, t.beacon, { hidden: onHide, sync() {}, token: 'a'.repeat(32) });
   outboxes.push(o);
   return o;
 }

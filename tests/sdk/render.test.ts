@@ -33,7 +33,7 @@ const observed = (target: Element) => FakeObserver.all.some((o) => o.targets.has
 let tracked: { name: string; props: any }[];
 let requests: URL[];
 function host(options: RenderHost['options'] = {}): RenderHost {
-  return { site: 'demo', origin: COLLECTOR, visitorId: 'visitor-123456', options, track: (name, props) => tracked.push({ name, props }) };
+  return { site: 'demo', origin: COLLECTOR, visitorId: 'visitor-123456', token: 'b'.repeat(32), options, track: (name, props) => tracked.push({ name, props }) };
 }
 /** Answers /v1/decide with `decisions` (or a Response, or a promise that never settles). */
 function answer(decisions: unknown[] | (() => Promise<Response>)) {
@@ -113,6 +113,7 @@ describe('the decision request', () => {
     expect(Object.fromEntries(u.searchParams)).toEqual({
       site: 'demo',
       visitor: 'visitor-123456',
+      token: 'b'.repeat(32),
       page: 'product',
       slots: 'product-fbt,cart-upsell',
       item: 'p012',

@@ -31,6 +31,7 @@ export async function decide(host: RenderHost, slots: HTMLElement[], exit: boole
   const q = new URLSearchParams({
     site: host.site,
     visitor: host.visitorId,
+    token: host.token,
     page: PAGE_TYPE.test(page) ? page : 'other',
     slots: names(() => true),
   });
