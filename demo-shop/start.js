@@ -42,6 +42,17 @@ function build() {
   if (r.status !== 0) throw new Error(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}`);
 }
 
+/** The demo's campaigns and a simulated history, once, so that the dashboard has something to show. */
+async function loadHistory() {
+  const { tsImport } = await import('tsx/esm/api');
+  const { loadDemoHistory } = await tsImport('../sim/demo-history.ts', import.meta.url);
+  const { DEMO_CAMPAIGNS } = await import('./src/campaigns.js');
+  const result = await loadDemoHistory(base, site.site, { admin: site.adminKey, read: site.readKey }, { definitions: DEMO_CAMPAIGNS, visitors: 1500 });
+  if (!result.loaded) return;
+  // Segments and the intent model from that history, as the 6-hourly cron would train them.
+  await fetch(`${base}/v1/admin/retrain?site=${site.site}`, { method: 'POST', headers: { authorization: `Bearer ${site.adminKey}` } });
+}
+
 function portIsFree() {
   return new Promise((resolve) => {
     const probe = createServer()
@@ -103,6 +114,7 @@ for (let i = 0; i < 240 && !up; i++) {
   await new Promise((r) => setTimeout(r, 250));
   up = await fetch(`${base}/v1/health`).then((r) => r.ok, () => false);
   if (up) {
+    await step('Loading the demo campaigns and 21 days of simulated visitors (the first start only)', loadHistory);
     console.log(`
   Linger is running.
     Demo shop    ${base}/

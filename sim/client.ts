@@ -189,9 +189,12 @@ export class LingerClient {
     return ids;
   }
 
-  /** GET /v1/decide for one visitor and page: the decided slots. */
-  async decide(visitor: string, page: string, slots: readonly string[], userAgent: string): Promise<Decision[]> {
-    const body = await this.request<{ decisions?: Decision[] }>('GET', this.url('/v1/decide', { visitor, page, slots: slots.join(',') }), {
+  /**
+   * GET /v1/decide for one visitor and page: the decided slots. `token` is the visitor's secret,
+   * as the SDK keeps it: the first one the collector sees for a visitor is theirs.
+   */
+  async decide(visitor: string, page: string, slots: readonly string[], userAgent: string, token = visitorToken(visitor)): Promise<Decision[]> {
+    const body = await this.request<{ decisions?: Decision[] }>('GET', this.url('/v1/decide', { visitor, token, page, slots: slots.join(',') }), {
       headers: { origin: this.origin, 'user-agent': userAgent },
     });
     return Array.isArray(body?.decisions) ? body.decisions : [];
@@ -226,4 +229,15 @@ export class LingerClient {
       throw err;
     }
   }
+}
+
+/** A simulated visitor's secret token: 32 hex digits, fixed by its id. */
+export function visitorToken(visitor: string): string {
+  let h = 0x811c9dc5;
+  let out = '';
+  for (let round = 0; out.length < 32; round++) {
+    for (const ch of `${round}:${visitor}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+    out += (h >>> 0).toString(16).padStart(8, '0');
+  }
+  return out.slice(0, 32);
 }

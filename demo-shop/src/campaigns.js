@@ -3,8 +3,8 @@
 // keeps the shop's default content, so that the reports have a control group to compare with.
 // Creatives are plain text; `{code}` is the only placeholder.
 
-// They start with the demo's simulated history (sim/demo-history.ts moves the start back to it).
-const START = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+// They start with the demo's simulated history of the last 21 days (sim/demo-history.ts).
+const START = new Date(Date.now() - 22 * 86_400_000).toISOString().slice(0, 10);
 
 export const DEMO_CAMPAIGNS = [
   {
