@@ -10,8 +10,10 @@ import { importEvents } from './routes/import';
 import { recs } from './routes/recs';
 import { reports } from './routes/reports';
 import { siteAdmin, sites } from './routes/sites';
+import { visitorData } from './routes/visitor-data';
 import { visitors } from './routes/visitors';
 import { withPathPrefix } from './path-prefix';
+import { shardByIndex } from './shards';
 import { findSite } from './sites';
 import { retrainSite } from './training';
 
@@ -26,6 +28,7 @@ app.route('/v1/recs', recs);
 app.route('/v1/visitors', visitors);
 app.route('/v1/admin/campaigns', campaigns);
 app.route('/v1/admin/import', importEvents);
+app.route('/v1/admin/visitors', visitorData);
 app.route('/v1/reports', reports);
 app.route('/v1/admin', admin);
 app.route('/v1/decide', decide);
@@ -44,6 +47,13 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
   for (const { site_key } of results) {
     const site = await findSite(env.DB, site_key);
     if (!site) continue;
+    // Raw events to the R2 archive and retention, shard by shard.
+    ctx.waitUntil(
+      Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).archive(i, site.settings.retentionDays))).then(
+        (parts) => console.log('archived', site_key, JSON.stringify(parts.map((p) => p.archived.length))),
+        (err) => console.error(`archiving ${site_key} failed`, err),
+      ),
+    );
     ctx.waitUntil(
       retrainSite(env, site).then(
         (report) => console.log('retrained', JSON.stringify(report)),

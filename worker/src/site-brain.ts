@@ -155,6 +155,12 @@ export class SiteBrain extends DurableObject<Env> {
     return row ? JSON.parse(row.list) : [];
   }
 
+  /** Forgets sessions (a visitor's erasure): their items leave the session index; pair counts are sums and stay. */
+  forgetSessions(sessionIds: string[]): void {
+    for (const id of sessionIds) this.sql.exec('DELETE FROM sessions WHERE session_id = ?', id);
+    this.dirty = true;
+  }
+
   /** The scheduled rebuild: every neighbour list afresh, old sessions dropped, a new model version. */
   rebuild(): { version: number; items: number; sessions: number } {
     return this.ctx.storage.transactionSync(() => {

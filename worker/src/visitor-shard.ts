@@ -14,6 +14,8 @@ import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, 
 import { migrateShard } from './shard-schema';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
+import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
+import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, purgeExpired } from './privacy/archive';
 import { decideCampaigns, type DecideRequest } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
@@ -104,6 +106,7 @@ export class VisitorShard extends DurableObject<Env> {
     migrateCampaignRollups(this.sql);
     migrateSiteRollups(this.sql);
     migrateVisitorTokens(this.sql);
+    migrateArchive(this.sql);
     this.site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? null;
   }
 
@@ -264,6 +267,41 @@ export class VisitorShard extends DurableObject<Env> {
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
     this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));
     for (const o of seen.values()) if (o.views.length || o.baskets.length) observations.push(o);
+  }
+
+  /**
+   * The cron's daily care: finished days' raw events to R2 as NDJSON (at most a week of days per
+   * run), then raw events older than the retention purged, from archived days only.
+   */
+  async archive(shard: number, retentionDays: number, now = Date.now()) {
+    if (!this.site) return { archived: [] as string[], purged: 0 };
+    const archived: string[] = [];
+    for (const day of daysToArchive(this.sql, now)) {
+      const { body, events } = dayAsNdjson(this.sql, day);
+      if (events) await this.env.ARCHIVE.put(archiveKey(this.site, day, String(shard)), body, { httpMetadata: { contentType: 'application/x-ndjson' } });
+      markArchived(this.sql, day, events, now);
+      archived.push(day);
+    }
+    return { archived, purged: purgeExpired(this.sql, retentionDays, now) };
+  }
+
+  /** Everything this shard holds about the visitor (its events applied first), or null for an unknown visitor. */
+  async exportVisitor(visitorId: string) {
+    await this.applyPending(visitorId);
+    const data = exportVisitor(this.sql, visitorId);
+    return Object.values(data).some((rows) => rows.length) ? { ...data } : null;
+  }
+
+  /** Erases every row about the visitor here; rollups keep only their sums. */
+  eraseVisitor(visitorId: string) {
+    return this.ctx.storage.transactionSync(() => {
+      this.sql.exec('DELETE FROM pending WHERE visitor_id = ?', visitorId);
+      this.sql.exec('DELETE FROM visitor_tokens WHERE visitor_id = ?', visitorId);
+      this.sql.exec('DELETE FROM dropped_reports WHERE visitor_id = ?', visitorId);
+      this.sql.exec('DELETE FROM quarantine WHERE visitor_id = ?', visitorId);
+      const erased = eraseVisitor(this.sql, visitorId);
+      return { ...erased, deleted: { ...erased.deleted } };
+    });
   }
 
   /** Every campaign's outcome window, for the rollups (cached per isolate, like the serving list). */

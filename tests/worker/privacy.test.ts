@@ -1,0 +1,77 @@
+// Issue 10: a visitor's export and erasure everywhere (shard, R2 archive, recommender), the raw
+// archive per day, retention, and URLs without their query strings.
+import { exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { archiveKey } from '../../worker/src/privacy/archive';
+import { shardByIndex, shardIndex } from '../../worker/src/shards';
+import { findSite } from '../../worker/src/sites';
+import { BASE, TEST_SITE, makeEvent, storedEvents } from './helpers';
+
+const DAY = 86_400_000;
+const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
+
+async function importEvents(events: unknown[]) {
+  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, { method: 'POST', headers: { ...ADMIN, 'user-agent': 'Mozilla/5.0 Chrome/130.0' }, body: JSON.stringify({ events }) });
+  expect(res.status).toBe(202);
+  return res.json<any>();
+}
+
+describe("a visitor's data", () => {
+  it('is exported whole, then erased everywhere, leaving the others and the rollups', async () => {
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const me = 'visitor-erase-me';
+    const other = 'visitor-erase-other';
+    const shard = shardIndex(site, me);
+    // a neighbour in the same shard, whose archive lines must stay
+    let n = 0;
+    let neighbour = other;
+    while (shardIndex(site, neighbour) !== shard) neighbour = `visitor-erase-other-${++n}`;
+    const t = Date.now() - 3 * DAY;
+    const mine = [makeEvent({ visitor_id: me, ts: t, url: 'https://shop.example/p?email=a@b.example&utm_source=news' }), makeEvent({ visitor_id: me, ts: t + 1000, name: 'purchase', props: { transaction_id: 'o1', value: 12.5 } })];
+    await importEvents([...mine, makeEvent({ visitor_id: neighbour, ts: t + 2000 })]);
+
+    // the archive of that day holds both visitors; the URL kept no e-mail address
+    const stub = shardByIndex(env, site, shard);
+    const run = await stub.archive(shard, 0);
+    const day = new Date(t).toISOString().slice(0, 10);
+    expect(run.archived).toContain(day);
+    const archived = await (await env.ARCHIVE.get(archiveKey(site.key, day, String(shard))))!.text();
+    expect(archived).toContain(me);
+    expect(archived).toContain(neighbour);
+    expect(archived).not.toContain('email');
+    expect(archived).toContain('utm_source=news');
+
+    const exported = await exports.default.fetch(`${BASE}/v1/admin/visitors/${me}/export?site=${TEST_SITE.key}`, { headers: ADMIN });
+    expect(exported.status).toBe(200);
+    const data = (await exported.json<any>()).data;
+    expect(data.events.map((e: any) => e.event_id).sort()).toEqual(mine.map((e) => e.event_id).sort());
+    expect(data.profiles[0].state.purchases).toBe(1);
+    expect(data.visitors[0].visitor_id).toBe(me);
+    // the read key cannot export, the site key neither
+    expect((await exports.default.fetch(`${BASE}/v1/admin/visitors/${me}/export?site=${TEST_SITE.key}`, { headers: { authorization: `Bearer ${TEST_SITE.readKey}` } })).status).toBe(403);
+
+    const erased = await exports.default.fetch(`${BASE}/v1/admin/visitors/${me}?site=${TEST_SITE.key}`, { method: 'DELETE', headers: ADMIN });
+    expect(erased.status).toBe(200);
+    expect(await erased.json<any>()).toMatchObject({ erased: true, archives_rewritten: 1 });
+    expect((await storedEvents(me)).body.events).toEqual([]);
+    expect((await exports.default.fetch(`${BASE}/v1/admin/visitors/${me}/export?site=${TEST_SITE.key}`, { headers: ADMIN })).status).toBe(404);
+    const after = await (await env.ARCHIVE.get(archiveKey(site.key, day, String(shard))))!.text();
+    expect(after).not.toContain(me);
+    expect(after).toContain(neighbour);
+    expect((await storedEvents(neighbour)).body.events).toHaveLength(1);
+  });
+
+  it('keeps raw events for the retention period only, and only once archived', async () => {
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const v = 'visitor-retention';
+    const shard = shardIndex(site, v);
+    await importEvents([makeEvent({ visitor_id: v, ts: Date.now() - 40 * DAY }), makeEvent({ visitor_id: v, ts: Date.now() - 2 * DAY })]);
+    const stub = shardByIndex(env, site, shard);
+    const run = await stub.archive(shard, 30);
+    expect(run.purged).toBeGreaterThanOrEqual(1);
+    const left = (await storedEvents(v)).body.events;
+    expect(left).toHaveLength(1);
+    expect(left[0].ts).toBeGreaterThan(Date.now() - 3 * DAY);
+  });
+});

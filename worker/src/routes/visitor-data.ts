@@ -1,0 +1,45 @@
+// A visitor's data is theirs (admin key): everything stored about them, and their erasure
+// everywhere: the shard (events, sessions, profile, assignments, outcomes), the archived raw
+// events in R2, and their sessions in the shop's recommender. Only aggregate rollups stay.
+import { Hono } from 'hono';
+import { ID_PATTERN, idProblem } from '../../../sdk/schema/events';
+import { requireKey } from '../auth';
+import type { AppEnv } from '../env';
+import { fail } from '../http';
+import { archiveKey, withoutVisitor } from '../privacy/archive';
+import { shardIndex, shardOf } from '../shards';
+import { requireSite } from '../site-context';
+
+export const visitorData = new Hono<AppEnv>();
+
+visitorData.use(requireSite, requireKey('admin'));
+
+visitorData.get('/:id/export', async (c) => {
+  const id = c.req.param('id');
+  if (!ID_PATTERN.test(id)) return fail(c, 400, idProblem('visitor id'));
+  const data = await shardOf(c.env, c.get('site'), id).exportVisitor(id);
+  if (!data) return fail(c, 404, `no visitor ${id} on site "${c.get('site').key}"`);
+  c.header('content-disposition', `attachment; filename="visitor-${id}.json"`);
+  return c.json({ visitor_id: id, site: c.get('site').key, exported_at: new Date().toISOString(), data });
+});
+
+visitorData.delete('/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!ID_PATTERN.test(id)) return fail(c, 400, idProblem('visitor id'));
+  const site = c.get('site');
+  const erased = await shardOf(c.env, site, id).eraseVisitor(id);
+  // The archived days that held the visitor's events, rewritten without them.
+  const shard = String(shardIndex(site, id));
+  let archives = 0;
+  for (const day of erased.days) {
+    const key = archiveKey(site.key, day, shard);
+    const object = await c.env.ARCHIVE.get(key);
+    if (!object) continue;
+    const kept = withoutVisitor(await object.text(), id);
+    if (kept) await c.env.ARCHIVE.put(key, kept);
+    else await c.env.ARCHIVE.delete(key);
+    archives++;
+  }
+  if (erased.sessions.length) await c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key)).forgetSessions(erased.sessions);
+  return c.json({ visitor_id: id, erased: true, deleted: erased.deleted, archives_rewritten: archives, recommender_sessions: erased.sessions.length });
+});
