@@ -69,19 +69,37 @@ export async function eventually<T>(check: () => Promise<T>, ms = 20_000): Promi
   }
 }
 
-/** How many events wait in the SDK's IndexedDB queue of this page's browser context. */
+/**
+ * How many events wait in the browser: in the SDK's IndexedDB queue (when the page made one; the
+ * probe never creates it) and in its localStorage journal.
+ */
 export function queuedInBrowser(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('linger', 1);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('q').objectStore('q').count();
-          req.onsuccess = () => resolve(req.result);
-        };
-      }),
-  );
+  return page.evaluate(async () => {
+    let journal = 0;
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (!key.startsWith('linger:q')) continue;
+      try {
+        const list = JSON.parse(localStorage.getItem(key)!);
+        if (Array.isArray(list)) journal += list.length;
+      } catch {
+        /* not ours */
+      }
+    }
+    const dbs = (await indexedDB.databases?.()) ?? [];
+    if (!dbs.some((d) => d.name === 'linger')) return journal;
+    return new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open('linger');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('q')) return db.close(), resolve(journal);
+        const req = db.transaction('q').objectStore('q').count();
+        req.onsuccess = () => (db.close(), resolve(journal + req.result));
+        req.onerror = () => reject(req.error);
+      };
+    });
+  });
 }
 
 /** Moves the mouse every `stepMs` for `ms`: a visitor who is reading and active. */
