@@ -188,7 +188,9 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
 
   /** Sends queued events until the queue is empty or the collector cannot take more now. */
   const flush = async (): Promise<void> => {
-    if (off || draining || !navigator.onLine) return; // a drain running takes new events too; `online` resumes
+    if (off || draining) return; // a drain running takes new events too
+    // Offline, delivery waits (`online` resumes it): the events go where the next pages find them.
+    if (!navigator.onLine) return void ready();
     if (Date.now() < retryAt) return schedule(0);
     draining = true;
     waiting = 0;

@@ -6,22 +6,33 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_CAMPAIGNS } from '../../demo-shop/src/campaigns.js';
 import { loadDemoHistory } from '../../sim/demo-history';
-import { DEMO_SITE } from '../../worker/seed.js';
+import { LOCAL_OPERATOR_KEY } from '../../worker/dev/local-worker';
 import { launch } from './browser';
 
 const base = inject('baseUrl');
+// A shop of its own, made with the operator key, so that its campaigns and history touch no other test.
+const SITE = { site: 'reports-e2e', readKey: '', adminKey: '' };
 const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 let browser: Browser;
 let page: Page;
 
 const api = async (path: string) => {
-  const res = await fetch(`${base}/v1/reports/${path}${path.includes('?') ? '&' : '?'}site=${DEMO_SITE.site}`, { headers: { authorization: `Bearer ${DEMO_SITE.readKey}` } });
+  const res = await fetch(`${base}/v1/reports/${path}${path.includes('?') ? '&' : '?'}site=${SITE.site}`, { headers: { authorization: `Bearer ${SITE.readKey}` } });
   expect(res.status).toBe(200);
   return res.json<any>();
 };
 
 beforeAll(async () => {
-  const loaded = await loadDemoHistory(base, DEMO_SITE.site, { admin: DEMO_SITE.adminKey, read: DEMO_SITE.readKey }, { definitions: DEMO_CAMPAIGNS as any, visitors: 300, days: 14, origin: base });
+  const created = await fetch(`${base}/v1/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${LOCAL_OPERATOR_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key: SITE.site, name: 'Reports e2e', origins: [base] }),
+  });
+  expect(created.status).toBe(201);
+  const keys = await created.json<any>();
+  SITE.readKey = keys.read_key;
+  SITE.adminKey = keys.admin_key;
+  const loaded = await loadDemoHistory(base, SITE.site, { admin: SITE.adminKey, read: SITE.readKey }, { definitions: DEMO_CAMPAIGNS as any, visitors: 300, days: 14, origin: base });
   expect(loaded.loaded || loaded.reason).toBeTruthy();
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -36,16 +47,16 @@ describe('the dashboard', () => {
     await page.goto(`${base}/dashboard/`);
     expect(await page.isVisible('#sign-in')).toBe(true);
     expect(await page.textContent('#sign-in')).toMatch(/Read key/);
-    await page.fill('#site', DEMO_SITE.site);
-    await page.fill('#key', DEMO_SITE.site); // the public site key is not a read key
+    await page.fill('#site', SITE.site);
+    await page.fill('#key', SITE.site); // the public site key is not a read key
     await page.click('#sign-in-form button');
     await page.waitForFunction(() => document.querySelector('#sign-in-error')?.textContent);
     expect(await page.textContent('#sign-in-error')).toMatch(/403/);
   });
 
   it('shows the overview with the API’s totals', async () => {
-    await page.fill('#site', DEMO_SITE.site);
-    await page.fill('#key', DEMO_SITE.readKey);
+    await page.fill('#site', SITE.site);
+    await page.fill('#key', SITE.readKey);
     await page.click('#sign-in-form button');
     await page.waitForSelector('#page[data-ready="overview"]');
     const o = await api(`overview?from=${await page.inputValue('#from')}&to=${await page.inputValue('#to')}`);

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seed, type CatalogRow, type SiteSeed } from '../seed.js';
 
+/** The operator key of workers started here (tests and benchmarks create shops with it). */
+export const LOCAL_OPERATOR_KEY = 'local-operator-key';
+
 export interface LocalWorker {
   base: string;
   /** True when an existing state folder was reused. */
@@ -26,7 +29,7 @@ export async function startLocalWorker(port: number, site: (base: string) => Sit
   const root = new URL('../..', import.meta.url).pathname;
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'],
+    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--var', `LINGER_OPERATOR_KEY:${LOCAL_OPERATOR_KEY}`],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
