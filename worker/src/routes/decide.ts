@@ -84,10 +84,12 @@ decide.get('/', async (c) => {
     decisions.map(async (d) => ({ slot: d.slot, campaign: d.campaign, variant: d.variant, decision_id: d.decision_id, content: await contentOf(byId.get(d.campaign)!, d.variant) })),
   );
   const open = fallback.filter((slot) => !decisions.some((d) => d.slot === slot));
-  const items = open.length ? await recommendationItems(c.env, site.key, { strategy: 'personal', limit: DEFAULT_LIMIT, item, visitor }) : [];
+  // On a product's page, what goes with that product; elsewhere, what suits the visitor.
+  const strategy = item ? ('similar' as const) : ('personal' as const);
+  const items = open.length ? await recommendationItems(c.env, site.key, { strategy, limit: DEFAULT_LIMIT, item, visitor }) : [];
   const fallbacks = open.map((slot) => ({
     slot, campaign: null, variant: null, decision_id: null,
-    content: { type: 'recommendation' as const, strategy: 'personal' as const, title: FALLBACK_TITLE, items },
+    content: { type: 'recommendation' as const, strategy, title: FALLBACK_TITLE, items },
   }));
   return c.json({ decisions: [...decided, ...fallbacks] });
 });
