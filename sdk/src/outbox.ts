@@ -47,6 +47,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   let opened: Promise<void> | undefined;
   /** The attempt to open IndexedDB is over (whatever came of it). */
   let settled = false;
+  /** This page marked IndexedDB as holding events. */
+  let marked = false;
   /** Events per batch: halved while the collector fails batches with 5xx, to isolate an event it cannot take. */
   let limit = MAX_BATCH_EVENTS;
   /** How many events at the head of the queue failed alone with a 5xx: skipped until another batch gets through. */
@@ -72,7 +74,10 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** Writes events to IndexedDB; once it holds them they are no longer pending. */
   const keep = (events: EventInput[]) => {
     const kept = [...events];
-    if (kept.length) save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
+    if (!marked && kept.length) {
+      save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
+      marked = true;
+    }
     store.add(kept).then(() => {
       without(pending, kept);
       journal(kept, false);
@@ -203,6 +208,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
       schedule(FLUSH_DELAY_MS);
     } finally {
       draining = false;
+      // Events queued meanwhile may have reached IndexedDB after the drain last looked.
+      if (waiting) schedule(waiting >= MAX_BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
     }
   };
 
