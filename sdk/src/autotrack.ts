@@ -84,7 +84,7 @@ function click(t: Tracker, target: Element): void {
 /** The item an element describes: data-linger-item (id), -name, -category, -price. */
 function itemOf(el: HTMLElement): Item {
   const d = el.dataset;
-  const price = parseFloat(d.lingerPrice ?? '');
+  const price = parseFloat(d.lingerPrice!); // NaN when absent
   return { item_id: d.lingerItem ?? '', item_name: d.lingerName, item_category: d.lingerCategory, price: price >= 0 ? price : undefined };
 }
 

@@ -6,7 +6,7 @@
 export const PREFIX = 'linger:';
 /** Visitor id, session and sequence number (tracker.ts). */
 export const STATE_KEY = 'linger:state';
-/** Events not yet in IndexedDB when the page hid (outbox.ts). */
+/** Events not yet in IndexedDB when the page hid, one key per page: this and a suffix (outbox.ts). */
 export const JOURNAL_KEY = 'linger:q';
 /** Set once events were written to IndexedDB: pages then open it to send what it holds (outbox.ts). */
 export const IDB_USED_KEY = 'linger:idb';
@@ -26,6 +26,14 @@ export function save(key: string, value: unknown): void {
     localStorage.setItem(key, JSON.stringify(value));
   } catch {
     // unavailable or full: kept in memory only
+  }
+}
+
+export function remove(key: string): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // unavailable: nothing kept
   }
 }
 

@@ -10,7 +10,8 @@
 // localStorage.
 import type { EventInput } from '../schema/events';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
-import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, save } from './local';
+import { uuid7 } from './ids';
+import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, remove, save } from './local';
 import { memoryStore, without, type Key, type Store } from './store';
 
 /** POSTs a batch; rejects on network failure. */
@@ -40,7 +41,19 @@ export interface Source {
 /** `open` opens IndexedDB. */
 export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, source: Source) {
   /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
-  const pending = journaled();
+  const pending = takeJournals();
+  /**
+   * This page's journal in localStorage: a key of its own, since tabs closed together (a window)
+   * hide at the same moment, and a shared key's read-and-write would lose one tab's events.
+   */
+  const own = JOURNAL_KEY + uuid7();
+  let journaling = false;
+  /** Writes the journal: what is pending now; beyond MAX_JOURNAL the oldest, counted when the journal is taken. */
+  const journal = () => {
+    if (!journaling) return;
+    if (pending.length) save(own, { events: pending.slice(-MAX_JOURNAL), dropped: Math.max(0, pending.length - MAX_JOURNAL) });
+    else remove(own);
+  };
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */
   let fresh: EventInput[] = [];
   let store = memoryStore(pending);
@@ -49,6 +62,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   let opened: Promise<void> | undefined;
   /** The attempt to open IndexedDB is over (whatever came of it). */
   let settled = false;
+  /** This page marked IndexedDB as holding events. */
+  let marked = false;
   /** Events per batch: halved while the collector fails batches with 5xx, to isolate an event it cannot take. */
   let limit = MAX_BATCH_EVENTS;
   /** How many events at the head of the queue failed alone with a 5xx: skipped until another batch gets through. */
@@ -74,10 +89,13 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** Writes events to IndexedDB; once it holds them they are no longer pending. */
   const keep = (events: EventInput[]) => {
     const kept = [...events];
-    if (kept.length) save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
+    if (!marked && kept.length) {
+      save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
+      marked = true;
+    }
     store.add(kept).then(() => {
       without(pending, kept);
-      journal(kept, false);
+      journal();
     }, inMemory); // full or broken: the queue stays in memory instead
   };
 
@@ -110,7 +128,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** These events left the queue: sent, refused for good, or given up. */
   const done = async (s: Store, keys: Key[], events: EventInput[]) => {
     await s.remove(keys);
-    journal(events, false);
+    journal();
     const ids = events.map((e) => e.event_id);
     fresh = fresh.filter((e) => !ids.includes(e.event_id));
   };
@@ -207,6 +225,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
       schedule(FLUSH_DELAY_MS);
     } finally {
       draining = false;
+      // Events queued meanwhile may have reached IndexedDB after the drain last looked.
+      if (waiting) schedule(waiting >= MAX_BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
     }
   };
 
@@ -220,7 +240,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   const hide = () => {
     if (off) return;
     source.hidden();
-    if (pending.length) journal(pending, true);
+    journaling = true;
+    journal();
     if (fresh.length) beacon(body(fresh.splice(0)));
   };
   addEventListener('pagehide', hide);
@@ -258,19 +279,19 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   };
 }
 
-/** The events earlier pages kept in localStorage. */
-function journaled(): EventInput[] {
-  const list = load(JOURNAL_KEY);
-  return Array.isArray(list) ? list.filter(Boolean) : [];
-}
-
-/** Adds events to the localStorage journal (`add`), or takes them out, by event id. */
-function journal(events: EventInput[], add: boolean): void {
-  const ids = events.map((e) => e.event_id);
-  const before = journaled();
-  const list = before.filter((e) => !ids.includes(e.event_id));
-  if (add) list.push(...events);
-  else if (list.length === before.length) return;
-  addDropped(Math.max(0, list.length - MAX_JOURNAL));
-  save(JOURNAL_KEY, list.slice(-MAX_JOURNAL));
+/** Takes the events earlier pages (or tabs) kept in localStorage: this page keeps them from now on. */
+function takeJournals(): EventInput[] {
+  const events: EventInput[] = [];
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(JOURNAL_KEY)) continue;
+      const kept = load(key);
+      if (Array.isArray(kept?.events)) events.push(...kept.events.filter(Boolean));
+      addDropped(kept?.dropped | 0);
+      localStorage.removeItem(key);
+    }
+  } catch {
+    // no localStorage: nothing was kept there
+  }
+  return events;
 }

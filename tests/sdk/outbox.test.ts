@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addDropped, dropped } from '../../sdk/src/local';
 import { createOutbox, type Outbox } from '../../sdk/src/outbox';
 import { openStore, type Store } from '../../sdk/src/store';
-import { fakeTransport, freshStorage, settle } from './helpers';
+import { fakeTransport, freshStorage, localKeys, settle } from './helpers';
+
+/** What the pages' journals in localStorage hold. */
+const journals = () => localKeys().filter((k) => k.startsWith('linger:q')).flatMap((k) => JSON.parse(localStorage.getItem(k)!).events);
 
 const ev = (i: number, props = {}) => ({ event_id: `event-${String(i).padStart(6, '0')}`, name: 'page_view' as const, visitor_id: 'visitor-1', session_id: 'session-1', seq: i, ts: Date.now(), url: 'https://shop.example/', props });
 
@@ -211,13 +214,13 @@ describe('outbox', () => {
     const o = outbox(t, slow);
     o.push(ev(1)); // IndexedDB not open yet: the event waits in memory
     hide();
-    expect(localStorage.getItem('linger:q')).toContain('event-000001');
+    expect(journals().map((e) => e.seq)).toEqual([1]);
     o.stop(); // the page is gone
     const next = outbox(t); // the next page
     await next.flush();
     await advance(1_000);
     expect(t.posts.flatMap((p) => p.events.map((e: any) => e.seq))).toEqual([1]);
-    expect(JSON.parse(localStorage.getItem('linger:q')!)).toEqual([]);
+    expect(journals()).toEqual([]);
     openNow?.();
   });
 
@@ -227,10 +230,29 @@ describe('outbox', () => {
     await new Promise<void>((r) => o.ready(r)); // opens IndexedDB
     o.push(ev(1));
     hide(); // before IndexedDB's write completes
-    expect(localStorage.getItem('linger:q')).toContain('event-000001');
+    expect(journals().map((e) => e.seq)).toEqual([1]);
     await settle();
-    expect(JSON.parse(localStorage.getItem('linger:q')!)).toEqual([]);
+    expect(journals()).toEqual([]);
     expect((await queued()).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('keeps the journals of tabs that hide at the same moment apart, and counts what a journal could not keep', async () => {
+    const t = fakeTransport();
+    const never = () => new Promise<Store>(() => {});
+    const tabA = outbox(t, never);
+    const tabB = outbox(t, never);
+    tabA.push(ev(1));
+    for (let i = 2; i <= 252; i++) tabB.push(ev(i)); // 251: beyond the 200 a journal keeps
+    hide(); // the window closes: both tabs hide
+    tabA.stop();
+    tabB.stop();
+    expect(journals().map((e) => e.seq).sort((a, b) => a - b)).toEqual([1, ...Array.from({ length: 200 }, (_, i) => 53 + i)]);
+    const next = outbox(t); // the next page takes both
+    expect(localKeys().filter((k) => k.startsWith('linger:q'))).toEqual([]);
+    expect(dropped()).toBe(51);
+    await next.flush();
+    await advance(1_000);
+    expect(t.posts.flatMap((p) => p.events.map((e: any) => e.seq)).sort((a, b) => a - b)).toEqual([1, ...Array.from({ length: 200 }, (_, i) => 53 + i)]);
   });
 
   it('works from memory when IndexedDB cannot be opened, or never answers', async () => {
