@@ -1,0 +1,26 @@
+// The session-based sources of the blend, read from one session index: VSTAN for the session
+// and sequential rules for the last item. SiteBrain and the benchmark both use this class.
+import { sequentialRules, SEQUENTIAL_DEFAULTS, type SequentialRuleOptions } from './sequential-rules';
+import type { SessionIndex } from './session-index';
+import { Stan, type StanOptions } from './stan';
+
+/** VSTAN as served: tuned on the validation periods of yoochoose-1pct and yoochoose-100k (docs/evaluation.md). */
+export const SERVED_VSTAN: StanOptions = { k: 100, sampleSize: 1_000, spw: 1.02, snhDays: 5, inh: 2.05, ipw: 1.02, idf: 5 };
+
+export class SessionModels {
+  readonly stan: Stan;
+  readonly rules: SequentialRuleOptions;
+
+  constructor(readonly index: SessionIndex, { stan = SERVED_VSTAN, rules = SEQUENTIAL_DEFAULTS }: { stan?: StanOptions; rules?: SequentialRuleOptions } = {}) {
+    this.stan = new Stan(index, stan);
+    this.rules = rules;
+  }
+
+  session(views: readonly string[], now: number): Map<string, number> {
+    return this.stan.score(views, now);
+  }
+
+  sequential(item: string): Map<string, number> {
+    return sequentialRules(this.index, item, this.rules);
+  }
+}
