@@ -15,6 +15,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { blend, DEFAULT_BLEND, MAX_SESSION_CLICKS, recommendItems, reminderScores, requestSources, servedFilters, type BlendWeights, type Filters, type RecRequest, type Source, type SourceKey } from '../worker/src/recs/blend';
+import { RANKER_FEATURES, rankerRows, rankerScores, type Ranker } from '../worker/src/recs/ranker';
+import { trainGbdt } from '../worker/src/ml/gbdt';
+import { seededRandom } from '../worker/src/ml/random';
+import { writeFileSync } from 'node:fs';
 import { CoOccurrence } from '../worker/src/recs/cooccurrence';
 import { SessionIndex } from '../worker/src/recs/session-index';
 import { SessionKnn } from '../worker/src/recs/session-knn';
@@ -139,6 +143,7 @@ interface Tuned {
   stan: StanOptions;
   vstan: StanOptions;
   blend: BlendWeights;
+  ranker?: Ranker;
   tuned: boolean;
   log: string[];
 }
@@ -207,8 +212,56 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
   grid.reminderDecay = [0.1, 0.25, 0.5, 0.75, 0.9];
   const { best } = coordinateSearch(start, grid, blendScore, { onScore: (o, s) => log(t, `blend ${JSON.stringify(o)} → ${s.toFixed(4)}`) });
   const { reminderDecay, ...weights } = best;
-  t.blend = { ...DEFAULT_BLEND, reminderDecay, contexts: { ...DEFAULT_BLEND.contexts, product: weights } };
+  t.blend = { ...DEFAULT_BLEND, reminderDecay, contexts: { ...DEFAULT_BLEND.contexts, product: weights }, ranker: undefined };
+
+  // The learned ranker: trained on the validation period's first 3/4 of sessions, boosting
+  // stopped on the last 1/4, where it is compared with the weighted sum.
+  const rows = preds.map((p, i) => {
+    const sources: Source[] = [...cached[i], { key: 'reminder', scores: reminderScores(p.prefix.slice(-MAX_SESSION_CLICKS), reminderDecay) }];
+    return { ...rankerRows(sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1]), sources };
+  });
+  const split = Math.floor(sessions * 0.75);
+  const random = seededRandom(5);
+  const fitX: number[][] = [];
+  const fitY: number[] = [];
+  const heldX: number[][] = [];
+  const heldY: number[] = [];
+  preds.forEach((p, i) => rows[i].items.forEach((item, j) => {
+    const y = item === p.target ? 1 : 0;
+    if (p.session >= split) heldX.push(rows[i].X[j]), heldY.push(y);
+    else if (y || random() < 0.25) fitX.push(rows[i].X[j]), fitY.push(y); // a quarter of the negatives
+  }));
+  const model = trainGbdt(fitX, fitY, { trees: 400, depth: 3, rate: 0.1, minLeaf: 100, lambda: 1 }, { X: heldX, y: heldY, patience: 30 });
+  t.ranker = { kind: 'ranker', features: RANKER_FEATURES, model };
+  const heldMrr = (rankOf: (p: Prediction, i: number) => number) => {
+    let rr = 0, n = 0;
+    preds.forEach((p, i) => {
+      if (p.session < split) return;
+      n++;
+      const r = rankOf(p, i);
+      if (r > 0 && r <= CUTOFF) rr += 1 / r;
+    });
+    return rr / n;
+  };
+  const ranked = heldMrr((p, i) => rankInScores(rankerScores(t.ranker!, rows[i].sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1]), p.target));
+  const summed = heldMrr((p, i) => rankInScores(new Map([...blend(rows[i].sources, best)].map(([item, b]) => [item, b.score])), p.target));
+  log(t, `ranker: ${model.trees.length} trees on ${fitY.length} candidates; last quarter of the validation period: MRR@20 ${ranked.toFixed(4)} ranked, ${summed.toFixed(4)} by the weighted sum`);
+  t.blend = { ...t.blend, ranker: t.ranker };
   return t;
+}
+
+/** Writes the served ranker (numbers to 6 significant digits: the file stays small). */
+function writeRanker(ranker: Ranker, source: string) {
+  const round = (v: number) => +v.toPrecision(6);
+  const model = { ...ranker.model, base: round(ranker.model.base), trees: ranker.model.trees.map((t) => ({ ...t, threshold: t.threshold.map(round), value: t.value.map(round) })) };
+  const path = new URL('../worker/src/recs/default-ranker.ts', import.meta.url).pathname;
+  writeFileSync(path, `// The served ranker of the product page, written by \`npm run bench:recs -- --dataset ${source} --write-ranker\`:
+// trained on ${source}'s validation period (docs/evaluation.md). Do not edit by hand.
+import type { Ranker } from './ranker';
+
+export const DEFAULT_RANKER: Ranker | undefined = ${JSON.stringify({ ...ranker, model })};
+`);
+  console.log(`  wrote ${path}`);
 }
 
 // ---- One dataset ---------------------------------------------------------------------------
@@ -247,6 +300,8 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   const tuned = a['no-tune']
     ? { vsknn: { k: 100, sampleSize: 500 }, stan: STAN_DEFAULTS, vstan: SERVED_VSTAN, blend: DEFAULT_BLEND, tuned: false, log: ['--no-tune'] }
     : tune(valid.train, valid.test, basketsOf(buysPath, fitEnd + 1), Number(a['max-valid'] ?? Infinity));
+
+  if (a['write-ranker'] && tuned.ranker) writeRanker(tuned.ranker, name.split(' ')[0]);
 
   // Final models on the whole training data.
   const baskets = basketsOf(buysPath, trainEnd + 1);
@@ -304,6 +359,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   for (const [alg, r] of Object.entries(rows)) {
     console.log(`  ${alg.padEnd(28)}  ${r['hr@20'].toFixed(4)}  [${r.hr_ci[0].toFixed(4)}, ${r.hr_ci[1].toFixed(4)}]  ${r['mrr@20'].toFixed(4)}  [${r.mrr_ci[0].toFixed(4)}, ${r.mrr_ci[1].toFixed(4)}]  ${r.ms_per_prediction.toFixed(3)}`);
   }
+  console.log('  linger: what serves (DEFAULT_BLEND, its ranker and SERVED_VSTAN); linger-tuned: the same code tuned on this validation period');
   console.log(`  linger / tuned V-SKNN: MRR@20 ×${versus['mrr@20'].ratio} [${versus['mrr@20'].ci.join(', ')}], HR@20 ×${versus['hr@20'].ratio} [${versus['hr@20'].ci.join(', ')}] (paired bootstrap)`);
   const { linger, ...others } = rows;
   return {
@@ -315,7 +371,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
     predictions: preds.length,
     vs_vsknn_tuned: versus,
     baselines: others,
-    tuned: tuned.tuned ? { vsknn: tuned.vsknn, stan: tuned.stan, vstan: tuned.vstan, blend: { ...tuned.blend.contexts.product, reminderDecay: tuned.blend.reminderDecay } } : null,
+    tuned: tuned.tuned ? { vsknn: tuned.vsknn, stan: tuned.stan, vstan: tuned.vstan, blend: { ...tuned.blend.contexts.product, reminderDecay: tuned.blend.reminderDecay }, ranker_trees: tuned.ranker?.model.trees.length } : null,
   };
 }
 

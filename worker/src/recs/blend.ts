@@ -7,6 +7,11 @@
 // `sessions` sessions holding one item, co-occurrence precomputed top-50 lists of the anchors,
 // trending a cached top list.
 import type { CatalogItem } from '../catalog';
+import { DEFAULT_RANKER } from './default-ranker';
+import { rankerScores, type Ranker } from './ranker';
+import type { Source, SourceKey } from './sources';
+
+export type { Source, SourceKey } from './sources';
 
 export type Reason = 'viewed_together' | 'bought_together' | 'session_similar' | 'trending' | 'recently_viewed' | 'category_affinity';
 export type RecContext = 'home' | 'product' | 'cart';
@@ -47,9 +52,6 @@ export interface RecModels {
   trending(limit: number): ReadonlyMap<string, number>;
 }
 
-/** The sources a context can blend. */
-export type SourceKey = 'bought_together' | 'viewed_together' | 'session' | 'sequential' | 'reminder' | 'recent' | 'trending';
-
 const REASON: Record<SourceKey, Reason> = {
   bought_together: 'bought_together',
   viewed_together: 'viewed_together',
@@ -60,11 +62,6 @@ const REASON: Record<SourceKey, Reason> = {
   trending: 'trending',
 };
 
-export interface Source {
-  key: SourceKey;
-  scores: ReadonlyMap<string, number>;
-}
-
 export interface BlendWeights {
   /** Weight of each source per context; a source without weight is not read. */
   contexts: Record<RecContext, Partial<Record<SourceKey, number>>>;
@@ -72,21 +69,27 @@ export interface BlendWeights {
   reminderDecay: number;
   /** The score is multiplied by 1 + affinity × (the category's share of the visitor's top affinity). */
   affinity: number;
+  /**
+   * The product page's learned ranker: it orders the candidates instead of the weighted sum
+   * (the weights still name each item's reason). Without it, the weighted sum ranks.
+   */
+  ranker?: Ranker;
 }
 
 /**
- * What serves. The product context's weights and the reminder decay were tuned on the
- * validation periods of yoochoose-1pct and yoochoose-100k (docs/evaluation.md); cart and home
- * keep hand-set weights, since no public dataset has their shape.
+ * What serves. The product context's weights, the reminder decay and the ranker were tuned on
+ * yoochoose-1pct's validation period (docs/evaluation.md); cart and home keep hand-set
+ * weights, since no public dataset has their shape.
  */
 export const DEFAULT_BLEND: BlendWeights = {
   contexts: {
-    product: { bought_together: 1.1, viewed_together: 0.3, session: 1, sequential: 0.5, reminder: 0.5, trending: 0.05 },
+    product: { bought_together: 0.02, viewed_together: 0.3, session: 1, sequential: 0.3, reminder: 0.5, trending: 0.02 },
     cart: { bought_together: 1.3, viewed_together: 0.7, session: 0.9, trending: 0.3 },
     home: { session: 0.9, sequential: 0.3, recent: 0.5, trending: 0.3 },
   },
   reminderDecay: 0.5,
   affinity: 0.5,
+  ranker: DEFAULT_RANKER,
 };
 
 /** The session's views that session-based models read: the newest, so the work stays bounded. */
@@ -198,6 +201,26 @@ export function byScoreThenId(a: { item_id: string; score: number }, b: { item_i
   return b.score - a.score || (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : 0);
 }
 
+/**
+ * The blended items of a request: by the learned ranker on a product page with a session
+ * (a logit, shifted to stay positive), else by the weighted sum; the reason is always the
+ * source with the largest weighted share.
+ */
+export function score(req: RecRequest, sources: readonly Source[], weights: BlendWeights): Map<string, Blended> {
+  const total = blend(sources, weights.contexts[req.context]);
+  if (!weights.ranker || req.context !== 'product' || !req.views.length) return total;
+  const logits = rankerScores(weights.ranker, sources, req.views.slice(-MAX_SESSION_CLICKS), req.item);
+  let min = Infinity;
+  for (const z of logits.values()) min = Math.min(min, z);
+  const ranked = new Map<string, Blended>();
+  for (const [item, z] of logits) {
+    const t = total.get(item);
+    // every candidate of the ranker scores above zero; the sum's own order breaks nothing
+    ranked.set(item, { score: z - min + 1, reason: t?.reason ?? 'session_similar', best: t?.best ?? 0 });
+  }
+  return ranked;
+}
+
 /** Ranked items for a visitor in a context, each with the reason it is there: what /v1/recs serves. */
 export function recommendItems(
   req: RecRequest,
@@ -207,5 +230,5 @@ export function recommendItems(
   { weights = DEFAULT_BLEND, filters = servedFilters(req) }: { weights?: BlendWeights; filters?: Filters } = {},
 ): Recommendation[] {
   const sources = requestSources(req, models, weights, now);
-  return rank(blend(sources, weights.contexts[req.context]), req, catalog, filters, weights.affinity);
+  return rank(score(req, sources, weights), req, catalog, filters, weights.affinity);
 }

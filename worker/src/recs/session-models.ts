@@ -4,8 +4,8 @@ import { sequentialRules, SEQUENTIAL_DEFAULTS, type SequentialRuleOptions } from
 import type { SessionIndex } from './session-index';
 import { Stan, type StanOptions } from './stan';
 
-/** VSTAN as served: tuned on the validation periods of yoochoose-1pct and yoochoose-100k (docs/evaluation.md). */
-export const SERVED_VSTAN: StanOptions = { k: 100, sampleSize: 1_000, spw: 1.02, snhDays: 5, inh: 2.05, ipw: 1.02, idf: 5 };
+/** VSTAN as served: tuned on yoochoose-1pct's validation period, at most 2,500 candidate sessions (docs/evaluation.md). */
+export const SERVED_VSTAN: StanOptions = { k: 200, sampleSize: 2_500, spw: 2, snhDays: 20, inh: 4, ipw: 2, idf: 10 };
 
 export class SessionModels {
   readonly stan: Stan;

@@ -5,8 +5,12 @@
 export const SESSION_ITEMS = 50;
 /** Sessions kept by the rebuild. */
 export const KEPT_SESSIONS = 50_000;
-/** The newest sessions held in memory for the session-based models. */
-export const INDEXED_SESSIONS = 20_000;
+/**
+ * The sessions held in memory for the session-based models: every kept one (about 25 MB at
+ * 50,000). Fewer costs accuracy: indexing only the newest 20,000 of yoochoose-1pct's training
+ * sessions lowered VSTAN's validation MRR@20 by 1.5 % and HR@20 by 2 points.
+ */
+export const INDEXED_SESSIONS = KEPT_SESSIONS;
 /** Length of each item's precomputed co-occurrence neighbour list. */
 export const NEIGHBOURS = 50;
 /** Trending: half-life, and the weight of a view and of a bought item. */
