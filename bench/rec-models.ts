@@ -54,6 +54,10 @@ export class MemoryRecModels implements RecModels {
     return this.sessionModels.sequential(item);
   }
 
+  popularity(item: string): number {
+    return this.sessionModels.popularity(item);
+  }
+
   /**
    * The top rows, as SiteBrain reads them. Nothing is added after training, so their order,
    * and their scores scaled to the best, are the same at any later time.

@@ -12,7 +12,7 @@
 //   period has fewer than 1,000 predictions are not tuned: every model keeps its defaults.
 // Without --train/--test: every dataset in ../shared/data, with its own test split if it has
 // one, else a time split of its training data (the last 10 % of sessions by start time).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blend, DEFAULT_BLEND, MAX_SESSION_CLICKS, recommendItems, reminderScores, requestSources, servedFilters, type BlendWeights, type Filters, type RecRequest, type Source, type SourceKey } from '../worker/src/recs/blend';
 import { RANKER_FEATURES, rankerRows, rankerScores, type Ranker } from '../worker/src/recs/ranker';
@@ -165,7 +165,8 @@ const WEIGHT_GRID = [0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
 const TUNED_SOURCES: SourceKey[] = ['reminder', 'sequential', 'viewed_together', 'bought_together', 'trending'];
 
 function tune(fit: Session[], validation: Session[], baskets: { items: string[]; time: number }[], maxValid: number): Tuned {
-  const t: Tuned = { vsknn: { k: 100, sampleSize: 500 }, stan: { ...STAN_DEFAULTS }, vstan: { ...SERVED_VSTAN }, blend: DEFAULT_BLEND, tuned: false, log: [] };
+  // the searches start from the published defaults, within the served bound on candidates
+  const t: Tuned = { vsknn: { k: 100, sampleSize: 500 }, stan: { ...STAN_DEFAULTS, sampleSize: 2_500 }, vstan: { ...SERVED_VSTAN }, blend: DEFAULT_BLEND, tuned: false, log: [] };
   const preds = predictionsOf(validation.slice(0, maxValid));
   if (preds.length < MIN_VALIDATION_PREDICTIONS) {
     log(t, `validation period: ${preds.length} predictions, fewer than ${MIN_VALIDATION_PREDICTIONS}: not tuned, every model keeps its defaults`);
@@ -176,10 +177,16 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
   const sessions = validation.length;
   const mrr = (rankOf: (p: Prediction, i: number) => number) => mrrOf(outcome(sessions, preds, rankOf));
 
+  // --knn-cache FILE (development): reuse the kNN searches of an earlier run on the same data
+  const cache = a['knn-cache'] && existsSync(a['knn-cache']) ? JSON.parse(readFileSync(a['knn-cache'], 'utf8')) : null;
+  if (cache) {
+    Object.assign(t, { vsknn: cache.vsknn, stan: cache.stan, vstan: cache.vstan });
+    log(t, `kNN settings from ${a['knn-cache']}: ${JSON.stringify(cache)}`);
+  }
   // V-SKNN over every training session, as in the literature
   const knnIndex = new SessionIndex();
   for (const s of [...fit].sort((x, y) => x.times[x.times.length - 1] - y.times[y.times.length - 1])) knnIndex.add({ items: s.items, time: s.times[s.times.length - 1] });
-  t.vsknn = coordinateSearch(t.vsknn, { k: [50, 100, 200, 500], sampleSize: [500, 1_000, 2_500, 5_000] }, (o) => {
+  if (!cache) t.vsknn = coordinateSearch(t.vsknn, { k: [50, 100, 200, 500], sampleSize: [500, 1_000, 2_500, 5_000] }, (o) => {
     const knn = new SessionKnn(o, knnIndex);
     return mrr((p) => rankInScores(knn.score(p.prefix), p.target));
   }, { onScore: (o, s) => log(t, `vsknn ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
@@ -190,8 +197,10 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
     const stan = new Stan(models.index, o);
     return mrr((p) => rankInScores(stan.score(p.prefix.slice(-MAX_SESSION_CLICKS), p.now), p.target));
   };
-  t.stan = coordinateSearch(t.stan, { ...STAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `stan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
-  t.vstan = coordinateSearch({ ...t.stan, ipw: VSTAN_DEFAULTS.ipw, idf: VSTAN_DEFAULTS.idf }, { ...VSTAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `vstan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+  if (!cache) t.stan = coordinateSearch(t.stan, { ...STAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `stan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+  if (!cache) t.vstan = coordinateSearch({ ...t.stan, ipw: VSTAN_DEFAULTS.ipw, idf: VSTAN_DEFAULTS.idf }, { ...VSTAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `vstan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+
+  if (a['knn-cache'] && !cache) writeFileSync(a['knn-cache'], JSON.stringify({ vsknn: t.vsknn, stan: t.stan, vstan: t.vstan }));
 
   // Blend weights over cached sources: the session source keeps weight 1 (only ratios matter)
   const served = new MemoryRecModels(fit, baskets, { stan: t.vstan });
@@ -218,9 +227,9 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
   // stopped on the last 1/4, where it is compared with the weighted sum.
   const rows = preds.map((p, i) => {
     const sources: Source[] = [...cached[i], { key: 'reminder', scores: reminderScores(p.prefix.slice(-MAX_SESSION_CLICKS), reminderDecay) }];
-    return { ...rankerRows(sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1]), sources };
+    return { ...rankerRows(sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1], (item) => served.popularity(item)), sources };
   });
-  const split = Math.floor(sessions * 0.75);
+  const split = Math.floor(Math.min(sessions, maxValid) * 0.75);
   const random = seededRandom(5);
   const fitX: number[][] = [];
   const fitY: number[] = [];
@@ -243,7 +252,12 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
     });
     return rr / n;
   };
-  const ranked = heldMrr((p, i) => rankInScores(rankerScores(t.ranker!, rows[i].sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1]), p.target));
+  // logits: shifted above zero, as the served ranking does
+  const ranked = heldMrr((p, i) => {
+    const z = rankerScores(t.ranker!, rows[i].sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1], (item) => served.popularity(item));
+    const min = Math.min(...z.values());
+    return rankInScores(new Map([...z].map(([item, v]) => [item, v - min + 1])), p.target);
+  });
   const summed = heldMrr((p, i) => rankInScores(new Map([...blend(rows[i].sources, best)].map(([item, b]) => [item, b.score])), p.target));
   log(t, `ranker: ${model.trees.length} trees on ${fitY.length} candidates; last quarter of the validation period: MRR@20 ${ranked.toFixed(4)} ranked, ${summed.toFixed(4)} by the weighted sum`);
   t.blend = { ...t.blend, ranker: t.ranker };

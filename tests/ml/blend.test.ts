@@ -64,6 +64,7 @@ describe('recommendItems', () => {
     session: (views) => (calls.push(`session:${views.length}`), new Map([['s', 1], ['p', 2]])),
     sequential: (item) => (calls.push(`sequential:${item}`), new Map([['n', 1]])),
     trending: () => new Map([['t', 1]]),
+    popularity: () => 1,
   };
 
   it('reads the product context\'s sources, bounded to the newest views', () => {

@@ -173,6 +173,7 @@ export class SiteBrain extends DurableObject<Env> {
       session: (views, now) => this.sessionModels().session(views, now),
       sequential: (item) => this.sessionModels().sequential(item),
       trending: (limit) => this.trending(limit),
+      popularity: (item) => this.sessionModels().popularity(item),
     };
     return { items: recommendItems(req, models, catalog, Date.now()), model_version: `brain-${this.version()}` };
   }

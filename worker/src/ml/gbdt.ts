@@ -90,7 +90,7 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const trees: Tree[] = [];
-  const held = early && { raw: new Float64Array(early.y.length).fill(base), best: Infinity, bestTrees: 0, patience: early.patience ?? 50 };
+  const held = early && early.y.length > 0 && { raw: new Float64Array(early.y.length).fill(base), best: Infinity, bestTrees: 0, patience: early.patience ?? 50 };
   const features = Array.from({ length: d }, (_, j) => j);
 
   for (let t = 0; t < o.trees; t++) {

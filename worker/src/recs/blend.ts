@@ -50,6 +50,8 @@ export interface RecModels {
   sequential(item: string): ReadonlyMap<string, number>;
   /** The trending items with their scores, at least `limit` of them when there are. */
   trending(limit: number): ReadonlyMap<string, number>;
+  /** How many of the indexed sessions viewed the item. */
+  popularity(item: string): number;
 }
 
 const REASON: Record<SourceKey, Reason> = {
@@ -206,10 +208,10 @@ export function byScoreThenId(a: { item_id: string; score: number }, b: { item_i
  * (a logit, shifted to stay positive), else by the weighted sum; the reason is always the
  * source with the largest weighted share.
  */
-export function score(req: RecRequest, sources: readonly Source[], weights: BlendWeights): Map<string, Blended> {
+export function score(req: RecRequest, sources: readonly Source[], weights: BlendWeights, popularity: (item: string) => number): Map<string, Blended> {
   const total = blend(sources, weights.contexts[req.context]);
   if (!weights.ranker || req.context !== 'product' || !req.views.length) return total;
-  const logits = rankerScores(weights.ranker, sources, req.views.slice(-MAX_SESSION_CLICKS), req.item);
+  const logits = rankerScores(weights.ranker, sources, req.views.slice(-MAX_SESSION_CLICKS), req.item, popularity);
   let min = Infinity;
   for (const z of logits.values()) min = Math.min(min, z);
   const ranked = new Map<string, Blended>();
@@ -230,5 +232,5 @@ export function recommendItems(
   { weights = DEFAULT_BLEND, filters = servedFilters(req) }: { weights?: BlendWeights; filters?: Filters } = {},
 ): Recommendation[] {
   const sources = requestSources(req, models, weights, now);
-  return rank(score(req, sources, weights), req, catalog, filters, weights.affinity);
+  return rank(score(req, sources, weights, (item) => models.popularity(item)), req, catalog, filters, weights.affinity);
 }

@@ -1,7 +1,7 @@
 // The learned ranker of the product page: gradient-boosted trees that score each candidate
 // item from what every source says of it (its score scaled to the source's best, and its rank
-// there), whether it is the product being viewed, how often the session viewed it, and how
-// long the session is. Trained on a validation period, so the blend's weights are learned
+// there), whether it is the product being viewed, how often the session viewed it, how long
+// the session is, and how many recent sessions viewed it. Trained on a validation period, so the blend's weights are learned
 // rather than set: `npm run bench:recs` trains and measures it, and writes the served one.
 // Per request: at most CANDIDATES per source, a few comparisons per tree for each.
 import { gbdtLogit, type GbdtModel } from '../ml/gbdt';
@@ -11,7 +11,7 @@ export const RANKED_SOURCES: SourceKey[] = ['session', 'sequential', 'viewed_tog
 
 export const RANKER_FEATURES: string[] = [
   ...RANKED_SOURCES.flatMap((k) => [`${k}_score`, `${k}_log_rank`]),
-  'is_anchor', 'session_views', 'log_session_length',
+  'is_anchor', 'session_views', 'log_session_length', 'log_popularity',
 ];
 
 /** Candidates: each source's best this many items. */
@@ -26,7 +26,7 @@ export interface Ranker {
 }
 
 /** Each candidate's features, in the order of RANKER_FEATURES. */
-export function rankerRows(sources: readonly Source[], views: readonly string[], anchor: string | undefined): { items: string[]; X: number[][] } {
+export function rankerRows(sources: readonly Source[], views: readonly string[], anchor: string | undefined, popularity: (item: string) => number): { items: string[]; X: number[][] } {
   const bySource = new Map<SourceKey, { max: number; scores: ReadonlyMap<string, number>; ranks: Map<string, number> }>();
   const candidates = new Set<string>();
   for (const { key, scores } of sources) {
@@ -48,14 +48,14 @@ export function rankerRows(sources: readonly Source[], views: readonly string[],
       const rank = s?.ranks.get(item);
       x.push(s && s.max > 0 && score > 0 ? score / s.max : 0, rank ? Math.log(rank) : absent);
     }
-    x.push(item === anchor ? 1 : 0, counts.get(item) ?? 0, Math.log1p(views.length));
+    x.push(item === anchor ? 1 : 0, counts.get(item) ?? 0, Math.log1p(views.length), Math.log1p(popularity(item)));
     return x;
   });
   return { items, X };
 }
 
 /** The ranker's score (a logit) of each candidate. */
-export function rankerScores(ranker: Ranker, sources: readonly Source[], views: readonly string[], anchor: string | undefined): Map<string, number> {
-  const { items, X } = rankerRows(sources, views, anchor);
+export function rankerScores(ranker: Ranker, sources: readonly Source[], views: readonly string[], anchor: string | undefined, popularity: (item: string) => number): Map<string, number> {
+  const { items, X } = rankerRows(sources, views, anchor, popularity);
   return new Map(items.map((item, i) => [item, gbdtLogit(ranker.model, X[i])]));
 }

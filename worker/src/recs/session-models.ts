@@ -5,7 +5,7 @@ import type { SessionIndex } from './session-index';
 import { Stan, type StanOptions } from './stan';
 
 /** VSTAN as served: tuned on yoochoose-1pct's validation period, at most 2,500 candidate sessions (docs/evaluation.md). */
-export const SERVED_VSTAN: StanOptions = { k: 200, sampleSize: 2_500, spw: 2, snhDays: 20, inh: 4, ipw: 2, idf: 10 };
+export const SERVED_VSTAN: StanOptions = { k: 500, sampleSize: 2_500, spw: 4, snhDays: 20, inh: 4, ipw: 1.02, idf: 1 };
 
 export class SessionModels {
   readonly stan: Stan;
@@ -22,5 +22,9 @@ export class SessionModels {
 
   sequential(item: string): Map<string, number> {
     return sequentialRules(this.index, item, this.rules);
+  }
+
+  popularity(item: string): number {
+    return this.index.frequency(item);
   }
 }
