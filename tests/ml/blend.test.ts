@@ -70,12 +70,21 @@ describe('recommendItems', () => {
   it('reads the product context\'s sources, bounded to the newest views', () => {
     calls.length = 0;
     const views = Array.from({ length: 30 }, (_, i) => `h${i}`);
-    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0);
+    // the weighted sum (the ranker's own order is tested in ranker.test.ts)
+    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0, { weights: { ...DEFAULT_BLEND, ranker: undefined } });
     expect(calls.sort()).toEqual(['buy:p', `session:${MAX_SESSION_CLICKS}`, 'sequential:p', 'view:p'].sort());
     expect(out.map((r) => r.item_id)).not.toContain('p'); // never the product itself
     expect(out.find((r) => r.item_id === 'n')?.reason).toBe('viewed_together');
     expect(out.find((r) => r.item_id === 's')?.reason).toBe('session_similar');
     expect(out.find((r) => r.item_id === 'h29')?.reason).toBe('recently_viewed');
+  });
+
+  it('orders the product page by the served ranker, from the same candidates', () => {
+    const req = request({ views: ['h1', 'p'] });
+    const ranked = recommendItems(req, models, new Map(), 0).map((r) => r.item_id).sort();
+    const summed = recommendItems(req, models, new Map(), 0, { weights: { ...DEFAULT_BLEND, ranker: undefined } }).map((r) => r.item_id).sort();
+    expect(DEFAULT_BLEND.ranker?.model.trees.length).toBeGreaterThan(10);
+    expect(ranked).toEqual(summed);
   });
 
   it('gives a visitor without history trending items on the home page', () => {

@@ -85,7 +85,7 @@ export interface BlendWeights {
  */
 export const DEFAULT_BLEND: BlendWeights = {
   contexts: {
-    product: { bought_together: 0.02, viewed_together: 0.3, session: 1, sequential: 0.3, reminder: 0.5, trending: 0.02 },
+    product: { bought_together: 0.05, viewed_together: 0.3, session: 1, sequential: 0.3, reminder: 0.5, trending: 0.02 },
     cart: { bought_together: 1.3, viewed_together: 0.7, session: 0.9, trending: 0.3 },
     home: { session: 0.9, sequential: 0.3, recent: 0.5, trending: 0.3 },
   },
