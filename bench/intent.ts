@@ -1,21 +1,45 @@
-// npm run bench:intent [-- --train PATH --test PATH]
-// Purchase intent: ROC AUC, PR AUC (average precision), F1 and accuracy. PATH is a UCI Online
-// Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the session buys; features only
-// from the clicks before its first buy). The models and the selection among them are the
-// worker's own (worker/src/ml). Without --train/--test: 5-fold cross-validation on the UCI
-// training data, and a later-period holdout on YooChoose (a live score cannot see the future).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg]
+// Purchase intent: ROC AUC, PR AUC (average precision), ECE (10 bins), F1 and accuracy at 0.5,
+// with 95 % bootstrap intervals over sessions, by the protocol of docs/evaluation.md.
+// PATH is a UCI Online Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the
+// session buys; features only from the clicks before its first buy, computed by the shard's
+// own code: session-state's applyEvent, intent-features and session-item-features).
+// - "served" is what the worker trains (worker/src/ml/calibrated-intent.ts, SERVED_RECIPE):
+//   trees with early stopping, calibrated on out-of-fold predictions.
+// - "served-tuned" is the same code with this dataset's tree hyperparameters and ensemble
+//   shape, chosen on the validation set.
+// - The baseline "gbdt-tuned" is the project's histogram GBDT tuned on the same validation set
+//   (learning rate, depth, minimum leaf, L2, row and feature sampling, rounds by early stopping).
+// Without --train/--test: UCI with a stratified held-out 20 % (as the sklearn reference), and
+// YooChoose 1 % with its first 80 % of sessions by start time → the last 20 %. The validation
+// set is cut from the training part only: a stratified 20 % (UCI), the last 20 % by time (YooChoose).
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODEL_KINDS, predict, selectIntentModel, trainModel, type ModelKind } from '../worker/src/ml/intent-model';
+import { classificationIntervals, type Interval } from '../worker/src/ml/bootstrap';
+import { ensembleProbability, predictIntent, SERVED_RECIPE, trainCalibratedIntent, type IntentRecipe } from '../worker/src/ml/calibrated-intent';
+import { expectedCalibrationError, reliability } from '../worker/src/ml/calibration';
 import { splitFold, stratifiedFolds } from '../worker/src/ml/folds';
+import { GBDT_DEFAULTS, predictGbdt, trainGbdt, type GbdtOptions } from '../worker/src/ml/gbdt';
+import { predict, trainModel } from '../worker/src/ml/intent-model';
 import { atThreshold, averagePrecision, rocAuc } from '../worker/src/ml/metrics';
+import { tuneGbdt } from '../worker/src/ml/tuning';
+import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
+import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures, type ItemTable } from '../worker/src/scoring/session-item-features';
+import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
+import type { EventRow } from '../worker/src/visitor-shard';
 import { SHARED_DATA, args, readBuys, readClicks, type Session } from './data';
+import { reliabilitySvg, type Series } from './svg';
+
+const a = args();
+const REPS = Number(a.reps ?? 1_000);
 
 interface Table {
-  names: string[];
+  names: readonly string[];
   X: number[][];
   y: number[];
 }
+
+const pick = (t: Table, rows: number[]): Table => ({ names: t.names, X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) });
 
 // ---- UCI Online Shoppers ------------------------------------------------------------------
 
@@ -43,7 +67,7 @@ export function readUci(path: string): Table {
   return { names, X, y };
 }
 
-// ---- Clicks + buys (YooChoose) ------------------------------------------------------------
+// ---- Clicks + buys (YooChoose), through the shard's session state ------------------------
 
 interface Labelled {
   session: Session;
@@ -51,10 +75,18 @@ interface Labelled {
 }
 
 /** Sessions cut at their first buy: only what a live score could have seen. */
-function readClickBuy(dir: string): Labelled[] {
+function readClickBuy(dir: string): { sessions: Labelled[]; prices: Map<string, number> } {
   const firstBuy = new Map<string, number>();
-  for (const b of readBuys(join(dir, 'buys.csv'))) firstBuy.set(b.session, Math.min(firstBuy.get(b.session) ?? Infinity, b.time));
-  return readClicks(join(dir, 'clicks.csv'))
+  const priceSum = new Map<string, [number, number]>();
+  for (const b of readBuys(join(dir, 'buys.csv'))) {
+    firstBuy.set(b.session, Math.min(firstBuy.get(b.session) ?? Infinity, b.time));
+    if (b.price > 0) {
+      const p = priceSum.get(b.item) ?? [0, 0];
+      (p[0] += b.price), p[1]++;
+      priceSum.set(b.item, p);
+    }
+  }
+  const sessions = readClicks(join(dir, 'clicks.csv'))
     .map((s) => {
       const cut = firstBuy.get(s.id);
       if (cut === undefined) return { session: s, buys: false };
@@ -62,169 +94,269 @@ function readClickBuy(dir: string): Labelled[] {
       return { session: { id: s.id, items: keep.map((i) => s.items[i]), times: keep.map((i) => s.times[i]), categories: keep.map((i) => s.categories[i]) }, buys: true };
     })
     .filter((l) => l.session.items.length > 0);
+  return { sessions, prices: new Map([...priceSum].map(([item, [sum, n]]) => [item, sum / n])) };
 }
 
-/** Per-item buy propensity from training sessions only, smoothed towards the overall rate. */
-function itemStats(train: Labelled[]) {
-  const clicks = new Map<string, number>();
-  const buys = new Map<string, number>();
-  let buying = 0;
-  for (const l of train) {
-    if (l.buys) buying++;
-    for (const item of new Set(l.session.items)) {
-      clicks.set(item, (clicks.get(item) ?? 0) + 1);
-      if (l.buys) buys.set(item, (buys.get(item) ?? 0) + 1);
-    }
-  }
-  const prior = buying / train.length;
-  const strength = 20;
-  return {
-    rate: (item: string) => ((buys.get(item) ?? 0) + prior * strength) / ((clicks.get(item) ?? 0) + strength),
-    popularity: (item: string) => Math.log1p(clicks.get(item) ?? 0),
-  };
-}
-
-const CLICK_FEATURES = ['clicks', 'distinct_items', 'distinct_categories', 'duration_s', 'mean_dwell_s', 'max_dwell_s', 'last_dwell_s', 'clicks_per_item', 'max_item_clicks', 'hour', 'weekday', 'special_offer_share', 'mean_item_buy_rate', 'max_item_buy_rate', 'last_item_buy_rate', 'mean_item_popularity'];
-
-function clickFeatures(s: Session, stats: ReturnType<typeof itemStats>): number[] {
-  const n = s.items.length;
-  const dwell = s.times.slice(1).map((t, i) => (t - s.times[i]) / 1000);
-  const perItem = new Map<string, number>();
-  for (const item of s.items) perItem.set(item, (perItem.get(item) ?? 0) + 1);
-  const rates = [...perItem.keys()].map(stats.rate);
-  const start = new Date(s.times[0]);
-  return [
-    n,
-    perItem.size,
-    new Set(s.categories).size,
-    (s.times[n - 1] - s.times[0]) / 1000,
-    dwell.length ? dwell.reduce((a, b) => a + b, 0) / dwell.length : 0,
-    dwell.length ? Math.max(...dwell) : 0,
-    dwell.length ? dwell[dwell.length - 1] : 0,
-    n / perItem.size,
-    Math.max(...perItem.values()),
-    start.getUTCHours(),
-    start.getUTCDay(),
-    s.categories.filter((c) => c === 'S').length / n,
-    rates.reduce((a, b) => a + b, 0) / rates.length,
-    Math.max(...rates),
-    stats.rate(s.items[n - 1]),
-    [...perItem.keys()].reduce((a, item) => a + stats.popularity(item), 0) / perItem.size,
-  ];
+function eventRow(s: Session, name: string, ts: number, page: string, seq: number): EventRow {
+  return { event_id: `${s.id}-${seq}`, visitor_id: `v${s.id}`, session_id: s.id, page_id: page, seq, name, client_ts: ts, ts, received_at: ts, url: '', referrer: null, title: null, utm: null, props: '{}', device: 'desktop', bot: 0 };
 }
 
 /**
- * Feature tables. Item buy rates are target statistics, so each training session gets them from
- * the other folds only (out-of-fold encoding); otherwise its own label leaks into its features.
+ * A click stream as the tracker would report it: each click a page view showing the item;
+ * when the next click comes, the page it leaves reports its engaged time (the gap, at most 30 min).
  */
-function clickTables(train: Labelled[], test: Labelled[]): [Table, Table] {
+function sessionStateOf(s: Session): SessionState {
+  const profile = newProfile(`v${s.id}`, s.times[0]);
+  let state: SessionState | null = null;
+  const noFeatures = () => [];
+  let seq = 0;
+  s.items.forEach((item, j) => {
+    const page = `p${j}`;
+    const ts = s.times[j];
+    if (j > 0) applyEvent(state!, profile, eventRow(s, 'user_engagement', ts, `p${j - 1}`, seq++), { engaged_ms: Math.min(ts - s.times[j - 1], 1_800_000) }, noFeatures);
+    const view = eventRow(s, 'page_view', ts, page, seq++);
+    if (!state) (state = newSession(view, profile)), profile.visits++;
+    applyEvent(state, profile, view, {}, noFeatures);
+    const category = s.categories[j] && s.categories[j] !== '0' ? s.categories[j] : undefined;
+    applyEvent(state, profile, eventRow(s, 'view_item', ts, page, seq++), { item_id: item, item_category: category }, noFeatures);
+  });
+  return state!;
+}
+
+const BASE_FEATURES = [...INTENT_FEATURES];
+const ALL_FEATURES = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
+
+function features(state: SessionState, table: ItemTable): number[] {
+  return [...intentFeatures(state, newProfile('', state.start)), ...sessionItemFeatures(state, table)];
+}
+
+/**
+ * Feature tables. The item table holds target statistics, so each training session gets it
+ * from the other folds only (out-of-fold); the test sessions get it from all training sessions.
+ */
+function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, number>): [Table, Table] {
+  const states = train.map((l) => sessionStateOf(l.session));
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
+  const itemSessions = train.map((l, i) => ({ views: states[i].views, bought: l.buys }));
   const trainX = new Array<number[]>(train.length);
   for (const fold of stratifiedFolds(y(train), 5)) {
     const [others] = splitFold(train.length, fold);
-    const stats = itemStats(others.map((i) => train[i]));
-    for (const i of fold) trainX[i] = clickFeatures(train[i].session, stats);
+    const table = buildItemTable(others.map((i) => itemSessions[i]), prices);
+    for (const i of fold) trainX[i] = features(states[i], table);
   }
-  const stats = itemStats(train);
+  const table = buildItemTable(itemSessions, prices);
   return [
-    { names: CLICK_FEATURES, X: trainX, y: y(train) },
-    { names: CLICK_FEATURES, X: test.map((l) => clickFeatures(l.session, stats)), y: y(test) },
+    { names: ALL_FEATURES, X: trainX, y: y(train) },
+    { names: ALL_FEATURES, X: test.map((l) => features(sessionStateOf(l.session), table)), y: y(test) },
   ];
 }
 
-// ---- Evaluation ---------------------------------------------------------------------------
+const baseOnly = (t: Table): Table => ({ names: BASE_FEATURES, X: t.X.map((x) => x.slice(0, BASE_FEATURES.length)), y: t.y });
 
-interface Scores {
-  auc: number;
-  ap: number;
-  f1: number;
-  accuracy: number;
+// ---- Models, tuned on the validation set --------------------------------------------------
+
+interface Scored {
+  p: number[];
+  note?: string;
 }
 
-function scoresOf(y: number[], p: number[]): Scores {
-  const c = atThreshold(y, p, 0.5);
-  return { auc: rocAuc(y, p), ap: averagePrecision(y, p), f1: c.f1, accuracy: c.accuracy };
-}
+/** The ensemble shapes tried on the validation set (trees alone first). */
+const ENSEMBLES: Pick<IntentRecipe, 'seeds' | 'logistic'>[] = [
+  { seeds: 1, logistic: 0 },
+  { seeds: 3, logistic: 0 },
+  { seeds: 1, logistic: 0.25 },
+  { seeds: 3, logistic: 0.25 },
+];
 
-/** Train on one table, test on another: every kind, and the one the worker's selection picks. */
-function holdout(train: Table, test: Table) {
-  const perKind = {} as Record<ModelKind, Scores>;
-  for (const kind of MODEL_KINDS) {
-    const model = trainModel(kind, train.X, train.y);
-    perKind[kind] = scoresOf(test.y, test.X.map((x) => predict(model, x)));
+function evaluateAll(name: string, train: Table, test: Table, valid: number[], baseFeatures?: { train: Table; test: Table }) {
+  const fitRows = splitFold(train.y.length, valid)[0];
+  const fit = pick(train, fitRows);
+  const val = pick(train, valid);
+  const out: Record<string, Scored> = {};
+  const t0 = performance.now();
+  const log = (line: string) => console.log(`    ${line}`);
+
+  // The baseline: the histogram GBDT tuned on the validation set.
+  let tuned: GbdtOptions = { ...GBDT_DEFAULTS };
+  if (!a['no-tune']) {
+    console.log(`  tuning the GBDT on the validation set (${fit.y.length} → ${val.y.length} sessions), by validation AUC:`);
+    tuned = tuneGbdt(fit, val, { onScore: (o, auc, rounds) => log(`${JSON.stringify({ rate: o.rate, depth: o.depth, minLeaf: o.minLeaf, lambda: o.lambda, subsample: o.subsample, colsample: o.colsample })} rounds ${rounds} → AUC ${auc.toFixed(4)}`) }).options;
   }
-  const selection = selectIntentModel(train.X, train.y);
-  return { selected: selection.kind, scores: perKind[selection.kind], perKind };
-}
+  const gbdtTuned = trainGbdt(train.X, train.y, tuned);
+  out['gbdt-tuned'] = { p: test.X.map((x) => predictGbdt(gbdtTuned, x)), note: `rounds ${tuned.trees}` };
 
-/** Stratified 5-fold cross-validation: every kind's out-of-fold scores; selection picks by CV AUC. */
-function crossValidated(t: Table) {
-  const perKind = {} as Record<ModelKind, Scores>;
-  for (const kind of MODEL_KINDS) {
-    const p = new Array<number>(t.y.length);
-    for (const fold of stratifiedFolds(t.y, 5)) {
-      const [train] = splitFold(t.y.length, fold);
-      const model = trainModel(kind, train.map((i) => t.X[i]), train.map((i) => t.y[i]));
-      for (const i of fold) p[i] = predict(model, t.X[i]);
+  // The ensemble shape, on the same validation set, with the tuned trees.
+  let shape = ENSEMBLES[0];
+  if (!a['no-tune']) {
+    let best = -Infinity;
+    for (const e of ENSEMBLES) {
+      const recipe: IntentRecipe = { ...SERVED_RECIPE, gbdt: tuned, ...e };
+      const members = [...Array(e.seeds).keys()].map((s) => trainModel('gbdt', fit.X, fit.y, { ...tuned, seed: (tuned.seed ?? 1) + s }));
+      if (e.logistic) members.push(trainModel('logistic', fit.X, fit.y));
+      const weights = [...Array(e.seeds).fill(1 / e.seeds), ...(e.logistic ? [recipe.logistic] : [])];
+      const auc = rocAuc(val.y, val.X.map((x) => ensembleProbability(members, weights, x)));
+      log(`ensemble ${JSON.stringify(e)} → validation AUC ${auc.toFixed(4)}`);
+      if (auc > best + 1e-4) (best = auc), (shape = e);
     }
-    perKind[kind] = scoresOf(t.y, p);
   }
-  const selected = MODEL_KINDS.reduce((best, k) => (perKind[k].auc > perKind[best].auc ? k : best));
-  return { selected, scores: perKind[selected], perKind };
+  const servedTuned = trainCalibratedIntent(train.X, train.y, { ...SERVED_RECIPE, gbdt: tuned, ...shape }, { rounds: tuned.trees });
+  out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
+
+  const served = trainCalibratedIntent(train.X, train.y);
+  out.served = { p: test.X.map((x) => predictIntent(served, x)), note: `SERVED_RECIPE, ${served.rounds} rounds by early stopping, calibrated (${served.calibrator.kind})` };
+  // the same trees before calibration: what calibration changes
+  out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(served.members, served.weights, x)) };
+
+  if (baseFeatures) {
+    let baseTuned: GbdtOptions = { ...GBDT_DEFAULTS };
+    if (!a['no-tune']) baseTuned = tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
+    const m = trainGbdt(baseFeatures.train.X, baseFeatures.train.y, baseTuned);
+    out['gbdt-tuned, live features only'] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
+  }
+  const gbdtDefault = trainGbdt(train.X, train.y);
+  out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
+  for (const kind of ['logistic', 'svm'] as const) {
+    const m = trainModel(kind, train.X, train.y);
+    out[kind] = { p: test.X.map((x) => predict(m, x)) };
+  }
+  console.log(`  trained and scored in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return report(name, test.y, out);
 }
 
-function print(title: string, r: ReturnType<typeof holdout>) {
-  console.log(`\n${title}`);
-  console.log('  model      ROC AUC  PR AUC   F1       accuracy');
-  for (const [kind, s] of Object.entries(r.perKind)) {
-    console.log(`  ${(kind + (kind === r.selected ? ' *' : '')).padEnd(9)}  ${s.auc.toFixed(4)}   ${s.ap.toFixed(4)}   ${s.f1.toFixed(4)}   ${s.accuracy.toFixed(4)}`);
-  }
-  console.log('  (* the model the worker would serve: best cross-validated AUC on the training data)');
+// ---- Reporting ----------------------------------------------------------------------------
+
+const r4 = (v: number) => +v.toFixed(4);
+const ci = (i: Interval) => [r4(i.low), r4(i.high)];
+
+function report(name: string, y: number[], scored: Record<string, Scored>) {
+  const names = Object.keys(scored);
+  // intervals of every model, and of each one's difference from the tuned GBDT baseline (paired)
+  const order = ['gbdt-tuned', ...names.filter((n) => n !== 'gbdt-tuned')];
+  const intervals = classificationIntervals(y, order.map((n) => scored[n].p), { reps: REPS });
+  const models: Record<string, object> = {};
+  console.log(`\n${name}: ${y.length} test sessions, ${y.filter(Boolean).length} buy`);
+  console.log('  model                            ROC AUC (95 % CI)          PR AUC (95 % CI)           ECE     F1      accuracy  Δ AUC vs gbdt-tuned (95 % CI)');
+  order.forEach((n, k) => {
+    const p = scored[n].p;
+    const c = atThreshold(y, p, 0.5);
+    const m = {
+      auc: r4(rocAuc(y, p)),
+      auc_ci: ci(intervals.each[k].auc),
+      ap: r4(averagePrecision(y, p)),
+      ap_ci: ci(intervals.each[k].ap),
+      ece: r4(expectedCalibrationError(y, p)),
+      f1: r4(c.f1),
+      accuracy: r4(c.accuracy),
+      ...(k ? { vs_gbdt_tuned: { auc: r4(rocAuc(y, p) - rocAuc(y, scored['gbdt-tuned'].p)), auc_ci: ci(intervals.minusFirst[k].auc), ap: r4(averagePrecision(y, p) - averagePrecision(y, scored['gbdt-tuned'].p)), ap_ci: ci(intervals.minusFirst[k].ap) } } : {}),
+      ...(scored[n].note ? { note: scored[n].note } : {}),
+    };
+    models[n] = m;
+    const v = 'vs_gbdt_tuned' in m ? m.vs_gbdt_tuned : undefined;
+    const d = v ? `${(v.auc >= 0 ? '+' : '') + v.auc.toFixed(4)} [${v.auc_ci.join(', ')}]` : '';
+    console.log(`  ${n.padEnd(31)}  ${m.auc.toFixed(4)} [${m.auc_ci.join(', ')}]  ${m.ap.toFixed(4)} [${m.ap_ci.join(', ')}]  ${m.ece.toFixed(4)}  ${m.f1.toFixed(4)}  ${m.accuracy.toFixed(4)}    ${d}`);
+  });
+  for (const n of order) if (scored[n].note) console.log(`  ${n}: ${scored[n].note}`);
+  const { served, ...others } = models as Record<string, { auc: number; ap: number; ece: number; f1: number; accuracy: number }>;
+  return {
+    summary: { model: 'calibrated', ...served, models: others },
+    reliability: (n: string) => ({ bins: reliability(y, scored[n].p), ece: expectedCalibrationError(y, scored[n].p) }),
+  };
 }
 
-const round = (s: Scores) => ({ auc: +s.auc.toFixed(4), ap: +s.ap.toFixed(4), f1: +s.f1.toFixed(4), accuracy: +s.accuracy.toFixed(4) });
+// ---- Datasets -----------------------------------------------------------------------------
+
+function uciRun(t: Table, testRows?: Table) {
+  let train = t;
+  let test = testRows;
+  if (!test) {
+    const [held] = stratifiedFolds(t.y, 5, 7);
+    test = pick(t, held);
+    train = pick(t, splitFold(t.y.length, held)[0]);
+  }
+  const [valid] = stratifiedFolds(train.y, 5, 11);
+  return evaluateAll(`UCI Online Shoppers: ${train.y.length} training sessions (validation: a stratified 20 % of them)`, train, test, valid);
+}
+
+function clickRun(trainL: Labelled[], testL: Labelled[], prices: Map<string, number>, title: string) {
+  const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
+  const trainS = byStart(trainL);
+  const [train, test] = clickTables(trainS, byStart(testL), prices);
+  // validation: the last 20 % of the training sessions by start time
+  const cut = Math.floor(train.y.length * 0.8);
+  const valid = [...Array(train.y.length - cut).keys()].map((i) => cut + i);
+  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { train: baseOnly(train), test: baseOnly(test) });
+}
+
+/** Every `step`-th session, for quick runs on a smaller sample (--max-rows). */
+const thin = <T>(rows: T[]): T[] => {
+  const max = Number(a['max-rows'] ?? Infinity);
+  if (rows.length <= max) return rows;
+  const step = rows.length / max;
+  return Array.from({ length: max }, (_, i) => rows[Math.floor(i * step)]);
+};
+
 const isDir = (p: string) => statSync(p).isDirectory();
+const series = (r: ReturnType<typeof report>, n: string, label: string, colour: string): Series => ({ name: label, colour, ...r.reliability(n) });
 
-function load(path: string) {
-  return isDir(path) ? readClickBuy(path) : readUci(path);
-}
-
-const a = args();
 if (a.train && a.test) {
-  const train = load(a.train);
-  const test = load(a.test);
-  const [trainT, testT] = Array.isArray(train) ? clickTables(train, test as Labelled[]) : [train, test as Table];
-  const r = holdout(trainT, testT);
-  print(`${a.train} → ${a.test}: ${trainT.y.length} training and ${testT.y.length} test sessions`, r);
-  console.log(JSON.stringify({ model: r.selected, ...round(r.scores), models: Object.fromEntries(Object.entries(r.perKind).map(([k, s]) => [k, round(s)])) }));
+  let r: ReturnType<typeof report>;
+  if (isDir(a.train)) {
+    const train = readClickBuy(a.train);
+    const test = readClickBuy(a.test);
+    r = clickRun(thin(train.sessions), thin(test.sessions), train.prices, `${a.train} → ${a.test}`);
+  } else {
+    const train = readUci(a.train);
+    const test = readUci(a.test);
+    r = uciRun(thinTable(train), test);
+  }
+  console.log(JSON.stringify(r.summary));
 } else {
   const out: Record<string, unknown> = {};
+  const panels: { title: string; series: Series[] }[] = [];
   const uci = join(SHARED_DATA, 'uci-online-shoppers/train.csv');
-  if (existsSync(uci)) {
-    const t = readUci(uci);
-    const r = crossValidated(t);
-    print(`UCI Online Shoppers: ${t.y.length} sessions, 5-fold stratified cross-validation`, r);
-    out['uci-online-shoppers'] = { model: r.selected, ...round(r.scores), models: Object.fromEntries(Object.entries(r.perKind).map(([k, s]) => [k, round(s)])) };
+  if (existsSync(uci) && (!a.dataset || a.dataset === 'uci')) {
+    const r = uciRun(thinTable(readUci(uci)));
+    out['uci-online-shoppers'] = r.summary;
+    panels.push({ title: 'UCI Online Shoppers (held-out 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }
   const yc = join(SHARED_DATA, 'yoochoose-1pct/train');
-  if (existsSync(join(yc, 'buys.csv'))) {
-    const all = readClickBuy(yc).sort((p, q) => p.session.times[0] - q.session.times[0]);
+  if (existsSync(join(yc, 'buys.csv')) && (!a.dataset || a.dataset === 'yoochoose')) {
+    const { sessions } = readClickBuy(yc);
+    const all = thin(sessions.sort((p, q) => p.session.times[0] - q.session.times[0]));
     const cut = Math.floor(all.length * 0.8);
-    const [trainT, testT] = clickTables(all.slice(0, cut), all.slice(cut));
-    const r = holdout(trainT, testT);
-    print(`YooChoose 1%: pre-buy clicks, first 80 % of sessions (by start) → last 20 % (${trainT.y.length} → ${testT.y.length})`, r);
-    const duration = CLICK_FEATURES.indexOf('duration_s');
-    out['yoochoose-1pct'] = {
-      model: r.selected,
-      ...round(r.scores),
-      models: Object.fromEntries(Object.entries(r.perKind).map(([k, s]) => [k, round(s)])),
-      duration_only_auc: +rocAuc(testT.y, testT.X.map((x) => x[duration])).toFixed(4),
-    };
+    // prices: from the training period's buys only
+    const before = all[cut].session.times[0];
+    const trainPrices = pricesBefore(join(yc, 'buys.csv'), before);
+    const r = clickRun(all.slice(0, cut), all.slice(cut), trainPrices, 'YooChoose 1 %, pre-buy clicks, first 80 % of sessions by start → last 20 %');
+    out['yoochoose-1pct'] = r.summary;
+    panels.push({ title: 'YooChoose 1 % pre-buy (later 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }
   if (!Object.keys(out).length) {
     console.log('No datasets found in ../shared/data: nothing to benchmark.');
     console.log(JSON.stringify({ skipped: 'no data' }));
     process.exit(0);
   }
+  if (!a['no-svg'] && panels.length) {
+    const path = a.svg ?? new URL('../docs/intent-reliability.svg', import.meta.url).pathname;
+    writeFileSync(path, reliabilitySvg(panels));
+    console.log(`\nreliability plot: ${path}`);
+  }
   console.log(JSON.stringify({ datasets: out }));
+}
+
+function thinTable(t: Table): Table {
+  const rows = thin([...t.y.keys()]);
+  return rows.length === t.y.length ? t : pick(t, rows);
+}
+
+/** Mean price per item from the buys before `time`. */
+function pricesBefore(path: string, time: number): Map<string, number> {
+  const sums = new Map<string, [number, number]>();
+  for (const b of readBuys(path)) {
+    if (b.time >= time || !(b.price > 0)) continue;
+    const p = sums.get(b.item) ?? [0, 0];
+    (p[0] += b.price), p[1]++;
+    sums.set(b.item, p);
+  }
+  return new Map([...sums].map(([item, [sum, n]]) => [item, sum / n]));
 }

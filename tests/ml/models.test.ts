@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { predictGbdt, trainGbdt } from '../../worker/src/ml/gbdt';
 import { selectIntentModel } from '../../worker/src/ml/intent-model';
-import { DEFAULT_LIFECYCLE, lifecycleStage, rfmScores } from '../../worker/src/ml/lifecycle';
+import { DEFAULT_LIFECYCLE, lifecycleStage, rfmCuts, rfmFromCuts, rfmScores } from '../../worker/src/ml/lifecycle';
 import { predictLogistic, trainLogistic } from '../../worker/src/ml/logistic';
 import { atThreshold, averagePrecision, rocAuc } from '../../worker/src/ml/metrics';
 import { seededRandom } from '../../worker/src/ml/random';
@@ -30,6 +30,30 @@ function dataset(n: number, seed = 2) {
   const y = X.map(([a, b]) => ((a + b > 1 ? 1 : 0) ^ (r() < 0.05 ? 1 : 0)));
   return { X, y };
 }
+
+describe('gradient-boosted trees', () => {
+  it('stop boosting when held-out rows stop improving, and keep the best rounds', () => {
+    // pure noise: the held-out loss is best after very few rounds
+    const r = seededRandom(3);
+    const X = Array.from({ length: 600 }, () => [r(), r()]);
+    const y = X.map(() => (r() < 0.3 ? 1 : 0));
+    const held = { X: X.slice(400), y: y.slice(400), patience: 10 };
+    const m = trainGbdt(X.slice(0, 400), y.slice(0, 400), { trees: 300, depth: 4, rate: 0.3, minLeaf: 5 }, held);
+    expect(m.trees.length).toBeLessThan(30);
+    // a learnable signal keeps boosting longer
+    const s = dataset(800, 4);
+    const learn = trainGbdt(s.X.slice(0, 600), s.y.slice(0, 600), { trees: 300, rate: 0.05 }, { X: s.X.slice(600), y: s.y.slice(600), patience: 20 });
+    expect(learn.trees.length).toBeGreaterThan(m.trees.length);
+  });
+
+  it('with feature sampling, split only on the features each tree drew', () => {
+    const s = dataset(400, 6);
+    const m = trainGbdt(s.X, s.y, { trees: 40, colsample: 0.34, seed: 2 });
+    const used = m.trees.map((t) => new Set(t.feature.filter((f) => f >= 0)));
+    expect(used.some((u) => u.size === 1)).toBe(true); // one feature drawn: every split on it
+    expect(new Set(used.flatMap((u) => [...u])).size).toBeGreaterThan(1);
+  });
+});
 
 describe('intent models', () => {
   const train = dataset(600, 2);
@@ -88,5 +112,22 @@ describe('lifecycle', () => {
     expect(s.get('b0')).toEqual({ r: 5, f: 1, m: 1 }); // most recent, fewest purchases
     expect(s.get('b9')).toEqual({ r: 1, f: 5, m: 5 });
     expect(s.get('b4')).toEqual({ r: 3, f: 3, m: 3 });
+  });
+
+  it('scores one buyer from stored cut points exactly as ranking it among all buyers does, ties included', () => {
+    const r = seededRandom(12);
+    for (const n of [1, 3, 7, 10, 23, 100]) {
+      const buyers = Array.from({ length: n }, () => ({ days: Math.floor(r() * 10), purchases: 1 + Math.floor(r() * 4), revenue: Math.floor(r() * 5) * 50 }));
+      const cuts = JSON.parse(JSON.stringify(rfmCuts(buyers)));
+      // the definition: 1 + the quintile of the share of buyers strictly worse
+      const quintile = (worse: number) => Math.min(5, Math.floor((worse / n) * 5) + 1);
+      for (const b of buyers) {
+        expect(rfmFromCuts(cuts, b)).toEqual({
+          r: quintile(buyers.filter((o) => o.days > b.days).length),
+          f: quintile(buyers.filter((o) => o.purchases < b.purchases).length),
+          m: quintile(buyers.filter((o) => o.revenue < b.revenue).length),
+        });
+      }
+    }
   });
 });

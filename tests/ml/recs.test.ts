@@ -1,7 +1,8 @@
 // Recommendation algorithms on tiny hand-made data, with answers worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { CoOccurrence } from '../../worker/src/recs/cooccurrence';
-import { SequentialRules } from '../../worker/src/recs/sequential-rules';
+import { sequentialRules } from '../../worker/src/recs/sequential-rules';
+import { SessionIndex } from '../../worker/src/recs/session-index';
 import { SessionKnn } from '../../worker/src/recs/session-knn';
 import { Trending } from '../../worker/src/recs/trending';
 
@@ -65,11 +66,19 @@ describe('V-SKNN', () => {
 
 describe('sequential rules', () => {
   it('weights what followed by 1/distance', () => {
-    const sr = new SequentialRules(2);
-    sr.add(['a', 'b', 'c', 'd']);
-    sr.add(['a', 'c']);
+    const index = new SessionIndex();
+    index.add({ items: ['a', 'b', 'c', 'd'], time: 1 });
+    index.add({ items: ['a', 'c'], time: 2 });
     // a→b: 1; a→c: 1/2 (first) + 1 (second); a→d: beyond 2 steps
-    expect(Object.fromEntries(sr.after('a'))).toEqual({ b: 1, c: 1.5 });
+    expect(Object.fromEntries(sequentialRules(index, 'a', { steps: 2 }))).toEqual({ b: 1, c: 1.5 });
+  });
+
+  it('reads only the newest sessions that hold the item', () => {
+    const index = new SessionIndex();
+    index.add({ items: ['a', 'old'], time: 1 });
+    index.add({ items: ['x', 'y'], time: 2 });
+    index.add({ items: ['a', 'new'], time: 3 });
+    expect(Object.fromEntries(sequentialRules(index, 'a', { sessions: 1 }))).toEqual({ new: 1 });
   });
 });
 

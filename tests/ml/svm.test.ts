@@ -4,7 +4,7 @@
 // w, b and multipliers are inconsistent and are not asserted.
 import { describe, expect, it } from 'vitest';
 import { dot } from '../../worker/src/ml/linalg';
-import { fitPlatt, predictSvm, solveSvm, trainSvm } from '../../worker/src/ml/svm';
+import { fitPlatt, predictSvm, solveSvm, svmDecision, trainSvm } from '../../worker/src/ml/svm';
 import { ZHANG_CUSTOMERS, zhangRow } from './zhang';
 
 describe('linear SVM', () => {
@@ -29,6 +29,18 @@ describe('linear SVM', () => {
     const poorer = dot(s.weights, zhangRow(5000, 'bachelor', 40, 1, 90)) + s.bias;
     expect(richer).toBeCloseTo(0.5425, 3); // high
     expect(poorer).toBeCloseTo(-4.7144, 3); // low
+  });
+
+  it('the trainer that ships reaches the same solution with a large C and a nearly free bias', () => {
+    // dual coordinate descent, unstandardized, the bias as the weight of a constant feature of 20
+    const m = trainSvm(X, y, { C: 1e4, standardize: false, biasScale: 20, epochs: 1_000_000, tolerance: 1e-10 });
+    const expected = [7.2109, 3.1269, 5.4694, -5.8594, 7.6018];
+    m.weights.forEach((w, j) => expect(w).toBeCloseTo(expected[j], 1));
+    expect(m.bias).toBeCloseTo(-13.7195, 1);
+    X.forEach((x, i) => expect(Math.sign(svmDecision(m, x))).toBe(y[i] ? 1 : -1));
+    // the paper's two new customers: high, then low
+    expect(svmDecision(m, zhangRow(11000, 'master', 35, 1, 140))).toBeCloseTo(0.5425, 2);
+    expect(svmDecision(m, zhangRow(5000, 'bachelor', 40, 1, 90))).toBeCloseTo(-4.7144, 2);
   });
 
   it('turns decision values into calibrated probabilities (Platt)', () => {

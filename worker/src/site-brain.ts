@@ -1,56 +1,22 @@
 // One Durable Object per site: the shop-wide recommendation models. Item co-occurrence
-// ("viewed together", "bought together"), trending and the session index for V-SKNN are
-// updated incrementally as the shards report what visitors viewed and bought. Neighbour lists
-// are precomputed: an item whose counts changed is marked stale and recomputed from its own
-// pair counts when next read (or by the scheduled rebuild), so serving never scans raw events
-// and the write path stays cheap.
+// ("viewed together", "bought together"), trending and the session index for VSTAN and
+// sequential rules are updated incrementally as the shards report what visitors viewed and
+// bought. Neighbour lists are precomputed: an item whose counts changed is marked stale and
+// recomputed from its own pair counts when next read (or by the scheduled rebuild), so serving
+// never scans raw events and the write path stays cheap. The ranking itself is recs/blend.ts,
+// the same code `npm run bench:recs` measures.
 import { DurableObject } from 'cloudflare:workers';
-import { catalogOf, type CatalogItem } from './catalog';
+import { catalogOf } from './catalog';
 import type { Env } from './env';
-import { SessionKnn } from './recs/session-knn';
+import { recommendItems, type RecModels, type RecRequest, type Recommendation } from './recs/blend';
+import { neighbourList, type Neighbour } from './recs/cooccurrence';
+import { SessionIndex } from './recs/session-index';
+import { SessionModels } from './recs/session-models';
+import { INDEXED_SESSIONS, KEPT_SESSIONS, NEIGHBOURS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TREND_WEIGHTS, TRENDING_ROWS_PER_ITEM } from './recs/stores';
+import { addDecayed, decayedScore } from './recs/trending';
 import type { ItemObservation } from './visitor-shard';
 
-export type Reason = 'viewed_together' | 'bought_together' | 'session_similar' | 'trending' | 'recently_viewed' | 'category_affinity';
-export type RecContext = 'home' | 'product' | 'cart';
-
-export interface RecRequest {
-  site: string;
-  context: RecContext;
-  item?: string;
-  limit: number;
-  /** Items viewed in the current session, in order. */
-  views: string[];
-  recent: string[];
-  cart: string[];
-  bought: string[];
-  affinity: Record<string, number>;
-  /** At most this many items of one category. */
-  perCategory?: number;
-}
-
-export interface Recommendation {
-  item_id: string;
-  score: number;
-  reason: Reason;
-  name?: string;
-  category?: string;
-  price?: number;
-}
-
-interface Neighbour {
-  item: string;
-  score: number;
-  count: number;
-  support: number;
-  confidence: number;
-  lift: number;
-}
-
-const NEIGHBOURS = 50;
-const SESSION_ITEMS = 50;
-const KEPT_SESSIONS = 50_000;
-const INDEXED_SESSIONS = 20_000;
-const TREND_HALF_LIFE_MS = 3 * 24 * 3_600_000;
+export type { Reason, RecContext, RecRequest, Recommendation } from './recs/blend';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS item_stats (item TEXT PRIMARY KEY, views INTEGER NOT NULL DEFAULT 0, view_sessions INTEGER NOT NULL DEFAULT 0,
@@ -65,8 +31,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) W
 
 export class SiteBrain extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private knn: SessionKnn | null = null;
-  private knnBuilt = 0;
+  private models: SessionModels | null = null;
+  private modelsBuilt = 0;
   private dirty = true;
   private trendCache: { at: number; limit: number; scores: Map<string, number> } | null = null;
 
@@ -85,7 +51,7 @@ export class SiteBrain extends DurableObject<Env> {
         const items: string[] = row ? JSON.parse(row.items) : [];
         for (const item of o.views) {
           this.sql.exec('INSERT INTO item_stats (item, views) VALUES (?, 1) ON CONFLICT (item) DO UPDATE SET views = views + 1', item);
-          this.addTrend(item, o.time, 1);
+          this.addTrend(item, o.time, TREND_WEIGHTS.view);
           if (items.includes(item) || items.length >= SESSION_ITEMS) continue;
           if (!items.length) this.bump('view');
           this.sql.exec('UPDATE item_stats SET view_sessions = view_sessions + 1 WHERE item = ?', item);
@@ -102,7 +68,7 @@ export class SiteBrain extends DurableObject<Env> {
           this.bump('buy');
           for (const item of distinct) {
             this.sql.exec('INSERT INTO item_stats (item, baskets) VALUES (?, 1) ON CONFLICT (item) DO UPDATE SET baskets = baskets + 1', item);
-            this.addTrend(item, o.time, 5);
+            this.addTrend(item, o.time, TREND_WEIGHTS.buy);
             for (const other of distinct) if (other < item) this.pair('buy', item, other);
             touched.buy.add(item);
           }
@@ -126,9 +92,8 @@ export class SiteBrain extends DurableObject<Env> {
 
   private addTrend(item: string, time: number, weight: number) {
     const row = this.sql.exec<{ trend: number; trend_at: number }>('SELECT trend, trend_at FROM item_stats WHERE item = ?', item).toArray()[0];
-    const at = Math.max(time, row?.trend_at ?? 0);
-    const decayed = (row?.trend ?? 0) * 2 ** (-(at - (row?.trend_at ?? at)) / TREND_HALF_LIFE_MS) + weight * 2 ** (-(at - time) / TREND_HALF_LIFE_MS);
-    this.sql.exec('UPDATE item_stats SET trend = ?, trend_at = ? WHERE item = ?', decayed, at, item);
+    const next = addDecayed(row && row.trend_at ? { score: row.trend, at: row.trend_at } : undefined, time, weight, TREND_HALF_LIFE_MS);
+    this.sql.exec('UPDATE item_stats SET trend = ?, trend_at = ? WHERE item = ?', next.score, next.at, item);
   }
 
   /** Recomputes one item's neighbour list with its association-rule measures. */
@@ -141,10 +106,7 @@ export class SiteBrain extends DurableObject<Env> {
       .exec<{ b: string; n: number; c: number }>(
         `SELECT p.b AS b, p.n AS n, s.${countCol} AS c FROM pairs p JOIN item_stats s ON s.item = p.b WHERE p.kind = ? AND p.a = ?`, kind, item)
       .toArray();
-    const list: Neighbour[] = rows
-      .map((r) => ({ item: r.b, count: r.n, score: r.n / Math.sqrt(own * Math.max(1, r.c)), support: r.n / total, confidence: r.n / own, lift: (r.n * total) / (own * Math.max(1, r.c)) }))
-      .sort((a, b) => b.score - a.score || a.item.localeCompare(b.item))
-      .slice(0, NEIGHBOURS);
+    const list = neighbourList(own, total, rows.map((r): [string, number, number] => [r.b, r.n, r.c]), NEIGHBOURS);
     this.sql.exec('INSERT OR REPLACE INTO neighbours (kind, item, list) VALUES (?, ?, ?)', kind, item, JSON.stringify(list));
   }
 
@@ -186,25 +148,25 @@ export class SiteBrain extends DurableObject<Env> {
     return this.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? 0;
   }
 
-  /** The V-SKNN index over the most recent sessions, rebuilt when new sessions came in (at most every 5 s for a big shop). */
-  private sessionIndex(): SessionKnn {
+  /** The session models over the most recent sessions, rebuilt when new sessions came in (at most every 5 s for a big shop). */
+  private sessionModels(): SessionModels {
     const now = Date.now();
-    if (this.knn && (!this.dirty || (this.knn.size >= 1_000 && now - this.knnBuilt < 5_000))) return this.knn;
-    const knn = new SessionKnn();
+    if (this.models && (!this.dirty || (this.models.index.size >= 1_000 && now - this.modelsBuilt < 5_000))) return this.models;
+    const index = new SessionIndex();
     const rows = this.sql.exec<{ time: number; items: string }>('SELECT time, items FROM sessions ORDER BY time DESC LIMIT ?', INDEXED_SESSIONS).toArray();
-    for (const r of rows.reverse()) knn.add({ items: JSON.parse(r.items), time: r.time });
-    this.knn = knn;
-    this.knnBuilt = now;
+    for (const r of rows.reverse()) index.add({ items: JSON.parse(r.items), time: r.time });
+    this.models = new SessionModels(index);
+    this.modelsBuilt = now;
     this.dirty = false;
-    return knn;
+    return this.models;
   }
 
   /** The trending items; the list is kept for 10 s, since it moves slowly and sorting it costs. */
   private trending(limit: number): Map<string, number> {
     const now = Date.now();
     if (this.trendCache && this.trendCache.limit >= limit && now - this.trendCache.at < 10_000) return this.trendCache.scores;
-    const rows = this.sql.exec<{ item: string; trend: number; trend_at: number }>('SELECT item, trend, trend_at FROM item_stats ORDER BY trend DESC LIMIT ?', limit * 4).toArray();
-    const scores = new Map(rows.map((r): [string, number] => [r.item, r.trend * 2 ** (-Math.max(0, now - r.trend_at) / TREND_HALF_LIFE_MS)]));
+    const rows = this.sql.exec<{ item: string; trend: number; trend_at: number }>('SELECT item, trend, trend_at FROM item_stats ORDER BY trend DESC LIMIT ?', limit * TRENDING_ROWS_PER_ITEM).toArray();
+    const scores = new Map(rows.map((r): [string, number] => [r.item, decayedScore({ score: r.trend, at: r.trend_at }, now, TREND_HALF_LIFE_MS)]));
     this.trendCache = { at: now, limit, scores };
     return scores;
   }
@@ -212,55 +174,13 @@ export class SiteBrain extends DurableObject<Env> {
   /** Ranked items for a visitor in a context, each with the reason it is there. */
   async recommend(req: RecRequest): Promise<{ items: Recommendation[]; model_version: string }> {
     const catalog = await catalogOf(this.env.DB, req.site);
-    const sources: [Reason, number, Map<string, number>][] = [];
-    const fromNeighbours = (kind: 'view' | 'buy', items: string[]) => {
-      const m = new Map<string, number>();
-      for (const item of items) for (const n of this.neighbours(kind, item)) m.set(n.item, (m.get(n.item) ?? 0) + n.score);
-      return m;
+    const models: RecModels = {
+      neighbours: (kind, item) => this.neighbours(kind, item),
+      session: (views, now) => this.sessionModels().session(views, now),
+      sequential: (item) => this.sessionModels().sequential(item),
+      trending: (limit) => this.trending(limit),
+      popularity: (item) => this.sessionModels().popularity(item),
     };
-    const anchor = req.context === 'product' && req.item ? [req.item] : req.context === 'cart' ? req.cart : [];
-    if (anchor.length) {
-      sources.push(['bought_together', req.context === 'cart' ? 1.3 : 1.1, fromNeighbours('buy', anchor)]);
-      sources.push(['viewed_together', req.context === 'cart' ? 0.7 : 1, fromNeighbours('view', anchor)]);
-    }
-    if (req.views.length) sources.push(['session_similar', 0.9, this.sessionIndex().score(req.views.slice(-20))]);
-    if (req.context === 'home') sources.push(['recently_viewed', 0.5, new Map(req.recent.slice(0, 10).map((item, i) => [item, 1 - i / 20]))]);
-    sources.push(['trending', 0.3, this.trending(req.limit * 3)]);
-
-    // Each source scaled to its best item, then weighted and summed; the reason is the largest share.
-    const total = new Map<string, { score: number; reason: Reason; best: number }>();
-    for (const [reason, weight, scores] of sources) {
-      const max = Math.max(0, ...scores.values());
-      if (!max) continue;
-      for (const [item, s] of scores) {
-        const part = (weight * s) / max;
-        const t = total.get(item) ?? { score: 0, reason, best: 0 };
-        t.score += part;
-        if (part > t.best) (t.best = part), (t.reason = reason);
-        total.set(item, t);
-      }
-    }
-    // Re-rank by the visitor's category affinity.
-    const maxAffinity = Math.max(0, ...Object.values(req.affinity));
-    const excluded = new Set([...req.cart, ...req.bought, ...(req.item ? [req.item] : [])]);
-    const ranked: Recommendation[] = [];
-    for (const [item, t] of total) {
-      if (excluded.has(item)) continue;
-      const product: CatalogItem | undefined = catalog.get(item);
-      if (catalog.size && (!product || !product.inStock)) continue; // only active, in-stock catalog items
-      const boost = maxAffinity && product ? 0.5 * ((req.affinity[product.category] ?? 0) / maxAffinity) : 0;
-      const reason = t.reason === 'trending' && boost > t.best ? 'category_affinity' : t.reason;
-      ranked.push({ item_id: item, score: +(t.score * (1 + boost)).toFixed(6), reason, name: product?.name, category: product?.category, price: product?.price });
-    }
-    ranked.sort((a, b) => b.score - a.score || a.item_id.localeCompare(b.item_id));
-    const perCategory = req.perCategory ?? 3;
-    const counts = new Map<string, number>();
-    const items = ranked.filter((r) => {
-      const c = r.category ?? '';
-      if ((counts.get(c) ?? 0) >= perCategory && c) return false;
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-      return true;
-    });
-    return { items: items.slice(0, req.limit), model_version: `brain-${this.version()}` };
+    return { items: recommendItems(req, models, catalog, Date.now()), model_version: `brain-${this.version()}` };
   }
 }

@@ -21,17 +21,30 @@ export interface GbdtModel {
 }
 
 export interface GbdtOptions {
+  /** Boosting rounds (the most, with early stopping). */
   trees?: number;
   depth?: number;
   rate?: number;
+  /** Fewest rows in a leaf. */
   minLeaf?: number;
+  /** L2 penalty on leaf values. */
   lambda?: number;
+  /** Share of rows each tree sees. */
   subsample?: number;
+  /** Share of features each tree may split on. */
+  colsample?: number;
   bins?: number;
   seed?: number;
 }
 
-export const GBDT_DEFAULTS: Required<GbdtOptions> = { trees: 300, depth: 3, rate: 0.05, minLeaf: 20, lambda: 1, subsample: 0.8, bins: 64, seed: 1 };
+export const GBDT_DEFAULTS: Required<GbdtOptions> = { trees: 300, depth: 3, rate: 0.05, minLeaf: 20, lambda: 1, subsample: 0.8, colsample: 1, bins: 64, seed: 1 };
+
+/** Rows held out to stop boosting when their log loss has not improved for `patience` rounds. */
+export interface EarlyStopping {
+  X: number[][];
+  y: number[];
+  patience?: number;
+}
 
 /** Quantile cut points of one feature: at most `bins − 1` distinct values. */
 function cutPoints(values: number[], bins: number): number[] {
@@ -44,7 +57,11 @@ function cutPoints(values: number[], bins: number): number[] {
   return cuts;
 }
 
-export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}): GbdtModel {
+/**
+ * Trains the trees. With `early`, boosting stops once the held-out rows' log loss has not
+ * improved for `patience` rounds, and the model keeps the rounds up to its best.
+ */
+export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   const n = X.length;
   const d = X[0].length;
@@ -73,6 +90,8 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {})
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const trees: Tree[] = [];
+  const held = early && early.y.length > 0 && { raw: new Float64Array(early.y.length).fill(base), best: Infinity, bestTrees: 0, patience: early.patience ?? 50 };
+  const features = Array.from({ length: d }, (_, j) => j);
 
   for (let t = 0; t < o.trees; t++) {
     for (let i = 0; i < n; i++) {
@@ -82,6 +101,9 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {})
     }
     const sample: number[] = [];
     for (let i = 0; i < n; i++) if (random() < o.subsample) sample.push(i);
+    // features this tree may use: a random share, at least one
+    const usable = o.colsample >= 1 ? features : features.filter(() => random() < o.colsample);
+    if (!usable.length) usable.push(Math.floor(random() * d));
     const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
     const grow = (rows: number[], depth: number): number => {
       const node = tree.feature.length;
@@ -96,7 +118,7 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {})
       if (depth >= o.depth || rows.length < 2 * o.minLeaf) return node;
       let best = { gain: 1e-9, feature: -1, bin: -1 };
       const parent = (G * G) / (H + o.lambda);
-      for (let j = 0; j < d; j++) {
+      for (const j of usable) {
         const m = cuts[j].length + 1;
         const hg = new Float64Array(m);
         const hh = new Float64Array(m);
@@ -132,7 +154,18 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {})
     grow(sample, 0);
     trees.push(tree);
     for (let i = 0; i < n; i++) raw[i] += treeValue(tree, X[i]);
+    if (held) {
+      let loss = 0;
+      for (let i = 0; i < early!.y.length; i++) {
+        const z = (held.raw[i] += treeValue(tree, early!.X[i]));
+        const m = early!.y[i] ? -z : z; // log(1 + e^m), without overflow
+        loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+      }
+      if (loss < held.best - 1e-9) (held.best = loss), (held.bestTrees = trees.length);
+      else if (trees.length - held.bestTrees >= held.patience) break;
+    }
   }
+  if (held) trees.length = Math.max(1, held.bestTrees);
   return { kind: 'gbdt', base, trees };
 }
 

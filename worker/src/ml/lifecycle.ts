@@ -55,19 +55,49 @@ export interface RfmScore {
   m: number;
 }
 
-/** Quintile scores 1–5 among buyers: 5 is the most recent, most frequent, highest spending fifth. Ties share a score. */
-export function rfmScores(buyers: Buyer[]): Map<string, RfmScore> {
-  const quintile = (value: (b: Buyer) => number) => {
-    const sorted = buyers.map(value).sort((a, b) => a - b);
-    return (b: Buyer) => {
-      // the share of buyers strictly below, so equal values get the same quintile
-      let below = 0;
-      while (below < sorted.length && sorted[below] < value(b)) below++;
-      return Math.min(5, Math.floor((below / sorted.length) * 5) + 1);
-    };
+/** What RFM needs of a buyer. */
+export interface RfmInput {
+  /** Days since the last purchase. */
+  days: number;
+  purchases: number;
+  revenue: number;
+}
+
+/**
+ * The shop's RFM cut points (4 each), stored with its segment model so one buyer can be scored
+ * alone. Recency cuts run from the oldest down: a buyer more recent than k of them scores k + 1.
+ */
+export interface RfmCuts {
+  recencyDays: number[];
+  frequency: number[];
+  monetary: number[];
+}
+
+/**
+ * Cut points that give each buyer the quintile of its share of buyers strictly worse than it
+ * (so equal values share a score): the q-th cut is the value of the ⌈q·n/5⌉-th worst buyer.
+ */
+export function rfmCuts(buyers: readonly RfmInput[]): RfmCuts {
+  const cuts = (values: number[], worstFirst: (a: number, b: number) => number) => {
+    const sorted = values.sort(worstFirst);
+    return sorted.length ? [1, 2, 3, 4].map((q) => sorted[Math.ceil((q * sorted.length) / 5) - 1]) : [];
   };
-  const r = quintile((b) => -b.daysSinceLastPurchase);
-  const f = quintile((b) => b.purchases);
-  const m = quintile((b) => b.revenue);
-  return new Map(buyers.map((b) => [b.id, { r: r(b), f: f(b), m: m(b) }]));
+  return {
+    recencyDays: cuts(buyers.map((b) => b.days), (a, b) => b - a),
+    frequency: cuts(buyers.map((b) => b.purchases), (a, b) => a - b),
+    monetary: cuts(buyers.map((b) => b.revenue), (a, b) => a - b),
+  };
+}
+
+/** Scores 1–5 from the cut points: 5 is the most recent, most frequent, highest spending fifth. */
+export function rfmFromCuts(cuts: RfmCuts, b: RfmInput): RfmScore {
+  const above = (c: number[], v: number) => 1 + c.filter((x) => v > x).length;
+  return { r: 1 + cuts.recencyDays.filter((x) => b.days < x).length, f: above(cuts.frequency, b.purchases), m: above(cuts.monetary, b.revenue) };
+}
+
+/** Quintile scores 1–5 among buyers, by the same cut points the served segment model stores. */
+export function rfmScores(buyers: Buyer[]): Map<string, RfmScore> {
+  const input = (b: Buyer): RfmInput => ({ days: b.daysSinceLastPurchase, purchases: b.purchases, revenue: b.revenue });
+  const cuts = rfmCuts(buyers.map(input));
+  return new Map(buyers.map((b) => [b.id, rfmFromCuts(cuts, input(b))]));
 }

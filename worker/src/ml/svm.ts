@@ -129,13 +129,15 @@ export function fitPlatt(decisions: number[], labels: number[]): { a: number; b:
 }
 
 /**
- * A Platt-scaled linear SVM on standardized features, trained by dual coordinate descent
- * (Hsieh et al. 2008, as LIBLINEAR does): linear time per pass, so it scales to a shop's
- * sessions. The bias is learned as the weight of a constant feature.
+ * A Platt-scaled linear SVM, trained by dual coordinate descent (Hsieh et al. 2008, as
+ * LIBLINEAR does): linear time per pass, so it scales to a shop's sessions. Features are
+ * standardized unless `standardize` is false. The bias is learned as the weight of a constant
+ * feature of value `biasScale` (LIBLINEAR's -B): the larger it is, the less the bias is
+ * regularized, and the closer the solution comes to the exact SVM with a free bias.
  */
-export function trainSvm(X: number[][], y: number[], { C = 1, epochs = 200, tolerance = 1e-3, seed = 1 } = {}): SvmModel {
-  const scaler = fitScaler(X);
-  const Z = X.map((r) => [...scale(scaler, r), 1]);
+export function trainSvm(X: number[][], y: number[], { C = 1, epochs = 200, tolerance = 1e-3, seed = 1, standardize = true, biasScale = 1 } = {}): SvmModel {
+  const scaler = standardize ? fitScaler(X) : null;
+  const Z = X.map((r) => [...(scaler ? scale(scaler, r) : r), biasScale]);
   const labels = y.map((v) => (v > 0 ? 1 : -1));
   const n = Z.length;
   const w = new Array(Z[0].length).fill(0);
@@ -163,7 +165,7 @@ export function trainSvm(X: number[][], y: number[], { C = 1, epochs = 200, tole
     }
     if (maxPg - minPg < tolerance) break;
   }
-  const bias = w.pop()!;
+  const bias = w.pop()! * biasScale;
   const decisions = Z.map((z) => dot(w, z) + bias);
   return { kind: 'svm', scaler, weights: w, bias, platt: fitPlatt(decisions, labels) };
 }

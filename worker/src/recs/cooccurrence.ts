@@ -1,5 +1,7 @@
 // Item-to-item co-occurrence within sessions (or baskets), with the association-rule
-// measures: support, confidence and lift. Counts update incrementally, one session at a time.
+// measures: support, confidence and lift. `neighbourList` is the one ranking of an item's
+// neighbours: SiteBrain feeds it from its SQLite pair counts, the `CoOccurrence` class from
+// memory (benchmarks, tests), so both rank alike.
 
 export interface PairMeasures {
   item: string;
@@ -11,6 +13,36 @@ export interface PairMeasures {
   confidence: number;
   /** confidence / P(other): above 1, the two go together more than chance */
   lift: number;
+}
+
+export type Neighbour = PairMeasures & {
+  /** Cosine similarity of the two items' session sets. */
+  score: number;
+};
+
+/** The measures of the rule item → other, from the counts. */
+export function pairMeasures(other: string, count: number, nItem: number, nOther: number, sessions: number): PairMeasures {
+  return {
+    item: other,
+    count,
+    support: sessions ? count / sessions : 0,
+    confidence: nItem ? count / nItem : 0,
+    lift: nItem && nOther ? (count * sessions) / (nItem * nOther) : 0,
+  };
+}
+
+/**
+ * An item's neighbours by cosine, best first (ties by id), with their rule measures.
+ * `pairs`: [other item, sessions holding both, sessions holding other].
+ */
+export function neighbourList(nItem: number, sessions: number, pairs: Iterable<[string, number, number]>, limit: number, minCount = 1): Neighbour[] {
+  if (!nItem || !sessions) return [];
+  const out: Neighbour[] = [];
+  for (const [other, count, nOther] of pairs) {
+    if (count < minCount) continue;
+    out.push({ ...pairMeasures(other, count, nItem, nOther, sessions), score: count / Math.sqrt(nItem * Math.max(1, nOther)) });
+  }
+  return out.sort((a, b) => b.score - a.score || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0)).slice(0, limit);
 }
 
 export class CoOccurrence {
@@ -43,29 +75,15 @@ export class CoOccurrence {
 
   /** The measures of the rule item → other. */
   measures(item: string, other: string): PairMeasures {
-    const count = this.pairs.get(item)?.get(other) ?? 0;
-    const nItem = this.count(item);
-    const nOther = this.count(other);
-    return {
-      item: other,
-      count,
-      support: this.sessions ? count / this.sessions : 0,
-      confidence: nItem ? count / nItem : 0,
-      lift: nItem && nOther ? (count * this.sessions) / (nItem * nOther) : 0,
-    };
+    return pairMeasures(other, this.pairs.get(item)?.get(other) ?? 0, this.count(item), this.count(other), this.sessions);
   }
 
   /** Items that occur with `item`, by cosine similarity of their session sets, with their rule measures. */
-  neighbours(item: string, { limit = 20, minCount = 1 } = {}): (PairMeasures & { score: number })[] {
+  neighbours(item: string, { limit = 20, minCount = 1 } = {}): Neighbour[] {
     const row = this.pairs.get(item);
     if (!row) return [];
-    const nItem = this.count(item);
-    const out: (PairMeasures & { score: number })[] = [];
-    for (const [other, count] of row) {
-      if (count < minCount) continue;
-      out.push({ ...this.measures(item, other), score: count / Math.sqrt(nItem * this.count(other)) });
-    }
-    return out.sort((a, b) => b.score - a.score || a.item.localeCompare(b.item)).slice(0, limit);
+    const pairs = [...row].map(([other, count]): [string, number, number] => [other, count, this.count(other)]);
+    return neighbourList(this.count(item), this.sessions, pairs, limit, minCount);
   }
 
   /** Every item with its session count (for popularity baselines). */

@@ -1,26 +1,38 @@
-// Time-decayed popularity: each interaction adds 1, and every score halves every `halfLifeMs`.
-// Kept as (score, as-of time) per item, so an update is O(1) and needs no rescan.
+// Time-decayed popularity: each interaction adds its weight, and every score halves every
+// `halfLifeMs`. Kept as (score, as-of time) per item, so an update is O(1) and needs no rescan.
+// The two functions are the whole model: SiteBrain keeps the pair in its SQLite rows, the
+// `Trending` class keeps it in memory (benchmarks, tests).
+
+export interface Decayed {
+  score: number;
+  at: number;
+}
+
+/** The score as of `now` (never grown: a time before `at` counts as `at`). */
+export function decayedScore(s: Decayed, now: number, halfLifeMs: number): number {
+  return s.score * 2 ** (-Math.max(0, now - s.at) / halfLifeMs);
+}
+
+/** Adds an interaction of `weight` at `time`; a late one counts at its age. */
+export function addDecayed(s: Decayed | undefined, time: number, weight: number, halfLifeMs: number): Decayed {
+  if (!s) return { score: weight, at: time };
+  const at = Math.max(time, s.at);
+  return { score: s.score * 2 ** (-(at - s.at) / halfLifeMs) + weight * 2 ** (-(at - time) / halfLifeMs), at };
+}
 
 export class Trending {
-  private readonly scores = new Map<string, { score: number; at: number }>();
+  private readonly scores = new Map<string, Decayed>();
 
   constructor(readonly halfLifeMs = 24 * 3_600_000) {}
 
   add(item: string, time: number, weight = 1): void {
-    const s = this.scores.get(item);
-    if (!s) return void this.scores.set(item, { score: weight, at: time });
-    if (time >= s.at) {
-      s.score = s.score * 2 ** (-(time - s.at) / this.halfLifeMs) + weight;
-      s.at = time;
-    } else {
-      s.score += weight * 2 ** (-(s.at - time) / this.halfLifeMs); // a late event counts at its age
-    }
+    this.scores.set(item, addDecayed(this.scores.get(item), time, weight, this.halfLifeMs));
   }
 
   /** Score of an item as of `now`. */
   score(item: string, now: number): number {
     const s = this.scores.get(item);
-    return s ? s.score * 2 ** (-Math.max(0, now - s.at) / this.halfLifeMs) : 0;
+    return s ? decayedScore(s, now, this.halfLifeMs) : 0;
   }
 
   top(now: number, limit = 20): [string, number][] {

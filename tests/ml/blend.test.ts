@@ -1,0 +1,94 @@
+// The served ranking (recs/blend.ts): sources, blend, filters, on hand-made stores.
+import { describe, expect, it } from 'vitest';
+import type { CatalogItem } from '../../worker/src/catalog';
+import { blend, DEFAULT_BLEND, MAX_SESSION_CLICKS, rank, recommendItems, reminderScores, servedFilters, type RecModels, type RecRequest } from '../../worker/src/recs/blend';
+
+const request = (over: Partial<RecRequest> = {}): RecRequest => ({ site: 's', context: 'product', item: 'p', limit: 10, views: [], recent: [], cart: [], bought: [], affinity: {}, ...over });
+const item = (id: string, category: string, inStock = true): CatalogItem => ({ id, name: id.toUpperCase(), category, price: 1, inStock });
+
+describe('blend', () => {
+  it('scales each source to its best item, weights and sums, and names the largest share', () => {
+    const total = blend(
+      [
+        { key: 'session', scores: new Map([['x', 2], ['y', 1]]) },
+        { key: 'sequential', scores: new Map([['y', 4], ['z', 2], ['w', 0]]) },
+      ],
+      { session: 1, sequential: 0.5 },
+    );
+    // x: 2/2 = 1; y: 1/2 + 0.5·4/4 = 1; z: 0.5·2/4 = 0.25; w scores nothing
+    expect(total.get('x')).toEqual({ score: 1, reason: 'session_similar', best: 1 });
+    expect(total.get('y')!.score).toBe(1);
+    expect(total.get('y')!.reason).toBe('session_similar'); // a tie keeps the first
+    expect(total.get('z')).toEqual({ score: 0.25, reason: 'viewed_together', best: 0.25 });
+    expect(total.has('w')).toBe(false);
+  });
+
+  it('reads no source without weight', () => {
+    expect(blend([{ key: 'trending', scores: new Map([['x', 1]]) }], { session: 1 }).size).toBe(0);
+  });
+
+  it('weights a session\'s views by recency, repeats adding up', () => {
+    expect(Object.fromEntries(reminderScores(['a', 'b', 'a', 'c'], 0.5))).toEqual({ c: 1, a: 0.5 + 0.125, b: 0.25 });
+  });
+});
+
+describe('rank', () => {
+  const total = blend([{ key: 'session', scores: new Map([['a', 5], ['b', 4], ['c', 3], ['d', 2], ['e', 1], ['f', 1]]) }], { session: 1 });
+
+  it('orders by score, ties by id, and applies the served filters', () => {
+    const catalog = new Map([item('a', 'Shoes'), item('b', 'Shoes', false), item('c', 'Shoes'), item('d', 'Shoes'), item('e', 'Hats'), item('f', 'Hats')].map((i) => [i.id, i]));
+    const req = request({ item: 'a', perCategory: 1 });
+    const ids = rank(total, req, catalog, servedFilters(req), 0).map((r) => r.item_id);
+    // a is the product itself, b out of stock, then one shoe (c) and one hat (e before f by id)
+    expect(ids).toEqual(['c', 'e']);
+  });
+
+  it('without a catalog, filters nothing but what is excluded, and keeps the limit', () => {
+    const ids = rank(total, request({ limit: 3 }), new Map(), { excluded: new Set(['b']), perCategory: 3 }, 0).map((r) => r.item_id);
+    expect(ids).toEqual(['a', 'c', 'd']);
+  });
+
+  it('boosts the visitor\'s categories and ignores inherited keys', () => {
+    const catalog = new Map([item('a', 'Shoes'), item('e', 'Hats'), item('c', 'constructor'), item('d', '__proto__')].map((i) => [i.id, i]));
+    const out = rank(total, request({ affinity: { Hats: 2, Shoes: 1 } }), catalog, { excluded: new Set(), perCategory: 3 }, 0.5);
+    // a: 1·(1 + 0.5·1/2) = 1.25; e: 0.2·(1 + 0.5) = 0.3; c and d, whose categories are only
+    // inherited names of a plain object, get no boost: 0.6 and 0.4
+    expect(out.map((r) => [r.item_id, r.score])).toEqual([['a', 1.25], ['c', 0.6], ['d', 0.4], ['e', 0.3]]);
+  });
+});
+
+describe('recommendItems', () => {
+  const calls: string[] = [];
+  const models: RecModels = {
+    neighbours: (kind, item) => (calls.push(`${kind}:${item}`), kind === 'view' ? [{ item: 'v', score: 1 }] : []),
+    session: (views) => (calls.push(`session:${views.length}`), new Map([['s', 1], ['p', 2]])),
+    sequential: (item) => (calls.push(`sequential:${item}`), new Map([['n', 1]])),
+    trending: () => new Map([['t', 1]]),
+    popularity: () => 1,
+  };
+
+  it('reads the product context\'s sources, bounded to the newest views', () => {
+    calls.length = 0;
+    const views = Array.from({ length: 30 }, (_, i) => `h${i}`);
+    // the weighted sum (the ranker's own order is tested in ranker.test.ts)
+    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0, { weights: { ...DEFAULT_BLEND, ranker: undefined } });
+    expect(calls.sort()).toEqual(['buy:p', `session:${MAX_SESSION_CLICKS}`, 'sequential:p', 'view:p'].sort());
+    expect(out.map((r) => r.item_id)).not.toContain('p'); // never the product itself
+    expect(out.find((r) => r.item_id === 'n')?.reason).toBe('viewed_together');
+    expect(out.find((r) => r.item_id === 's')?.reason).toBe('session_similar');
+    expect(out.find((r) => r.item_id === 'h29')?.reason).toBe('recently_viewed');
+  });
+
+  it('orders the product page by the served ranker, from the same candidates', () => {
+    const req = request({ views: ['h1', 'p'] });
+    const ranked = recommendItems(req, models, new Map(), 0).map((r) => r.item_id).sort();
+    const summed = recommendItems(req, models, new Map(), 0, { weights: { ...DEFAULT_BLEND, ranker: undefined } }).map((r) => r.item_id).sort();
+    expect(DEFAULT_BLEND.ranker?.model.trees.length).toBeGreaterThan(10);
+    expect(ranked).toEqual(summed);
+  });
+
+  it('gives a visitor without history trending items on the home page', () => {
+    const out = recommendItems(request({ context: 'home', item: undefined }), models, new Map(), 0);
+    expect(out).toEqual([{ item_id: 't', score: DEFAULT_BLEND.contexts.home.trending, reason: 'trending', name: undefined, category: undefined, price: undefined }]);
+  });
+});
