@@ -94,7 +94,7 @@ async function readReports(client: LingerClient, run: SimulationSummary): Promis
   let last = '';
   let stable = 0;
   for (;;) {
-    const reports = new Map((await client.campaignReports()).map((r) => [String(r.id), r]));
+    const reports = new Map((await client.campaignReports({ analysis: 'triggered' })).map((r) => [String(r.id), r]));
     const totals = [...expected.keys()].map((id) => (reports.get(id)?.arms ?? []).reduce((n, x) => n + (x.visitors ?? 0), 0));
     const complete = [...expected.values()].every((n, i) => totals[i] >= n);
     stable = JSON.stringify(totals) === last && totals.some((n) => n > 0) ? stable + 1 : 0;
@@ -160,7 +160,7 @@ try {
     const t = c.arms.filter((x) => x.variant !== HOLDOUT).reduce((n, x) => n + x.exposed, 0);
     let flagged: boolean;
     if (a.offline) flagged = srmPValue(h.exposed, t, campaigns.find((x) => x.key === c.key)!.definition.holdout) < 0.001;
-    else flagged = srmFlagged(await new LingerClient({ base: base!, site: sites[SEEDS], readKey: a['read-key'] }).campaignReport(c.id));
+    else flagged = srmFlagged(await new LingerClient({ base: base!, site: sites[SEEDS], readKey: a['read-key'] }).campaignReport(c.id, { analysis: 'triggered' }));
     srmNotes.push(`  ${c.key.padEnd(14)} holdout ${h.exposed} vs ${t} exposed${c.dropped ? ` (${c.dropped} holdout visitors dropped)` : ''}: SRM ${flagged ? 'flagged' : 'not flagged'}`);
     if (c.dropped) srm = flagged;
   }
