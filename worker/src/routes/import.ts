@@ -5,7 +5,8 @@
 // `user_agent` in the body (optional) is the visitors' browser, for their device class.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { parseBody, prepareBatch, storeBatch } from '../batch';
+import { prepareBatch } from '../batch';
+import { jsonBody, storeAndAnswer } from './batch-answer';
 import { requireKey } from '../auth';
 import type { ClockRules } from '../enrich';
 import type { AppEnv } from '../env';
@@ -24,24 +25,12 @@ importEvents.post(
   '/',
   bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => fail(c, 413, `body is larger than ${MAX_IMPORT_BYTES} bytes`) }),
   async (c) => {
-    let body: unknown;
-    try {
-      body = parseBody(await c.req.text());
-    } catch {
-      return fail(c, 400, 'body is not valid JSON');
-    }
-    const site = c.get('site');
-    const object = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
-    const withoutClock = object ? { ...object, sent_at: undefined } : body;
+    const read = await jsonBody(c);
+    if (!read) return fail(c, 400, 'body is not valid JSON');
+    const object = read.body && typeof read.body === 'object' && !Array.isArray(read.body) ? (read.body as Record<string, unknown>) : null;
+    const withoutClock = object ? { ...object, sent_at: undefined } : read.body;
     // The device class comes from the visitors' user agent, which an import may give per batch.
     const ua = typeof object?.user_agent === 'string' ? object.user_agent.slice(0, 500) : 'Mozilla/5.0 (import)';
-    const batch = prepareBatch(site, withoutClock, { userAgent: ua, receivedAt: Date.now() }, IMPORT_CLOCK);
-    if ('error' in batch) return fail(c, 400, batch.error);
-    const stored = await storeBatch(c.env, site, batch);
-    if ('unavailable' in stored) {
-      c.header('Retry-After', '1');
-      return fail(c, 503, stored.unavailable);
-    }
-    return c.json({ ...stored, rejected: batch.rejected }, 202);
+    return storeAndAnswer(c, prepareBatch(c.get('site'), withoutClock, { userAgent: ua, receivedAt: Date.now() }, IMPORT_CLOCK), false);
   },
 );
