@@ -185,10 +185,14 @@ describe('tracking in a real browser', () => {
     await Promise.all([a.goto(`${base}/c/watches`), b.goto(`${base}/c/kitchen`)]);
     const { events } = await settled(a);
     await eventually(async () => expect(await queuedInBrowser(b)).toBe(0));
-    const all = await stored(base, await visitorOf(a));
+    // The queue probe cannot see events still in a page's memory: wait until both tabs' arrived.
+    const all = await eventually(async () => {
+      const got = await stored(base, await visitorOf(a));
+      expect(got.filter((e) => e.name === 'page_view')).toHaveLength(4);
+      return got;
+    });
     expect(all.length).toBeGreaterThanOrEqual(events.length);
     expect(all.filter((e) => e.name === 'add_to_cart')).toHaveLength(2);
-    expect(all.filter((e) => e.name === 'page_view')).toHaveLength(4);
     expect(new Set(all.map((e) => e.event_id)).size).toBe(all.length);
     const ids = new Set(all.map((e) => e.event_id));
     expect(batches.flatMap((x) => x.events).filter((e) => !ids.has(e.event_id))).toEqual([]);
