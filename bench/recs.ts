@@ -367,6 +367,10 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
     'mrr@20': paired(outcomes.linger, outcomes['vsknn-tuned'], 'rr'),
     'hr@20': paired(outcomes.linger, outcomes['vsknn-tuned'], 'hits'),
   };
+  const tunedVersus = {
+    'mrr@20': paired(outcomes['linger-tuned'], outcomes['vsknn-tuned'], 'rr'),
+    'hr@20': paired(outcomes['linger-tuned'], outcomes['vsknn-tuned'], 'hits'),
+  };
 
   console.log(`  ${preds.length} predictions; tuned on the validation period: ${tuned.tuned ? 'yes' : 'no (defaults)'}`);
   console.log('  algorithm                     HR@20   (95 % CI)          MRR@20  (95 % CI)          ms/prediction');
@@ -375,6 +379,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   }
   console.log('  linger: what serves (DEFAULT_BLEND, its ranker and SERVED_VSTAN); linger-tuned: the same code tuned on this validation period');
   console.log(`  linger / tuned V-SKNN: MRR@20 ×${versus['mrr@20'].ratio} [${versus['mrr@20'].ci.join(', ')}], HR@20 ×${versus['hr@20'].ratio} [${versus['hr@20'].ci.join(', ')}] (paired bootstrap)`);
+  console.log(`  linger-tuned / tuned V-SKNN: MRR@20 ×${tunedVersus['mrr@20'].ratio} [${tunedVersus['mrr@20'].ci.join(', ')}], HR@20 ×${tunedVersus['hr@20'].ratio} [${tunedVersus['hr@20'].ci.join(', ')}]`);
   const { linger, ...others } = rows;
   return {
     algorithm: 'linger',
@@ -384,6 +389,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
     mrr_ci: linger.mrr_ci,
     predictions: preds.length,
     vs_vsknn_tuned: versus,
+    tuned_vs_vsknn_tuned: tunedVersus,
     baselines: others,
     tuned: tuned.tuned ? { vsknn: tuned.vsknn, stan: tuned.stan, vstan: tuned.vstan, blend: { ...tuned.blend.contexts.product, reminderDecay: tuned.blend.reminderDecay }, ranker_trees: tuned.ranker?.model.trees.length } : null,
   };
