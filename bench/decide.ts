@@ -8,6 +8,8 @@
 import { startLocalWorker } from '../worker/dev/local-worker';
 import { seededRandom } from '../worker/src/ml/random';
 import { args } from './data';
+// Personalized reads carry the visitor's token, as the SDK sends it (docs/security.md).
+import { visitorToken } from '../sim/client';
 
 const a = args();
 const CAMPAIGNS = Number(a.campaigns ?? 50);
@@ -133,7 +135,7 @@ try {
     const item = page === 'product' ? `&item=${pick(catalog).id}` : '';
     const category = page === 'category' || page === 'product' ? `&category=${pick(CATEGORIES)}` : '';
     const exit = page === 'cart' && random() < 0.3 ? '&exit=1' : '';
-    return { page, recs: `${base}/v1/recs?site=${SITE}&visitor=${visitor}&context=home&limit=8`, url: `${base}/v1/decide?site=${SITE}&visitor=${visitor}&page=${page}&slots=${slots.join(',')}${fallback.length ? `&fallback=${fallback.join(',')}` : ''}${item}${category}${exit}` };
+    return { page, recs: `${base}/v1/recs?site=${SITE}&visitor=${visitor}&token=${visitorToken(visitor)}&context=home&limit=8`, url: `${base}/v1/decide?site=${SITE}&visitor=${visitor}&token=${visitorToken(visitor)}&page=${page}&slots=${slots.join(',')}${fallback.length ? `&fallback=${fallback.join(',')}` : ''}${item}${category}${exit}` };
   });
   const headers = { origin: base, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' };
   const time = async (url: string) => {

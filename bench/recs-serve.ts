@@ -6,6 +6,8 @@
 import { startLocalWorker } from '../worker/dev/local-worker';
 import { seededRandom } from '../worker/src/ml/random';
 import { args } from './data';
+// Personalized reads carry the visitor's token, as the SDK sends it (docs/security.md).
+import { visitorToken } from '../sim/client';
 
 const a = args();
 const ITEMS = Number(a.items ?? 10_000);
@@ -116,7 +118,7 @@ try {
     const context = contexts[i % 3];
     const visitor = visitors[Math.floor(random() * visitors.length)];
     const item = context === 'product' ? `&item=${catalog[zipf(ITEMS)].id}` : '';
-    return `${worker.base}/v1/recs?site=${SITE}&visitor=${visitor}&context=${context}${item}&limit=10`;
+    return `${worker.base}/v1/recs?site=${SITE}&visitor=${visitor}&token=${visitorToken(visitor)}&context=${context}${item}&limit=10`;
   });
   const time = async (url: string) => {
     const start = performance.now();
