@@ -120,6 +120,8 @@ describe('retraining steps', () => {
       const v = `visitor-allbuy-${String(i).padStart(3, '0')}`;
       const s = `session-allbuy-${i}`;
       events.push(makeEvent({ visitor_id: v, session_id: s, ts: old + i, name: 'view_item', props: { item_id: `sku-${i % 7}`, item_category: 'Shoes' } }));
+      // engaged time: only sessions that look like people's teach the recommender (bots/session-watch.ts)
+      events.push(makeEvent({ visitor_id: v, session_id: s, ts: old + i, name: 'user_engagement', props: { engaged_ms: 5_000 } }));
       events.push(makeEvent({ visitor_id: v, session_id: s, ts: old + i + 1, name: 'purchase', props: { transaction_id: `t-${i}`, value: 10 + (i % 5), items: [{ item_id: `sku-${i % 7}` }] } }));
     }
     for (let i = 0; i < events.length; i += 50) expect((await post({ events: events.slice(i, i + 50) })).status).toBe(202);

@@ -7,14 +7,14 @@
 // the same code `npm run bench:recs` measures.
 import { DurableObject } from 'cloudflare:workers';
 import { catalogOf } from './catalog';
+import type { BrainDelta } from './recs/brain-delta';
 import type { Env } from './env';
 import { recommendItems, type RecModels, type RecRequest, type Recommendation } from './recs/blend';
 import { neighbourList, type Neighbour } from './recs/cooccurrence';
 import { SessionIndex } from './recs/session-index';
 import { SessionModels } from './recs/session-models';
-import { INDEXED_SESSIONS, KEPT_SESSIONS, NEIGHBOURS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TREND_WEIGHTS, TRENDING_ROWS_PER_ITEM } from './recs/stores';
+import { INDEXED_SESSIONS, KEPT_SESSION_MS, KEPT_SESSIONS, NEIGHBOURS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TRENDING_ROWS_PER_ITEM } from './recs/stores';
 import { addDecayed, decayedScore } from './recs/trending';
-import type { ItemObservation } from './visitor-shard';
 
 export type { Reason, RecContext, RecRequest, Recommendation } from './recs/blend';
 
@@ -42,52 +42,65 @@ export class SiteBrain extends DurableObject<Env> {
     this.sql.exec(SCHEMA);
   }
 
-  /** Learns from what visitors viewed and bought (called after each batch, off the response path). */
-  observe(observations: ItemObservation[]): void {
+  /**
+   * Learns what sessions that look like people's viewed and bought, summed by their shard
+   * (recs/brain-delta.ts). Ids outside the shop's catalog are skipped (when it has one), so the
+   * stores grow with the catalog, not with what pages send.
+   */
+  async observe(site: string, delta: BrainDelta): Promise<void> {
+    const catalog = await catalogOf(this.env.DB, site);
+    const known = (item: string) => !catalog.size || catalog.has(item);
+    // from here on synchronous: one transaction
     this.ctx.storage.transactionSync(() => {
-      const touched = { view: new Set<string>(), buy: new Set<string>() };
-      for (const o of observations) {
-        const row = this.sql.exec<{ items: string }>('SELECT items FROM sessions WHERE session_id = ?', o.sessionId).toArray()[0];
-        const items: string[] = row ? JSON.parse(row.items) : [];
-        for (const item of o.views) {
-          this.sql.exec('INSERT INTO item_stats (item, views) VALUES (?, 1) ON CONFLICT (item) DO UPDATE SET views = views + 1', item);
-          this.addTrend(item, o.time, TREND_WEIGHTS.view);
-          if (items.includes(item) || items.length >= SESSION_ITEMS) continue;
-          if (!items.length) this.bump('view');
-          this.sql.exec('UPDATE item_stats SET view_sessions = view_sessions + 1 WHERE item = ?', item);
-          for (const other of items) {
-            this.pair('view', item, other);
-            touched.view.add(other); // both sides of a new pair have a new neighbour
-          }
-          items.push(item);
-          touched.view.add(item);
-        }
-        if (o.views.length) this.sql.exec('INSERT OR REPLACE INTO sessions (session_id, time, items) VALUES (?, ?, ?)', o.sessionId, o.time, JSON.stringify(items));
-        for (const basket of o.baskets) {
-          const distinct = [...new Set(basket)];
-          this.bump('buy');
-          for (const item of distinct) {
-            this.sql.exec('INSERT INTO item_stats (item, baskets) VALUES (?, 1) ON CONFLICT (item) DO UPDATE SET baskets = baskets + 1', item);
-            this.addTrend(item, o.time, TREND_WEIGHTS.buy);
-            for (const other of distinct) if (other < item) this.pair('buy', item, other);
-            touched.buy.add(item);
-          }
-        }
+      for (const kind of ['view', 'buy'] as const) {
+        const n = delta.totals[kind];
+        if (n > 0) this.sql.exec('INSERT INTO totals (kind, n) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n', kind, n);
+      }
+      const stale = { view: new Set<string>(), buy: new Set<string>() };
+      for (const d of delta.items) {
+        if (!known(d.item)) continue;
+        this.sql.exec(
+          `INSERT INTO item_stats (item, views, view_sessions, baskets) VALUES (?, ?, ?, ?) ON CONFLICT (item) DO UPDATE SET
+           views = views + excluded.views, view_sessions = view_sessions + excluded.view_sessions, baskets = baskets + excluded.baskets`,
+          d.item, d.viewSessions, d.viewSessions, d.baskets);
+        if (d.trend > 0) this.addTrend(d.item, d.trendAt, d.trend);
+      }
+      for (const p of delta.pairs) {
+        if (!known(p.a) || !known(p.b) || p.a === p.b) continue;
+        this.pair(p.kind, p.a, p.b, p.n);
+        stale[p.kind].add(p.a).add(p.b); // both sides of a pair have a new count
+      }
+      for (const d of delta.items) {
+        if (d.viewSessions && known(d.item)) stale.view.add(d.item);
+        if (d.baskets && known(d.item)) stale.buy.add(d.item);
       }
       // Their neighbour lists are stale now: recomputed when next read, or by the rebuild.
-      for (const [kind, items] of Object.entries(touched)) for (const item of items) this.sql.exec('INSERT OR IGNORE INTO stale (kind, item) VALUES (?, ?)', kind, item);
-      if (observations.some((o) => o.views.length)) this.dirty = true;
+      for (const [kind, items] of Object.entries(stale)) for (const item of items) this.sql.exec('INSERT OR IGNORE INTO stale (kind, item) VALUES (?, ?)', kind, item);
+      for (const s of delta.sessions) {
+        const items = s.items.filter(known).slice(0, SESSION_ITEMS);
+        if (items.length) this.sql.exec('INSERT OR REPLACE INTO sessions (session_id, time, items) VALUES (?, ?, ?)', s.id, s.time, JSON.stringify(items));
+      }
+      if (delta.sessions.length) {
+        this.trimSessions(Date.now());
+        this.dirty = true;
+      }
     });
   }
 
-  private bump(kind: string) {
-    this.sql.exec('INSERT INTO totals (kind, n) VALUES (?, 1) ON CONFLICT (kind) DO UPDATE SET n = n + 1', kind);
+  /** Keeps the newest KEPT_SESSIONS sessions, none older than KEPT_SESSION_MS, as they come in. */
+  private trimSessions(now: number) {
+    this.sql.exec('DELETE FROM sessions WHERE time < ?', now - KEPT_SESSION_MS);
+    const n = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM sessions').one().n;
+    // a little slack, so that the oldest go a thousand at a time rather than one per observation
+    if (n <= KEPT_SESSIONS + 1_000) return;
+    const cutoff = this.sql.exec<{ time: number }>('SELECT time FROM sessions ORDER BY time DESC LIMIT 1 OFFSET ?', KEPT_SESSIONS - 1).one().time;
+    this.sql.exec('DELETE FROM sessions WHERE time < ?', cutoff);
   }
 
-  private pair(kind: string, a: string, b: string) {
-    const upsert = 'INSERT INTO pairs (kind, a, b, n) VALUES (?, ?, ?, 1) ON CONFLICT (kind, a, b) DO UPDATE SET n = n + 1';
-    this.sql.exec(upsert, kind, a, b);
-    this.sql.exec(upsert, kind, b, a);
+  private pair(kind: string, a: string, b: string, n = 1) {
+    const upsert = 'INSERT INTO pairs (kind, a, b, n) VALUES (?, ?, ?, ?) ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n';
+    this.sql.exec(upsert, kind, a, b, n);
+    this.sql.exec(upsert, kind, b, a, n);
   }
 
   private addTrend(item: string, time: number, weight: number) {

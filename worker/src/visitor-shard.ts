@@ -21,7 +21,13 @@ import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
 import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type CampaignWindow } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
-import { distinctVisitors, migrateSiteRollups, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
+import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
+import { countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
+import { buildDelta, holdBought, newTaught, teach, type ItemObservation, type Taught } from './recs/brain-delta';
+import { catalogOf } from './catalog';
+
+/** A session as the shard stores it: its state, its bot watch, and what it has taught the brain. */
+type TeachingSession = WatchedSession & { taught?: Taught };
 
 /** An event as the collector stores it: validated, enriched, props as JSON. */
 export interface EventRow {
@@ -47,16 +53,6 @@ export interface StoredEvent extends Omit<EventRow, 'utm' | 'props' | 'bot'> {
   utm: Record<string, string> | null;
   props: Record<string, unknown>;
   bot: boolean;
-}
-
-/** What a batch taught about items, for the site-wide recommender (human sessions only). */
-export interface ItemObservation {
-  sessionId: string;
-  time: number;
-  /** Items viewed, in order. */
-  views: string[];
-  /** Items bought together, one list per purchase. */
-  baskets: string[][];
 }
 
 /** A browser queue's report of events it had to drop, once per batch however often the batch is resent. */
@@ -217,7 +213,7 @@ export class VisitorShard extends DurableObject<Env> {
     const visitorId = rows[0].visitor_id;
     const profile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
-    const seen = new Map<string, ItemObservation>();
+    const bought = new Map<string, string[]>();
     let first = Infinity;
     let last = -Infinity;
     for (const row of rows) {
@@ -236,16 +232,24 @@ export class VisitorShard extends DurableObject<Env> {
       const purchasedBefore = session.purchased;
       applyEvent(session, profile, row, props, intentFeatures);
       applyCampaignEvent(this.sql, row, props);
-      rollupEvent(this.sql, {
+      // A session whose behaviour shows a bot (bots/behaviour.ts): what it counted as a person's moves to the bot columns.
+      if (watchEvent(session, profile, row, props) && !sessionStarted) reclassifyAsBot(this.sql, watchOf(session).counted);
+      const applied = {
         visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
         engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
-      });
-      if (session.bot) continue;
-      let obs = seen.get(row.session_id);
-      if (!obs) seen.set(row.session_id, (obs = { sessionId: row.session_id, time: row.ts, views: [], baskets: [] }));
-      obs.time = Math.max(obs.time, row.ts);
-      if (row.name === 'view_item') obs.views.push(...itemsOf(props).map((i) => i.item_id));
-      if (row.name === 'purchase') obs.baskets.push(itemsOf(props).map((i) => i.item_id));
+      };
+      rollupEvent(this.sql, applied);
+      if (!session.bot) countAsPerson(watchOf(session), applied);
+      if (row.name === 'purchase') bought.set(session.id, [...(bought.get(session.id) ?? []), ...itemsOf(props).map((i) => i.item_id)]);
+    }
+    // What people's sessions teach the shop-wide models (recs/brain-delta.ts); bots teach nothing.
+    for (const s of sessions.values() as Iterable<TeachingSession>) {
+      if (s.bot) continue;
+      s.taught ??= newTaught();
+      holdBought(s.taught, bought.get(s.id) ?? []);
+      if (!mayTeach(s)) continue;
+      const o = teach(s.taught, s.id, s.last, s.views, (item) => viewedBefore(s, profile, item));
+      if (o) observations.push(o);
     }
     const intentModel = models.intent?.model ?? PRIOR_INTENT_MODEL;
     let latest: SessionState | null = null;
@@ -266,7 +270,6 @@ export class VisitorShard extends DurableObject<Env> {
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
     this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));
-    for (const o of seen.values()) if (o.views.length || o.baskets.length) observations.push(o);
   }
 
   /**
@@ -350,7 +353,10 @@ export class VisitorShard extends DurableObject<Env> {
     const rows = this.sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox ORDER BY id LIMIT 100').toArray();
     if (!rows.length || !this.site) return true;
     try {
-      await this.env.BRAIN.get(this.env.BRAIN.idFromName(this.site)).observe(rows.flatMap((r) => JSON.parse(r.body) as ItemObservation[]));
+      // summed here, so the brain writes each item and pair once per flush
+      const catalog = await catalogOf(this.env.DB, this.site);
+      const delta = buildDelta(rows.flatMap((r) => JSON.parse(r.body) as ItemObservation[]), (item) => !catalog.size || catalog.has(item));
+      await this.env.BRAIN.get(this.env.BRAIN.idFromName(this.site)).observe(this.site, delta);
     } catch (err) {
       this.lastError = `${new Date().toISOString()} recommender: ${String(err)}`;
       return false;

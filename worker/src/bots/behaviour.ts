@@ -10,7 +10,7 @@ export interface SessionSignals {
   last: number;
   pageViews: number;
   engagedMs: number;
-  /** Purchases, and purchases none of whose items the visitor had viewed before. */
+  /** Purchases, and purchases listing items none of which the visitor had viewed before. */
   purchases: number;
   purchasesUnviewed: number;
 }
@@ -32,7 +32,9 @@ export function behaviourFlag(s: SessionSignals): BotReason | null {
   if (s.events >= BOT_LIMITS.minEvents && s.events / seconds > BOT_LIMITS.eventsPerSecond) return 'too_fast';
   if (s.pageViews > BOT_LIMITS.pagesPerSession) return 'too_many_pages';
   if (s.purchasesUnviewed > 0) return 'purchase_without_view';
-  if (s.engagedMs === 0 && (s.pageViews >= BOT_LIMITS.pagesWithoutEngagement || s.purchases > 0)) return 'no_engagement';
+  // Not a purchase alone: an engagement report can be lost as the page closes, and a real order
+  // must stay in the reports (it teaches the shop-wide models nothing without engagement anyway).
+  if (s.engagedMs === 0 && s.pageViews >= BOT_LIMITS.pagesWithoutEngagement) return 'no_engagement';
   return null;
 }
 

@@ -3,8 +3,11 @@
 
 /** Items a session keeps: distinct, in the order first viewed, at most this many. */
 export const SESSION_ITEMS = 50;
-/** Sessions kept by the rebuild. */
+/** Items of a session's purchases that count, distinct: pairs grow with its square. */
+export const BASKET_ITEMS = 20;
+/** Sessions kept: the newest this many, none older than `KEPT_SESSION_MS` (trimmed as they come in). */
 export const KEPT_SESSIONS = 50_000;
+export const KEPT_SESSION_MS = 30 * 24 * 3_600_000;
 /**
  * The sessions held in memory for the session-based models: every kept one (about 25 MB at
  * 50,000). Fewer costs accuracy: indexing only the newest 20,000 of yoochoose-1pct's training
@@ -13,7 +16,7 @@ export const KEPT_SESSIONS = 50_000;
 export const INDEXED_SESSIONS = KEPT_SESSIONS;
 /** Length of each item's precomputed co-occurrence neighbour list. */
 export const NEIGHBOURS = 50;
-/** Trending: half-life, and the weight of a view and of a bought item. */
+/** Trending: half-life, and the weight of a viewed and of a bought item, each counted once per session. */
 export const TREND_HALF_LIFE_MS = 3 * 24 * 3_600_000;
 export const TREND_WEIGHTS = { view: 1, buy: 5 } as const;
 /** Trending rows read per requested item (the list is cut after the blend and filters). */
