@@ -34,7 +34,7 @@ function organicVisit(i: number, start: number) {
   const session = `organic-session-${i}`;
   let ts = start + i * 60_000;
   let seq = 0;
-  const ev = (name: string, props: Record<string, unknown> = {}, page = `page-organic-${i}-${seq}`) =>
+  const ev = (name: string, props: Record<string, any> = {}, page = `page-organic-${i}-${seq}`) =>
     makeEvent({ event_id: `organic-${i}-${seq}`, visitor_id: id, session_id: session, page_id: page, seq: seq++, name: name as any, props, ts: (ts += 2_000) });
   // item k is viewed by the first 24 - 3k visitors: p1 by 24, ..., p7 by 6, p8 by 3
   const viewed = ITEMS.filter((_, k) => i < 24 - 3 * k || k === 0);
