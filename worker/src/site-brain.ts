@@ -54,7 +54,7 @@ export class SiteBrain extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       for (const kind of ['view', 'buy'] as const) {
         const n = delta.totals[kind];
-        if (n > 0) this.sql.exec('INSERT INTO totals (kind, n) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n', kind, n);
+        if (n) this.sql.exec('INSERT INTO totals (kind, n) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n', kind, n);
       }
       const stale = { view: new Set<string>(), buy: new Set<string>() };
       for (const d of delta.items) {
@@ -63,11 +63,11 @@ export class SiteBrain extends DurableObject<Env> {
           `INSERT INTO item_stats (item, views, view_sessions, baskets) VALUES (?, ?, ?, ?) ON CONFLICT (item) DO UPDATE SET
            views = views + excluded.views, view_sessions = view_sessions + excluded.view_sessions, baskets = baskets + excluded.baskets`,
           d.item, d.viewSessions, d.viewSessions, d.baskets);
-        if (d.trend > 0) this.addTrend(d.item, d.trendAt, d.trend);
+        if (d.trend) this.addTrend(d.item, d.trendAt, d.trend);
       }
       for (const p of delta.pairs) {
         if (!known(p.a) || !known(p.b) || p.a === p.b) continue;
-        this.pair(p.kind, p.a, p.b, p.n);
+        this.pair(p.kind, p.a, p.b, p.n); // n < 0: a session flagged as a bot's takes back what it taught
         stale[p.kind].add(p.a).add(p.b); // both sides of a pair have a new count
       }
       for (const d of delta.items) {
@@ -80,7 +80,8 @@ export class SiteBrain extends DurableObject<Env> {
         const items = s.items.filter(known).slice(0, SESSION_ITEMS);
         if (items.length) this.sql.exec('INSERT OR REPLACE INTO sessions (session_id, time, items) VALUES (?, ?, ?)', s.id, s.time, JSON.stringify(items));
       }
-      if (delta.sessions.length) {
+      for (const id of delta.forget ?? []) this.sql.exec('DELETE FROM sessions WHERE session_id = ?', id);
+      if (delta.sessions.length || delta.forget?.length) {
         this.trimSessions(Date.now());
         this.dirty = true;
       }
@@ -101,12 +102,14 @@ export class SiteBrain extends DurableObject<Env> {
     const upsert = 'INSERT INTO pairs (kind, a, b, n) VALUES (?, ?, ?, ?) ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n';
     this.sql.exec(upsert, kind, a, b, n);
     this.sql.exec(upsert, kind, b, a, n);
+    if (n < 0) this.sql.exec('DELETE FROM pairs WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?)) AND n <= 0', kind, a, b, b, a);
   }
 
   private addTrend(item: string, time: number, weight: number) {
     const row = this.sql.exec<{ trend: number; trend_at: number }>('SELECT trend, trend_at FROM item_stats WHERE item = ?', item).toArray()[0];
     const next = addDecayed(row && row.trend_at ? { score: row.trend, at: row.trend_at } : undefined, time, weight, TREND_HALF_LIFE_MS);
-    this.sql.exec('UPDATE item_stats SET trend = ?, trend_at = ? WHERE item = ?', next.score, next.at, item);
+    // a weight taken back a little later than it was added is a little larger: never below 0
+    this.sql.exec('UPDATE item_stats SET trend = ?, trend_at = ? WHERE item = ?', Math.max(0, next.score), next.at, item);
   }
 
   /** Recomputes one item's neighbour list with its association-rule measures. */

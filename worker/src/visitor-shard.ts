@@ -22,8 +22,8 @@ import { servingCampaigns } from './campaigns/store';
 import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type CampaignWindow } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
 import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
-import { countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
-import { buildDelta, holdBought, newTaught, teach, type ItemObservation, type Taught } from './recs/brain-delta';
+import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
+import { buildDelta, holdBought, newTaught, retract, teach, type ItemObservation, type Taught } from './recs/brain-delta';
 import { catalogOf } from './catalog';
 
 /** A session as the shard stores it: its state, its bot watch, and what it has taught the brain. */
@@ -69,6 +69,8 @@ export interface ShardStatus {
   quarantined: number;
   outbox: number;
   last_error: string | null;
+  /** Sessions flagged as bots, by reason (bots/behaviour.ts). */
+  bots: { reason: string; sessions: number }[];
 }
 
 /** Scoring runs this long after the first unapplied event: long enough to batch, short enough to stay fresh. */
@@ -244,7 +246,12 @@ export class VisitorShard extends DurableObject<Env> {
     }
     // What people's sessions teach the shop-wide models (recs/brain-delta.ts); bots teach nothing.
     for (const s of sessions.values() as Iterable<TeachingSession>) {
-      if (s.bot) continue;
+      if (s.bot) {
+        // flagged after it taught: what it taught is taken back
+        const o = s.taught && retract(s.taught, s.id, s.last);
+        if (o) observations.push(o);
+        continue;
+      }
       s.taught ??= newTaught();
       holdBought(s.taught, bought.get(s.id) ?? []);
       if (!mayTeach(s)) continue;
@@ -369,7 +376,7 @@ export class VisitorShard extends DurableObject<Env> {
   /** Unapplied events, quarantined ones and undelivered observations. */
   status(): ShardStatus {
     const count = (table: string) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
-    return { pending: count('pending'), quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError };
+    return { pending: count('pending'), quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
   }
 
   private loadProfile(visitorId: string): Profile | null {
@@ -423,6 +430,7 @@ export class VisitorShard extends DurableObject<Env> {
         id: s.id,
         active: now - s.last < SESSION_IDLE_MS,
         purchased: s.purchased,
+        bot: botReason(s),
         intent: s.intent,
         features: Object.fromEntries(INTENT_FEATURES.map((name, i) => [name, features![i]])),
         viewed: s.views,

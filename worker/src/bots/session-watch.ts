@@ -87,5 +87,16 @@ export function countAsPerson(w: SessionWatch, e: { name: string; props: Record<
   }
 }
 
+/** Why a stored session is a bot's, or null for a person's. */
+export const botReason = (s: WatchedSession): BotReason | null => (s.bot ? s.watch?.reason ?? 'automation' : null);
+
+/** Flagged sessions by reason (the `reason` the shard keeps in the session's state; flagged at the collector when absent). */
+export function botSessionCounts(sql: SqlStorage): { reason: BotReason; sessions: number }[] {
+  return sql
+    .exec<{ reason: BotReason; sessions: number }>(
+      "SELECT coalesce(state ->> '$.watch.reason', 'automation') AS reason, count(*) AS sessions FROM sessions WHERE bot = 1 GROUP BY 1 ORDER BY 1")
+    .toArray();
+}
+
 /** May the session teach the shop-wide models now: not flagged, and engaged like a person? */
 export const mayTeach = (s: WatchedSession): boolean => !s.bot && isPlausible(signalsOf(s, watchOf(s)));

@@ -24,6 +24,8 @@ export interface ItemObservation {
   itemsFrom: number;
   bought: string[];
   boughtFrom: number;
+  /** The session was flagged as a bot's after it taught: what it taught before is taken back. */
+  retract?: boolean;
 }
 
 /** One flush's sums: SiteBrain adds them to its stores as they are. */
@@ -36,6 +38,8 @@ export interface BrainDelta {
   pairs: { kind: 'view' | 'buy'; a: string; b: string; n: number }[];
   /** The sessions' viewed items, for the session index. */
   sessions: { id: string; time: number; items: string[] }[];
+  /** Sessions to drop from the session index (flagged as bots after they taught). */
+  forget: string[];
 }
 
 export const newTaught = (): Taught => ({ items: [], bought: [], waiting: [] });
@@ -63,6 +67,14 @@ export function teach(t: Taught, sessionId: string, time: number, views: Iterabl
   return { sessionId, time, items: [...t.items], itemsFrom, bought: [...t.bought], boughtFrom };
 }
 
+/** Takes back all a session taught (it was flagged as a bot's since), once: its lists are emptied. Null when it taught nothing. */
+export function retract(t: Taught, sessionId: string, time: number): ItemObservation | null {
+  if (!t.items.length && !t.bought.length) return null;
+  const o = { sessionId, time, items: t.items, itemsFrom: t.items.length, bought: t.bought, boughtFrom: t.bought.length, retract: true };
+  Object.assign(t, newTaught());
+  return o;
+}
+
 /**
  * Sums observations (several per session when several applies went by) into one delta.
  * `known`: whether an id is a catalog item; others are left out everywhere.
@@ -80,9 +92,10 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
       s.itemsFrom = Math.min(s.itemsFrom, o.itemsFrom);
       s.boughtFrom = Math.min(s.boughtFrom, o.boughtFrom);
       s.time = Math.max(s.time, o.time);
+      s.retract ||= o.retract;
     }
   }
-  const delta: BrainDelta = { totals: { view: 0, buy: 0 }, items: [], pairs: [], sessions: [] };
+  const delta: BrainDelta = { totals: { view: 0, buy: 0 }, items: [], pairs: [], sessions: [], forget: [] };
   const items = new Map<string, { viewSessions: number; baskets: number; trend?: Decayed }>();
   const pairs = new Map<string, { kind: 'view' | 'buy'; a: string; b: string; n: number }>();
   const stat = (item: string) => {
@@ -90,34 +103,41 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
     if (!s) items.set(item, (s = { viewSessions: 0, baskets: 0 }));
     return s;
   };
-  const learn = (kind: 'view' | 'buy', list: string[], from: number, time: number): string[] => {
-    const old = list.slice(0, from).filter(known);
-    const fresh = list.slice(from).filter(known);
-    if (!fresh.length) return old;
-    if (!old.length) delta.totals[kind]++;
+  /** Adds (sign 1) or takes back (sign -1) what `fresh` teaches beside `old`, which the brain holds already. */
+  const learn = (kind: 'view' | 'buy', old: string[], fresh: string[], time: number, sign: 1 | -1) => {
+    if (!fresh.length) return;
+    if (!old.length) delta.totals[kind] += sign;
     const all = [...old];
     for (const item of fresh) {
       const s = stat(item);
-      if (kind === 'view') s.viewSessions++;
-      else s.baskets++;
-      s.trend = addDecayed(s.trend, time, TREND_WEIGHTS[kind], TREND_HALF_LIFE_MS);
+      if (kind === 'view') s.viewSessions += sign;
+      else s.baskets += sign;
+      s.trend = addDecayed(s.trend, time, sign * TREND_WEIGHTS[kind], TREND_HALF_LIFE_MS);
       for (const other of all) {
         const [a, b] = item < other ? [item, other] : [other, item];
         const key = `${kind}\u0000${a}\u0000${b}`;
         const p = pairs.get(key);
-        if (p) p.n++;
-        else pairs.set(key, { kind, a, b, n: 1 });
+        if (p) p.n += sign;
+        else pairs.set(key, { kind, a, b, n: sign });
       }
       all.push(item);
     }
-    return all;
   };
   for (const o of sessions.values()) {
-    const viewed = learn('view', o.items, o.itemsFrom, o.time);
-    if (o.items.length > o.itemsFrom && viewed.length) delta.sessions.push({ id: o.sessionId, time: o.time, items: viewed });
-    learn('buy', o.bought, o.boughtFrom, o.time);
+    const views = { old: o.items.slice(0, o.itemsFrom).filter(known), fresh: o.items.slice(o.itemsFrom).filter(known) };
+    const buys = { old: o.bought.slice(0, o.boughtFrom).filter(known), fresh: o.bought.slice(o.boughtFrom).filter(known) };
+    if (o.retract) {
+      // what the brain holds of the session goes; what it taught since in this flush was never sent
+      learn('view', [], views.old, o.time, -1);
+      learn('buy', [], buys.old, o.time, -1);
+      delta.forget.push(o.sessionId);
+      continue;
+    }
+    learn('view', views.old, views.fresh, o.time, 1);
+    if (views.fresh.length) delta.sessions.push({ id: o.sessionId, time: o.time, items: [...views.old, ...views.fresh] });
+    learn('buy', buys.old, buys.fresh, o.time, 1);
   }
-  for (const [item, s] of items) delta.items.push({ item, viewSessions: s.viewSessions, baskets: s.baskets, trend: s.trend?.score ?? 0, trendAt: s.trend?.at ?? 0 });
-  delta.pairs = [...pairs.values()];
+  for (const [item, s] of items) if (s.viewSessions || s.baskets) delta.items.push({ item, viewSessions: s.viewSessions, baskets: s.baskets, trend: s.trend?.score ?? 0, trendAt: s.trend?.at ?? 0 });
+  delta.pairs = [...pairs.values()].filter((p) => p.n !== 0);
   return delta;
 }

@@ -11,6 +11,13 @@ import type { ShardStatus } from '../visitor-shard';
 
 export const admin = new Hono<AppEnv>();
 
+/** Flagged sessions over the shards: the total and the count per reason. */
+function botCounts(shards: ShardStatus[]) {
+  const reasons = new Map<string, number>();
+  for (const s of shards) for (const r of s.bots ?? []) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + r.sessions);
+  return { sessions: [...reasons.values()].reduce((a, b) => a + b, 0), reasons: Object.fromEntries(reasons) };
+}
+
 admin.use(requireSite, requireKey('admin'));
 
 admin.post('/retrain', async (c) => c.json(await retrainSite(c.env, c.get('site'))));
@@ -37,5 +44,7 @@ admin.get('/models', async (c) => {
       unreachable_shards: shards.length - live.length,
       last_errors: live.map((s) => s.last_error).filter(Boolean),
     },
+    // sessions flagged as bots, by reason: stored, but kept out of reports, trending, co-occurrence and training
+    bots: botCounts(live),
   });
 });
