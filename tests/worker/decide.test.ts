@@ -92,7 +92,9 @@ describe('decisions', () => {
   it('gives fallback slots with no campaign personal recommendations, and never a holdout slot', async () => {
     const c = await create(promotion(['df-hero'], { holdout: 0.5 }));
     // other visitors' views teach the recommender what is popular
-    await send(['d1', 'd2', 'd3', 'd4', 'd6'].flatMap((item, i) => [makeEvent({ visitor_id: vid(`visitor-df-crowd-${i}`), session_id: `session-df-crowd-${i}`, name: 'view_item', props: { item_id: item, item_category: 'Shoes' } })]));
+    // (with engaged time: only sessions that look like people's teach it, bots/session-watch.ts)
+    await send(['d1', 'd2', 'd3', 'd4', 'd6'].flatMap((item, i) => [makeEvent({ visitor_id: vid(`visitor-df-crowd-${i}`), session_id: `session-df-crowd-${i}`, name: 'view_item', props: { item_id: item, item_category: 'Shoes' } }),
+      makeEvent({ visitor_id: vid(`visitor-df-crowd-${i}`), session_id: `session-df-crowd-${i}`, name: 'user_engagement', props: { engaged_ms: 5_000 } })]));
     const held = visitorIn(armsOf(c), 'holdout', vid('visitor-df-h'));
     let body: any;
     for (let i = 0; i < 50; i++) {
