@@ -5,7 +5,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveItems } from '../../worker/src/catalog';
-import { buildDelta, holdBought, newTaught, retract, teach, type BrainDelta } from '../../worker/src/recs/brain-delta';
+import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type BrainDelta } from '../../worker/src/recs/brain-delta';
 import { BASKET_ITEMS, KEPT_SESSION_MS, KEPT_SESSIONS, SESSION_ITEMS, TREND_WEIGHTS } from '../../worker/src/recs/stores';
 import { shardByIndex } from '../../worker/src/shards';
 import type { SiteBrain } from '../../worker/src/site-brain';
@@ -99,31 +99,43 @@ describe('SiteBrain bounds', () => {
 });
 
 describe('what a shard sends', () => {
-  it('sums sessions into one row per item and pair, and teaches each item once per session', () => {
+  it('sums sessions into one row per item and pair, and counts an item in trending once per visitor and day', () => {
     const a = newTaught();
     const b = newTaught();
+    const again = newTaught(); // the first visitor's second session
+    const dayA = newTrendDay();
+    const dayB = newTrendDay();
     const viewed = () => false;
-    const first = teach(a, 's-a', 1_000, ['x', 'y', 'x', 'y'], viewed)!;
-    const again = teach(a, 's-a', 2_000, ['x', 'y', 'z'], viewed)!; // only z is new
-    expect(teach(a, 's-a', 3_000, ['z', 'x'], viewed)).toBeNull();
+    const first = teach(a, 's-a', 1_000, ['x', 'y', 'x', 'y'], viewed, dayA)!;
+    const more = teach(a, 's-a', 2_000, ['x', 'y', 'z'], viewed, dayA)!; // only z is new
+    expect(teach(a, 's-a', 3_000, ['z', 'x'], viewed, dayA)).toBeNull();
+    const second = teach(again, 's-a2', 4_000, ['y', 'x'], viewed, dayA)!;
     holdBought(b, ['x', 'never-viewed']);
-    const other = teach(b, 's-b', 2_000, ['x', 'y'], viewed)!;
-    const delta = buildDelta([first, again, other]);
-    expect(delta.totals).toEqual({ view: 2, buy: 1 });
+    const other = teach(b, 's-b', 2_000, ['x', 'y'], viewed, dayB)!;
+    const delta = buildDelta([first, more, second, other]);
+    expect(delta.totals).toEqual({ view: 3, buy: 1 });
     const byItem = new Map(delta.items.map((d) => [d.item, d]));
     expect([...byItem.keys()].sort()).toEqual(['x', 'y', 'z']);
-    expect(byItem.get('x')).toMatchObject({ viewSessions: 2, baskets: 1 });
+    expect(byItem.get('x')).toMatchObject({ viewSessions: 3, baskets: 1 });
     expect(byItem.get('z')).toMatchObject({ viewSessions: 1, baskets: 0 });
-    // x: viewed once by each session and bought once (it was viewed first); a session's flush counts at its latest time
+    // x: viewed by both visitors (the first one's second session counts no more) and bought once (it was viewed first);
+    // a session's flush counts at its latest time
     expect(byItem.get('x')).toMatchObject({ trend: 2 * TREND_WEIGHTS.view + TREND_WEIGHTS.buy, trendAt: 2_000 });
     const pairs = Object.fromEntries(delta.pairs.map((p) => [`${p.kind}:${p.a}-${p.b}`, p.n]));
-    expect(pairs).toEqual({ 'view:x-y': 2, 'view:x-z': 1, 'view:y-z': 1 });
-    expect(delta.sessions).toEqual([{ id: 's-a', time: 2_000, items: ['x', 'y', 'z'] }, { id: 's-b', time: 2_000, items: ['x', 'y'] }]);
+    expect(pairs).toEqual({ 'view:x-y': 3, 'view:x-z': 1, 'view:y-z': 1 });
+    expect(delta.sessions).toEqual([
+      { id: 's-a', time: 2_000, items: ['x', 'y', 'z'] },
+      { id: 's-a2', time: 4_000, items: ['y', 'x'] },
+      { id: 's-b', time: 2_000, items: ['x', 'y'] },
+    ]);
+    // the next day, the visitor counts again
+    const tomorrow = teach(newTaught(), 's-a3', 1_000 + 86_400_000, ['x'], viewed, dayA)!;
+    expect(buildDelta([tomorrow]).items).toEqual([{ item: 'x', viewSessions: 1, baskets: 0, trend: TREND_WEIGHTS.view, trendAt: 1_000 + 86_400_000 }]);
   });
 
   it('takes back what a session flagged later taught, and leaves out unknown ids', () => {
     const t = newTaught();
-    const taught = teach(t, 's', 1_000, ['x', 'ghost', 'y'], () => false)!;
+    const taught = teach(t, 's', 1_000, ['x', 'ghost', 'y'], () => false, newTrendDay())!;
     const before = buildDelta([taught], (id) => id !== 'ghost');
     expect(before.pairs).toEqual([{ kind: 'view', a: 'x', b: 'y', n: 1 }]);
     expect(before.sessions[0].items).toEqual(['x', 'y']);
@@ -136,7 +148,7 @@ describe('what a shard sends', () => {
     expect(delta.forget).toEqual(['s']);
     // taught and taken back in one flush: nothing reaches the brain but the forgetting
     const t2 = newTaught();
-    const both = buildDelta([teach(t2, 's2', 1_000, ['x', 'y'], () => false)!, retract(t2, 's2', 1_000)!]);
+    const both = buildDelta([teach(t2, 's2', 1_000, ['x', 'y'], () => false, newTrendDay())!, retract(t2, 's2', 1_000)!]);
     expect(both).toEqual({ totals: { view: 0, buy: 0 }, items: [], pairs: [], sessions: [], forget: ['s2'] });
   });
 });

@@ -2,16 +2,20 @@
 // with a browser user agent, must not lift that product above its organic rank in trending or in
 // home recommendations. Two shops get the same organic traffic; one of them also gets the attack.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveItems } from '../../worker/src/catalog';
+import { TREND_HALF_LIFE_MS, TREND_WEIGHTS } from '../../worker/src/recs/stores';
+import { decayedScore } from '../../worker/src/recs/trending';
 import { shardByIndex } from '../../worker/src/shards';
 import { clearSiteCache, findSite, saveSite } from '../../worker/src/sites';
 import { BASE, ORIGIN, TEST_SITE, makeEvent, post } from './helpers';
 
 const ORGANIC = 'organic-shop';
 const POISONED = 'poisoned-shop';
+/** The organic traffic, and one visitor making 300 sessions that look engaged, each viewing and buying the target. */
+const MINTED = 'minted-shop';
 const ITEMS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
 const TARGET = 'p7';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -71,6 +75,24 @@ function scriptedVisit(i: number) {
   };
 }
 
+/** A session of the one scripted visitor: view, engaged time and purchase of the target in one request. */
+function mintedSession(i: number) {
+  const { id, token } = browser('minting');
+  const session = `minted-session-${i}`;
+  const ts = Date.now() - 1_000;
+  const page = `page-minted-${i}`;
+  const base = { visitor_id: id, session_id: session, page_id: page };
+  return {
+    token,
+    events: [
+      makeEvent({ ...base, event_id: `minted-${i}-0`, seq: i * 4, name: 'page_view', ts }),
+      makeEvent({ ...base, event_id: `minted-${i}-1`, seq: i * 4 + 1, name: 'view_item', ts, props: { item_id: TARGET, price: 10 } }),
+      makeEvent({ ...base, event_id: `minted-${i}-2`, seq: i * 4 + 2, name: 'user_engagement', ts: ts + 10, props: { engaged_ms: 20_000 } }),
+      makeEvent({ ...base, event_id: `minted-${i}-3`, seq: i * 4 + 3, name: 'purchase', ts: ts + 20, props: { transaction_id: `minted-t-${i}`, value: 10, items: [{ item_id: TARGET, price: 10, quantity: 1 }] } }),
+    ],
+  };
+}
+
 /** Runs every shard's pending scoring and delivery to the brain now. */
 async function settle(siteKey: string) {
   const site = (await findSite(env.DB, siteKey))!;
@@ -92,7 +114,7 @@ const rankOf = (list: string[], item: string) => (list.includes(item) ? list.ind
 const OWN_VISITOR = 25; // views p1 only: home recommendations for them are session + trending
 
 beforeAll(async () => {
-  for (const key of [ORGANIC, POISONED]) {
+  for (const key of [ORGANIC, POISONED, MINTED]) {
     await saveSite(env.DB, { ...TEST_SITE, key, name: key, adminKey: `${key}-admin`, readKey: `${key}-read`, shards: 2 });
     await saveItems(env.DB, key, ITEMS.map((id) => ({ id, name: id, category: `c${Math.ceil(Number(id.slice(1)) / 2)}`, price: 10, inStock: true })));
   }
@@ -100,10 +122,16 @@ beforeAll(async () => {
   const start = Date.now() - 40 * 60_000;
   for (let i = 0; i < 30; i++) {
     const v = organicVisit(i, start);
-    for (const site of [ORGANIC, POISONED]) for (const page of v.pages) await send(site, v.token, page);
+    for (const site of [ORGANIC, POISONED, MINTED]) for (const page of v.pages) await send(site, v.token, page);
   }
   await settle(ORGANIC);
   await settle(POISONED);
+  await settle(MINTED);
+  for (let i = 0; i < 300; i++) {
+    const m = mintedSession(i);
+    await send(MINTED, m.token, m.events);
+  }
+  await settle(MINTED);
   const attackers = Array.from({ length: 800 }, (_, i) => scriptedVisit(i));
   for (let i = 0; i < attackers.length; i += 40) {
     await Promise.all(attackers.slice(i, i + 40).map((a) => send(POISONED, a.token, a.events)));
@@ -127,6 +155,17 @@ describe('800 scripted buyers', () => {
     const poisoned = await recs(POISONED, query);
     expect(organic).toContain(TARGET);
     expect(rankOf(poisoned, TARGET)).toBeGreaterThanOrEqual(rankOf(organic, TARGET));
+  });
+
+  it('one visitor making 300 engaged sessions that each view and buy it counts as one person in trending', async () => {
+    const now = Date.now();
+    const trendOf = (site: string) =>
+      runInDurableObject(env.BRAIN.get(env.BRAIN.idFromName(site)), async (_, state) => {
+        const r = state.storage.sql.exec<{ trend: number; trend_at: number }>('SELECT trend, trend_at FROM item_stats WHERE item = ?', TARGET).one();
+        return decayedScore({ score: r.trend, at: r.trend_at }, now, TREND_HALF_LIFE_MS);
+      });
+    // what one person viewing and buying it adds, not 300 times that
+    expect(await trendOf(MINTED)).toBeCloseTo((await trendOf(ORGANIC)) + TREND_WEIGHTS.view + TREND_WEIGHTS.buy, 2);
   });
 
   it('are stored, not lost', async () => {

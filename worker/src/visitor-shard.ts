@@ -23,11 +23,13 @@ import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, typ
 import { revenueHistogramRows } from './reports/revenue-histogram';
 import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
-import { buildDelta, holdBought, newTaught, retract, teach, type ItemObservation, type Taught } from './recs/brain-delta';
+import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
 
 /** A session as the shard stores it: its state, its bot watch, and what it has taught the brain. */
 type TeachingSession = WatchedSession & { taught?: Taught };
+/** A profile as the shard stores it, with what the visitor counted in trending today. */
+type TeachingProfile = Profile & { trendDay?: TrendDay };
 
 /** An event as the collector stores it: validated, enriched, props as JSON. */
 export interface EventRow {
@@ -213,7 +215,7 @@ export class VisitorShard extends DurableObject<Env> {
   /** Updates one visitor's sessions and profile with their new events (sorted), and scores them. */
   private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]): void {
     const visitorId = rows[0].visitor_id;
-    const profile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
+    const profile: TeachingProfile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const bought = new Map<string, string[]>();
     let first = Infinity;
@@ -255,7 +257,7 @@ export class VisitorShard extends DurableObject<Env> {
       s.taught ??= newTaught();
       holdBought(s.taught, bought.get(s.id) ?? []);
       if (!mayTeach(s)) continue;
-      const o = teach(s.taught, s.id, s.last, s.views, (item) => viewedBefore(s, profile, item));
+      const o = teach(s.taught, s.id, s.last, s.views, (item) => viewedBefore(s, profile, item), (profile.trendDay ??= newTrendDay()));
       if (o) observations.push(o);
     }
     const intentModel = models.intent?.model ?? PRIOR_INTENT_MODEL;

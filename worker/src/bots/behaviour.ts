@@ -41,7 +41,10 @@ export function behaviourFlag(s: SessionSignals): BotReason | null {
 /**
  * May a session teach the shop-wide models (trending, co-occurrence) yet? Only once it shows a
  * person's engagement, so a script that sends views or a purchase in one request teaches nothing.
+ * Any engaged time will do: a shopper clicking through product pages spends well under a second
+ * on some, and a script that fakes engagement would fake any amount (the per-session cap and the
+ * busy-address and rate limits bound those).
  */
 export function isPlausible(s: SessionSignals): boolean {
-  return behaviourFlag(s) === null && s.engagedMs >= 1_000;
+  return behaviourFlag(s) === null && s.engagedMs > 0;
 }

@@ -1,9 +1,10 @@
 // What the shards teach SiteBrain, and how it is summed before it is sent. A shard teaches a
 // session only once it looks like a person's (bots/session-watch.ts), and each session teaches
 // an item at most once as viewed and once as bought, with at most SESSION_ITEMS viewed and
-// BASKET_ITEMS bought items: a scripted visitor weighs no more than a real one, and a session's
-// pairs are bounded. A flush sums its sessions into one delta per item and per pair.
-import { BASKET_ITEMS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TREND_WEIGHTS } from './stores';
+// BASKET_ITEMS bought items; trending counts an item at most once per visitor and day, however
+// many sessions the visitor makes. A scripted visitor weighs no more than a real one, and a
+// session's pairs are bounded. A flush sums its sessions into one delta per item and per pair.
+import { BASKET_ITEMS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TREND_ITEMS_PER_DAY, TREND_WEIGHTS } from './stores';
 import { addDecayed, type Decayed } from './trending';
 
 /** What a session has taught so far (kept in its state in the shard). */
@@ -14,6 +15,16 @@ export interface Taught {
   bought: string[];
   /** Bought items waiting for the session to look like a person's. */
   waiting: string[];
+  /** The viewed and bought items this session counted in trending (the visitor's first of the day). */
+  trendViews: string[];
+  trendBought: string[];
+}
+
+/** What a visitor counted in trending on one UTC day (kept in the profile in the shard). */
+export interface TrendDay {
+  day: number;
+  views: string[];
+  bought: string[];
 }
 
 /** A session's teaching after one apply: its whole lists, and where the new part of each starts. */
@@ -24,6 +35,9 @@ export interface ItemObservation {
   itemsFrom: number;
   bought: string[];
   boughtFrom: number;
+  /** The new items that count in trending (not counted by the visitor today yet). */
+  trendViews: string[];
+  trendBought: string[];
   /** The session was flagged as a bot's after it taught: what it taught before is taken back. */
   retract?: boolean;
 }
@@ -42,7 +56,15 @@ export interface BrainDelta {
   forget: string[];
 }
 
-export const newTaught = (): Taught => ({ items: [], bought: [], waiting: [] });
+export const newTaught = (): Taught => ({ items: [], bought: [], waiting: [], trendViews: [], trendBought: [] });
+export const newTrendDay = (): TrendDay => ({ day: 0, views: [], bought: [] });
+
+/** Claims `item` in a visitor's day list: false when it is there already or the list is full. */
+const claim = (list: string[], item: string) => {
+  if (list.length >= TREND_ITEMS_PER_DAY || list.includes(item)) return false;
+  list.push(item);
+  return true;
+};
 
 const addDistinct = (list: string[], item: string, max: number) => {
   if (list.length < max && !list.includes(item)) list.push(item);
@@ -57,20 +79,26 @@ export function holdBought(t: Taught, items: Iterable<string>): void {
  * Teaches what the session has not taught yet: its views, and the waiting bought items it had
  * viewed before (a purchase of an item never viewed teaches nothing). Null when nothing is new.
  */
-export function teach(t: Taught, sessionId: string, time: number, views: Iterable<string>, viewed: (item: string) => boolean): ItemObservation | null {
+export function teach(t: Taught, sessionId: string, time: number, views: Iterable<string>, viewed: (item: string) => boolean, day: TrendDay): ItemObservation | null {
   const itemsFrom = t.items.length;
   const boughtFrom = t.bought.length;
   for (const item of views) addDistinct(t.items, item, SESSION_ITEMS);
   for (const item of t.waiting) if (t.items.includes(item) || viewed(item)) addDistinct(t.bought, item, BASKET_ITEMS);
   t.waiting = [];
   if (t.items.length === itemsFrom && t.bought.length === boughtFrom) return null;
-  return { sessionId, time, items: [...t.items], itemsFrom, bought: [...t.bought], boughtFrom };
+  const today = Math.floor(time / 86_400_000);
+  if (day.day !== today) Object.assign(day, { ...newTrendDay(), day: today });
+  const trendViews = t.items.slice(itemsFrom).filter((item) => claim(day.views, item));
+  const trendBought = t.bought.slice(boughtFrom).filter((item) => claim(day.bought, item));
+  t.trendViews.push(...trendViews);
+  t.trendBought.push(...trendBought);
+  return { sessionId, time, items: [...t.items], itemsFrom, bought: [...t.bought], boughtFrom, trendViews, trendBought };
 }
 
 /** Takes back all a session taught (it was flagged as a bot's since), once: its lists are emptied. Null when it taught nothing. */
 export function retract(t: Taught, sessionId: string, time: number): ItemObservation | null {
   if (!t.items.length && !t.bought.length) return null;
-  const o = { sessionId, time, items: t.items, itemsFrom: t.items.length, bought: t.bought, boughtFrom: t.bought.length, retract: true };
+  const o = { sessionId, time, items: t.items, itemsFrom: t.items.length, bought: t.bought, boughtFrom: t.bought.length, trendViews: t.trendViews, trendBought: t.trendBought, retract: true };
   Object.assign(t, newTaught());
   return o;
 }
@@ -84,7 +112,7 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
   for (const o of observations) {
     if (!Array.isArray(o.items) || !Array.isArray(o.bought)) continue; // a body queued before this format: skipped
     const s = sessions.get(o.sessionId);
-    if (!s) sessions.set(o.sessionId, { ...o });
+    if (!s) sessions.set(o.sessionId, { ...o, trendViews: [...(o.trendViews ?? [])], trendBought: [...(o.trendBought ?? [])] });
     else {
       // the lists only grow: the longer one is the later, and the new part starts at the earlier start
       if (o.items.length >= s.items.length) s.items = o.items;
@@ -93,6 +121,8 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
       s.boughtFrom = Math.min(s.boughtFrom, o.boughtFrom);
       s.time = Math.max(s.time, o.time);
       s.retract ||= o.retract;
+      s.trendViews.push(...(o.trendViews ?? []));
+      s.trendBought.push(...(o.trendBought ?? []));
     }
   }
   const delta: BrainDelta = { totals: { view: 0, buy: 0 }, items: [], pairs: [], sessions: [], forget: [] };
@@ -104,7 +134,7 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
     return s;
   };
   /** Adds (sign 1) or takes back (sign -1) what `fresh` teaches beside `old`, which the brain holds already. */
-  const learn = (kind: 'view' | 'buy', old: string[], fresh: string[], time: number, sign: 1 | -1) => {
+  const learn = (kind: 'view' | 'buy', old: string[], fresh: string[], trend: readonly string[], time: number, sign: 1 | -1) => {
     if (!fresh.length) return;
     if (!old.length) delta.totals[kind] += sign;
     const all = [...old];
@@ -112,7 +142,7 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
       const s = stat(item);
       if (kind === 'view') s.viewSessions += sign;
       else s.baskets += sign;
-      s.trend = addDecayed(s.trend, time, sign * TREND_WEIGHTS[kind], TREND_HALF_LIFE_MS);
+      if (trend.includes(item)) s.trend = addDecayed(s.trend, time, sign * TREND_WEIGHTS[kind], TREND_HALF_LIFE_MS);
       for (const other of all) {
         const [a, b] = item < other ? [item, other] : [other, item];
         const key = `${kind}\u0000${a}\u0000${b}`;
@@ -128,14 +158,14 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
     const buys = { old: o.bought.slice(0, o.boughtFrom).filter(known), fresh: o.bought.slice(o.boughtFrom).filter(known) };
     if (o.retract) {
       // what the brain holds of the session goes; what it taught since in this flush was never sent
-      learn('view', [], views.old, o.time, -1);
-      learn('buy', [], buys.old, o.time, -1);
+      learn('view', [], views.old, o.trendViews, o.time, -1);
+      learn('buy', [], buys.old, o.trendBought, o.time, -1);
       delta.forget.push(o.sessionId);
       continue;
     }
-    learn('view', views.old, views.fresh, o.time, 1);
+    learn('view', views.old, views.fresh, o.trendViews, o.time, 1);
     if (views.fresh.length) delta.sessions.push({ id: o.sessionId, time: o.time, items: [...views.old, ...views.fresh] });
-    learn('buy', buys.old, buys.fresh, o.time, 1);
+    learn('buy', buys.old, buys.fresh, o.trendBought, o.time, 1);
   }
   for (const [item, s] of items) if (s.viewSessions || s.baskets) delta.items.push({ item, viewSessions: s.viewSessions, baskets: s.baskets, trend: s.trend?.score ?? 0, trendAt: s.trend?.at ?? 0 });
   delta.pairs = [...pairs.values()].filter((p) => p.n !== 0);

@@ -16,9 +16,11 @@ export const KEPT_SESSION_MS = 30 * 24 * 3_600_000;
 export const INDEXED_SESSIONS = KEPT_SESSIONS;
 /** Length of each item's precomputed co-occurrence neighbour list. */
 export const NEIGHBOURS = 50;
-/** Trending: half-life, and the weight of a viewed and of a bought item, each counted once per session. */
+/** Trending: half-life, and the weight of a viewed and of a bought item, each counted once per visitor and day. */
 export const TREND_HALF_LIFE_MS = 3 * 24 * 3_600_000;
 export const TREND_WEIGHTS = { view: 1, buy: 5 } as const;
+/** Items one visitor can count in trending per day, viewed and bought each (every one at most once). */
+export const TREND_ITEMS_PER_DAY = 100;
 /** Trending rows read per requested item (the list is cut after the blend and filters). */
 export const TRENDING_ROWS_PER_ITEM = 4;
 
