@@ -5,7 +5,7 @@
 import { CoOccurrence, type Neighbour } from '../worker/src/recs/cooccurrence';
 import type { RecModels } from '../worker/src/recs/blend';
 import { SessionIndex } from '../worker/src/recs/session-index';
-import { INDEXED_SESSIONS, NEIGHBOURS, SESSION_ITEMS, storedSessionItems, TREND_HALF_LIFE_MS, TREND_WEIGHTS, TRENDING_ROWS_PER_ITEM } from '../worker/src/recs/stores';
+import { BASKET_ITEMS, INDEXED_SESSIONS, NEIGHBOURS, SESSION_ITEMS, storedSessionItems, TREND_HALF_LIFE_MS, TREND_WEIGHTS, TRENDING_ROWS_PER_ITEM } from '../worker/src/recs/stores';
 import { SessionModels } from '../worker/src/recs/session-models';
 import type { SequentialRuleOptions } from '../worker/src/recs/sequential-rules';
 import type { StanOptions } from '../worker/src/recs/stan';
@@ -16,7 +16,7 @@ export class MemoryRecModels implements RecModels {
   readonly index = new SessionIndex();
   readonly sessionModels: SessionModels;
   private readonly views = new CoOccurrence(SESSION_ITEMS);
-  private readonly buys = new CoOccurrence(Infinity);
+  private readonly buys = new CoOccurrence(BASKET_ITEMS);
   private readonly lists = { view: new Map<string, Neighbour[]>(), buy: new Map<string, Neighbour[]>() };
   private readonly trend = new Trending(TREND_HALF_LIFE_MS);
   private readonly trendTop = new Map<number, Map<string, number>>();
@@ -29,12 +29,13 @@ export class MemoryRecModels implements RecModels {
     byEnd.forEach((s, i) => {
       const items = storedSessionItems(s.items);
       this.views.add(items);
-      for (let j = 0; j < s.items.length; j++) this.trend.add(s.items[j], s.times[j], TREND_WEIGHTS.view);
+      // as SiteBrain counts them: each stored item once per session, when first viewed
+      for (const item of items) this.trend.add(item, s.times[s.items.indexOf(item)], TREND_WEIGHTS.view);
       if (i >= byEnd.length - indexed) this.index.add({ items, time: s.times[s.times.length - 1] });
     });
     for (const b of baskets) {
       this.buys.add(b.items);
-      for (const item of new Set(b.items)) this.trend.add(item, b.time, TREND_WEIGHTS.buy);
+      for (const item of [...new Set(b.items)].slice(0, BASKET_ITEMS)) this.trend.add(item, b.time, TREND_WEIGHTS.buy);
     }
     this.latest = Math.max(0, ...byEnd.slice(-1).map((s) => s.times[s.times.length - 1]));
     this.sessionModels = new SessionModels(this.index, options);
