@@ -3,7 +3,9 @@
 // persisted state) is driven from a separate process by closed-loop clients: GET /v1/health and
 // POST /v1/collect (10-event batches, each client a distinct visitor) as fast as answers come,
 // in alternating slices; then POST /v1/collect paced at half the no-op request rate, to read
-// the latency at that load. Then every visitor is read back through the admin events API.
+// the latency at that load. Then every visitor is read back through the admin events API:
+// `sent` counts the rows the server should hold (a page view's engagement reports are one row,
+// its latest report), `events_sent` every event acknowledged.
 // The CPU time of the server's processes and of the driver is counted per request too: on a
 // shared machine it is steadier than the rates.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -75,7 +77,8 @@ try {
   const cpuRatio = (noop.server_cpu_ms_per_request + noop.driver_cpu_ms_per_request) / (ingest.server_cpu_ms_per_request + ingest.driver_cpu_ms_per_request);
   console.log(`\ningest / no-op request rate: ${ratio.toFixed(2)} (target ≥ 0.5); by CPU per request (server + driver): ${cpuRatio.toFixed(2)}`);
   console.log(`p99 at half the no-op rate (${paced.target_rate}/s asked, ${paced.requests_per_s}/s done): ${paced.p99_ms} ms (target ≤ 500)`);
-  console.log(`read back: ${result.visitors} visitors, sent ${result.sent}, stored ${result.stored}, missing ${result.missing}, duplicates ${result.duplicates}, unexpected ${result.unexpected}, rejected ${result.rejected_events}`);
+  console.log(`events acknowledged: ${result.events_sent}, of which ${result.engagement_folded} engagement reports updated their page view's one row`);
+  console.log(`read back: ${result.visitors} visitors, sent ${result.sent} (rows expected), stored ${result.stored}, missing ${result.missing}, duplicates ${result.duplicates}, unexpected ${result.unexpected}, rejected ${result.rejected_events}`);
   console.log(
     JSON.stringify({
       clients: CLIENTS,
@@ -90,6 +93,8 @@ try {
       paced_requests_per_s: paced.requests_per_s,
       saturated_p50_ms: ingest.p50_ms,
       saturated_p99_ms: ingest.p99_ms,
+      events_sent: result.events_sent,
+      engagement_folded: result.engagement_folded,
       sent: result.sent,
       stored: result.stored,
       missing: result.missing,

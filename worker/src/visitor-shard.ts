@@ -81,16 +81,28 @@ export const APPLY_DELAY_MS = 500;
 const APPLY_BATCH = 2_000;
 const RETRY_MS = 2_000;
 
-// An event already stored is ignored; the trigger queues each new one for scoring.
+// An event already stored is ignored; the trigger queues each new one for scoring. A page
+// view's engagement reports share one row: a later report (more engaged time, or as much and a
+// later seq) takes the row over, id included, and is queued in its place (shard-schema.ts);
+// an older one, or a resent one, changes nothing.
 // (One statement per row measured faster here than one json_each statement per batch.)
-const INSERT_EVENT = `INSERT OR IGNORE INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
-  received_at, url, referrer, title, utm, props, device, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const PENDING_EVENTS = `SELECT e.* FROM pending p JOIN events e ON e.event_id = p.event_id`;
+const INSERT_EVENT = `INSERT INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
+  received_at, url, referrer, title, utm, props, device, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (event_id) DO NOTHING
+  ON CONFLICT (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL DO UPDATE SET
+    event_id = excluded.event_id, session_id = excluded.session_id, seq = excluded.seq, client_ts = excluded.client_ts,
+    ts = excluded.ts, received_at = excluded.received_at, url = excluded.url, referrer = excluded.referrer,
+    title = excluded.title, utm = excluded.utm, props = excluded.props, device = excluded.device, bot = excluded.bot
+  WHERE coalesce(excluded.props ->> '$.engaged_ms', 0) > coalesce(events.props ->> '$.engaged_ms', 0)
+    OR (coalesce(excluded.props ->> '$.engaged_ms', 0) = coalesce(events.props ->> '$.engaged_ms', 0) AND excluded.seq > events.seq)`;
+const DELETE_PENDING = 'DELETE FROM pending WHERE visitor_id = ? AND seq = ? AND client_ts = ? AND event_id = ?';
+const PENDING_EVENTS = `SELECT e.*, p.fresh FROM pending p JOIN events e ON e.event_id = p.event_id`;
 const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, ?)
   ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
 
-type Row = EventRow & Record<string, SqlStorageValue>;
+/** A pending event; `fresh`: a new row (0: a page view's engagement row, updated). */
+type Row = EventRow & { fresh: number } & Record<string, SqlStorageValue>;
 
 export class VisitorShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -236,7 +248,8 @@ export class VisitorShard extends DurableObject<Env> {
       const purchasedBefore = session.purchased;
       applyEvent(session, profile, row, props, intentFeatures);
       applyCampaignEvent(this.sql, row, props);
-      rollupEvent(this.sql, {
+      // (an updated engagement row of a bot's session: its one bot event was counted when it was new)
+      if (row.fresh || !session.bot) rollupEvent(this.sql, {
         visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
         engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
       });
@@ -262,10 +275,11 @@ export class VisitorShard extends DurableObject<Env> {
       'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
       visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
     );
-    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.length);
+    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)); // stored rows, not reports
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
-    this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));
+    // by primary key, one row each (a json_each list of ids cost more, measured with perf)
+    for (const r of rows) this.sql.exec(DELETE_PENDING, visitorId, r.seq, r.client_ts, r.event_id);
     for (const o of seen.values()) if (o.views.length || o.baskets.length) observations.push(o);
   }
 
