@@ -1,4 +1,4 @@
-// npm run bench:load [-- --clients 200 --seconds 60 --state DIR --port 8822]
+// npm run bench:load [-- --clients 200 --seconds 60 --state DIR --port 8822 --local-tracing true]
 // Ingest throughput against the no-op route, in the same run. A local worker (wrangler dev,
 // persisted state) is driven from a separate process by closed-loop clients: GET /v1/health and
 // POST /v1/collect (10-event batches, each client a distinct visitor) as fast as answers come,
@@ -22,9 +22,10 @@ const PORT = Number(a.port ?? 8822);
 const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: 16 };
 
 const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-load-'));
-const server = await startBenchServer(PORT, SITE, state);
+const LOCAL_TRACING = a['local-tracing'] === 'true';
+const server = await startBenchServer(PORT, SITE, state, { localTracing: LOCAL_TRACING });
 try {
-  console.error(`bench:load: ${CLIENTS} clients, ${SECONDS} s of ingest, worker at ${server.base}, state in ${state}`);
+  console.error(`bench:load: ${CLIENTS} clients, ${SECONDS} s of ingest, worker at ${server.base}, state in ${state}, wrangler's local tracing ${LOCAL_TRACING ? 'on' : 'off'}`);
   // The no-op and ingest are measured in alternating slices (5 s of no-op, 10 s of ingest
   // followed by the time the shards take to apply what was stored), so both see the same
   // machine: this one is shared, and its load drifts within a minute.
@@ -83,6 +84,7 @@ try {
     JSON.stringify({
       clients: CLIENTS,
       seconds: SECONDS,
+      local_tracing: LOCAL_TRACING,
       events_per_s: ingest.events_per_s,
       requests_per_s: ingest.requests_per_s,
       noop_requests_per_s: noop.requests_per_s,
