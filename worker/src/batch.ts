@@ -68,6 +68,13 @@ export function prepareBatch(
   let first: EventRow | undefined;
   // a page view's latest engagement report in the batch (most engaged time, then latest seq)
   const latestReport = new Map<string, { row: EventRow; ms: number }>();
+  // a page's events share their URL and referrer: each distinct one is parsed and cleaned once
+  const cleaned = new Map<string, string>();
+  const clean = (raw: string) => {
+    let url = cleaned.get(raw);
+    if (url === undefined) cleaned.set(raw, (url = cleanUrl(raw, site.settings.keepParams)));
+    return url;
+  };
   let folded = 0;
   events.forEach((raw, index) => {
     const parsed = v.safeParse(EventSchema, raw);
@@ -76,7 +83,7 @@ export function prepareBatch(
     if ('error' in time) return void rejected.push({ index, reason: time.error });
     // Many visitors from one address in an hour: a script minting visitor ids.
     const busy = request.ipHash !== undefined && busyAddress(site.key, request.ipHash, parsed.output.visitor_id, receivedAt);
-    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot: bot || busy ? 1 : 0, keepParams: site.settings.keepParams });
+    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot: bot || busy ? 1 : 0, clean });
     first ??= event;
     if (event.name === 'user_engagement' && event.page_id !== null) {
       const key = `${event.visitor_id}\n${event.page_id}`;
@@ -136,7 +143,7 @@ export function overVisitorLimit(site: Site, batch: PreparedBatch): number {
   return over ? secondsLeft() : 0;
 }
 
-function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number; keepParams: readonly string[] }): EventRow {
+function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number; clean: (url: string) => string }): EventRow {
   return {
     event_id: e.event_id,
     visitor_id: e.visitor_id,
@@ -148,8 +155,8 @@ function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: str
     ts: x.ts,
     received_at: x.receivedAt,
     // Query strings can carry e-mail addresses and tokens: only utm_*, click ids and the shop's own parameters stay.
-    url: cleanUrl(e.url, x.keepParams),
-    referrer: e.referrer !== undefined ? cleanUrl(e.referrer, x.keepParams) : null,
+    url: x.clean(e.url),
+    referrer: e.referrer !== undefined ? x.clean(e.referrer) : null,
     title: e.title ?? null,
     utm: e.utm ? JSON.stringify(e.utm) : null,
     props: JSON.stringify(e.props),

@@ -236,6 +236,7 @@ export class VisitorShard extends DurableObject<Env> {
     const profile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const seen = new Map<string, ItemObservation>();
+    const visitorDays = new Set<string>();
     let first = Infinity;
     let last = -Infinity;
     for (const row of rows) {
@@ -258,7 +259,7 @@ export class VisitorShard extends DurableObject<Env> {
       if (row.fresh || !session.bot) rollupEvent(this.sql, {
         visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
         engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
-      });
+      }, visitorDays);
       if (session.bot) continue;
       let obs = seen.get(row.session_id);
       if (!obs) seen.set(row.session_id, (obs = { sessionId: row.session_id, time: row.ts, views: [], baskets: [] }));
