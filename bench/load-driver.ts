@@ -57,7 +57,12 @@ export interface PhaseResult {
 
 export interface DriverResult {
   phases: PhaseResult[];
+  /** Rows the server should hold: every event acknowledged, a page view's engagement reports counted as one (its latest). */
   sent: number;
+  /** Every event acknowledged, each engagement report counted. */
+  events_sent: number;
+  /** Engagement reports that updated their page view's row instead of adding one. */
+  engagement_folded: number;
   stored: number;
   missing: number;
   duplicates: number;
@@ -182,7 +187,10 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       req.end();
     });
 
-  const sent = new Map<string, string[]>(); // visitor → event ids acknowledged
+  // visitor → event ids acknowledged; a page view's engagement reports are kept in one row,
+  // the one with the most engaged time (the later of equals), so only that report is expected
+  const sent = new Map<string, { ids: string[]; engagement: Map<string, { id: string; ms: number; seq: number }> }>();
+  let eventsSent = 0;
   let retried = 0;
   let rejectedEvents = 0;
   const results: PhaseResult[] = [];
@@ -191,7 +199,6 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
 
   /** Sends one batch until it is acknowledged, retrying like the SDK. Returns the first attempt's latency. */
   async function deliver(v: Visitor, batch: { events: object[]; sent_at: number }, phase: { failures: number; statuses: Record<string, number> }) {
-    const ids = batch.events.map((e: any) => e.event_id as string);
     for (let attempt = 0; ; attempt++) {
       const body = JSON.stringify({ ...batch, sent_at: Date.now() });
       let status = 0;
@@ -206,9 +213,18 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       if (status >= 200 && status < 300) {
         const answer = JSON.parse(text);
         rejectedEvents += answer.rejected?.length ?? 0;
-        const list = sent.get(v.id) ?? [];
-        list.push(...ids);
-        sent.set(v.id, list);
+        let mine = sent.get(v.id);
+        if (!mine) sent.set(v.id, (mine = { ids: [], engagement: new Map() }));
+        for (const e of batch.events as { event_id: string; name: string; page_id: string; seq: number; props: { engaged_ms?: number } }[]) {
+          eventsSent++;
+          if (e.name !== 'user_engagement') {
+            mine.ids.push(e.event_id);
+            continue;
+          }
+          const kept = mine.engagement.get(e.page_id);
+          const ms = e.props.engaged_ms ?? 0;
+          if (!kept || ms > kept.ms || (ms === kept.ms && e.seq > kept.seq)) mine.engagement.set(e.page_id, { id: e.event_id, ms, seq: e.seq });
+        }
         return;
       }
       phase.failures++;
@@ -337,10 +353,16 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
     Array.from({ length: 16 }, async () => {
       while (next < ids.length) {
         const visitor = ids[next++];
-        const want = new Set(sent.get(visitor));
+        const mine = sent.get(visitor)!;
+        const want = new Set([...mine.ids, ...[...mine.engagement.values()].map((e) => e.id)]);
         const { events, summary } = await getJson(`/v1/visitors/${visitor}/events?site=${cfg.site}&limit=10000`);
         const seen = new Set<string>();
+        const engagementRows = new Set<string>();
         for (const e of events) {
+          if (e.name === 'user_engagement' && e.page_id !== null) {
+            if (engagementRows.has(e.page_id)) duplicates++; // a page view's second engagement row
+            engagementRows.add(e.page_id);
+          }
           if (seen.has(e.event_id)) duplicates++;
           else if (want.has(e.event_id)) stored++;
           else unexpected++;
@@ -368,10 +390,12 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
     }),
   );
   agent.destroy();
-  const total = [...sent.values()].reduce((n, l) => n + l.length, 0);
+  const total = [...sent.values()].reduce((n, l) => n + l.ids.length + l.engagement.size, 0);
   return {
     phases: results,
     sent: total,
+    events_sent: eventsSent,
+    engagement_folded: eventsSent - total,
     stored,
     missing,
     duplicates,

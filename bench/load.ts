@@ -1,9 +1,11 @@
-// npm run bench:load [-- --clients 200 --seconds 60 --state DIR --port 8822]
+// npm run bench:load [-- --clients 200 --seconds 60 --state DIR --port 8822 --local-tracing true]
 // Ingest throughput against the no-op route, in the same run. A local worker (wrangler dev,
 // persisted state) is driven from a separate process by closed-loop clients: GET /v1/health and
 // POST /v1/collect (10-event batches, each client a distinct visitor) as fast as answers come,
 // in alternating slices; then POST /v1/collect paced at half the no-op request rate, to read
-// the latency at that load. Then every visitor is read back through the admin events API.
+// the latency at that load. Then every visitor is read back through the admin events API:
+// `sent` counts the rows the server should hold (a page view's engagement reports are one row,
+// its latest report), `events_sent` every event acknowledged.
 // The CPU time of the server's processes and of the driver is counted per request too: on a
 // shared machine it is steadier than the rates.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,9 +22,10 @@ const PORT = Number(a.port ?? 8822);
 const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: 16 };
 
 const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-load-'));
-const server = await startBenchServer(PORT, SITE, state);
+const LOCAL_TRACING = a['local-tracing'] === 'true';
+const server = await startBenchServer(PORT, SITE, state, { localTracing: LOCAL_TRACING });
 try {
-  console.error(`bench:load: ${CLIENTS} clients, ${SECONDS} s of ingest, worker at ${server.base}, state in ${state}`);
+  console.error(`bench:load: ${CLIENTS} clients, ${SECONDS} s of ingest, worker at ${server.base}, state in ${state}, wrangler's local tracing ${LOCAL_TRACING ? 'on' : 'off'}`);
   // The no-op and ingest are measured in alternating slices (5 s of no-op, 10 s of ingest
   // followed by the time the shards take to apply what was stored), so both see the same
   // machine: this one is shared, and its load drifts within a minute.
@@ -75,11 +78,13 @@ try {
   const cpuRatio = (noop.server_cpu_ms_per_request + noop.driver_cpu_ms_per_request) / (ingest.server_cpu_ms_per_request + ingest.driver_cpu_ms_per_request);
   console.log(`\ningest / no-op request rate: ${ratio.toFixed(2)} (target ≥ 0.5); by CPU per request (server + driver): ${cpuRatio.toFixed(2)}`);
   console.log(`p99 at half the no-op rate (${paced.target_rate}/s asked, ${paced.requests_per_s}/s done): ${paced.p99_ms} ms (target ≤ 500)`);
-  console.log(`read back: ${result.visitors} visitors, sent ${result.sent}, stored ${result.stored}, missing ${result.missing}, duplicates ${result.duplicates}, unexpected ${result.unexpected}, rejected ${result.rejected_events}`);
+  console.log(`events acknowledged: ${result.events_sent}, of which ${result.engagement_folded} engagement reports updated their page view's one row`);
+  console.log(`read back: ${result.visitors} visitors, sent ${result.sent} (rows expected), stored ${result.stored}, missing ${result.missing}, duplicates ${result.duplicates}, unexpected ${result.unexpected}, rejected ${result.rejected_events}`);
   console.log(
     JSON.stringify({
       clients: CLIENTS,
       seconds: SECONDS,
+      local_tracing: LOCAL_TRACING,
       events_per_s: ingest.events_per_s,
       requests_per_s: ingest.requests_per_s,
       noop_requests_per_s: noop.requests_per_s,
@@ -90,6 +95,8 @@ try {
       paced_requests_per_s: paced.requests_per_s,
       saturated_p50_ms: ingest.p50_ms,
       saturated_p99_ms: ingest.p99_ms,
+      events_sent: result.events_sent,
+      engagement_folded: result.engagement_folded,
       sent: result.sent,
       stored: result.stored,
       missing: result.missing,

@@ -36,7 +36,14 @@ export function groupCpuMs(pgid: number): number {
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-export async function startBenchServer(port: number, site: SiteSeed, state: string): Promise<BenchServer> {
+/**
+ * `localTracing`: keep wrangler dev's local trace collector on. It records a span for every
+ * request, RPC, alarm and storage call of the worker into a SQLite database of its own, in the
+ * same workerd process, so it charges each Durable Object call to the server's CPU; deployed,
+ * traces are collected outside the worker. Off by default (X_LOCAL_OBSERVABILITY=false), for
+ * the no-op and ingest alike.
+ */
+export async function startBenchServer(port: number, site: SiteSeed, state: string, opts: { localTracing?: boolean } = {}): Promise<BenchServer> {
   const base = `http://127.0.0.1:${port}`;
   await seed(site, { persistTo: state, quiet: true, catalog: false });
   let child: ChildProcess | null = null;
@@ -47,7 +54,7 @@ export async function startBenchServer(port: number, site: SiteSeed, state: stri
     child = spawn(
       process.execPath,
       [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn', '--inspector-port', String(port + 1)],
-      { cwd: root, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: root, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', X_LOCAL_OBSERVABILITY: opts.localTracing ? 'true' : 'false' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d) => (log = (log + d).slice(-20_000)));
     child.stderr!.on('data', (d) => (log = (log + d).slice(-20_000)));

@@ -24,6 +24,8 @@ export interface PreparedBatch {
   shards: Map<number, EventRow[]>;
   rejected: Rejected[];
   dropped?: DroppedReport;
+  /** Engagement reports left out: a later report of the same page view is in the batch (the shard keeps one row per page view). */
+  folded: number;
   /** The batch's visitor and the token it sent (access/visitor-token.ts). */
   token?: { visitorId: string; token: string };
 }
@@ -64,6 +66,16 @@ export function prepareBatch(
   const shards = new Map<number, EventRow[]>();
   const rejected: Rejected[] = [];
   let first: EventRow | undefined;
+  // a page view's latest engagement report in the batch (most engaged time, then latest seq)
+  const latestReport = new Map<string, { row: EventRow; ms: number }>();
+  // a page's events share their URL and referrer: each distinct one is parsed and cleaned once
+  const cleaned = new Map<string, string>();
+  const clean = (raw: string) => {
+    let url = cleaned.get(raw);
+    if (url === undefined) cleaned.set(raw, (url = cleanUrl(raw, site.settings.keepParams)));
+    return url;
+  };
+  let folded = 0;
   events.forEach((raw, index) => {
     const parsed = v.safeParse(EventSchema, raw);
     if (!parsed.success) return void rejected.push({ index, reason: describeIssue(parsed.issues) });
@@ -71,17 +83,31 @@ export function prepareBatch(
     if ('error' in time) return void rejected.push({ index, reason: time.error });
     // Many visitors from one address in an hour: a script minting visitor ids.
     const busy = request.ipHash !== undefined && busyAddress(site.key, request.ipHash, parsed.output.visitor_id, receivedAt);
-    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot: bot || busy ? 1 : 0, keepParams: site.settings.keepParams });
+    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot: bot || busy ? 1 : 0, clean });
+    first ??= event;
+    if (event.name === 'user_engagement' && event.page_id !== null) {
+      const key = `${event.visitor_id}\n${event.page_id}`;
+      const ms = parsed.output.props?.engaged_ms ?? 0;
+      const kept = latestReport.get(key);
+      if (kept && (kept.ms > ms || (kept.ms === ms && kept.row.seq >= event.seq))) return void folded++;
+      latestReport.set(key, { row: event, ms });
+    }
     const shard = shardIndex(site, event.visitor_id);
     let list = shards.get(shard);
     if (!list) shards.set(shard, (list = []));
     list.push(event);
-    first ??= event;
   });
+  // an earlier report of a page view, superseded in this very batch, need not be stored
+  const latest = new Set([...latestReport.values()].map((r) => r.row));
+  for (const [shard, list] of shards) {
+    const kept = list.filter((e) => e.name !== 'user_engagement' || e.page_id === null || latest.has(e));
+    folded += list.length - kept.length;
+    shards.set(shard, kept);
+  }
   // A dropped-event report belongs to the visitor whose queue dropped them: the batch's first.
   // It is keyed by the batch's first event, so a resent batch reports it once.
   const report = dropped && first ? { visitorId: first.visitor_id, batch: first.event_id, count: dropped } : undefined;
-  return { shards, rejected, dropped: report, token: token && first ? { visitorId: first.visitor_id, token } : undefined };
+  return { shards, rejected, folded, dropped: report, token: token && first ? { visitorId: first.visitor_id, token } : undefined };
 }
 
 /** Stores a prepared batch, one call per shard touched; `unavailable` when any shard failed (retry the batch). */
@@ -89,7 +115,7 @@ export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Pr
   const hash = batch.token && (await tokenHash(batch.token.token));
   const claim = hash ? { visitorId: batch.token!.visitorId, hash } : undefined;
   const calls = [...batch.shards].map(([index, events]) => {
-    const report = batch.dropped && events.some((e) => e.event_id === batch.dropped!.batch) ? batch.dropped : undefined;
+    const report = batch.dropped && events.some((e) => e.visitor_id === batch.dropped!.visitorId) ? batch.dropped : undefined;
     const token = claim && events.some((e) => e.visitor_id === claim.visitorId) ? claim : undefined;
     return shardByIndex(env, site, index).ingest(site.key, events, report, token).then((r) => ({ ...r, sent: events.length }));
   });
@@ -102,7 +128,7 @@ export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Pr
   let accepted = 0;
   let sent = 0;
   for (const r of results) if (r.status === 'fulfilled') (accepted += r.value.accepted), (sent += r.value.sent);
-  return { accepted, duplicates: sent - accepted };
+  return { accepted, duplicates: sent - accepted + batch.folded };
 }
 
 /**
@@ -117,7 +143,7 @@ export function overVisitorLimit(site: Site, batch: PreparedBatch): number {
   return over ? secondsLeft() : 0;
 }
 
-function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number; keepParams: readonly string[] }): EventRow {
+function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: string; bot: number; clean: (url: string) => string }): EventRow {
   return {
     event_id: e.event_id,
     visitor_id: e.visitor_id,
@@ -129,8 +155,8 @@ function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: str
     ts: x.ts,
     received_at: x.receivedAt,
     // Query strings can carry e-mail addresses and tokens: only utm_*, click ids and the shop's own parameters stay.
-    url: cleanUrl(e.url, x.keepParams),
-    referrer: e.referrer !== undefined ? cleanUrl(e.referrer, x.keepParams) : null,
+    url: x.clean(e.url),
+    referrer: e.referrer !== undefined ? x.clean(e.referrer) : null,
     title: e.title ?? null,
     utm: e.utm ? JSON.stringify(e.utm) : null,
     props: JSON.stringify(e.props),

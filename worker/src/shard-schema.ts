@@ -93,6 +93,29 @@ const STEPS = [
    ALTER TABLE sessions_by_owner RENAME TO sessions;
    CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
    CREATE INDEX sessions_by_last ON sessions (last);`,
+  // One engagement row per page view, updated in place as its heartbeats arrive (engaged time
+  // only grows), instead of one row per 15 s heartbeat. Existing state keeps the largest report
+  // of each page view; the visitor's event count drops by the rows already counted that go.
+  // A pending row says whether its event is a new row (`fresh`) or a page view's row updated.
+  `CREATE TABLE engagement_folded (event_id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL) WITHOUT ROWID;
+   INSERT INTO engagement_folded SELECT e.event_id, e.visitor_id FROM events e
+     WHERE e.name = 'user_engagement' AND e.page_id IS NOT NULL AND EXISTS (
+       SELECT 1 FROM events o WHERE o.visitor_id = e.visitor_id AND o.page_id = e.page_id AND o.name = 'user_engagement' AND o.event_id <> e.event_id
+         AND (coalesce(o.props ->> '$.engaged_ms', 0) > coalesce(e.props ->> '$.engaged_ms', 0)
+           OR (coalesce(o.props ->> '$.engaged_ms', 0) = coalesce(e.props ->> '$.engaged_ms', 0) AND (o.seq > e.seq OR (o.seq = e.seq AND o.event_id > e.event_id)))));
+   UPDATE visitors SET events = events - (SELECT count(*) FROM engagement_folded f WHERE f.visitor_id = visitors.visitor_id
+       AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.visitor_id = f.visitor_id AND p.event_id = f.event_id))
+     WHERE visitor_id IN (SELECT visitor_id FROM engagement_folded);
+   DELETE FROM pending WHERE event_id IN (SELECT event_id FROM engagement_folded);
+   DELETE FROM events WHERE event_id IN (SELECT event_id FROM engagement_folded);
+   DROP TABLE engagement_folded;
+   CREATE UNIQUE INDEX events_page_engagement ON events (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL;
+   ALTER TABLE pending ADD COLUMN fresh INTEGER NOT NULL DEFAULT 1;
+   CREATE TRIGGER events_pending_update AFTER UPDATE OF event_id ON events BEGIN
+     INSERT INTO pending (visitor_id, seq, client_ts, event_id, fresh) VALUES (NEW.visitor_id, NEW.seq, NEW.client_ts, NEW.event_id,
+       coalesce((SELECT fresh FROM pending WHERE visitor_id = OLD.visitor_id AND event_id = OLD.event_id), 0));
+     DELETE FROM pending WHERE visitor_id = OLD.visitor_id AND event_id = OLD.event_id;
+   END;`,
 ];
 
 export function migrateShard(sql: SqlStorage): void {

@@ -81,16 +81,33 @@ export const APPLY_DELAY_MS = 500;
 const APPLY_BATCH = 2_000;
 const RETRY_MS = 2_000;
 
-// An event already stored is ignored; the trigger queues each new one for scoring.
-// (One statement per row measured faster here than one json_each statement per batch.)
-const INSERT_EVENT = `INSERT OR IGNORE INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
-  received_at, url, referrer, title, utm, props, device, bot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const PENDING_EVENTS = `SELECT e.* FROM pending p JOIN events e ON e.event_id = p.event_id`;
+// An event already stored is ignored; the trigger queues each new one for scoring. A page
+// view's engagement reports share one row: a later report (more engaged time, or as much and a
+// later seq) takes the row over, id included, and is queued in its place (shard-schema.ts);
+// an older one, or a resent one, changes nothing.
+// Rows go in several to a statement (a statement's fixed cost in workerd is most of the cost of
+// a row); RETURNING lists the rows stored or updated, so duplicates are not counted.
+const EVENT_COLUMNS = 16;
+/** Rows per statement, within the 100 bound parameters a query may have. */
+const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
+const insertEvents = (rows: number) => `INSERT INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
+  received_at, url, referrer, title, utm, props, device, bot) VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')}
+  ON CONFLICT (event_id) DO NOTHING
+  ON CONFLICT (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL DO UPDATE SET
+    event_id = excluded.event_id, session_id = excluded.session_id, seq = excluded.seq, client_ts = excluded.client_ts,
+    ts = excluded.ts, received_at = excluded.received_at, url = excluded.url, referrer = excluded.referrer,
+    title = excluded.title, utm = excluded.utm, props = excluded.props, device = excluded.device, bot = excluded.bot
+  WHERE coalesce(excluded.props ->> '$.engaged_ms', 0) > coalesce(events.props ->> '$.engaged_ms', 0)
+    OR (coalesce(excluded.props ->> '$.engaged_ms', 0) = coalesce(events.props ->> '$.engaged_ms', 0) AND excluded.seq > events.seq)
+  RETURNING 1`;
+const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
+const PENDING_EVENTS = `SELECT e.*, p.fresh FROM pending p JOIN events e ON e.event_id = p.event_id`;
 const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, ?)
   ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
 
-type Row = EventRow & Record<string, SqlStorageValue>;
+/** A pending event; `fresh`: a new row (0: a page view's engagement row, updated). */
+type Row = EventRow & { fresh: number } & Record<string, SqlStorageValue>;
 
 export class VisitorShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -125,10 +142,11 @@ export class VisitorShard extends DurableObject<Env> {
     // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
     // event stored twice is impossible, so no explicit transaction is needed here.
     let accepted = 0;
-    for (const r of rows) {
-      const written = this.sql.exec(INSERT_EVENT, r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
-        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot).rowsWritten;
-      if (written > 0) accepted++;
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const part = rows.slice(i, i + ROWS_PER_INSERT);
+      const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
+      accepted += this.sql.exec(INSERT_EVENTS[part.length], ...values).toArray().length;
     }
     if (dropped?.count) {
       this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
@@ -218,6 +236,7 @@ export class VisitorShard extends DurableObject<Env> {
     const profile: TeachingProfile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const bought = new Map<string, string[]>();
+    const visitorDays = new Set<string>();
     let first = Infinity;
     let last = -Infinity;
     for (const row of rows) {
@@ -242,7 +261,8 @@ export class VisitorShard extends DurableObject<Env> {
         visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
         engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
       };
-      rollupEvent(this.sql, applied);
+      // (an updated engagement row of a bot's session: its one bot event was counted when it was new)
+      if (row.fresh || !session.bot) rollupEvent(this.sql, applied, visitorDays);
       if (!session.bot) countAsPerson(watchOf(session), applied);
       if (row.name === 'purchase') bought.set(session.id, [...(bought.get(session.id) ?? []), ...itemsOf(props).map((i) => i.item_id)]);
     }
@@ -275,7 +295,7 @@ export class VisitorShard extends DurableObject<Env> {
       'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
       visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
     );
-    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.length);
+    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)); // stored rows, not reports
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
     this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));

@@ -47,14 +47,18 @@ export interface AppliedEvent {
   firstPurchase: boolean;
 }
 
-export function rollupEvent(sql: SqlStorage, e: AppliedEvent): void {
+/** `visitorDays`: the days this visitor was already counted for in the caller's run (saves a write per event). */
+export function rollupEvent(sql: SqlStorage, e: AppliedEvent, visitorDays?: Set<string>): void {
   const day = utcDay(e.ts);
   if (e.bot) {
     bump(sql, day, 'bot_events', 1);
     if (e.sessionStarted) bump(sql, day, 'bot_sessions', 1);
     return;
   }
-  if (sql.exec('INSERT OR IGNORE INTO visitor_days (visitor_id, day) VALUES (?, ?)', e.visitorId, day).rowsWritten) bump(sql, day, 'visitors', 1);
+  if (!visitorDays?.has(day)) {
+    visitorDays?.add(day);
+    if (sql.exec('INSERT OR IGNORE INTO visitor_days (visitor_id, day) VALUES (?, ?)', e.visitorId, day).rowsWritten) bump(sql, day, 'visitors', 1);
+  }
   if (e.sessionStarted) bump(sql, day, 'sessions', 1);
   bump(sql, day, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
   const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];

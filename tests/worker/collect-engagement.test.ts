@@ -1,0 +1,125 @@
+// One stored engagement row per page view: its heartbeats update that row in place (engaged
+// time only grows), so storage grows by page views, not by 15 s heartbeats. What the visitor's
+// profile, the overview and the privacy routes say must be what one row per heartbeat said.
+import { exports } from 'cloudflare:workers';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { migrateShard } from '../../worker/src/shard-schema';
+import { shardOf } from '../../worker/src/shards';
+import { findSite } from '../../worker/src/sites';
+import type { VisitorShard } from '../../worker/src/visitor-shard';
+import { BASE, TEST_SITE, makeEvent, post, storedEvents } from './helpers';
+
+const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
+const DAY = 86_400_000;
+const get = async (path: string) => {
+  const res = await exports.default.fetch(`${BASE}${path}${path.includes('?') ? '&' : '?'}site=${TEST_SITE.key}`, { headers: ADMIN });
+  expect(res.status).toBe(200);
+  return res.json<any>();
+};
+const shard = async (visitor: string) => shardOf(env, (await findSite(env.DB, TEST_SITE.key))!, visitor);
+const sent = async (events: unknown[]) => {
+  const res = await post({ events });
+  expect(res.status).toBe(202);
+  return res.json<any>();
+};
+
+/** A page view at `t` with its heartbeats, `engaged` ms each, every 15 s. */
+function pageView(visitor: string, page: string, t: number, engaged: number[]) {
+  const base = { visitor_id: visitor, session_id: `${visitor}-s1`, page_id: page };
+  const view = makeEvent({ ...base, name: 'page_view', ts: t });
+  const beats = engaged.map((ms, i) => makeEvent({ ...base, name: 'user_engagement', ts: t + 15_000 * (i + 1), props: { engaged_ms: ms, scroll_depth: Math.min(100, 10 * (i + 1)), ...(i === engaged.length - 1 ? { final: true } : {}) } }));
+  return { view, beats };
+}
+
+describe('one engagement row per page view', () => {
+  it('keeps one row per page view with the largest report, in order or not, resent or not', async () => {
+    const v = 'visitor-engagement-rows';
+    const t = Date.now() - 10 * DAY; // a day of its own in the overview
+    const day = new Date(t).toISOString().slice(0, 10);
+    const a = pageView(v, 'page-aaaa', t, [9_000, 21_000, 33_000, 40_000, 41_000]);
+    const b = pageView(v, 'page-bbbb', t + 120_000, [5_000, 12_000]);
+    const before = await get(`/v1/reports/overview?from=${day}&to=${day}`);
+
+    const first = await sent([a.view, a.beats[0], a.beats[1], b.view]);
+    // the page's first report is superseded by the second in the same batch: nothing new to store
+    expect(first).toEqual({ accepted: 3, duplicates: 1, rejected: [] });
+    await runDurableObjectAlarm(await shard(v)); // applied
+    // later reports, one of them before an earlier one, and an old one resent
+    const answer = await sent([a.beats[3], a.beats[2], a.beats[0], b.beats[0], a.beats[4], b.beats[1]]);
+    expect(answer.accepted + answer.duplicates).toBe(6);
+    await sent([a.beats[1], a.beats[4]]); // a whole batch resent: nothing changes
+
+    const { body } = await storedEvents(v);
+    const engagement = body.events.filter((e: any) => e.name === 'user_engagement');
+    expect(engagement.map((e: any) => [e.page_id, e.event_id, e.props.engaged_ms])).toEqual([
+      ['page-aaaa', a.beats[4].event_id, 41_000],
+      ['page-bbbb', b.beats[1].event_id, 12_000],
+    ]);
+    expect(engagement[0].props).toEqual({ engaged_ms: 41_000, scroll_depth: 50, final: true }); // the latest report, as sent
+    expect(body.events).toHaveLength(4);
+    expect(body.summary.events).toBe(4); // stored rows, however many reports
+
+    // the profile counts each page view's largest report once
+    const profile = await get(`/v1/visitors/${v}/profile`);
+    expect(profile.lifetime).toMatchObject({ page_views: 2, engaged_ms: 41_000 + 12_000 });
+    const after = await get(`/v1/reports/overview?from=${day}&to=${day}`);
+    expect(after.totals.engaged_ms - before.totals.engaged_ms).toBe(41_000 + 12_000);
+    expect(after.totals.sessions - before.totals.sessions).toBe(1);
+
+    // exported as stored, and erased with the rest
+    const exported = await get(`/v1/admin/visitors/${v}/export`);
+    expect(exported.data.events.filter((e: any) => e.name === 'user_engagement').map((e: any) => e.event_id).sort()).toEqual(
+      [a.beats[4].event_id, b.beats[1].event_id].sort());
+    const erased = await exports.default.fetch(`${BASE}/v1/admin/visitors/${v}?site=${TEST_SITE.key}`, { method: 'DELETE', headers: ADMIN });
+    expect(erased.status).toBe(200);
+    expect((await storedEvents(v)).body.events ?? []).toEqual([]);
+    expect(await runInDurableObject(await shard(v), (s: VisitorShard) => s.status().pending)).toBe(0);
+  });
+
+  it('keeps every report of an event without a page id, as before', async () => {
+    const v = 'visitor-engagement-no-page';
+    const beats = [1_000, 2_000].map((ms, i) => makeEvent({ visitor_id: v, page_id: undefined, name: 'user_engagement', ts: Date.now() - 5_000 + i, props: { engaged_ms: ms } }));
+    expect((await sent(beats)).accepted).toBe(2);
+    expect((await storedEvents(v)).body.events).toHaveLength(2);
+  });
+
+  it('folds existing state when the shard is upgraded: the largest report of each page view stays, counted once', async () => {
+    const v = 'visitor-engagement-upgrade';
+    const t = Date.now() - 60_000;
+    const a = pageView(v, 'page-upgrade', t, [10_000, 25_000]);
+    await sent([a.view, a.beats[0]]);
+    const stub = await shard(v);
+    await runDurableObjectAlarm(stub);
+    // back to the schema before this step, with three reports stored for the page view, one of them not applied yet
+    const late = makeEvent({ visitor_id: v, session_id: `${v}-s1`, page_id: 'page-upgrade', name: 'user_engagement', ts: t + 45_000, props: { engaged_ms: 30_000 } });
+    const folded = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      const step = sql.exec<{ n: number }>('SELECT max(step) AS n FROM schema_steps').one().n;
+      sql.exec('DROP TRIGGER events_pending_update; DROP INDEX events_page_engagement; ALTER TABLE pending DROP COLUMN fresh');
+      sql.exec('DELETE FROM schema_steps WHERE step = ?', step);
+      const insert = (e: any, applied: boolean) => {
+        sql.exec(`INSERT INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts, received_at, url, props, device, bot)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'desktop', 0)`, e.event_id, e.visitor_id, e.session_id, e.page_id, e.seq, e.name, e.ts, e.ts, e.ts, e.url, JSON.stringify(e.props));
+        if (applied) sql.exec('DELETE FROM pending WHERE event_id = ?', e.event_id);
+      };
+      insert(a.beats[1], true);
+      sql.exec('UPDATE visitors SET events = events + 1 WHERE visitor_id = ?', v); // as its apply did
+      insert(late, false);
+      migrateShard(sql);
+      return {
+        rows: sql.exec<{ event_id: string }>("SELECT event_id FROM events WHERE visitor_id = ? AND name = 'user_engagement'", v).toArray().map((r) => r.event_id),
+        pending: sql.exec<{ event_id: string; fresh: number }>('SELECT event_id, fresh FROM pending WHERE visitor_id = ?', v).toArray().map((r) => ({ ...r })),
+      };
+    });
+    expect(folded.rows).toEqual([late.event_id]);
+    expect(folded.pending).toEqual([{ event_id: late.event_id, fresh: 1 }]);
+    // a later heartbeat updates the one row; a resent older one changes nothing
+    const last = makeEvent({ visitor_id: v, session_id: `${v}-s1`, page_id: 'page-upgrade', name: 'user_engagement', ts: t + 50_000, props: { engaged_ms: 31_000 } });
+    await sent([last, a.beats[0]]);
+    const { body } = await storedEvents(v);
+    expect(body.events.map((e: any) => e.event_id)).toEqual([a.view.event_id, last.event_id]);
+    expect(body.summary.events).toBe(2);
+    expect((await get(`/v1/visitors/${v}/profile`)).lifetime.engaged_ms).toBe(31_000);
+  });
+});
