@@ -1,5 +1,6 @@
-// Three builds: the tracker as a minified IIFE for the script tag and as an ES module, and the
-// slot renderer, a minified ES module the tracker imports only on pages that declare slots.
+// Four builds: the tracker as a minified IIFE for the script tag and as an ES module; the
+// IndexedDB queue, a minified ES module the tracker imports only when a page needs the queue;
+// and the slot renderer, a minified ES module it imports only on pages that declare slots.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -16,6 +17,11 @@ export default [
   {
     input: 'sdk/src/esm.ts',
     output: { file: 'sdk/dist/linger.mjs', format: 'es' },
+    plugins,
+  },
+  {
+    input: 'sdk/src/idb.ts',
+    output: { file: 'sdk/dist/linger-store.js', format: 'es', plugins: [minify] },
     plugins,
   },
   {

@@ -6,7 +6,7 @@ import { eraseBrowserData } from './erase';
 import { createOutbox, type Outbox } from './outbox';
 import type { RenderOptions } from './render-host';
 import { slotRenderer, type Importer } from './slots';
-import { openStore } from './store';
+import { STORE_FILE } from './store';
 import { createTracker, type Tracker } from './tracker';
 
 export interface Config extends RenderOptions {
@@ -32,8 +32,8 @@ export type Command =
   | ['visitor', (id: string) => void];
 
 /**
- * `scriptSrc`: the tracker's own URL (the default collector and the slot renderer sit beside
- * it). `importer` loads the slot renderer (replaceable in tests).
+ * `scriptSrc`: the tracker's own URL (the default collector, the slot renderer and the IndexedDB
+ * queue sit beside it). `importer` loads those two files (replaceable in tests).
  */
 export function createLinger(scriptSrc?: string, importer: Importer = (url) => import(url)) {
   let tracker: Tracker | undefined;
@@ -55,7 +55,8 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
     const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
     const o = (outbox = createOutbox(
-      openStore,
+      // The IndexedDB queue is a file of its own, loaded when needed; if it cannot load, the queue stays in memory.
+      () => importer(new URL(STORE_FILE, base).href).then((m) => m.openStore()),
       // A string body goes as text/plain: no CORS preflight.
       (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
       (body) => nav.sendBeacon(url, body),

@@ -2,7 +2,7 @@
 // IndexedDB, autotrack off, consent withdrawn, URLs stripped, promotions, the renderer hook.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
-import { freshStorage, localKeys, settle, setVisibility } from './helpers';
+import { freshStorage, importer as withStore, localKeys, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 type Linger = ReturnType<typeof createLinger>;
@@ -26,7 +26,7 @@ async function advance(ms: number, step = 1_000) {
 }
 
 async function started(config: object, scriptSrc?: string, importer?: (url: string) => Promise<any>) {
-  const linger = (createLinger as any)(scriptSrc, importer) as Linger;
+  const linger = createLinger(scriptSrc, withStore(importer));
   instances.push(linger);
   linger('init', { site: 'demo', endpoint: ENDPOINT, ...config } as any);
   linger('visitor', (id) => (visitor = id));

@@ -1,4 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
+import { STORE_FILE } from '../../sdk/src/store';
 
 /** Fresh, empty browser storage (IndexedDB and localStorage) for each test. */
 export function freshStorage() {
@@ -42,3 +43,12 @@ export function setVisibility(state: 'visible' | 'hidden') {
 
 /** Every localStorage key. */
 export const localKeys = () => Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)!);
+
+/**
+ * The tracker's importer in tests: its IndexedDB queue file (linger-store.js) comes from the
+ * source; any other file goes to `other` (by default it cannot be loaded, as when offline).
+ */
+export const importer =
+  (other: (url: string) => Promise<any> = (url) => Promise.reject(new Error(`not loadable: ${url}`))) =>
+  (url: string) =>
+    url.endsWith(STORE_FILE) ? import('../../sdk/src/idb') : other(url);
