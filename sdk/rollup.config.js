@@ -20,7 +20,7 @@ export default [
     plugins,
   },
   {
-    input: 'sdk/src/idb.ts',
+    input: 'sdk/src/durable.ts',
     output: { file: 'sdk/dist/linger-store.js', format: 'es', plugins: [minify] },
     plugins,
   },

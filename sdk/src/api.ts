@@ -3,9 +3,11 @@
 import type { EventName, EventProps } from '../schema/events';
 import { autotrack, whenParsed } from './autotrack';
 import { eraseBrowserData } from './erase';
-import { createOutbox, type Outbox } from './outbox';
+import type { Outbox } from './batch';
+import { createLiteOutbox } from './lite-outbox';
 import type { RenderOptions } from './render-host';
 import { slotRenderer, type Importer } from './slots';
+import type { Handover } from './outbox';
 import { STORE_FILE } from './store';
 import { createTracker, type Tracker } from './tracker';
 
@@ -54,12 +56,19 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const collect = new URL(config.endpoint ?? '../v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
     const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
-    const o = (outbox = createOutbox(
-      // The IndexedDB queue is a file of its own, loaded when needed; if it cannot load, the queue stays in memory.
-      () => importer(new URL(STORE_FILE, base).href).then((m) => m.openStore()),
-      // A string body goes as text/plain: no CORS preflight.
-      (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
-      (body) => nav.sendBeacon(url, body),
+    // A string body goes as text/plain: no CORS preflight.
+    const post = (body: string) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' });
+    const beacon = (body: string) => nav.sendBeacon(url, body);
+    let tries = 0;
+    const o = (outbox = createLiteOutbox(
+      // The durable outbox and its IndexedDB queue: a file of its own, loaded when needed (a
+      // failed load is tried again at the next need, under another URL: browsers keep a failed module).
+      () =>
+        importer(new URL(STORE_FILE, base).href + (tries++ ? `?${tries}` : '')).then(
+          (m) => (from: Handover) => m.createOutbox(m.openStore, post, beacon, t, from),
+        ),
+      post,
+      beacon,
       t,
     ));
     const slots = slotRenderer(base, importer, () => ({
