@@ -11,7 +11,7 @@ const minify = terser({ ecma: 2020, compress: { passes: 3 }, format: { comments:
 export default [
   {
     input: 'sdk/src/index.ts',
-    output: { file: 'sdk/dist/linger.js', format: 'iife', plugins: [minify] },
+    output: { file: 'sdk/dist/linger.js', format: 'iife', strict: false, plugins: [minify] }, // (TypeScript's code needs no sloppy-mode guard)
     plugins,
   },
   {

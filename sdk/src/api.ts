@@ -73,7 +73,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     ));
     const slots = slotRenderer(base, importer, () => ({
       site: config.site,
-      origin: new URL('..', collect).href.replace(/\/$/, ''),
+      origin: new URL('..', collect).href.slice(0, -1), // (it ends in /)
       visitorId: t.visitorId,
       token: t.token,
       track: (name, props) => run(['track', name, props]), // through the consent gate

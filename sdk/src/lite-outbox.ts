@@ -12,7 +12,6 @@ import {
   BEACON_EVENTS,
   FLUSH_DELAY_MS,
   body,
-  fit,
   journalKey,
   retryTime,
   settled,
@@ -23,6 +22,7 @@ import {
   type Post,
   type Source,
 } from './batch';
+import { visible } from './engagement';
 import { uuid7 } from './ids';
 import { IDB_USED_KEY, addDropped, dropped, load } from './local';
 import type { Handover } from './outbox';
@@ -55,7 +55,7 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
     (loading ||= loadDurable().then(
       (take) => {
         if (off || durable) return;
-        durable = take({ pending, fresh, key, journaling, retryAt, failures, due: timer ? due : 0 });
+        durable = take({ pending, fresh, key, journaling, retryAt });
         clearTimeout(timer);
       },
       () => (loading = undefined),
@@ -83,7 +83,8 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
     sending = true;
     source.sync();
     while (pending.length && !off && !durable) {
-      const events = pending.slice(0, fit(pending.slice(0, MAX_BATCH_EVENTS)));
+      // (A batch too large for a keepalive request fails: the durable outbox then sends it in smaller ones.)
+      const events = pending.slice(0, MAX_BATCH_EVENTS);
       const given = dropped();
       let res: Response | undefined;
       try {
@@ -121,7 +122,7 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
     if (fresh.length) beacon(body(source, fresh.splice(0)));
   };
   addEventListener('pagehide', hide);
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide());
+  document.addEventListener('visibilitychange', () => visible() || hide());
   // What earlier pages left in localStorage goes with the page's first batch, or alone.
   schedule(FLUSH_DELAY_MS);
 
@@ -140,8 +141,7 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
       else takeover().then(() => (durable ? durable.ready(fn) : fn()));
     },
     adopt(visitorId) {
-      if (durable) durable.adopt(visitorId);
-      else for (const e of pending) e.visitor_id = visitorId;
+      for (const e of pending) e.visitor_id = visitorId; // (the durable outbox's memory queue too)
     },
     stop() {
       off = true;

@@ -43,9 +43,6 @@ export interface Handover {
   /** The page has hidden once: the journal is kept up to date from now on. */
   journaling: boolean;
   retryAt: number;
-  failures: number;
-  /** When the lite outbox's flush was due (0: none was). */
-  due: number;
 }
 
 /** `open` opens IndexedDB. */
@@ -78,7 +75,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** Events queued since the last drain began. */
   let waiting = 0;
   let retryAt = from?.retryAt ?? 0;
-  let failures = from?.failures ?? 0;
+  let failures = 0;
   let draining = false;
   /** Consent withdrawn: nothing more is queued or sent. */
   let off = false;
@@ -244,8 +241,8 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   addEventListener('pagehide', hide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide());
   // What earlier pages left (in localStorage, or IndexedDB) goes with the page's first batch, or
-  // alone; after a takeover, when the lite outbox would have sent.
-  schedule(from ? Math.max(0, from.due - Date.now()) : FLUSH_DELAY_MS);
+  // alone; after a takeover, the lite outbox's queue goes now (or when Retry-After allows).
+  schedule(from ? 0 : FLUSH_DELAY_MS);
   // Taking over from the lite outbox: delivery waits, or IndexedDB holds events, or it was asked for.
   if (from) void ready();
 
