@@ -4,8 +4,9 @@
 // The durable outbox (outbox.ts, with IndexedDB, the queue the visitor's tabs share, and the
 // isolation of a batch the collector cannot take) is a file of its own, loaded only when this
 // is not enough: a delivery failed or the browser is offline, an earlier page left events in
-// IndexedDB, or the visitor id was asked for. It takes over this queue. If it cannot be loaded
-// (offline, blocked), this outbox keeps the events, backs off, and journals them on hide.
+// IndexedDB, or the visitor id was asked for (whoever reads the queue next finds this page's
+// events in IndexedDB). It takes over this queue. If it cannot be loaded (offline, blocked), this outbox
+// keeps the events in localStorage, backs off, and tries again.
 import type { EventInput } from '../schema/events';
 import { MAX_BATCH_EVENTS } from '../schema/limits';
 import {
@@ -50,7 +51,10 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
   let sending = false;
   let off = false;
 
-  /** Hands the queue to the durable outbox; if its file cannot be loaded now, tries again at the next need. */
+  /**
+   * Hands the queue to the durable outbox. If its file cannot be loaded now (offline), the queue
+   * is kept in localStorage from now on, so that it outlives the page, and the next need tries again.
+   */
   const takeover = () =>
     (loading ||= loadDurable().then(
       (take) => {
@@ -58,7 +62,11 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
         durable = take({ pending, fresh, key, journaling, retryAt });
         clearTimeout(timer);
       },
-      () => (loading = undefined),
+      () => {
+        loading = undefined;
+        journaling = true;
+        journal();
+      },
     ));
 
   /** Flushes after `ms`, unless a flush is already due sooner. */
@@ -132,6 +140,7 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
       if (off) return;
       fresh = [...fresh.slice(1 - BEACON_EVENTS), event];
       pending.push(event);
+      journal();
       // A full batch goes at once; otherwise within a second of the first waiting event.
       schedule(pending.length >= MAX_BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
     },
