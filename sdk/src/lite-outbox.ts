@@ -3,9 +3,8 @@
 // the unload; the next page sends it), and this page's new events go out once by sendBeacon.
 // The durable outbox (outbox.ts, with IndexedDB, the queue the visitor's tabs share, and the
 // isolation of a batch the collector cannot take) is a file of its own, loaded only when this
-// is not enough: a delivery failed or the browser is offline, an earlier page left events in
-// IndexedDB, or the visitor id was asked for (whoever reads the queue next finds this page's
-// events in IndexedDB). It takes over this queue. If it cannot be loaded (offline, blocked), this outbox
+// is not enough: a delivery failed or the browser is offline, or an earlier page left events in
+// IndexedDB. It takes over this queue. If it cannot be loaded (offline, blocked), this outbox
 // keeps the events in localStorage, backs off, and tries again.
 import type { EventInput } from '../schema/events';
 import { MAX_BATCH_EVENTS } from '../schema/limits';
@@ -146,8 +145,11 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
     },
     flush,
     ready(fn) {
-      if (durable) durable.ready(fn);
-      else takeover().then(() => (durable ? durable.ready(fn) : fn()));
+      if (durable) return durable.ready(fn);
+      // Whoever reads the queue next finds this page's events: in localStorage, kept current from now on.
+      journaling = true;
+      journal();
+      fn();
     },
     adopt(visitorId) {
       for (const e of pending) e.visitor_id = visitorId; // (the durable outbox's memory queue too)
