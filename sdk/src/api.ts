@@ -108,7 +108,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     } else if (!off) {
       if (name === 'track') tracker!.track(arg as EventName, props);
       if (name === 'page') tracker!.page();
-      // Once IndexedDB is open: whoever reads the queue next finds this page's events in it.
+      // Whoever reads the queue next finds this page's events in it (localStorage, or IndexedDB once the durable outbox runs).
       if (name === 'visitor') outbox!.ready(() => !off && (arg as (id: string) => void)(tracker!.visitorId));
     }
     if (off) waiting.length = 0;

@@ -25,7 +25,7 @@ export interface Outbox {
   /** Queues an event and schedules a flush. */
   push(event: EventInput): void;
   flush(): Promise<void>;
-  /** Runs `fn` once IndexedDB is open (or found unusable, or the durable outbox cannot be loaded), and this page's events are in it. */
+  /** Runs `fn` once whoever reads the queue next finds this page's events: in localStorage (lite outbox), or in IndexedDB once it is open or found unusable (durable outbox). */
   ready(fn: () => void): void;
   /** Another tab gave the visitor another id: the events not sent yet carry it. */
   adopt(visitorId: string): void;

@@ -1,6 +1,5 @@
 // Delivery that loses nothing, once delivery needs more than the lite outbox does (a delivery
-// failed or the browser is offline, an earlier page left events in IndexedDB, or the visitor id
-// was asked for): this file
+// failed or the browser is offline, or an earlier page left events in IndexedDB): this file
 // is part of linger-store.js, which the tracker loads then, and it takes over the lite outbox's
 // queue. An event is kept until the collector has answered 2xx, or a 4xx that no retry can fix.
 // When the page hides, what is not confirmed and not in IndexedDB is written to localStorage,
