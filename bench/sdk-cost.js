@@ -19,7 +19,11 @@ const SETTLE_MS = Number(process.env.SETTLE_MS ?? 3_000);
 const CPU_RATE = Number(process.env.CPU_RATE ?? 4);
 const ORIGIN = 'http://localhost:9'; // localhost is a secure context, as a shop's HTTPS is
 
-const scripts = { linger: readFileSync(new URL('../sdk/dist/linger.js', import.meta.url)) };
+const scripts = {
+  linger: readFileSync(new URL('../sdk/dist/linger.js', import.meta.url)),
+  // The durable outbox, which the tracker loads beside itself only when a page needs it.
+  store: readFileSync(new URL('../sdk/dist/linger-store.js', import.meta.url)),
+};
 if (process.env.COMPARE) scripts.compare = readFileSync(process.env.COMPARE);
 if (process.env.PLAUSIBLE && existsSync(process.env.PLAUSIBLE)) scripts.plausible = readFileSync(process.env.PLAUSIBLE);
 
@@ -48,6 +52,8 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-extensions'],
 });
 let received = 0;
+/** Loads of the durable outbox's file. */
+let storeLoads = 0;
 
 async function newContext() {
   const context = await browser.newContext();
@@ -55,6 +61,7 @@ async function newContext() {
     const { pathname } = new URL(route.request().url());
     const js = (body) => route.fulfill({ body, contentType: 'text/javascript', headers: { 'cache-control': 'max-age=3600' } });
     if (pathname === '/sdk/linger.js') return js(scripts.linger);
+    if (pathname === '/sdk/linger-store.js') return storeLoads++, js(scripts.store);
     if (pathname === '/sdk/compare.js') return js(scripts.compare);
     if (pathname === '/js/plausible.js') return js(scripts.plausible);
     if (pathname === '/v1/collect' || pathname === '/api/event') {
@@ -130,5 +137,5 @@ for (const visit of ['first', 'returning']) {
 console.log(`Main-thread cost of the tracker, Chromium, CPU throttled ${CPU_RATE}×, medians of ${LOADS} loads (until ${SETTLE_MS} ms after load)
   visit      page       script ms  task ms  long tasks   added over the page without a tracker
 ${rows.join('\n')}
-  collector requests answered: ${received}`);
+  collector requests answered: ${received}; durable outbox loads: ${storeLoads}`);
 console.log(JSON.stringify({ cpu_throttling: CPU_RATE, loads: LOADS, settle_ms: SETTLE_MS, ...results }));

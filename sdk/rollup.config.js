@@ -1,5 +1,6 @@
-// Three builds: the tracker as a minified IIFE for the script tag and as an ES module, and the
-// slot renderer, a minified ES module the tracker imports only on pages that declare slots.
+// Four builds: the tracker as a minified IIFE for the script tag and as an ES module; the
+// IndexedDB queue, a minified ES module the tracker imports only when a page needs the queue;
+// and the slot renderer, a minified ES module it imports only on pages that declare slots.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -10,12 +11,17 @@ const minify = terser({ ecma: 2020, compress: { passes: 3 }, format: { comments:
 export default [
   {
     input: 'sdk/src/index.ts',
-    output: { file: 'sdk/dist/linger.js', format: 'iife', plugins: [minify] },
+    output: { file: 'sdk/dist/linger.js', format: 'iife', strict: false, plugins: [minify] }, // (TypeScript's code needs no sloppy-mode guard)
     plugins,
   },
   {
     input: 'sdk/src/esm.ts',
     output: { file: 'sdk/dist/linger.mjs', format: 'es' },
+    plugins,
+  },
+  {
+    input: 'sdk/src/durable.ts',
+    output: { file: 'sdk/dist/linger-store.js', format: 'es', plugins: [minify] },
     plugins,
   },
   {

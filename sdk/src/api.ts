@@ -3,10 +3,12 @@
 import type { EventName, EventProps } from '../schema/events';
 import { autotrack, whenParsed } from './autotrack';
 import { eraseBrowserData } from './erase';
-import { createOutbox, type Outbox } from './outbox';
+import type { Outbox } from './batch';
+import { createLiteOutbox } from './lite-outbox';
 import type { RenderOptions } from './render-host';
 import { slotRenderer, type Importer } from './slots';
-import { openStore } from './store';
+import type { Handover } from './outbox';
+import { STORE_FILE } from './store';
 import { createTracker, type Tracker } from './tracker';
 
 export interface Config extends RenderOptions {
@@ -32,8 +34,8 @@ export type Command =
   | ['visitor', (id: string) => void];
 
 /**
- * `scriptSrc`: the tracker's own URL (the default collector and the slot renderer sit beside
- * it). `importer` loads the slot renderer (replaceable in tests).
+ * `scriptSrc`: the tracker's own URL (the default collector, the slot renderer and the IndexedDB
+ * queue sit beside it). `importer` loads those two files (replaceable in tests).
  */
 export function createLinger(scriptSrc?: string, importer: Importer = (url) => import(url)) {
   let tracker: Tracker | undefined;
@@ -54,16 +56,24 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const collect = new URL(config.endpoint ?? '../v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
     const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
-    const o = (outbox = createOutbox(
-      openStore,
-      // A string body goes as text/plain: no CORS preflight.
-      (body) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }),
-      (body) => nav.sendBeacon(url, body),
+    // A string body goes as text/plain: no CORS preflight.
+    const post = (body: string) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' });
+    const beacon = (body: string) => nav.sendBeacon(url, body);
+    let tries = 0;
+    const o = (outbox = createLiteOutbox(
+      // The durable outbox and its IndexedDB queue: a file of its own, loaded when needed (a
+      // failed load is tried again at the next need, under another URL: browsers keep a failed module).
+      () =>
+        importer(new URL(STORE_FILE, base).href + (tries++ ? `?${tries}` : '')).then(
+          (m) => (from: Handover) => m.createOutbox(m.openStore, post, beacon, t, from),
+        ),
+      post,
+      beacon,
       t,
     ));
     const slots = slotRenderer(base, importer, () => ({
       site: config.site,
-      origin: new URL('..', collect).href.replace(/\/$/, ''),
+      origin: new URL('..', collect).href.slice(0, -1), // (it ends in /)
       visitorId: t.visitorId,
       token: t.token,
       track: (name, props) => run(['track', name, props]), // through the consent gate
@@ -98,7 +108,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     } else if (!off) {
       if (name === 'track') tracker!.track(arg as EventName, props);
       if (name === 'page') tracker!.page();
-      // Once IndexedDB is open: whoever reads the queue next finds this page's events in it.
+      // Whoever reads the queue next finds this page's events in it (localStorage, or IndexedDB once the durable outbox runs).
       if (name === 'visitor') outbox!.ready(() => !off && (arg as (id: string) => void)(tracker!.visitorId));
     }
     if (off) waiting.length = 0;

@@ -2,10 +2,13 @@
 // time, delegated clicks and declarative product tracking through data attributes. Delivery
 // (beacon on hide, retry when back online) does not depend on it: the outbox sees to that.
 import type { EventName, Item } from '../schema/events';
+import { visible } from './engagement';
 import type { Tracker } from './tracker';
 
-// Pointer events cover mouse, pen and touch; scroll covers the wheel.
-const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
+// Pointer events cover mouse, pen and touch; scroll covers the wheel. The page becoming visible
+// counts too (the document's visibilitychange reaches the window's capturing listener; hiding is
+// the outbox's: it asks the tracker for the final engagement report first).
+const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'visibilitychange'];
 
 /** Runs `fn` once the document is parsed, in a task of its own (the page view's is done). */
 export function whenParsed(fn: () => void): void {
@@ -15,21 +18,12 @@ export function whenParsed(fn: () => void): void {
 
 /** `onPage` runs after each page view, once the document is parsed (the slot renderer's check). */
 export function autotrack(t: Tracker, onPage: () => void): void {
-  const visible = () => document.visibilityState === 'visible';
-  const opts = { capture: true, passive: true };
-  for (const type of ACTIVITY) addEventListener(type, () => visible() && t.active(), opts);
-  // Hiding is the outbox's: it asks the tracker for the final engagement report first.
-  document.addEventListener('visibilitychange', () => visible() && t.active());
+  for (const type of ACTIVITY) addEventListener(type, () => visible() && t.active(), { capture: true, passive: true });
 
   // Single-page apps: a pushState or back/forward to another URL is a new page view.
-  let url = location.href.split('#')[0];
-  const navigated = () => {
-    const now = location.href.split('#')[0];
-    if (now !== url) {
-      url = now;
-      page();
-    }
-  };
+  const here = () => location.href.split('#')[0];
+  let url = here();
+  const navigated = () => url !== here() && ((url = here()), page());
   const push = history.pushState;
   history.pushState = function (...args) {
     push.apply(this, args);

@@ -1,5 +1,8 @@
 import { ENGAGEMENT_IDLE_MS } from '../schema/limits';
 
+/** The page is visible: engaged time can count. */
+export const visible = () => document.visibilityState === 'visible';
+
 /**
  * Engaged time of one page view: time the page was visible while the visitor had given
  * input within the last `idleMs`. Pure arithmetic over the moments it is told about,

@@ -1,61 +1,60 @@
-// Delivery that loses nothing. An event is kept until the collector has answered 2xx, or a 4xx
-// that no retry can fix. It waits in memory and goes out within a second. When the page hides,
-// what is not confirmed and not in IndexedDB is written to localStorage, whose writes are
-// synchronous and so survive the unload, and the next page sends it; this page's new events also
-// go out once by sendBeacon. A beacon is never confirmed, so they stay queued and are sent again:
-// the collector's dedupe on event_id makes that harmless. IndexedDB, the queue the visitor's tabs
-// share, is opened only when needed: a delivery failed (offline, collector down), an earlier page
-// left events in it, or the visitor id was asked for. Most pages never touch it. From then on
-// the page's events go into it at once. Without IndexedDB the queue stays in memory and
-// localStorage.
+// Delivery that loses nothing, once delivery needs more than the lite outbox does (a delivery
+// failed or the browser is offline, or an earlier page left events in IndexedDB): this file
+// is part of linger-store.js, which the tracker loads then, and it takes over the lite outbox's
+// queue. An event is kept until the collector has answered 2xx, or a 4xx that no retry can fix.
+// When the page hides, what is not confirmed and not in IndexedDB is written to localStorage,
+// whose writes are synchronous and so survive the unload, and the next page sends it; this page's
+// new events also go out once by sendBeacon. A beacon is never confirmed, so they stay queued and
+// are sent again: the collector's dedupe on event_id makes that harmless. From the takeover on,
+// the page's events go into IndexedDB, the queue the visitor's tabs share. Without IndexedDB the
+// queue stays in memory and localStorage.
 import type { EventInput } from '../schema/events';
-import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
+import { MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
+import {
+  BEACON_EVENTS,
+  FLUSH_DELAY_MS,
+  body as bodyOf,
+  fit,
+  journalKey,
+  retryTime,
+  settled as accepted,
+  takeJournals,
+  writeJournal,
+  type Beacon,
+  type Outbox,
+  type Post,
+  type Source,
+} from './batch';
 import { uuid7 } from './ids';
-import { IDB_USED_KEY, JOURNAL_KEY, addDropped, dropped, load, remove, save } from './local';
+import { IDB_USED_KEY, addDropped, dropped, load, save } from './local';
 import { memoryStore, without, type Key, type Store } from './store';
 
-/** POSTs a batch; rejects on network failure. */
-export type Post = (body: string) => Promise<Response>;
-/** Hands a batch to the browser to send after the page is gone; false when it refused. */
-export type Beacon = (body: string) => boolean;
-export type Outbox = ReturnType<typeof createOutbox>;
+export type { Beacon, Outbox, Post, Source };
 
-const FLUSH_DELAY_MS = 1_000;
-const BEACON_EVENTS = 20;
-const MAX_BACKOFF_MS = 60_000;
-/** Events kept in localStorage at most (the oldest beyond are dropped and counted). */
-const MAX_JOURNAL = 200;
 /** An IndexedDB that neither opens nor fails within this long counts as unavailable. */
 const OPEN_TIMEOUT_MS = 3_000;
 
-/** What the outbox asks of the tracker. */
-export interface Source {
-  /** The page hides: the final engagement report, before the beacon. */
-  hidden(): void;
-  /** Before a send: the visitor id another tab may have given the visitor. */
-  sync(): void;
-  /** The visitor's secret token (sent with every batch; the collector keeps the hash of the first). */
-  readonly token: string;
+/** The lite outbox's state, handed over when this one takes over. */
+export interface Handover {
+  pending: EventInput[];
+  fresh: EventInput[];
+  /** The page's journal key in localStorage. */
+  key: string;
+  /** The page has hidden once: the journal is kept up to date from now on. */
+  journaling: boolean;
+  retryAt: number;
 }
 
 /** `open` opens IndexedDB. */
-export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, source: Source) {
+export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Beacon, source: Source, from?: Handover): Outbox {
   /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
-  const pending = takeJournals();
-  /**
-   * This page's journal in localStorage: a key of its own, since tabs closed together (a window)
-   * hide at the same moment, and a shared key's read-and-write would lose one tab's events.
-   */
-  const own = JOURNAL_KEY + uuid7();
-  let journaling = false;
-  /** Writes the journal: what is pending now; beyond MAX_JOURNAL the oldest, counted when the journal is taken. */
-  const journal = () => {
-    if (!journaling) return;
-    if (pending.length) save(own, { events: pending.slice(-MAX_JOURNAL), dropped: Math.max(0, pending.length - MAX_JOURNAL) });
-    else remove(own);
-  };
+  const pending = from?.pending ?? takeJournals();
+  /** This page's journal in localStorage. */
+  const own = from?.key ?? journalKey(uuid7());
+  let journaling = !!from?.journaling;
+  const journal = () => journaling && writeJournal(own, pending);
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */
-  let fresh: EventInput[] = [];
+  let fresh: EventInput[] = from?.fresh ?? [];
   let store = memoryStore(pending);
   /** The store is IndexedDB (shared by the tabs), not memory. */
   let durable = false;
@@ -75,7 +74,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   let due = 0;
   /** Events queued since the last drain began. */
   let waiting = 0;
-  let retryAt = 0;
+  let retryAt = from?.retryAt ?? 0;
   let failures = 0;
   let draining = false;
   /** Consent withdrawn: nothing more is queued or sent. */
@@ -122,8 +121,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
     }, at - Date.now());
   };
 
-  const body = (events: EventInput[], dropped?: number) =>
-    JSON.stringify({ webdriver: navigator.webdriver || undefined, token: source.token, sent_at: Date.now(), dropped: dropped || undefined, events });
+  const body = (events: EventInput[], dropped?: number) => bodyOf(source, events, dropped);
 
   /** These events left the queue: sent, refused for good, or given up. */
   const done = async (s: Store, keys: Key[], events: EventInput[]) => {
@@ -156,9 +154,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
         addDropped(n);
         continue;
       }
-      // As many as fit in about MAX_BATCH_BYTES, at least one.
-      for (let bytes = 0; n < events.length && ((bytes += JSON.stringify(events[n]).length) <= MAX_BATCH_BYTES || !n); ) n++;
-      keys.length = events.length = n;
+      keys.length = events.length = n = fit(events);
       const given = dropped();
       let status = 0;
       let retryAfter: string | null = null;
@@ -170,8 +166,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
         // network failure: status stays 0 and the batch is retried
       }
       if (off) return;
-      // 2xx: stored. Other 4xx (bad request, unknown site, refused origin): no retry would help.
-      if (status >= 200 && status < 500 && status !== 408 && status !== 429) {
+      if (accepted(status)) {
         await done(s, keys, events);
         addDropped(-given);
         if (retry) aside = 0; // it went through: the others set aside were unlucky too
@@ -198,8 +193,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
         aside++; // set it aside: the next try is the events after it
         proven = false;
       }
-      // Exponential backoff with full jitter, capped; or as Retry-After says.
-      retryAt = Date.now() + (Number(retryAfter) * 1000 || Math.random() * Math.min(MAX_BACKOFF_MS, 1000 * 2 ** ++failures));
+      retryAt = retryTime(retryAfter, ++failures);
       return schedule(0);
     }
   };
@@ -214,7 +208,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
     waiting = 0;
     source.sync();
     try {
-      if (load(IDB_USED_KEY)) await ready(); // earlier pages may have left events there
+      if (opened || load(IDB_USED_KEY)) await ready(); // earlier pages may have left events there
       // One tab drains the shared queue at a time; the others find the lock taken and look again later.
       const locks = durable && navigator.locks;
       if (locks) await locks.request('linger-outbox', { ifAvailable: true }, (lock) => (lock ? drain() : schedule(FLUSH_DELAY_MS)));
@@ -246,14 +240,16 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   };
   addEventListener('pagehide', hide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && hide());
-  // What earlier pages left (in localStorage, or IndexedDB) goes with the page's first batch, or alone.
-  schedule(FLUSH_DELAY_MS);
+  // What earlier pages left (in localStorage, or IndexedDB) goes with the page's first batch, or
+  // alone; after a takeover, the lite outbox's queue goes now (or when Retry-After allows).
+  schedule(from ? 0 : FLUSH_DELAY_MS);
+  // Taking over from the lite outbox: delivery waits, or IndexedDB holds events, or it was asked for.
+  if (from) void ready();
 
   return {
     /** Queues an event and schedules a flush. */
     push(event: EventInput) {
       if (off) return;
-      // The newest few only: a beacon must stay far below the browser's 64 KB in-flight limit.
       fresh = [...fresh.slice(1 - BEACON_EVENTS), event];
       pending.push(event);
       if (durable) keep([event]);
@@ -277,21 +273,4 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
       pending.length = fresh.length = 0;
     },
   };
-}
-
-/** Takes the events earlier pages (or tabs) kept in localStorage: this page keeps them from now on. */
-function takeJournals(): EventInput[] {
-  const events: EventInput[] = [];
-  try {
-    for (const key of Object.keys(localStorage)) {
-      if (!key.startsWith(JOURNAL_KEY)) continue;
-      const kept = load(key);
-      if (Array.isArray(kept?.events)) events.push(...kept.events.filter(Boolean));
-      addDropped(kept?.dropped | 0);
-      localStorage.removeItem(key);
-    }
-  } catch {
-    // no localStorage: nothing was kept there
-  }
-  return events;
 }

@@ -15,7 +15,7 @@ export function withPromotions(name: EventName, props: EventProps): EventProps {
   if (!shown) return props;
   /** The item with the promotion it was shown in; the item itself when there was none. */
   const promoted = <T extends { item_id?: unknown }>(item: T): T => {
-    const p = {}.hasOwnProperty.call(shown, item?.item_id as string) && shown[item.item_id as string];
+    const p = Object.hasOwn(shown, item?.item_id as string) && shown[item.item_id as string];
     if (typeof p?.promotion_id !== 'string') return item;
     const out: Record<string, unknown> = { ...item };
     for (const k of FIELDS) if (typeof p[k] === 'string') out[k] ??= p[k].slice(0, 100);

@@ -2,7 +2,8 @@
 // declare `[data-linger-slot]` elements: pages without slots pay nothing for it.
 import { RENDER_FILE, type RenderHost } from './render-host';
 
-export type Importer = (url: string) => Promise<{ render(host: RenderHost): unknown }>;
+/** Loads one of the tracker's lazily loaded files (an ES module) by URL. */
+export type Importer = (url: string) => Promise<any>;
 
 /** A check to run once the document is parsed and after each page view: loads the renderer the first time the page has slots. */
 export function slotRenderer(scriptUrl: string, importer: Importer, host: () => RenderHost): () => void {

@@ -1,7 +1,7 @@
 // The tracker core: who (visitor, session), where (page view), what (events), in order (seq).
 // It knows nothing of the DOM's events; autotrack.ts feeds it.
 import type { EventInput, EventName, EventProps } from '../schema/events';
-import { engagedTime } from './engagement';
+import { engagedTime, visible } from './engagement';
 import { randomHex, uuid7 } from './ids';
 import { STATE_KEY, load, save } from './local';
 import { withPromotions } from './promotions';
@@ -102,7 +102,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     pageId = uuid7(now);
     engaged = engagedTime();
     reported = scrollDepth = 0;
-    if (document.visibilityState === 'visible') engaged.active(now);
+    if (visible()) engaged.active(now);
   };
 
   /**
@@ -117,7 +117,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     track('user_engagement', { engaged_ms: ms, scroll_depth: scrollDepth, final });
   };
 
-  const heartbeat = setInterval(() => document.visibilityState === 'visible' && reportEngagement(false), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => visible() && reportEngagement(false), HEARTBEAT_MS);
 
   return {
     get visitorId() {

@@ -82,6 +82,7 @@ export function queuedInBrowser(page: Page): Promise<number> {
       try {
         const list = JSON.parse(localStorage.getItem(key)!);
         if (Array.isArray(list)) journal += list.length;
+        else if (Array.isArray(list?.events)) journal += list.events.length; // the SDK's journal: { events, dropped }
       } catch {
         /* not ours */
       }

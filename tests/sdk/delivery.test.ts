@@ -2,7 +2,7 @@
 // IndexedDB, autotrack off, consent withdrawn, URLs stripped, promotions, the renderer hook.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
-import { freshStorage, localKeys, settle, setVisibility } from './helpers';
+import { freshStorage, importer as withStore, localKeys, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 type Linger = ReturnType<typeof createLinger>;
@@ -12,8 +12,8 @@ let accepted: any[];
 let posts: any[];
 let beacons: any[];
 let beaconAnswer: boolean;
-/** The collector's answer to a body (default 202). */
-let answer: (body: any) => number;
+/** The collector's answer to a body (default 202), with a Retry-After header if given. */
+let answer: (body: any) => number | [number, string];
 let instances: Linger[];
 let visitor: string;
 
@@ -25,13 +25,19 @@ async function advance(ms: number, step = 1_000) {
   await settle(200);
 }
 
-async function started(config: object, scriptSrc?: string, importer?: (url: string) => Promise<any>) {
-  const linger = (createLinger as any)(scriptSrc, importer) as Linger;
+/**
+ * A page with the tracker. `importer` loads the renderer (and, with `durable: false`, the durable
+ * outbox's file too: by default that comes from the source). Asking for the visitor id makes the
+ * durable outbox take over at once; `askVisitor: false` leaves delivery to the lite outbox.
+ */
+async function started(config: object, scriptSrc?: string, importer?: (url: string) => Promise<any>, { askVisitor = true, durable = true } = {}) {
+  const linger = createLinger(scriptSrc, durable ? withStore(importer) : importer);
   instances.push(linger);
   linger('init', { site: 'demo', endpoint: ENDPOINT, ...config } as any);
-  linger('visitor', (id) => (visitor = id));
+  if (askVisitor) linger('visitor', (id) => (visitor = id));
   await vi.advanceTimersByTimeAsync(1); // the tracker starts in tasks of its own (fake timers run a nested one 1 ms later)
   await settle(400);
+  visitor ||= JSON.parse(localStorage.getItem('linger:state')!).visitor;
   return linger;
 }
 
@@ -61,9 +67,9 @@ beforeEach(() => {
     vi.fn(async (_url: string, init: RequestInit) => {
       const body = JSON.parse(init.body as string);
       posts.push(body);
-      const status = answer(body);
+      const [status, retryAfter] = [answer(body)].flat() as [number, string?];
       if (status < 300) accepted.push(body);
-      return new Response('{}', { status });
+      return new Response('{}', { status, headers: retryAfter ? { 'retry-after': retryAfter } : {} });
     }),
   );
   Object.defineProperty(navigator, 'sendBeacon', { value: (_u: string, b: string) => (beacons.push(JSON.parse(b)), beaconAnswer), configurable: true });
@@ -378,3 +384,85 @@ describe('slot renderer hook', () => {
     expect(delivered().filter((e) => e.name === 'view_promotion')).toEqual([]);
   });
 });
+
+describe('the lite outbox, before the durable one is needed', () => {
+  const STORE = 'linger-store.js';
+  /** Records the files the tracker loads; the durable outbox's comes from the source unless `storeLoads` is false. */
+  function loader(storeLoads = true) {
+    const loaded: string[] = [];
+    const load = (url: string) => (loaded.push(url), url.includes(STORE) && storeLoads ? withStore()(url) : Promise.reject(new Error('offline')));
+    return { loaded, load };
+  }
+
+  it('delivers and beacons without loading the durable outbox', async () => {
+    const { loaded, load } = loader();
+    const linger = await started({}, undefined, load, { askVisitor: false, durable: false });
+    linger('track', 'search', { search_term: 'a' });
+    await advance(2_000);
+    expect(terms(delivered())).toEqual(['a']);
+    linger('track', 'search', { search_term: 'b' });
+    hide();
+    expect(terms(beacons.flatMap((b) => b.events))).toEqual(['b']);
+    expect(loaded).toEqual([]);
+    expect(await indexedDB.databases()).toEqual([]);
+  });
+
+  it('honours Retry-After on 429: no request until it has passed, then everything arrives once', async () => {
+    let limited = true;
+    answer = () => (limited ? [429, '30'] : 202);
+    const { loaded, load } = loader();
+    const linger = await started({}, undefined, load, { askVisitor: false, durable: false });
+    for (const term of ['a', 'b', 'c']) linger('track', 'search', { search_term: term });
+    await advance(2_000);
+    const during = posts.length;
+    expect(during).toBe(1);
+    linger('track', 'search', { search_term: 'd' });
+    await advance(25_000);
+    expect(posts.length).toBe(during); // nothing while the collector said to wait
+    limited = false;
+    await advance(10_000);
+    expect(terms(delivered())).toEqual(['a', 'b', 'c', 'd']);
+    const ids = delivered().map((e) => e.event_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(loaded.some((u) => u.includes(STORE))).toBe(true); // the durable outbox took over
+    expect(accepted.every((b) => !b.dropped)).toBe(true);
+  });
+
+  it('loses nothing when the collector is down and the durable outbox cannot be loaded: the next page sends it', async () => {
+    let down = true;
+    answer = () => (down ? 503 : 202);
+    const { loaded, load } = loader(false);
+    const linger = await started({}, undefined, load, { askVisitor: false, durable: false });
+    for (const term of ['a', 'b']) linger('track', 'search', { search_term: term });
+    await advance(3 * 60_000);
+    expect(accepted).toEqual([]);
+    expect(loaded.filter((u) => u.includes(STORE)).length).toBeGreaterThan(1); // tried again, under another URL
+    expect(new Set(loaded).size).toBe(loaded.length);
+    beaconAnswer = false;
+    hide(); // the page goes; its events wait in localStorage
+    expect(localKeys().filter((k) => k.startsWith('linger:q'))).toHaveLength(1);
+    // (The page is gone: stopped here through consent, which erases storage, so what it kept is put back.)
+    const kept = localKeys().map((k) => [k, localStorage.getItem(k)!]);
+    linger('consent', false);
+    for (const [k, v] of kept) localStorage.setItem(k, v);
+    down = false;
+    setVisibility('visible');
+    const before = posts.length;
+    await started({}, undefined, loader(false).load, { askVisitor: false, durable: false }); // the next page, on a collector that is back
+    await advance(3_000);
+    expect(posts.length).toBeGreaterThan(before);
+    expect(terms(delivered())).toEqual(['a', 'b']);
+  });
+
+  it('isolates a poisoned event once the durable outbox takes over', async () => {
+    answer = (body) => (body.events.some((e: any) => e.props?.search_term === 'poison') ? 500 : 202);
+    const linger = await started({}, undefined, loader().load, { askVisitor: false, durable: false });
+    for (const term of ['a', 'poison', 'b']) linger('track', 'search', { search_term: term });
+    await advance(5 * 60_000);
+    linger('track', 'search', { search_term: 'after' });
+    await advance(60_000);
+    expect(terms(delivered())).toEqual(['a', 'b', 'after']);
+    expect(accepted.reduce((n, b) => n + (b.dropped ?? 0), 0)).toBe(1);
+  });
+});
+

@@ -1,4 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
+import * as durable from '../../sdk/src/durable';
+import { STORE_FILE } from '../../sdk/src/store';
 
 /** Fresh, empty browser storage (IndexedDB and localStorage) for each test. */
 export function freshStorage() {
@@ -42,3 +44,12 @@ export function setVisibility(state: 'visible' | 'hidden') {
 
 /** Every localStorage key. */
 export const localKeys = () => Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)!);
+
+/**
+ * The tracker's importer in tests: its durable outbox's file (linger-store.js) comes from the
+ * source; any other file goes to `other` (by default it cannot be loaded, as when offline).
+ */
+export const importer =
+  (other: (url: string) => Promise<any> = (url) => Promise.reject(new Error(`not loadable: ${url}`))) =>
+  (url: string) =>
+    url.includes(STORE_FILE) ? Promise.resolve(durable) : other(url);

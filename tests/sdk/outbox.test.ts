@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addDropped, dropped } from '../../sdk/src/local';
 import { createOutbox, type Outbox } from '../../sdk/src/outbox';
-import { openStore, type Store } from '../../sdk/src/store';
+import { openStore } from '../../sdk/src/idb';
+import type { Store } from '../../sdk/src/store';
 import { fakeTransport, freshStorage, localKeys, settle } from './helpers';
 
 /** What the pages' journals in localStorage hold. */

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_QUEUED_EVENTS } from '../../sdk/schema/limits';
 import { dropped } from '../../sdk/src/local';
-import { memoryStore, openStore } from '../../sdk/src/store';
+import { openStore } from '../../sdk/src/idb';
+import { memoryStore } from '../../sdk/src/store';
 import { freshStorage } from './helpers';
 
 const event = (i: number, ts = Date.now()) => ({ event_id: `event-${String(i).padStart(6, '0')}`, name: 'page_view', visitor_id: 'visitor-1', session_id: 'session-1', seq: i, ts, url: 'https://shop.example/' }) as const;

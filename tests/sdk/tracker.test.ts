@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
-import { openStore } from '../../sdk/src/store';
-import { freshStorage, settle, setVisibility } from './helpers';
+import { openStore } from '../../sdk/src/idb';
+import { freshStorage, importer, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 let sent: any[];
@@ -22,7 +22,7 @@ async function advance(ms: number) {
 let visitor = '';
 let instances: ReturnType<typeof createLinger>[] = [];
 function createPage() {
-  const linger = createLinger();
+  const linger = createLinger(undefined, importer());
   instances.push(linger);
   return linger;
 }
