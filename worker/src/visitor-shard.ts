@@ -12,7 +12,7 @@ import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
-import { perShard, SAMPLE_CAPS, type Population, type SampleCaps, type ShardSample } from './training/sample';
+import { perShard, SAMPLE_CAPS, SAMPLE_SQL, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
@@ -484,12 +484,11 @@ export class VisitorShard extends DurableObject<Env> {
     for (let more = true; more; ) more = (await this.applyPending()).more;
     // the recommender's rebuild follows: it should have seen every observation too
     while (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n && (await this.flushObservations()));
-    const finished = 'bot = 0 AND (purchased = 1 OR last < ?)';
     const idleBefore = now - SESSION_IDLE_MS;
     const population: Population = { purchases: 0, others: 0, visitors: 0, buyers: 0 };
     const sessions: ShardSample['sessions'] = [];
     if (caps.purchases > 0 || caps.others > 0) {
-      for (const r of this.sql.exec<{ purchased: number; n: number }>(`SELECT purchased, count(*) AS n FROM sessions WHERE ${finished} GROUP BY purchased`, idleBefore)) {
+      for (const r of this.sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore)) {
         population[r.purchased ? 'purchases' : 'others'] += r.n;
       }
       const profileOf = (visitorId: string) => {
@@ -498,8 +497,7 @@ export class VisitorShard extends DurableObject<Env> {
       };
       for (const [purchased, cap] of [[1, caps.purchases], [0, caps.others]]) {
         if (cap <= 0) continue;
-        const rows = this.sql.exec<{ state: string; visitor_id: string }>(
-          `SELECT state, visitor_id FROM sessions WHERE ${finished} AND purchased = ? ORDER BY last DESC LIMIT ?`, idleBefore, purchased, cap);
+        const rows = this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
         for (const r of rows) {
           const s = loadSession(r.state);
           sessions.push({ x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), y: purchased });
@@ -513,13 +511,11 @@ export class VisitorShard extends DurableObject<Env> {
     const visitors: ShardSample['visitors'] = [];
     const buyers: ShardSample['buyers'] = [];
     if (caps.visitors > 0 || caps.buyers > 0) {
-      const bought = "coalesce(json_extract(state, '$.purchases'), 0) > 0";
-      const counts = this.sql.exec<{ n: number; b: number | null }>(`SELECT count(*) AS n, sum(${bought}) AS b FROM profiles`).one();
+      const counts = this.sql.exec<{ n: number; b: number | null }>(SAMPLE_SQL.visitorCounts).one();
       population.visitors = counts.n;
       population.buyers = counts.b ?? 0;
-      // visitor ids are random, so their order is a fair sample
-      if (caps.visitors > 0) for (const r of this.sql.exec<{ state: string }>('SELECT state FROM profiles ORDER BY visitor_id LIMIT ?', caps.visitors)) visitors.push(visitorRow(r.state));
-      if (caps.buyers > 0) for (const r of this.sql.exec<{ state: string }>(`SELECT state FROM profiles WHERE ${bought} ORDER BY visitor_id LIMIT ?`, caps.buyers)) buyers.push(visitorRow(r.state));
+      if (caps.visitors > 0) for (const r of this.sql.exec<{ state: string }>(SAMPLE_SQL.visitors, caps.visitors)) visitors.push(visitorRow(r.state));
+      if (caps.buyers > 0) for (const r of this.sql.exec<{ state: string }>(SAMPLE_SQL.buyers, caps.buyers)) buyers.push(visitorRow(r.state));
     }
     return { sessions, visitors, buyers, population };
   }

@@ -19,6 +19,21 @@ export const SELECTION_ROWS = 3_000;
 
 export type SampleCaps = typeof SAMPLE_CAPS;
 
+const FINISHED = 'bot = 0 AND (purchased = 1 OR last < ?1)';
+const BOUGHT = "coalesce(json_extract(state, '$.purchases'), 0) > 0";
+/**
+ * The shard's sampling queries (VisitorShard.trainingData; `npm run bench:train-scale` runs the
+ * same): the most recent finished human sessions per class, and visitors in id order (ids are
+ * random, so that is a fair sample). ?1 is the time before which an open session counts as finished.
+ */
+export const SAMPLE_SQL = {
+  sessionCounts: `SELECT purchased, count(*) AS n FROM sessions WHERE ${FINISHED} GROUP BY purchased`,
+  sessions: `SELECT state, visitor_id FROM sessions WHERE ${FINISHED} AND purchased = ?2 ORDER BY last DESC LIMIT ?3`,
+  visitorCounts: `SELECT count(*) AS n, sum(${BOUGHT}) AS b FROM profiles`,
+  visitors: 'SELECT state FROM profiles ORDER BY visitor_id LIMIT ?1',
+  buyers: `SELECT state FROM profiles WHERE ${BOUGHT} ORDER BY visitor_id LIMIT ?1`,
+};
+
 /** A shard's share of a site-wide cap (rounded up, at least 1). */
 export function perShard(caps: SampleCaps, shards: number): SampleCaps {
   const share = (n: number) => Math.max(1, Math.ceil(n / Math.max(1, shards)));
