@@ -34,6 +34,7 @@ import { trainIntent } from '../worker/src/training';
 import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
 
 const LIMITS = { cpuSeconds: 10, memoryMB: 64 };
+const HEAP_CAP = ['--max-old-space-size=56', '--max-semi-space-size=4'];
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
   const i = argv.indexOf(`--${name}`);
@@ -107,21 +108,20 @@ function generate(dir: string, n: number, shards: number, items: number) {
   const r = seededRandom(1_000 + n);
   const dbs = Array.from({ length: shards }, (_, i) => {
     const db = new DatabaseSync(join(dir, `shard-${i}.db`));
-    db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;' + SHARD_SCHEMA);
+    db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;' + SHARD_SCHEMA);
     db.exec('BEGIN');
     return db;
   });
   const insertSession = dbs.map((db) => db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?, 0, ?)'));
   const insertProfile = dbs.map((db) => db.prepare('INSERT INTO profiles VALUES (?, ?)'));
   const visitors = Math.ceil(n / 1.5);
-  for (let v = 0; v < visitors; v++) {
-    const id = `v-${((v * 2_654_435_761) >>> 0).toString(36)}-${v}`; // ids in no useful order, like random ones
-    insertProfile[v % shards].run(id, JSON.stringify(visitor(r)));
-  }
+  // ids in no useful order, like random ones (inserted sorted, which only makes generating faster)
+  const profiles = Array.from({ length: visitors }, (_, v) => [`v-${((v * 2_654_435_761) >>> 0).toString(36).padStart(7, '0')}-${v}`, v] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  for (const [id, v] of profiles) insertProfile[v % shards].run(id, JSON.stringify(visitor(r)));
   for (let s = 0; s < n; s++) {
     const v = Math.floor(r() * visitors);
     const { x, y } = session(r);
-    insertSession[v % shards].run(`s-${s}`, `v-${v}`, IDLE_BEFORE - Math.floor(r() * 90 * 86_400_000), y, JSON.stringify({ preBuy: x }));
+    insertSession[v % shards].run(`s-${String(s).padStart(8, '0')}`, `v-${v}`, IDLE_BEFORE - Math.floor(r() * 90 * 86_400_000), y, JSON.stringify({ preBuy: x }));
   }
   for (const db of dbs) {
     db.exec('COMMIT');
@@ -129,7 +129,7 @@ function generate(dir: string, n: number, shards: number, items: number) {
   }
   // the recommender: pair counts from every session; the newest ones in its session index
   const brain = new DatabaseSync(join(dir, 'brain.db'));
-  brain.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;' + BRAIN_SCHEMA);
+  brain.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;' + BRAIN_SCHEMA);
   const pairs = new Map<string, number>();
   const stats = new Map<number, { v: number; b: number }>();
   const keptSessions: [string, number, string][] = [];
@@ -156,7 +156,7 @@ function generate(dir: string, n: number, shards: number, items: number) {
   }
   brain.exec('BEGIN');
   const pair = brain.prepare('INSERT INTO pairs VALUES (?, ?, ?, ?)');
-  for (const [key, count] of pairs) {
+  for (const [key, count] of [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [kind, a, b] = key.split('|');
     pair.run(kind, `it-${a}`, `it-${b}`, count);
   }
@@ -333,8 +333,9 @@ function child(kind: string, dir: string, shards: number) {
   throw new Error(`unknown child ${kind}`);
 }
 
-function run(kind: string, dir: string, shards: number) {
-  const stdout = execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', kind, dir, String(shards)], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+function run(kind: string, dir: string, shards: number, capped = true) {
+  // the child's V8 heap is capped at 64 MB (old space 56 MB + semi-spaces 2 × 4 MB): a step that needed more would fail
+  const stdout = execFileSync(process.execPath, [...process.execArgv, ...(capped ? HEAP_CAP : []), process.argv[1], '--child', kind, dir, String(shards)], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
   return JSON.parse(stdout);
 }
 
@@ -352,6 +353,7 @@ function main() {
   const rows: Record<string, unknown>[] = [];
   const quality: Record<string, { sample: number; all: number; diff: number; sampleRows: number; allRows: number }> = {};
   console.log(`limits per invocation: ≤ ${LIMITS.cpuSeconds} s CPU, ≤ ${LIMITS.memoryMB} MB; ${shards} shards; caps ${JSON.stringify(SAMPLE_CAPS)}`);
+  console.log('each invocation runs in a child process whose V8 heap is capped at 64 MB; peak MB is its peak RSS above its RSS before the work');
   console.log('| sessions | step | invocation | CPU s | wall s | peak MB | note |');
   console.log('|---:|---|---|---:|---:|---:|---|');
   for (const n of sizes) {
@@ -374,7 +376,7 @@ function main() {
       line('recs', 'rebuild chunk (costliest)', recs, `${recs.chunks} chunks, ${recs.totalCpu.toFixed(2)} s CPU in all; ${recs.result.items} items`);
       if (n <= qualityUpTo) {
         writeFileSync(join(dir, 'intent-kind.json'), JSON.stringify({ kind: intent.kind }));
-        const full = run('full-intent', dir, shards);
+        const full = run('full-intent', dir, shards, false); // the comparison is no invocation: no cap
         const sample = auc(join(dir, 'intent-model.json'), test);
         const all = auc(join(dir, 'full-model.json'), test);
         quality[n] = { sample: +sample.toFixed(4), all: +all.toFixed(4), diff: +(all - sample).toFixed(4), sampleRows: intent.rows, allRows: full.rows };

@@ -102,3 +102,16 @@ describe('the chunked rebuild', () => {
     expect(report.recommender).toMatchObject({ items: ITEMS.length });
   });
 });
+
+describe('retraining one step now', () => {
+  it('runs only the step asked for, and refuses an unknown one', async () => {
+    const retrain = (step: string) => exports.default.fetch(`${BASE}/v1/admin/retrain?site=${TEST_SITE.key}&step=${step}`, { method: 'POST', headers: ADMIN });
+    const res = await retrain('recs');
+    expect(res.status).toBe(200);
+    const body = await res.json<any>();
+    expect(body).toMatchObject({ site: TEST_SITE.key, step: 'recs', outcome: { items: ITEMS.length } });
+    const bad = await retrain('__proto__');
+    expect(bad.status).toBe(400);
+    expect((await bad.json<any>()).error).toMatch(/step must be one of: intent, segments, recs/);
+  });
+});
