@@ -2,7 +2,7 @@
 import { exports } from 'cloudflare:workers';
 import { createHash } from 'node:crypto';
 import { vid } from './campaigns-helpers';
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/src/index';
 import { saveItems } from '../../worker/src/catalog';
@@ -192,10 +192,16 @@ describe('retraining', () => {
       events.push(...visit(`visitor-train-${String(i).padStart(3, '0')}`, viewed, { buy: buys, ts: Date.now() - 3 * 3_600_000 - i * 60_000 }));
     }
     await send(events);
+    // the cron enqueues one message per site and step; the queue consumer trains
+    const sent: MessageSendRequest[] = [];
     const controller = createScheduledController({ scheduledTime: new Date(), cron: '0 */6 * * *' });
     const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
+    await worker.scheduled(controller, { ...env, TRAINING: { sendBatch: async (m: MessageSendRequest[]) => void sent.push(...m) } } as unknown as typeof env, ctx);
     await waitOnExecutionContext(ctx);
+    const batch = createMessageBatch('linger-training', sent.filter((m) => (m.body as any).site === TEST_SITE.key && (m.body as any).step !== 'recs').map((m, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
+    const queueCtx = createExecutionContext();
+    await worker.queue(batch, env, queueCtx);
+    expect((await getQueueResult(batch, queueCtx)).explicitAcks.length).toBe(2);
 
     const { results } = await env.DB.prepare("SELECT kind, version, metrics FROM models WHERE site_key = ? ORDER BY kind").bind(TEST_SITE.key).all<any>();
     expect(results.map((r) => r.kind)).toEqual(['intent', 'segments']);
@@ -211,7 +217,7 @@ describe('retraining', () => {
     expect(typeof body.segment).toBe('string');
     const total = Object.values(body.memberships as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(1, 3);
-  });
+  }, 30_000);
 
   it('retrains on demand, as a new model version', async () => {
     const res = await exports.default.fetch(`${BASE}/v1/admin/retrain?site=${TEST_SITE.key}`, { method: 'POST', headers: ADMIN });

@@ -81,7 +81,7 @@ describe('one hostile visitor among normal ones', () => {
     expect(diffs.every(Number.isFinite)).toBe(true);
     expect(diffs.reduce((a, b) => a + b, 0) / diffs.length).toBeLessThan(0.02);
     expect(Number.isFinite(predict(poisoned.model, clipRow(poisoned.clip, hostileSession)))).toBe(true);
-  });
+  }, 60_000);
 
   it('leaves segments and RFM cuts finite and the same as without it', () => {
     const rows = visitors(150);
@@ -137,7 +137,7 @@ describe('retraining steps', () => {
       expect(s.training[step].last_error).toBeNull();
     }
     expect(s.ingest).toMatchObject({ pending: 0, quarantined: 0, unreachable_shards: 0 });
-  });
+  }, 60_000);
 
   it('records a failing step and still runs the others; the last good model keeps serving', async () => {
     await env.DB.prepare('ALTER TABLE models RENAME TO models_away').run();
@@ -154,7 +154,7 @@ describe('retraining steps', () => {
     expect(s.training.segments.last_error).toMatch(/no such table: models/);
     expect(s.training.segments.last_error_at).toBeGreaterThanOrEqual(s.training.segments.last_ok);
     expect(s.training.recs.last_error).toBeNull();
-  });
+  }, 60_000);
 
   it('needs the admin key', async () => {
     const res = await exports.default.fetch(`${BASE}/v1/admin/models?site=${TEST_SITE.key}`, { headers: { authorization: `Bearer ${TEST_SITE.readKey}` } });

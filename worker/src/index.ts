@@ -15,7 +15,7 @@ import { visitors } from './routes/visitors';
 import { withPathPrefix } from './path-prefix';
 import { shardByIndex } from './shards';
 import { findSite } from './sites';
-import { retrainSite } from './training';
+import { consumeTraining, enqueueRetraining } from './training/queue';
 
 export { SiteBrain } from './site-brain';
 export { VisitorShard } from './visitor-shard';
@@ -41,7 +41,10 @@ app.onError((err, c) => {
   return fail(c, 500, 'internal error');
 });
 
-/** The cron trigger: retrain every site's models. One site failing does not stop the others. */
+/**
+ * The cron trigger: archive each site's raw events (each shard does its own part), and enqueue
+ * one retraining message per site and step; the queue consumer does the training.
+ */
 async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   const { results } = await env.DB.prepare('SELECT site_key FROM sites').all<{ site_key: string }>();
   for (const { site_key } of results) {
@@ -54,13 +57,9 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
         (err) => console.error(`archiving ${site_key} failed`, err),
       ),
     );
-    ctx.waitUntil(
-      retrainSite(env, site).then(
-        (report) => console.log('retrained', JSON.stringify(report)),
-        (err) => console.error(`retraining ${site_key} failed`, err),
-      ),
-    );
   }
+  const queued = await enqueueRetraining(env, results.map((r) => r.site_key));
+  console.log('retraining queued', queued);
 }
 
-export default { fetch: withPathPrefix(app.fetch), scheduled } satisfies ExportedHandler<Env>;
+export default { fetch: withPathPrefix(app.fetch), scheduled, queue: consumeTraining } satisfies ExportedHandler<Env>;

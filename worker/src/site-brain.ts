@@ -11,6 +11,7 @@ import type { BrainDelta } from './recs/brain-delta';
 import type { Env } from './env';
 import { recommendItems, type RecModels, type RecRequest, type Recommendation } from './recs/blend';
 import { neighbourList, type Neighbour } from './recs/cooccurrence';
+import { chunkFailed, isRunning, rebuildChunk, rebuildJob, recordRebuild, startRebuild, type RebuildHost, type RebuildResult } from './recs/rebuild';
 import { SessionIndex } from './recs/session-index';
 import { SessionModels } from './recs/session-models';
 import { INDEXED_SESSIONS, KEPT_SESSION_MS, KEPT_SESSIONS, NEIGHBOURS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TRENDING_ROWS_PER_ITEM } from './recs/stores';
@@ -139,25 +140,52 @@ export class SiteBrain extends DurableObject<Env> {
     this.dirty = true;
   }
 
-  /** The scheduled rebuild: every neighbour list afresh, old sessions dropped, a new model version. */
-  rebuild(): { version: number; items: number; sessions: number } {
-    return this.ctx.storage.transactionSync(() => {
-      const cutoff = this.sql.exec<{ time: number }>('SELECT time FROM sessions ORDER BY time DESC LIMIT 1 OFFSET ?', KEPT_SESSIONS).toArray()[0]?.time;
-      if (cutoff !== undefined) this.sql.exec('DELETE FROM sessions WHERE time <= ?', cutoff);
-      const items = this.sql.exec<{ item: string; v: number; b: number }>('SELECT item, view_sessions AS v, baskets AS b FROM item_stats').toArray();
-      for (const { item, v, b } of items) {
-        if (v) this.refreshNeighbours('view', item);
-        if (b) this.refreshNeighbours('buy', item);
+  /**
+   * The scheduled rebuild (recs/rebuild.ts), run to completion by the caller (the admin's
+   * "retrain now", tests): chunk by chunk, each its own transaction, letting requests in between.
+   */
+  async rebuild(site = ''): Promise<RebuildResult> {
+    startRebuild(this.sql, site, Date.now());
+    for (;;) {
+      const chunk = rebuildChunk(this.rebuildHost());
+      if (!chunk) return JSON.parse(rebuildJob(this.sql)?.last_result ?? 'null'); // the alarm finished it
+      if ('done' in chunk) {
+        this.dirty = true;
+        return chunk.done;
       }
-      this.sql.exec('DELETE FROM stale');
-      this.sql.exec("INSERT INTO meta (key, value) VALUES ('version', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1");
+      await new Promise((resolve) => setTimeout(resolve, 0)); // /v1/recs answers between chunks
+    }
+  }
+
+  /** Starts the rebuild and returns at once; the alarm runs its chunks and records the outcome in D1. */
+  async scheduleRebuild(site: string): Promise<{ started: number; phase: string | null }> {
+    const job = startRebuild(this.sql, site, Date.now());
+    await this.ctx.storage.setAlarm(Date.now());
+    return { started: job.started, phase: job.phase };
+  }
+
+  /** One chunk of a running rebuild per alarm; a failed chunk is retried with backoff, a few times. */
+  async alarm(): Promise<void> {
+    const job = rebuildJob(this.sql);
+    if (!isRunning(job)) return;
+    let chunk: ReturnType<typeof rebuildChunk>;
+    try {
+      chunk = rebuildChunk(this.rebuildHost());
+    } catch (err) {
+      const error = String((err as Error)?.message ?? err);
+      const delay = chunkFailed(this.sql, error);
+      await recordRebuild(this.env.DB, job.site, { error });
+      if (delay !== null) await this.ctx.storage.setAlarm(Date.now() + delay);
+      return;
+    }
+    if (chunk && 'done' in chunk) {
       this.dirty = true;
-      return {
-        version: this.version(),
-        items: items.length,
-        sessions: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM sessions').one().n,
-      };
-    });
+      await recordRebuild(this.env.DB, job.site, { result: chunk.done });
+    } else if (chunk) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  private rebuildHost(): RebuildHost {
+    return { sql: this.sql, transaction: (run) => this.ctx.storage.transactionSync(run), refreshNeighbours: (kind, item) => this.refreshNeighbours(kind, item) };
   }
 
   private version(): number {

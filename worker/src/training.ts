@@ -1,16 +1,20 @@
-// Retraining a site's models, on the cron schedule and on demand: gather finished sessions and
-// visitors from every shard, pick the best intent model by cross-validation, cluster visitors
-// into segments, and rebuild the recommender's neighbour lists. Each step runs and fails on its
-// own; a step that cannot produce a sound model leaves the last good one (or the prior) serving,
-// and its outcome is recorded for the admin (GET /v1/admin/models).
+// Retraining a site's models, one step at a time: the intent model (chosen by cross-validation),
+// the visitor segments, and the recommender's rebuild. Each step reads only its own bounded,
+// stratified sample of the shards (training/sample.ts), so its memory and CPU do not grow with
+// the shop. Each step runs and fails on its own; a step that cannot produce a sound model leaves
+// the last good one (or the prior) serving, and its outcome is recorded for the admin
+// (GET /v1/admin/models). The cron enqueues one message per site and step (training/queue.ts);
+// the admin's "retrain now" and the tests call the same `runStep` directly.
 import type { Env } from './env';
-import { selectIntentModel, type CvScore, type ModelKind } from './ml/intent-model';
-import { allFinite, clipRow, fitClip, isFiniteRow } from './ml/robust';
+import { selectIntentModel, trainModel, type CvScore, type IntentModel, type ModelKind } from './ml/intent-model';
+import { seededRandom } from './ml/random';
+import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from './ml/robust';
 import { recordStep, saveModel, type TrainingStep } from './models';
 import { INTENT_FEATURES } from './scoring/intent-features';
 import { trainSegments } from './scoring/segments';
 import { shardByIndex } from './shards';
 import type { Site } from './sites';
+import { mergeSamples, perShard, priorShift, SAMPLE_CAPS, SELECTION_ROWS, shiftPrior, stratifiedSubset, type SampleCaps, type ShardSample } from './training/sample';
 
 /** Below these, the documented prior model keeps serving. */
 export const MIN_TRAINING_SESSIONS = 100;
@@ -18,13 +22,15 @@ export const MIN_TRAINING_PURCHASES = 10;
 /** Cross-validation needs at least this many rows of each class (one per fold at least). */
 const MIN_FOLDS = 2;
 
+export const TRAINING_STEPS: readonly TrainingStep[] = ['intent', 'segments', 'recs'];
+
 type Outcome<T> = T | { skipped: string } | { error: string };
 
 export interface TrainingReport {
   site: string;
   sessions: number;
   purchases: number;
-  intent: Outcome<{ version: number; kind: string; cv: unknown }>;
+  intent: Outcome<{ version: number; kind: string; cv: unknown; sessions: number; purchases: number }>;
   segments: Outcome<{ version: number; names: string[]; silhouette: number }>;
   recommender: Outcome<{ version: number; items: number; sessions: number }>;
 }
@@ -34,8 +40,24 @@ interface Sessions {
   y: number[];
 }
 
-/** The intent model for these sessions, or why there is none: too few, one class, or an unsound result. */
-export function trainIntent(data: Sessions): { skipped: string } | { model: ReturnType<typeof selectIntentModel>['model']; kind: ModelKind; cv: Record<ModelKind, CvScore>; clip: ReturnType<typeof fitClip>; sessions: number; purchases: number } {
+export interface TrainedIntent {
+  model: IntentModel;
+  kind: ModelKind;
+  cv: Record<ModelKind, CvScore>;
+  clip: Clip;
+  sessions: number;
+  purchases: number;
+  /** Log-odds added to undo the sample's class rates (0 when every session was kept). */
+  priorShift: number;
+}
+
+/**
+ * The intent model for these sessions, or why there is none: too few, one class, or an unsound
+ * result. The kind is chosen by cross-validation on at most SELECTION_ROWS rows (stratified),
+ * then trained on every row. `population` is how many of each class the shop has, when the
+ * rows are a stratified sample of it: the model's prior is moved back to the shop's rate.
+ */
+export function trainIntent(data: Sessions, population?: { purchases: number; others: number }): { skipped: string } | TrainedIntent {
   const keep = data.x.map((row, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
   const y = keep.map((i) => data.y[i]);
   const purchases = y.filter((v) => v === 1).length;
@@ -46,16 +68,63 @@ export function trainIntent(data: Sessions): { skipped: string } | { model: Retu
   if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
   const clip = fitClip(keep.map((i) => data.x[i]));
   const X = keep.map((i) => clipRow(clip, data.x[i]));
-  const selection = selectIntentModel(X, y, { folds: Math.min(5, purchases, others) });
-  if (!allFinite(selection.model)) return { skipped: `the ${selection.kind} model came out non-finite; the last good model keeps serving` };
-  return { ...selection, clip, sessions: y.length, purchases };
+  const subset = stratifiedSubset(y, SELECTION_ROWS, seededRandom(11));
+  const sy = subset.map((i) => y[i]);
+  const sPurchases = sy.filter((v) => v === 1).length;
+  const selection = selectIntentModel(subset.map((i) => X[i]), sy, { folds: Math.min(5, sPurchases, sy.length - sPurchases) });
+  const fitted = subset.length === y.length ? selection.model : trainModel(selection.kind, X, y);
+  const shift = population ? priorShift({ purchases, others }, population) : 0;
+  const model = shiftPrior(fitted, shift);
+  if (!allFinite(model)) return { skipped: `the ${selection.kind} model came out non-finite; the last good model keeps serving` };
+  return { model, kind: selection.kind, cv: selection.cv, clip, sessions: y.length, purchases, priorShift: shift };
 }
 
-/** Runs one step, recording its outcome; an error becomes part of the report, never a throw. */
-async function step<T>(env: Env, site: Site, name: TrainingStep, run: () => Promise<T>): Promise<T | { error: string }> {
-  let outcome: T | { error: string };
+/** Every shard's share of a bounded sample, as one; `want` zeroes the parts a step does not need. */
+export async function sampleSite(env: Env, site: Site, now: number, want: Partial<SampleCaps>): Promise<ShardSample> {
+  const caps = { ...perShard(SAMPLE_CAPS, site.shards), ...want };
+  const parts = await Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).trainingData(now, caps)));
+  return mergeSamples(parts);
+}
+
+async function intentStep(env: Env, site: Site, now: number) {
+  const sample = await sampleSite(env, site, now, { visitors: 0, buyers: 0 });
+  const trained = trainIntent({ x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y) }, sample.population);
+  if ('skipped' in trained) return trained;
+  const { purchases, others } = sample.population;
+  const version = await saveModel(env.DB, site.key, 'intent', { features: INTENT_FEATURES, model: trained.model, clip: trained.clip }, {
+    cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases, population: { sessions: purchases + others, purchases }, prior_shift: trained.priorShift,
+  });
+  return { version, kind: trained.kind, cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases };
+}
+
+async function segmentsStep(env: Env, site: Site, now: number) {
+  const sample = await sampleSite(env, site, now, { purchases: 0, others: 0 });
+  const { visitors, buyers } = sample;
+  const model = trainSegments(visitors.map((v) => v.x), buyers.map((v) => ({ days: v.days, purchases: v.purchases, revenue: v.revenue })));
+  if (!model) return { skipped: visitors.length < 20 ? `needs 20 visitors; has ${visitors.length}` : 'the visitors did not form sound segments; the last good model keeps serving' };
+  const version = await saveModel(env.DB, site.key, 'segments', { model }, { visitors: visitors.length, population: sample.population.visitors, k: model.names.length, silhouette: model.silhouette });
+  return { version, names: model.names, silhouette: model.silhouette };
+}
+
+const brainOf = (env: Env, site: Site) => env.BRAIN.get(env.BRAIN.idFromName(site.key));
+
+export interface StepOptions {
+  now?: number;
+  /**
+   * true (the admin, tests): the recommender's rebuild runs to completion before this returns.
+   * false (the queue): it is started and the brain's alarm runs it, recording its own outcome.
+   */
+  wait?: boolean;
+}
+
+/** Runs one step for one site, recording its outcome; an error becomes the outcome, never a throw. */
+export async function runStep(env: Env, site: Site, name: TrainingStep, { now = Date.now(), wait = true }: StepOptions = {}): Promise<Outcome<unknown>> {
+  let outcome: Outcome<unknown>;
   try {
-    outcome = await run();
+    if (name === 'intent') outcome = await intentStep(env, site, now);
+    else if (name === 'segments') outcome = await segmentsStep(env, site, now);
+    else if (wait) outcome = await brainOf(env, site).rebuild(site.key);
+    else return { started: await brainOf(env, site).scheduleRebuild(site.key) }; // the brain records it when done
   } catch (err) {
     console.error(`retraining ${site.key}: ${name} failed`, err);
     outcome = { error: String((err as Error)?.message ?? err).slice(0, 500) };
@@ -69,32 +138,11 @@ async function step<T>(env: Env, site: Site, name: TrainingStep, run: () => Prom
   return outcome;
 }
 
+/** Every step for one site, in this invocation, the recommender's rebuild to completion (the admin's "retrain now"). */
 export async function retrainSite(env: Env, site: Site, now = Date.now()): Promise<TrainingReport> {
-  const data = await Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).trainingData(now))).then(
-    (parts) => ({ sessions: parts.flatMap((p) => p.sessions), visitors: parts.flatMap((p) => p.visitors) }),
-    (err: unknown) => ({ error: `reading the shards failed: ${String((err as Error)?.message ?? err)}` }),
-  );
-  const noData = 'error' in data ? data.error : null;
-  const sessions = 'error' in data ? [] : data.sessions;
-  const visitors = 'error' in data ? [] : data.visitors;
-
-  const intent = await step(env, site, 'intent', async () => {
-    if (noData) throw new Error(noData);
-    const trained = trainIntent({ x: sessions.map((s) => s.x), y: sessions.map((s) => s.y) });
-    if ('skipped' in trained) return trained;
-    const version = await saveModel(env.DB, site.key, 'intent', { features: INTENT_FEATURES, model: trained.model, clip: trained.clip }, { cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases });
-    return { version, kind: trained.kind, cv: trained.cv };
-  });
-
-  const segments = await step(env, site, 'segments', async () => {
-    if (noData) throw new Error(noData);
-    const buyers = visitors.filter((v) => v.purchases > 0).map((v) => ({ days: v.days, purchases: v.purchases, revenue: v.revenue }));
-    const model = trainSegments(visitors.map((v) => v.x), buyers);
-    if (!model) return { skipped: visitors.length < 20 ? `needs 20 visitors; has ${visitors.length}` : 'the visitors did not form sound segments; the last good model keeps serving' };
-    const version = await saveModel(env.DB, site.key, 'segments', { model }, { visitors: visitors.length, k: model.names.length, silhouette: model.silhouette });
-    return { version, names: model.names, silhouette: model.silhouette };
-  });
-
-  const recommender = await step(env, site, 'recs', () => env.BRAIN.get(env.BRAIN.idFromName(site.key)).rebuild());
-  return { site: site.key, sessions: sessions.length, purchases: sessions.filter((s) => s.y).length, intent, segments, recommender };
+  const intent = (await runStep(env, site, 'intent', { now })) as TrainingReport['intent'];
+  const segments = (await runStep(env, site, 'segments', { now })) as TrainingReport['segments'];
+  const recommender = (await runStep(env, site, 'recs', { now })) as TrainingReport['recommender'];
+  const trained = intent && typeof intent === 'object' && 'version' in intent ? (intent as { sessions: number; purchases: number }) : null;
+  return { site: site.key, sessions: trained?.sessions ?? 0, purchases: trained?.purchases ?? 0, intent, segments, recommender };
 }

@@ -12,6 +12,7 @@ import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
+import { perShard, SAMPLE_CAPS, SAMPLE_SQL, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
@@ -509,28 +510,50 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /**
-   * Training data of this shard: finished human sessions (features before any purchase, and
-   * whether they bought), and visitors' segment features with their purchase history.
+   * A bounded, stratified training sample of this shard (training/sample.ts): the most recent
+   * finished human sessions, at most `caps.purchases` with a purchase and `caps.others` without
+   * (features before any purchase, and whether they bought); visitors' segment features, at most
+   * `caps.visitors` of all and `caps.buyers` of buyers; and how many of each the shard holds.
+   * A zero cap skips that part, so each training step reads only what it needs.
    */
-  async trainingData(now = Date.now()) {
+  async trainingData(now = Date.now(), caps: SampleCaps = perShard(SAMPLE_CAPS, 1)): Promise<ShardSample> {
     for (let more = true; more; ) more = (await this.applyPending()).more;
     // the recommender's rebuild follows: it should have seen every observation too
     while (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n && (await this.flushObservations()));
-    const sessions = this.sql
-      .exec<{ state: string; purchased: number; visitor_id: string }>(
-        'SELECT state, purchased, visitor_id FROM sessions WHERE bot = 0 AND (purchased = 1 OR last < ?) ORDER BY last DESC LIMIT 50000',
-        now - SESSION_IDLE_MS)
-      .toArray();
-    const profiles = new Map<string, Profile>();
-    const visitors = this.sql.exec<{ state: string }>('SELECT state FROM profiles').toArray().map((r) => loadProfile(r.state));
-    for (const p of visitors) profiles.set(p.visitorId, p);
-    return {
-      sessions: sessions.map((r) => {
-        const s = loadSession(r.state);
-        return { x: s.preBuy ?? intentFeatures(s, profiles.get(r.visitor_id)!), y: r.purchased };
-      }),
-      visitors: visitors.map((p) => ({ x: segmentFeatures(p, now), purchases: p.purchases, revenue: p.revenue, days: (now - p.lastPurchase) / 86_400_000 })),
+    const idleBefore = now - SESSION_IDLE_MS;
+    const population: Population = { purchases: 0, others: 0, visitors: 0, buyers: 0 };
+    const sessions: ShardSample['sessions'] = [];
+    if (caps.purchases > 0 || caps.others > 0) {
+      for (const r of this.sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore)) {
+        population[r.purchased ? 'purchases' : 'others'] += r.n;
+      }
+      const profileOf = (visitorId: string) => {
+        const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
+        return row ? loadProfile(row.state) : newProfile(visitorId, now);
+      };
+      for (const [purchased, cap] of [[1, caps.purchases], [0, caps.others]]) {
+        if (cap <= 0) continue;
+        const rows = this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
+        for (const r of rows) {
+          const s = loadSession(r.state);
+          sessions.push({ x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), y: purchased });
+        }
+      }
+    }
+    const visitorRow = (state: string) => {
+      const p = loadProfile(state);
+      return { x: segmentFeatures(p, now), purchases: p.purchases, revenue: p.revenue, days: (now - p.lastPurchase) / 86_400_000 };
     };
+    const visitors: ShardSample['visitors'] = [];
+    const buyers: ShardSample['buyers'] = [];
+    if (caps.visitors > 0 || caps.buyers > 0) {
+      const counts = this.sql.exec<{ n: number; b: number | null }>(SAMPLE_SQL.visitorCounts).one();
+      population.visitors = counts.n;
+      population.buyers = counts.b ?? 0;
+      if (caps.visitors > 0) for (const r of this.sql.exec<{ state: string }>(SAMPLE_SQL.visitors, caps.visitors)) visitors.push(visitorRow(r.state));
+      if (caps.buyers > 0) for (const r of this.sql.exec<{ state: string }>(SAMPLE_SQL.buyers, caps.buyers)) buyers.push(visitorRow(r.state));
+    }
+    return { sessions, visitors, buyers, population };
   }
 }
 

@@ -3,10 +3,11 @@
 import { Hono } from 'hono';
 import { requireKey } from '../auth';
 import type { AppEnv } from '../env';
-import { currentVersions, stepStatuses } from '../models';
+import { fail } from '../http';
+import { currentVersions, stepStatuses, type TrainingStep } from '../models';
 import { shardByIndex } from '../shards';
 import { requireSite } from '../site-context';
-import { retrainSite } from '../training';
+import { retrainSite, runStep, TRAINING_STEPS } from '../training';
 import type { ShardStatus } from '../visitor-shard';
 
 export const admin = new Hono<AppEnv>();
@@ -20,7 +21,13 @@ function botCounts(shards: ShardStatus[]) {
 
 admin.use(requireSite, requireKey('admin'));
 
-admin.post('/retrain', async (c) => c.json(await retrainSite(c.env, c.get('site'))));
+// Every step now, or one (?step=intent|segments|recs); the cron runs them through the queue.
+admin.post('/retrain', async (c) => {
+  const step = c.req.query('step');
+  if (step === undefined) return c.json(await retrainSite(c.env, c.get('site')));
+  if (!TRAINING_STEPS.includes(step as TrainingStep)) return fail(c, 400, `step must be one of: ${TRAINING_STEPS.join(', ')}`);
+  return c.json({ site: c.get('site').key, step, outcome: await runStep(c.env, c.get('site'), step as TrainingStep) });
+});
 
 admin.get('/models', async (c) => {
   const site = c.get('site');

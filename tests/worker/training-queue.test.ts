@@ -1,0 +1,167 @@
+// Retraining through the queue: the cron only enqueues one message per site and step, the
+// consumer runs one step per message and retries a failed one a bounded number of times, the
+// shards hand over bounded, stratified samples, and the models stay small whatever the shop.
+import { exports } from 'cloudflare:workers';
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../worker/src/index';
+import { predict } from '../../worker/src/ml/intent-model';
+import { seededRandom } from '../../worker/src/ml/random';
+import { clipRow } from '../../worker/src/ml/robust';
+import { trainSegments } from '../../worker/src/scoring/segments';
+import { shardByIndex } from '../../worker/src/shards';
+import { findSite } from '../../worker/src/sites';
+import { trainIntent } from '../../worker/src/training';
+import { STEP_ATTEMPTS } from '../../worker/src/training/queue';
+import { SAMPLE_CAPS, type ShardSample } from '../../worker/src/training/sample';
+import { BASE, TEST_SITE, makeEvent, post } from './helpers';
+
+const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
+const SESSIONS = 150;
+const BUYERS = 30; // every fifth session buys
+
+beforeAll(async () => {
+  const events: any[] = [];
+  const old = Date.now() - 3 * 3_600_000;
+  for (let i = 0; i < SESSIONS; i++) {
+    const v = `visitor-q-${String(i).padStart(3, '0')}`;
+    const s = `session-q-${i}`;
+    const buys = i % 5 === 0;
+    for (let k = 0; k < (buys ? 4 : 1 + (i % 3)); k++) events.push(makeEvent({ visitor_id: v, session_id: s, ts: old + i * 100 + k, name: 'view_item', props: { item_id: `sku-${(i + k) % 9}`, item_category: 'Shoes' } }));
+    if (buys) events.push(makeEvent({ visitor_id: v, session_id: s, ts: old + i * 100 + 50, name: 'purchase', props: { transaction_id: `t-${i}`, value: 10 + (i % 5), items: [{ item_id: `sku-${i % 9}` }] } }));
+  }
+  for (let i = 0; i < events.length; i += 50) expect((await post({ events: events.slice(i, i + 50) })).status).toBe(202);
+});
+
+const message = (id: string, body: unknown, attempts = 1) => ({ id, timestamp: new Date(), attempts, body });
+async function consume(...messages: ReturnType<typeof message>[]) {
+  const batch = createMessageBatch('linger-training', messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+const status = async () => (await (await exports.default.fetch(`${BASE}/v1/admin/models?site=${TEST_SITE.key}`, { headers: ADMIN })).json<any>());
+
+describe('the cron', () => {
+  it('only enqueues one message per site and step', async () => {
+    const sent: MessageSendRequest[] = [];
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '0 */6 * * *' }), { ...env, TRAINING: { sendBatch: async (m: MessageSendRequest[]) => void sent.push(...m) } } as unknown as typeof env, ctx);
+    await waitOnExecutionContext(ctx);
+    const bodies = sent.map((m) => JSON.stringify(m.body)).sort();
+    const expected = ['other-shop', TEST_SITE.key].flatMap((site) => ['intent', 'segments', 'recs'].map((step) => JSON.stringify({ site, step }))).sort();
+    expect(bodies).toEqual(expected);
+    // nothing was trained by the cron itself
+    expect((await status()).training).toEqual({});
+  });
+});
+
+describe('the queue consumer', () => {
+  it('runs one step for one site per message', async () => {
+    const result = await consume(message('i-1', { site: TEST_SITE.key, step: 'intent' }));
+    expect(result.explicitAcks).toEqual(['i-1']);
+    const s = await status();
+    expect(s.models.intent.version).toBe(1);
+    expect(Object.keys(s.training)).toEqual(['intent']);
+    expect(s.training.intent.last_result).toMatchObject({ version: 1, sessions: SESSIONS, purchases: BUYERS });
+  });
+
+  it('retries a failed step a bounded number of times, showing each error; the last good model keeps serving', async () => {
+    expect((await consume(message('g-1', { site: TEST_SITE.key, step: 'segments' }))).explicitAcks).toEqual(['g-1']);
+    await env.DB.prepare('ALTER TABLE models RENAME TO models_away').run();
+    let first, last;
+    try {
+      first = await consume(message('g-2', { site: TEST_SITE.key, step: 'segments' }, 1));
+      last = await consume(message('g-3', { site: TEST_SITE.key, step: 'segments' }, STEP_ATTEMPTS));
+    } finally {
+      await env.DB.prepare('ALTER TABLE models_away RENAME TO models').run();
+    }
+    expect(first.retryMessages).toEqual([{ msgId: 'g-2' }]);
+    expect(first.explicitAcks).toEqual([]);
+    expect(last.retryMessages).toEqual([]);
+    expect(last.explicitAcks).toEqual(['g-3']);
+    const s = await status();
+    expect(s.models.segments.version).toBe(1);
+    expect(s.training.segments.last_error).toMatch(/no such table: models/);
+    expect(s.training.segments.last_error_at).toBeGreaterThanOrEqual(s.training.segments.last_ok);
+    expect(s.training.intent.last_error).toBeNull();
+  });
+
+  it('acknowledges malformed messages and unknown shops without running anything', async () => {
+    const before = await status();
+    const result = await consume(message('m-1', { site: TEST_SITE.key, step: '__proto__' }), message('m-2', 'intent'), message('m-3', { site: 'no-such-shop', step: 'intent' }));
+    expect(result.explicitAcks.sort()).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(result.retryMessages).toEqual([]);
+    expect((await status()).training).toEqual(before.training);
+  });
+});
+
+describe('bounded, stratified samples', () => {
+  it('each shard returns at most its cap per class, and counts what it holds', async () => {
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const caps = { purchases: 2, others: 3, visitors: 4, buyers: 1 };
+    const parts: ShardSample[] = await Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).trainingData(Date.now(), caps)));
+    for (const p of parts) {
+      expect(p.sessions.filter((s) => s.y === 1).length).toBe(Math.min(2, p.population.purchases));
+      expect(p.sessions.filter((s) => s.y === 0).length).toBe(Math.min(3, p.population.others));
+      expect(p.visitors.length).toBe(Math.min(4, p.population.visitors));
+      expect(p.buyers.length).toBe(Math.min(1, p.population.buyers));
+      expect(p.buyers.every((b) => b.purchases > 0)).toBe(true);
+    }
+    const total = (k: 'purchases' | 'others' | 'visitors' | 'buyers') => parts.reduce((n, p) => n + p.population[k], 0);
+    expect([total('purchases'), total('others'), total('visitors'), total('buyers')]).toEqual([BUYERS, SESSIONS - BUYERS, SESSIONS, BUYERS]);
+    // a step asks only for its part
+    const intentOnly = await shardByIndex(env, site, 0).trainingData(Date.now(), { ...caps, visitors: 0, buyers: 0 });
+    expect(intentOnly.visitors).toEqual([]);
+    expect(intentOnly.sessions.length).toBeGreaterThan(0);
+  });
+});
+
+/** Sessions whose purchase odds follow a known logistic model in two features. */
+function population(n: number, seed: number) {
+  const r = seededRandom(seed);
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: 19 }, () => Math.round(r() * 3));
+    row[1] = Math.round(r() * 8);
+    row[8] = r() < 0.3 ? 1 : 0;
+    x.push(row);
+    y.push(r() < 1 / (1 + Math.exp(-(-4.2 + 0.35 * row[1] + 1.5 * row[8]))) ? 1 : 0);
+  }
+  return { x, y };
+}
+
+describe('training on a stratified sample', () => {
+  it('predicts the shop\'s purchase rate, not the sample\'s', () => {
+    const all = population(4_000, 21);
+    const rate = all.y.reduce((a, b) => a + b, 0) / all.y.length;
+    // every purchaser, and one in five of the others
+    const keep = all.y.map((v, i) => i).filter((i) => all.y[i] === 1 || i % 5 === 0);
+    const sample = { x: keep.map((i) => all.x[i]), y: keep.map((i) => all.y[i]) };
+    const purchases = sample.y.filter((v) => v).length;
+    const shifted = trainIntent(sample, { purchases, others: all.y.length - purchases });
+    const naive = trainIntent(sample);
+    if ('skipped' in shifted || 'skipped' in naive) throw new Error('expected models');
+    const meanP = (m: typeof shifted) => all.x.reduce((s, row) => s + predict(m.model, clipRow(m.clip, row)), 0) / all.x.length;
+    expect(rate).toBeGreaterThan(0.05);
+    expect(rate).toBeLessThan(0.2);
+    expect(Math.abs(meanP(shifted) - rate)).toBeLessThan(0.02);
+    expect(meanP(naive) - rate).toBeGreaterThan(0.08); // the sample's rate is far higher
+    expect(shifted.priorShift).toBeCloseTo(Math.log(1 / 5), 1);
+  }, 120_000);
+
+  it('keeps model bodies under 1 MB of JSON at the largest sample', () => {
+    const { x, y } = population(SAMPLE_CAPS.purchases + SAMPLE_CAPS.others, 5);
+    const trained = trainIntent({ x, y });
+    if ('skipped' in trained) throw new Error(trained.skipped);
+    expect(trained.sessions).toBe(SAMPLE_CAPS.purchases + SAMPLE_CAPS.others);
+    expect(JSON.stringify({ model: trained.model, clip: trained.clip }).length).toBeLessThan(1_000_000);
+    const r = seededRandom(9);
+    const visitors = Array.from({ length: SAMPLE_CAPS.visitors }, (_, i) => Array.from({ length: 10 }, (_, j) => (i % 3) * 2 + j * 0.1 + r()));
+    const buyers = Array.from({ length: SAMPLE_CAPS.buyers }, () => ({ days: r() * 300, purchases: 1 + Math.floor(r() * 5), revenue: r() * 500 }));
+    const segments = trainSegments(visitors, buyers);
+    expect(segments).not.toBeNull();
+    expect(JSON.stringify(segments).length).toBeLessThan(1_000_000);
+  }, 180_000);
+});

@@ -1,0 +1,101 @@
+// Bounded, stratified training samples: whatever a shop's size, each shard hands over at most a
+// fixed number of rows per class, so one retraining step's memory and CPU stay bounded. The
+// shard also counts each class, so the trainer knows each class's sampling rate and can undo the
+// rate difference in the model's prior (purchasers are kept at a higher rate than the others).
+import type { IntentModel } from '../ml/intent-model';
+import { shuffled } from '../ml/random';
+
+/** Site-wide caps of one training sample; each shard returns its share (`perShard`). */
+export const SAMPLE_CAPS = {
+  /** Finished sessions with a purchase, and without one (the intent step). */
+  purchases: 6_000,
+  others: 10_000,
+  /** Visitors whose features are clustered, and buyers whose RFM cuts are taken (the segments step). */
+  visitors: 20_000,
+  buyers: 20_000,
+};
+/** The intent model kind is chosen by cross-validation on this many rows of the sample; the chosen kind then trains on all of it. */
+export const SELECTION_ROWS = 3_000;
+
+export type SampleCaps = typeof SAMPLE_CAPS;
+
+const FINISHED = 'bot = 0 AND (purchased = 1 OR last < ?1)';
+const BOUGHT = "coalesce(json_extract(state, '$.purchases'), 0) > 0";
+/**
+ * The shard's sampling queries (VisitorShard.trainingData; `npm run bench:train-scale` runs the
+ * same): the most recent finished human sessions per class, and visitors in id order (ids are
+ * random, so that is a fair sample). ?1 is the time before which an open session counts as finished.
+ */
+export const SAMPLE_SQL = {
+  sessionCounts: `SELECT purchased, count(*) AS n FROM sessions WHERE ${FINISHED} GROUP BY purchased`,
+  sessions: `SELECT state, visitor_id FROM sessions WHERE ${FINISHED} AND purchased = ?2 ORDER BY last DESC LIMIT ?3`,
+  visitorCounts: `SELECT count(*) AS n, sum(${BOUGHT}) AS b FROM profiles`,
+  visitors: 'SELECT state FROM profiles ORDER BY visitor_id LIMIT ?1',
+  buyers: `SELECT state FROM profiles WHERE ${BOUGHT} ORDER BY visitor_id LIMIT ?1`,
+};
+
+/** A shard's share of a site-wide cap (rounded up, at least 1). */
+export function perShard(caps: SampleCaps, shards: number): SampleCaps {
+  const share = (n: number) => Math.max(1, Math.ceil(n / Math.max(1, shards)));
+  return { purchases: share(caps.purchases), others: share(caps.others), visitors: share(caps.visitors), buyers: share(caps.buyers) };
+}
+
+export interface SessionRow {
+  x: number[];
+  y: number;
+}
+export interface VisitorRow {
+  x: number[];
+  purchases: number;
+  revenue: number;
+  days: number;
+}
+/** How many of each class the shard holds, beside how many it returned. */
+export interface Population {
+  purchases: number;
+  others: number;
+  visitors: number;
+  buyers: number;
+}
+
+/** What one shard returns: the part asked for, and its counts. */
+export interface ShardSample {
+  sessions: SessionRow[];
+  visitors: VisitorRow[];
+  buyers: VisitorRow[];
+  population: Population;
+}
+
+/** Every shard's sample as one. */
+export function mergeSamples(parts: ShardSample[]): ShardSample {
+  const population: Population = { purchases: 0, others: 0, visitors: 0, buyers: 0 };
+  for (const p of parts) for (const k of Object.keys(population) as (keyof Population)[]) population[k] += p.population[k];
+  return { sessions: parts.flatMap((p) => p.sessions), visitors: parts.flatMap((p) => p.visitors), buyers: parts.flatMap((p) => p.buyers), population };
+}
+
+/**
+ * The log-odds to add to a model trained on the sample so it predicts the shop's real purchase
+ * rate: the odds of the whole are the sample's odds times (others' rate) / (purchasers' rate).
+ */
+export function priorShift(sampled: { purchases: number; others: number }, population: { purchases: number; others: number }): number {
+  if (!sampled.purchases || !sampled.others || population.purchases < sampled.purchases || population.others < sampled.others) return 0;
+  return Math.log(sampled.others / population.others) - Math.log(sampled.purchases / population.purchases);
+}
+
+/** The model with `delta` added to its log-odds (its intercept), everything else unchanged. */
+export function shiftPrior<M extends IntentModel>(model: M, delta: number): M {
+  if (!delta) return model;
+  if (model.kind === 'gbdt') return { ...model, base: model.base + delta };
+  if (model.kind === 'logistic') return { ...model, bias: model.bias + delta };
+  // the SVM's probability is sigmoid(−(a·d + b))
+  return { ...model, platt: { ...model.platt, b: model.platt.b - delta } };
+}
+
+/** At most `n` row indices, drawn per class in proportion (a class keeps at least `minPerClass` rows when it has them). */
+export function stratifiedSubset(y: readonly number[], n: number, random: () => number, minPerClass = 50): number[] {
+  if (y.length <= n) return y.map((_, i) => i);
+  const byClass = [0, 1].map((c) => y.map((v, i) => (v === c ? i : -1)).filter((i) => i >= 0));
+  const positives = Math.min(byClass[1].length, Math.max(minPerClass, Math.round((n * byClass[1].length) / y.length)));
+  const take = [n - positives, positives];
+  return byClass.flatMap((rows, c) => shuffled(rows, random).slice(0, take[c])).sort((a, b) => a - b);
+}
