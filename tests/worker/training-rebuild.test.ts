@@ -6,6 +6,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult, runInD
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/src/index';
 import { saveItems } from '../../worker/src/catalog';
+import { buildDelta } from '../../worker/src/recs/brain-delta';
 import { rebuildChunk, rebuildJob, REBUILD_CHUNK_ITEMS, startRebuild, type RebuildHost } from '../../worker/src/recs/rebuild';
 import type { SiteBrain } from '../../worker/src/site-brain';
 import { BASE, TEST_SITE } from './helpers';
@@ -25,7 +26,10 @@ beforeAll(async () => {
   await saveItems(env.DB, TEST_SITE.key, ITEMS.map((id) => ({ id, name: id, category: `c-${id.slice(-1)}`, price: 10, inStock: true })));
   // each session views two neighbouring items: every item gets its neighbours as "viewed together"
   const now = Date.now();
-  await brain().observe(ITEMS.slice(1).map((item, i) => ({ sessionId: `s-${i}`, time: now - 60_000 + i, views: [ITEMS[i], item], baskets: [] })));
+  const observations = ITEMS.slice(1).map((item, i) => ({
+    sessionId: `s-${i}`, time: now - 60_000 + i, items: [ITEMS[i], item], itemsFrom: 0, bought: [], boughtFrom: 0, trendViews: [ITEMS[i], item], trendBought: [],
+  }));
+  await brain().observe(TEST_SITE.key, buildDelta(observations));
 });
 
 describe('the chunked rebuild', () => {
