@@ -178,22 +178,21 @@ const SKLEARN_SCRIPT = new URL('./baselines/hist_gbdt.py', import.meta.url).path
  * rows, scoring the same test rows. Null (with the reason printed) when python3 + sklearn are missing.
  */
 function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: Table): Scored | null {
-  if (a['no-sklearn']) return null;
-  // the first python with sklearn: $PYTHON, then python3 on the PATH, then Debian's (apt's python3-sklearn)
-  const python = [a.python ?? process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => py && spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0);
-  if (!python) {
-    console.log('  sklearn baseline skipped: python3 with scikit-learn not found (apt-get install python3-sklearn)');
-    return null;
-  }
   // --tables DIR keeps the exported tables (to rerun hist_gbdt.py by hand)
   const dir = a.tables ? join(a.tables, name) : mkdtempSync(join(tmpdir(), 'intent-sklearn-'));
   mkdirSync(dir, { recursive: true });
+  const csv = (t: Table) => t.X.map((x, i) => [...x, t.y[i]].join(',')).join('\n') + '\n';
+  writeFileSync(join(dir, 'fit.csv'), csv(fit));
+  writeFileSync(join(dir, 'valid.csv'), csv(val));
+  writeFileSync(join(dir, 'train.csv'), csv(train));
+  writeFileSync(join(dir, 'test.csv'), csv(test));
+  // the first python with sklearn: --python, $PYTHON, python3 on the PATH, then Debian's (apt's python3-sklearn)
+  const python = a['no-sklearn'] ? undefined : [a.python ?? process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => py && spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0);
   try {
-    const csv = (t: Table) => t.X.map((x, i) => [...x, t.y[i]].join(',')).join('\n') + '\n';
-    writeFileSync(join(dir, 'fit.csv'), csv(fit));
-    writeFileSync(join(dir, 'valid.csv'), csv(val));
-    writeFileSync(join(dir, 'train.csv'), csv(train));
-    writeFileSync(join(dir, 'test.csv'), csv(test));
+    if (!python) {
+      console.log('  sklearn baseline skipped: no python3 with scikit-learn (apt-get install python3-sklearn)');
+      return null;
+    }
     console.log('  tuning sklearn\'s HistGradientBoostingClassifier on the same validation set (bench/baselines/hist_gbdt.py):');
     // one thread: the machine is shared, and the figures must not depend on it
     const run = spawnSync(python, [SKLEARN_SCRIPT, dir], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
@@ -215,20 +214,18 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
   const t0 = performance.now();
   const log = (line: string) => console.log(`    ${line}`);
 
-  // The baseline: the histogram GBDT tuned on the validation set.
-  let tuned: GbdtOptions = { ...GBDT_DEFAULTS };
-  if (!a['no-tune']) {
-    console.log(`  tuning the GBDT on the validation set (${fit.y.length} → ${val.y.length} sessions), by validation AUC:`);
-    tuned = tuneGbdt(fit, val, { onScore: (o, auc, rounds) => log(`${JSON.stringify({ rate: o.rate, depth: o.depth, minLeaf: o.minLeaf, lambda: o.lambda, subsample: o.subsample, colsample: o.colsample })} rounds ${rounds} → AUC ${auc.toFixed(4)}`) }).options;
-  }
+  // The independent baseline: sklearn's HistGBDT, tuned on the same validation set.
   const sk = sklearnTuned(name.startsWith('UCI') ? 'uci' : 'yoochoose', fit, val, train, test);
   if (sk) out['sklearn-hgb-tuned'] = sk;
-  const gbdtTuned = trainGbdt(train.X, train.y, tuned);
-  out['gbdt-tuned'] = { p: test.X.map((x) => predictGbdt(gbdtTuned, x)), note: `rounds ${tuned.trees}` };
 
-  // The ensemble shape, on the same validation set, with the tuned trees.
-  let shape = ENSEMBLES[0];
+  // Our histogram GBDT tuned the same way, and the served code with those trees and the
+  // ensemble shape chosen on the same validation set (--no-tune skips both: they take long).
   if (!a['no-tune']) {
+    console.log(`  tuning the GBDT on the validation set (${fit.y.length} → ${val.y.length} sessions), by validation AUC:`);
+    const tuned = tuneGbdt(fit, val, { onScore: (o, auc, rounds) => log(`${JSON.stringify({ rate: o.rate, depth: o.depth, minLeaf: o.minLeaf, lambda: o.lambda, subsample: o.subsample, colsample: o.colsample })} rounds ${rounds} → AUC ${auc.toFixed(4)}`) }).options;
+    const gbdtTuned = trainGbdt(train.X, train.y, tuned);
+    out['gbdt-tuned'] = { p: test.X.map((x) => predictGbdt(gbdtTuned, x)), note: `rounds ${tuned.trees}` };
+    let shape = ENSEMBLES[0];
     let best = -Infinity;
     for (const e of ENSEMBLES) {
       const recipe: IntentRecipe = { ...SERVED_RECIPE, gbdt: tuned, ...e };
@@ -239,9 +236,9 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
       log(`ensemble ${JSON.stringify(e)} → validation AUC ${auc.toFixed(4)}`);
       if (auc > best + 1e-4) (best = auc), (shape = e);
     }
+    const servedTuned = trainCalibratedIntent(train.X, train.y, { ...SERVED_RECIPE, gbdt: tuned, ...shape }, { rounds: tuned.trees });
+    out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
   }
-  const servedTuned = trainCalibratedIntent(train.X, train.y, { ...SERVED_RECIPE, gbdt: tuned, ...shape }, { rounds: tuned.trees });
-  out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
 
   const served = trainCalibratedIntent(train.X, train.y);
   out.served = { p: test.X.map((x) => predictIntent(served, x)), note: `SERVED_RECIPE, ${served.rounds} rounds by early stopping, calibrated (${served.calibrator.kind})` };
@@ -249,10 +246,9 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
   out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(served.members, served.weights, x)) };
 
   if (baseFeatures) {
-    let baseTuned: GbdtOptions = { ...GBDT_DEFAULTS };
-    if (!a['no-tune']) baseTuned = tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
+    const baseTuned = a['no-tune'] ? GBDT_DEFAULTS : tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
     const m = trainGbdt(baseFeatures.train.X, baseFeatures.train.y, baseTuned);
-    out['gbdt-tuned, live features only'] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
+    out[`gbdt-${a['no-tune'] ? 'default' : 'tuned'}, live features only`] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
   }
   const gbdtDefault = trainGbdt(train.X, train.y);
   out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
@@ -272,7 +268,7 @@ const ci = (i: Interval) => [r4(i.low), r4(i.high)];
 function report(name: string, y: number[], scored: Record<string, Scored>) {
   const names = Object.keys(scored);
   // The baseline to beat: sklearn's tuned HistGBDT when it ran, else our GBDT tuned the same way.
-  const baseline = 'sklearn-hgb-tuned' in scored ? 'sklearn-hgb-tuned' : 'gbdt-tuned';
+  const baseline = ['sklearn-hgb-tuned', 'gbdt-tuned', 'gbdt-default'].find((n) => n in scored)!;
   // intervals of every model, and of each one's difference from the baseline (paired)
   const order = [baseline, ...names.filter((n) => n !== baseline)];
   const intervals = classificationIntervals(y, order.map((n) => scored[n].p), { reps: REPS });
