@@ -3,14 +3,14 @@
 HistGradientBoostingClassifier, tuned on the bench's own validation split and scored on its
 test rows (docs/evaluation.md).
 
-    python3 bench/baselines/hist_gbdt.py DIR
+    python3 bench/baselines/hist_gbdt.py DIR [--passes N]
 
 DIR holds what bench/intent.ts exports: fit.csv and valid.csv (the training rows split for
 tuning), train.csv (fit + valid, what the final model is fitted on) and test.csv; one row per
 session, the features then the 0/1 label in the last column, no header.
 
-Tuning: coordinate search (each parameter over its grid in turn, keeping the best; one pass,
-as the bench's search of its own GBDT, `--passes N` for more) over the
+Tuning: coordinate search (each parameter over its grid in turn, keeping the best; two passes,
+one more than the bench's search of its own GBDT; `--passes N`) over the
 learning rate, max_leaf_nodes, min_samples_leaf and l2_regularization. Each candidate is boosted
 on fit.csv until valid.csv's log loss has not improved for 50 rounds (the same rule as the
 bench's own GBDT), keeps its best round count, and is scored by validation ROC AUC (ties by AP).
@@ -36,7 +36,7 @@ MAX_ITER = 2000
 PATIENCE = 50
 FIRST = 100
 SEED = 1
-PASSES = int(sys.argv[sys.argv.index('--passes') + 1]) if '--passes' in sys.argv else 1
+PASSES = int(sys.argv[sys.argv.index('--passes') + 1]) if '--passes' in sys.argv else 2
 
 
 def load(path):
