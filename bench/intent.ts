@@ -195,7 +195,7 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
   const python = a['no-sklearn'] ? undefined : [a.python ?? process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => py && spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0);
   try {
     if (!python) {
-      console.log('  sklearn baseline skipped: no python3 with scikit-learn (apt-get install python3-sklearn)');
+      console.log(`  sklearn baseline skipped: ${a['no-sklearn'] ? '--no-sklearn' : 'no python3 with scikit-learn (apt-get install python3-sklearn)'}`);
       return null;
     }
     console.log('  tuning sklearn\'s HistGradientBoostingClassifier on the same validation set (bench/baselines/hist_gbdt.py):');
