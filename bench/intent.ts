@@ -1,4 +1,4 @@
-// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg]
+// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR]
 // Purchase intent: ROC AUC, PR AUC (average precision), ECE (10 bins), F1 and accuracy at 0.5,
 // with 95 % bootstrap intervals over sessions, by the protocol of docs/evaluation.md.
 // PATH is a UCI Online Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the
@@ -8,12 +8,17 @@
 //   trees with early stopping, calibrated on out-of-fold predictions.
 // - "served-tuned" is the same code with this dataset's tree hyperparameters and ensemble
 //   shape, chosen on the validation set.
-// - The baseline "gbdt-tuned" is the project's histogram GBDT tuned on the same validation set
-//   (learning rate, depth, minimum leaf, L2, row and feature sampling, rounds by early stopping).
+// - The baseline "sklearn-hgb-tuned" is scikit-learn's HistGradientBoostingClassifier, tuned by
+//   bench/baselines/hist_gbdt.py on the same validation rows and scoring the same test rows
+//   (skipped, with a message, without python3 + scikit-learn). "gbdt-tuned" is the project's
+//   histogram GBDT tuned on the same validation set (learning rate, depth, minimum leaf, L2, row
+//   and feature sampling, rounds by early stopping); --no-tune skips it.
 // Without --train/--test: UCI with a stratified held-out 20 % (as the sklearn reference), and
 // YooChoose 1 % with its first 80 % of sessions by start time → the last 20 %. The validation
 // set is cut from the training part only: a stratified 20 % (UCI), the last 20 % by time (YooChoose).
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classificationIntervals, type Interval } from '../worker/src/ml/bootstrap';
 import { ensembleProbability, predictIntent, SERVED_RECIPE, trainCalibratedIntent, type IntentRecipe } from '../worker/src/ml/calibrated-intent';
@@ -168,6 +173,44 @@ const ENSEMBLES: Pick<IntentRecipe, 'seeds' | 'logistic'>[] = [
   { seeds: 3, logistic: 0.25 },
 ];
 
+const SKLEARN_SCRIPT = new URL('./baselines/hist_gbdt.py', import.meta.url).pathname;
+/** Passes of sklearn's coordinate search: 2, one more than our own GBDT gets, so the baseline is not short-changed. */
+const SKLEARN_PASSES = Number(a['sklearn-passes'] ?? 2);
+
+/**
+ * The independent baseline: sklearn's HistGradientBoostingClassifier tuned by
+ * bench/baselines/hist_gbdt.py on the same fit/validation rows, refitted on the same training
+ * rows, scoring the same test rows. Null (with the reason printed) when python3 + sklearn are missing.
+ */
+function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: Table): Scored | null {
+  // --tables DIR keeps the exported tables (to rerun hist_gbdt.py by hand)
+  const dir = a.tables ? join(a.tables, name) : mkdtempSync(join(tmpdir(), 'intent-sklearn-'));
+  mkdirSync(dir, { recursive: true });
+  const csv = (t: Table) => t.X.map((x, i) => [...x, t.y[i]].join(',')).join('\n') + '\n';
+  writeFileSync(join(dir, 'fit.csv'), csv(fit));
+  writeFileSync(join(dir, 'valid.csv'), csv(val));
+  writeFileSync(join(dir, 'train.csv'), csv(train));
+  writeFileSync(join(dir, 'test.csv'), csv(test));
+  // the first python with sklearn: --python, $PYTHON, python3 on the PATH, then Debian's (apt's python3-sklearn)
+  const python = a['no-sklearn'] ? undefined : [a.python ?? process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => py && spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0);
+  try {
+    if (!python) {
+      console.log(`  sklearn baseline skipped: ${a['no-sklearn'] ? '--no-sklearn' : 'no python3 with scikit-learn (apt-get install python3-sklearn)'}`);
+      return null;
+    }
+    console.log('  tuning sklearn\'s HistGradientBoostingClassifier on the same validation set (bench/baselines/hist_gbdt.py):');
+    // one thread: the machine is shared, and the figures must not depend on it
+    const run = spawnSync(python, [SKLEARN_SCRIPT, dir, '--passes', String(SKLEARN_PASSES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    if (run.status !== 0) throw new Error(`hist_gbdt.py failed (${run.status})`);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    const p = readFileSync(join(dir, 'test-scores.txt'), 'utf8').trim().split('\n').map(Number);
+    if (p.length !== test.y.length || p.some((v) => !(v >= 0 && v <= 1))) throw new Error('hist_gbdt.py: bad test scores');
+    return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
+  } finally {
+    if (!a.tables) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function evaluateAll(name: string, train: Table, test: Table, valid: number[], baseFeatures?: { train: Table; test: Table }) {
   const fitRows = splitFold(train.y.length, valid)[0];
   const fit = pick(train, fitRows);
@@ -176,18 +219,18 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
   const t0 = performance.now();
   const log = (line: string) => console.log(`    ${line}`);
 
-  // The baseline: the histogram GBDT tuned on the validation set.
-  let tuned: GbdtOptions = { ...GBDT_DEFAULTS };
+  // The independent baseline: sklearn's HistGBDT, tuned on the same validation set.
+  const sk = sklearnTuned(name.startsWith('UCI') ? 'uci' : 'yoochoose', fit, val, train, test);
+  if (sk) out['sklearn-hgb-tuned'] = sk;
+
+  // Our histogram GBDT tuned the same way, and the served code with those trees and the
+  // ensemble shape chosen on the same validation set (--no-tune skips both: they take long).
   if (!a['no-tune']) {
     console.log(`  tuning the GBDT on the validation set (${fit.y.length} → ${val.y.length} sessions), by validation AUC:`);
-    tuned = tuneGbdt(fit, val, { onScore: (o, auc, rounds) => log(`${JSON.stringify({ rate: o.rate, depth: o.depth, minLeaf: o.minLeaf, lambda: o.lambda, subsample: o.subsample, colsample: o.colsample })} rounds ${rounds} → AUC ${auc.toFixed(4)}`) }).options;
-  }
-  const gbdtTuned = trainGbdt(train.X, train.y, tuned);
-  out['gbdt-tuned'] = { p: test.X.map((x) => predictGbdt(gbdtTuned, x)), note: `rounds ${tuned.trees}` };
-
-  // The ensemble shape, on the same validation set, with the tuned trees.
-  let shape = ENSEMBLES[0];
-  if (!a['no-tune']) {
+    const tuned = tuneGbdt(fit, val, { onScore: (o, auc, rounds) => log(`${JSON.stringify({ rate: o.rate, depth: o.depth, minLeaf: o.minLeaf, lambda: o.lambda, subsample: o.subsample, colsample: o.colsample })} rounds ${rounds} → AUC ${auc.toFixed(4)}`) }).options;
+    const gbdtTuned = trainGbdt(train.X, train.y, tuned);
+    out['gbdt-tuned'] = { p: test.X.map((x) => predictGbdt(gbdtTuned, x)), note: `rounds ${tuned.trees}` };
+    let shape = ENSEMBLES[0];
     let best = -Infinity;
     for (const e of ENSEMBLES) {
       const recipe: IntentRecipe = { ...SERVED_RECIPE, gbdt: tuned, ...e };
@@ -198,9 +241,9 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
       log(`ensemble ${JSON.stringify(e)} → validation AUC ${auc.toFixed(4)}`);
       if (auc > best + 1e-4) (best = auc), (shape = e);
     }
+    const servedTuned = trainCalibratedIntent(train.X, train.y, { ...SERVED_RECIPE, gbdt: tuned, ...shape }, { rounds: tuned.trees });
+    out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
   }
-  const servedTuned = trainCalibratedIntent(train.X, train.y, { ...SERVED_RECIPE, gbdt: tuned, ...shape }, { rounds: tuned.trees });
-  out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
 
   const served = trainCalibratedIntent(train.X, train.y);
   out.served = { p: test.X.map((x) => predictIntent(served, x)), note: `SERVED_RECIPE, ${served.rounds} rounds by early stopping, calibrated (${served.calibrator.kind})` };
@@ -208,10 +251,9 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
   out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(served.members, served.weights, x)) };
 
   if (baseFeatures) {
-    let baseTuned: GbdtOptions = { ...GBDT_DEFAULTS };
-    if (!a['no-tune']) baseTuned = tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
+    const baseTuned = a['no-tune'] ? GBDT_DEFAULTS : tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
     const m = trainGbdt(baseFeatures.train.X, baseFeatures.train.y, baseTuned);
-    out['gbdt-tuned, live features only'] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
+    out[`gbdt-${a['no-tune'] ? 'default' : 'tuned'}, live features only`] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
   }
   const gbdtDefault = trainGbdt(train.X, train.y);
   out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
@@ -230,12 +272,15 @@ const ci = (i: Interval) => [r4(i.low), r4(i.high)];
 
 function report(name: string, y: number[], scored: Record<string, Scored>) {
   const names = Object.keys(scored);
-  // intervals of every model, and of each one's difference from the tuned GBDT baseline (paired)
-  const order = ['gbdt-tuned', ...names.filter((n) => n !== 'gbdt-tuned')];
+  // The baseline to beat: sklearn's tuned HistGBDT when it ran, else our GBDT tuned the same way.
+  const baseline = ['sklearn-hgb-tuned', 'gbdt-tuned', 'gbdt-default'].find((n) => n in scored)!;
+  // intervals of every model, and of each one's difference from the baseline (paired)
+  const order = [baseline, ...names.filter((n) => n !== baseline)];
   const intervals = classificationIntervals(y, order.map((n) => scored[n].p), { reps: REPS });
   const models: Record<string, object> = {};
+  const base = scored[baseline].p;
   console.log(`\n${name}: ${y.length} test sessions, ${y.filter(Boolean).length} buy`);
-  console.log('  model                            ROC AUC (95 % CI)          PR AUC (95 % CI)           ECE     F1      accuracy  Δ AUC vs gbdt-tuned (95 % CI)');
+  console.log(`  model                            ROC AUC (95 % CI)          PR AUC (95 % CI)           ECE     F1      accuracy  Δ AUC, Δ AP vs ${baseline} (paired 95 % CI)`);
   order.forEach((n, k) => {
     const p = scored[n].p;
     const c = atThreshold(y, p, 0.5);
@@ -247,18 +292,19 @@ function report(name: string, y: number[], scored: Record<string, Scored>) {
       ece: r4(expectedCalibrationError(y, p)),
       f1: r4(c.f1),
       accuracy: r4(c.accuracy),
-      ...(k ? { vs_gbdt_tuned: { auc: r4(rocAuc(y, p) - rocAuc(y, scored['gbdt-tuned'].p)), auc_ci: ci(intervals.minusFirst[k].auc), ap: r4(averagePrecision(y, p) - averagePrecision(y, scored['gbdt-tuned'].p)), ap_ci: ci(intervals.minusFirst[k].ap) } } : {}),
+      ...(k ? { vs_baseline: { auc: r4(rocAuc(y, p) - rocAuc(y, base)), auc_ci: ci(intervals.minusFirst[k].auc), ap: r4(averagePrecision(y, p) - averagePrecision(y, base)), ap_ci: ci(intervals.minusFirst[k].ap) } } : {}),
       ...(scored[n].note ? { note: scored[n].note } : {}),
     };
     models[n] = m;
-    const v = 'vs_gbdt_tuned' in m ? m.vs_gbdt_tuned : undefined;
-    const d = v ? `${(v.auc >= 0 ? '+' : '') + v.auc.toFixed(4)} [${v.auc_ci.join(', ')}]` : '';
+    const v = 'vs_baseline' in m ? m.vs_baseline : undefined;
+    const sign = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(4);
+    const d = v ? `${sign(v.auc)} [${v.auc_ci.join(', ')}], ${sign(v.ap)} [${v.ap_ci.join(', ')}]` : '';
     console.log(`  ${n.padEnd(31)}  ${m.auc.toFixed(4)} [${m.auc_ci.join(', ')}]  ${m.ap.toFixed(4)} [${m.ap_ci.join(', ')}]  ${m.ece.toFixed(4)}  ${m.f1.toFixed(4)}  ${m.accuracy.toFixed(4)}    ${d}`);
   });
   for (const n of order) if (scored[n].note) console.log(`  ${n}: ${scored[n].note}`);
   const { served, ...others } = models as Record<string, { auc: number; ap: number; ece: number; f1: number; accuracy: number }>;
   return {
-    summary: { model: 'calibrated', ...served, models: others },
+    summary: { model: 'calibrated', baseline, ...served, models: others },
     reliability: (n: string) => ({ bins: reliability(y, scored[n].p), ece: expectedCalibrationError(y, scored[n].p) }),
   };
 }
@@ -312,12 +358,12 @@ if (a.train && a.test) {
   console.log(JSON.stringify(r.summary));
 } else {
   const out: Record<string, unknown> = {};
-  const panels: { title: string; series: Series[] }[] = [];
+  const panels: { slug: string; title: string; series: Series[] }[] = [];
   const uci = join(SHARED_DATA, 'uci-online-shoppers/train.csv');
   if (existsSync(uci) && (!a.dataset || a.dataset === 'uci')) {
     const r = uciRun(thinTable(readUci(uci)));
     out['uci-online-shoppers'] = r.summary;
-    panels.push({ title: 'UCI Online Shoppers (held-out 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
+    panels.push({ slug: 'uci', title: 'UCI Online Shoppers (held-out 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }
   const yc = join(SHARED_DATA, 'yoochoose-1pct/train');
   if (existsSync(join(yc, 'buys.csv')) && (!a.dataset || a.dataset === 'yoochoose')) {
@@ -329,17 +375,20 @@ if (a.train && a.test) {
     const trainPrices = pricesBefore(join(yc, 'buys.csv'), before);
     const r = clickRun(all.slice(0, cut), all.slice(cut), trainPrices, 'YooChoose 1 %, pre-buy clicks, first 80 % of sessions by start → last 20 %');
     out['yoochoose-1pct'] = r.summary;
-    panels.push({ title: 'YooChoose 1 % pre-buy (later 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
+    panels.push({ slug: 'yoochoose', title: 'YooChoose 1 % pre-buy (later 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }
   if (!Object.keys(out).length) {
     console.log('No datasets found in ../shared/data: nothing to benchmark.');
     console.log(JSON.stringify({ skipped: 'no data' }));
     process.exit(0);
   }
-  if (!a['no-svg'] && panels.length) {
-    const path = a.svg ?? new URL('../docs/intent-reliability.svg', import.meta.url).pathname;
-    writeFileSync(path, reliabilitySvg(panels));
-    console.log(`\nreliability plot: ${path}`);
+  // one plot per dataset: docs/reliability-uci.svg, docs/reliability-yoochoose.svg
+  if (!a['no-svg']) {
+    for (const panel of panels) {
+      const path = a.svg && panels.length === 1 ? a.svg : new URL(`../docs/reliability-${panel.slug}.svg`, import.meta.url).pathname;
+      writeFileSync(path, reliabilitySvg([panel]));
+      console.log(`\nreliability plot: ${path}`);
+    }
   }
   console.log(JSON.stringify({ datasets: out }));
 }
