@@ -21,6 +21,8 @@ import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
 import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type CampaignWindow } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
+import { attributionRows } from './reports/attribution-rollups';
+import type { AttributionModel } from './reports/attribution';
 import { distinctVisitors, migrateSiteRollups, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
 
 /** An event as the collector stores it: validated, enriched, props as JSON. */
@@ -319,6 +321,12 @@ export class VisitorShard extends DurableObject<Env> {
       triggered: campaignRollupRows(this.sql, id, 'triggered', from, to),
       hist: { itt: revenueHistogramRows(this.sql, id, 'itt', from, to), triggered: revenueHistogramRows(this.sql, id, 'triggered', from, to) },
     }));
+  }
+
+  /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */
+  async attributionRollups(model: AttributionModel, from: string, to: string) {
+    for (let more = true; more; ) more = (await this.applyPending()).more;
+    return attributionRows(this.sql, model, from, to);
   }
 
   /** The overview's rollups of this shard: days, distinct visitors, items, and the segment and lifecycle mix now. */

@@ -2,6 +2,8 @@
 import type { Env } from '../env';
 import { shardByIndex } from '../shards';
 import type { Site } from '../sites';
+import type { AttributionModel } from './attribution';
+import type { AttributionRow } from './attribution-rollups';
 import type { RollupRow } from './campaign-rollups';
 import type { HistogramRow } from './revenue-histogram';
 import type { DayRow } from './site-rollups';
@@ -71,4 +73,19 @@ export async function overviewRows(env: Env, site: Site, from: string, to: strin
     segments: [...segments].map(([name, n]) => ({ name, visitors: n })).sort((a, b) => b.visitors - a.visitors),
     lifecycle: [...lifecycle].map(([stage, n]) => ({ stage, visitors: n })).sort((a, b) => b.visitors - a.visitors),
   };
+}
+
+/** One attribution model's credits from every shard, summed per day and campaign. */
+export async function attributionRowsOf(env: Env, site: Site, model: AttributionModel, from: string, to: string): Promise<AttributionRow[]> {
+  const parts = await Promise.all(shards(env, site).map((s) => s.attributionRollups(model, from, to)));
+  const sums = new Map<string, AttributionRow>();
+  for (const part of parts) {
+    for (const r of part) {
+      const key = `${r.day}\u0000${r.campaign_id}`;
+      const into = sums.get(key);
+      if (into) (into.purchases += r.purchases), (into.revenue += r.revenue);
+      else sums.set(key, { ...r });
+    }
+  }
+  return [...sums.values()];
 }

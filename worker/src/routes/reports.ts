@@ -11,7 +11,9 @@ import { fail } from '../http';
 import type { Analysis } from '../reports/campaign-rollups';
 import { BREAKDOWNS, campaignList, campaignReport, type Breakdown, type CampaignInfo } from '../reports/campaign-report';
 import { toCsv } from '../reports/csv';
-import { campaignRows, overviewRows } from '../reports/gather';
+import { attributionRowsOf, campaignRows, overviewRows } from '../reports/gather';
+import { ATTRIBUTION_MODELS, type AttributionModel } from '../reports/attribution';
+import { attributionReport } from '../reports/attribution-report';
 import { overviewReport } from '../reports/overview';
 import { requireSite } from '../site-context';
 
@@ -123,4 +125,19 @@ reports.get('/funnel', async (c) => {
       funnel.arms.map((a) => [a.variant, a.visitors, ...a.counts.flatMap((n, i) => [n, a.rates[i]])]));
   }
   return c.json({ campaign: id, analysis, ...funnel });
+});
+
+reports.get('/attribution', async (c) => {
+  const r = range(c);
+  if (typeof r === 'string') return fail(c, 400, r);
+  const model = (c.req.query('model') ?? 'last') as AttributionModel;
+  if (!ATTRIBUTION_MODELS.includes(model)) return fail(c, 400, `model must be one of ${ATTRIBUTION_MODELS.join(', ')}`);
+  const site = c.get('site');
+  const [rows, campaigns] = await Promise.all([attributionRowsOf(c.env, site, model, r.from, r.to), listCampaigns(c.env.DB, site.key)]);
+  const report = attributionReport(rows, new Map(campaigns.map((x) => [x.id, x.name])), model, r);
+  if (wantsCsv(c)) {
+    return csv(c, `attribution-${model}`, ['campaign_id', 'name', 'model', 'purchases', 'revenue'],
+      report.campaigns.map((x) => [x.id, x.name, model, x.purchases, x.revenue]));
+  }
+  return c.json({ site: site.key, ...report });
 });
