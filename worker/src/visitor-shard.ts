@@ -19,11 +19,11 @@ import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, p
 import { decideCampaigns, type DecideRequest } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
-import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type CampaignWindow } from './reports/campaign-rollups';
+import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
-import { distinctVisitors, migrateSiteRollups, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
+import { distinctVisitors, migrateSiteRollups, rollupEvent, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
 
 /** An event as the collector stores it: validated, enriched, props as JSON. */
 export interface EventRow {
@@ -313,14 +313,11 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** The rollup rows of these campaigns, both analyses, entries from `from` to `to` (UTC days), for the reports. */
-  async campaignRollups(ids: string[], from: string, to: string) {
+  async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape) {
     for (let more = true; more; ) more = (await this.applyPending()).more;
-    return ids.map((id) => ({
-      id,
-      itt: campaignRollupRows(this.sql, id, 'itt', from, to),
-      triggered: campaignRollupRows(this.sql, id, 'triggered', from, to),
-      hist: { itt: revenueHistogramRows(this.sql, id, 'itt', from, to), triggered: revenueHistogramRows(this.sql, id, 'triggered', from, to) },
-    }));
+    const rows = (id: string, a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignRollupRows(this.sql, id, a, from, to, shape?.group) : []);
+    const hist = (id: string, a: Analysis) => (!shape || (shape.hist && shape.analyses.includes(a)) ? revenueHistogramRows(this.sql, id, a, from, to, !shape) : []);
+    return ids.map((id) => ({ id, itt: rows(id, 'itt'), triggered: rows(id, 'triggered'), hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') } }));
   }
 
   /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */
@@ -346,6 +343,7 @@ export class VisitorShard extends DurableObject<Env> {
     }
     return {
       days: siteDayRows(this.sql, from, to),
+      hours: siteHourRows(this.sql, from, to),
       visitors: distinctVisitors(this.sql, from, to),
       items: topItemRows(this.sql, from, to, 50),
       segments,

@@ -148,12 +148,29 @@ export function refreshVisitorOutcomes(sql: SqlStorage, visitorId: string, campa
 }
 
 export type RollupRow = { variant: string } & Bucket & Stats;
+export type Dimension = (typeof BUCKET_FIELDS)[number];
 
-/** The campaign's rollup rows for one analysis, entries from `fromDay` to `toDay` (inclusive). */
-export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99'): RollupRow[] {
+/**
+ * The campaign's rollup rows for one analysis, entries from `fromDay` to `toDay` (inclusive),
+ * summed in SQL over every dimension not in `group` (those read '' or -1 for the hour): a report
+ * asks for the few dimensions it shows, so a shard answers a handful of rows, not one per visitor.
+ * Without `group`, every stored row.
+ */
+export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99', group?: readonly Dimension[]): RollupRow[] {
+  const kept = (f: Dimension) => !group || group.includes(f);
+  const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : `${f === 'hour' ? -1 : "''"} AS ${f}`));
+  const stats = group ? STAT_FIELDS.map((f) => `sum(${f}) AS ${f}`) : STAT_FIELDS;
+  const groupBy = group ? ` GROUP BY variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
   return sql
     .exec<RollupRow & Record<string, SqlStorageValue>>(
-      `SELECT variant, ${BUCKET_FIELDS.join(', ')}, ${STAT_FIELDS.join(', ')} FROM campaign_rollups
-       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?`, campaignId, analysis, fromDay, toDay)
+      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM campaign_rollups
+       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?${groupBy}`, campaignId, analysis, fromDay, toDay)
     .toArray();
+}
+
+/** What a report reads of each campaign: the dimensions it groups by, which analyses, and whether the revenue histogram. */
+export interface RollupShape {
+  group: Dimension[];
+  analyses: Analysis[];
+  hist: boolean;
 }
