@@ -107,7 +107,7 @@ describe('GET /v1/reports/attribution', () => {
     const untouched = visitorInBoth(armsOf(A), armsOf(B), 'attr-none');
     const dA = (await decide(`visitor=${both}&page=home&slots=attr-a,attr-b`)).body.decisions;
     await decide(`visitor=${untouched}&page=home&slots=attr-a,attr-b`);
-    const slot = (name: string, visitor: string, d: any, ts: number) =>
+    const slot = (name: 'view_promotion' | 'select_promotion', visitor: string, d: any, ts: number) =>
       makeEvent({ visitor_id: visitor, session_id: `s-${visitor}`, name, ts, props: { promotion_id: d.campaign, campaign_id: d.campaign, variant: d.variant, decision_id: d.decision_id, slot: d.slot } });
     const decA = dA.find((d: any) => d.campaign === A.id);
     const decB = dA.find((d: any) => d.campaign === B.id);
