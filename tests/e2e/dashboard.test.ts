@@ -101,4 +101,23 @@ describe('the dashboard', () => {
     await page.waitForSelector('.uplot');
     await page.screenshot({ path: `${SHOTS}dashboard-campaign.png`, fullPage: true });
   });
+
+  it('shows the API’s attribution under each model', async () => {
+    await page.click('[data-nav="campaigns"]');
+    await page.waitForSelector('#attribution');
+    const range = `from=${await page.inputValue('#from')}&to=${await page.inputValue('#to')}`;
+    for (const model of ['last', 'linear']) {
+      if (model !== 'last') {
+        await page.selectOption('#attribution-model', model);
+        await page.waitForFunction((m) => (document.querySelector('#attribution-model') as HTMLSelectElement | null)?.value === m, model);
+      }
+      const a = await api(`attribution?model=${model}&${range}`);
+      expect(a.campaigns.length).toBeGreaterThan(0);
+      for (const c of a.campaigns) {
+        const cells = await page.locator(`tr[data-attribution="${c.id}"] td`).allTextContents();
+        expect(Number(cells[1].replace(/,/g, ''))).toBeCloseTo(c.purchases, 2);
+        expect(Number(cells[2].replace(/,/g, ''))).toBeCloseTo(c.revenue, 2);
+      }
+    }
+  });
 });

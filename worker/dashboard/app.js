@@ -105,7 +105,8 @@
 
   // ---- overview -----------------------------------------------------------------------------------
   async function overviewPage() {
-    const o = await api('overview', range());
+    const granularity = store.getItem('linger-granularity') || 'day';
+    const o = await api('overview', { ...range(), granularity });
     const t = o.totals;
     const kpi = (label, value, metric) => el('div', { class: 'card kpi' }, el('small', {}, label), el('b', { 'data-metric': metric }, value));
     const chart = el('div', { class: 'card chart' });
@@ -119,7 +120,11 @@
         kpi('Revenue', fmt.money(t.revenue), 'revenue'),
         kpi('Engaged time', fmt.minutes(t.engaged_ms), 'engaged_ms'),
       ),
-      el('h2', {}, 'By day'), chart,
+      el('div', { class: 'toolbar' }, el('h2', {}, granularity === 'hour' ? `By hour, ${$('to').value} (UTC)` : 'By day'),
+        el('select', { id: 'granularity', onchange: (e) => (store.setItem('linger-granularity', e.target.value), show()) },
+          el('option', { value: 'day', selected: granularity === 'day' }, 'by day'),
+          el('option', { value: 'hour', selected: granularity === 'hour' }, 'last day by hour'))),
+      chart,
       el('div', { class: 'cols' },
         el('div', {}, el('h2', {}, 'Segments'), table(['Segment', 'Visitors'], o.segments.map((s) => [s.name, fmt.int(s.visitors)]), [false, true])),
         el('div', {}, el('h2', {}, 'Lifecycle'), table(['Stage', 'Visitors'], o.lifecycle.map((s) => [s.stage, fmt.int(s.visitors)]), [false, true])),
@@ -129,17 +134,19 @@
       o.bots ? el('p', { class: 'muted' }, `Bots, counted apart and kept out of every figure above: ${fmt.int(o.bots.sessions)} sessions, ${fmt.int(o.bots.events)} events.`) : null,
       el('p', {}, el('button', { class: 'quiet', onclick: () => downloadCsv('overview', range(), 'overview.csv') }, 'Download CSV')),
     );
-    requestAnimationFrame(() => lineChart(chart, o.daily.map((d) => d.day), [
-      { label: 'Visitors', values: o.daily.map((d) => d.visitors), stroke: '#5b3df5' },
-      { label: 'Sessions', values: o.daily.map((d) => d.sessions), stroke: '#12b76a' },
-      { label: 'Orders', values: o.daily.map((d) => d.orders), stroke: '#f79009' },
+    const points = granularity === 'hour' ? o.hourly.map((h) => ({ ...h, day: `${h.hour}Z` })) : o.daily;
+    requestAnimationFrame(() => lineChart(chart, points.map((d) => d.day), [
+      { label: 'Visitors', values: points.map((d) => d.visitors), stroke: '#5b3df5' },
+      { label: 'Sessions', values: points.map((d) => d.sessions), stroke: '#12b76a' },
+      { label: 'Orders', values: points.map((d) => d.orders), stroke: '#f79009' },
     ]));
     return view;
   }
 
   // ---- campaign list -----------------------------------------------------------------------------
   async function campaignsPage() {
-    const r = await api('campaigns', { ...range(), analysis: $('analysis').value });
+    const model = store.getItem('linger-attribution') || 'last';
+    const [r, attribution] = await Promise.all([api('campaigns', { ...range(), analysis: $('analysis').value }), api('attribution', { ...range(), model })]);
     const span = Math.max(0.05, ...r.campaigns.flatMap((c) => (c.headline ? [Math.abs(c.headline.rel_ci_low ?? 0), Math.abs(c.headline.rel_ci_high ?? 0)] : [])));
     const rows = r.campaigns.map((c) => {
       const h = c.headline;
@@ -166,6 +173,27 @@
         el('thead', {}, el('tr', {}, ...['Campaign', 'Status', 'Visitors (treated / holdout)', 'Uplift', 'Relative', '95 % interval (relative; absolute below)', 'p-value', 'Verdict'].map((h, i) => el('th', { class: [2, 3, 4, 6].includes(i) ? 'num' : '' }, h)))),
         el('tbody', {}, rows))),
       el('p', {}, el('button', { class: 'quiet', onclick: () => downloadCsv('campaigns', { ...range(), analysis: $('analysis').value }, 'campaigns.csv') }, 'Download CSV')),
+      attributionSection(attribution),
+    );
+  }
+
+  const MODELS = { last: 'last touch', first: 'first touch', linear: 'linear' };
+
+  /** Which campaigns purchases followed, under the chosen model: descriptive, not the uplift above. */
+  function attributionSection(a) {
+    const select = el('select', { id: 'attribution-model', onchange: (e) => (store.setItem('linger-attribution', e.target.value), show()) },
+      ...Object.entries(MODELS).map(([value, label]) => el('option', { value, selected: value === a.model }, label)));
+    return el('div', { id: 'attribution' },
+      el('h2', {}, 'Attribution'),
+      el('p', { class: 'muted' }, 'Which campaigns the purchases followed: a viewable impression or a click within the campaign’s window before the purchase. Descriptive only; it says nothing about what a campaign caused (that is the uplift above). Linear splits each purchase evenly among the campaigns that touched it.'),
+      el('div', { class: 'toolbar' }, el('label', {}, 'model ', select),
+        el('button', { class: 'quiet', onclick: () => downloadCsv('attribution', { ...range(), model: a.model }, `attribution-${a.model}.csv`) }, 'Download CSV')),
+      el('div', { class: 'card' }, a.campaigns.length
+        ? table(['Campaign', 'Purchases credited', 'Revenue credited'],
+          a.campaigns.map((c) => [c.name ?? c.id, c.purchases.toLocaleString('en', { maximumFractionDigits: 2 }), fmt.money(c.revenue)]),
+          [false, true, true], (_, i) => ({ 'data-attribution': a.campaigns[i].id }))
+        : el('p', { class: 'muted' }, 'No purchase followed a campaign in this range.')),
+      el('p', { class: 'muted', 'data-metric': 'attribution-total' }, `In all: ${a.totals.purchases.toLocaleString('en', { maximumFractionDigits: 2 })} purchases, ${fmt.money(a.totals.revenue)} revenue credited (${MODELS[a.model]}).`),
     );
   }
 
@@ -186,7 +214,7 @@
     const cumulative = el('div', { class: 'card chart' });
     const funnel = el('div', { class: 'card chart' });
     const select = el('select', { id: 'breakdown', onchange: (e) => (store.setItem('linger-breakdown', e.target.value), show()) },
-      ...['day', 'segment', 'device', 'source', 'variant'].map((b) => el('option', { value: b, selected: b === breakdown }, b)));
+      ...['day', 'hour', 'segment', 'device', 'source', 'variant'].map((b) => el('option', { value: b, selected: b === breakdown }, b === 'hour' ? `hour (${r.breakdown.day ?? 'today'})` : b)));
     const upliftRows = r.uplift.map((u) => el('tr', { 'data-uplift': `${u.variant}:${u.metric}` },
       el('td', {}, u.variant), el('td', {}, u.metric.replace(/_/g, ' ')),
       el('td', { class: 'num' }, metricValue(u.metric, u.control_value)), el('td', { class: 'num' }, metricValue(u.metric, u.treatment_value)),

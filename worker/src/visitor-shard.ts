@@ -20,9 +20,12 @@ import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, p
 import { decideCampaigns, type DecideRequest } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
-import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type CampaignWindow } from './reports/campaign-rollups';
+import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
-import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, topItemRows } from './reports/site-rollups';
+import { attributionRows } from './reports/attribution-rollups';
+import type { AttributionModel } from './reports/attribution';
+import { ReportCache } from './reports/shard-cache';
+import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -115,6 +118,9 @@ export class VisitorShard extends DurableObject<Env> {
   private site: string | null = null;
   private applyScheduled = false;
   private lastError: string | null = null;
+  /** Report answers, dropped whenever events are applied (reports/shard-cache.ts). */
+  private readonly reports = new ReportCache();
+  private applied = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -192,6 +198,7 @@ export class VisitorShard extends DurableObject<Env> {
       ? this.sql.exec<Row>(`${PENDING_EVENTS} WHERE p.visitor_id = ? ORDER BY p.seq, p.client_ts, p.event_id`, visitorId).toArray()
       : this.sql.exec<Row>(`${PENDING_EVENTS} ORDER BY p.visitor_id, p.seq, p.client_ts, p.event_id LIMIT ?`, APPLY_BATCH).toArray();
     if (!rows.length) return { applied: 0, more: false };
+    this.applied++; // the rollups change: kept report answers go
     const observations: ItemObservation[] = [];
     let start = 0;
     for (let i = 1; i <= rows.length; i++) {
@@ -344,20 +351,29 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** The rollup rows of these campaigns, both analyses, entries from `from` to `to` (UTC days), for the reports. */
-  async campaignRollups(ids: string[], from: string, to: string) {
+  async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape) {
     for (let more = true; more; ) more = (await this.applyPending()).more;
-    return ids.map((id) => ({
-      id,
-      itt: campaignRollupRows(this.sql, id, 'itt', from, to),
-      triggered: campaignRollupRows(this.sql, id, 'triggered', from, to),
-      hist: { itt: revenueHistogramRows(this.sql, id, 'itt', from, to), triggered: revenueHistogramRows(this.sql, id, 'triggered', from, to) },
-    }));
+    const rows = (id: string, a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignRollupRows(this.sql, id, a, from, to, shape?.group) : []);
+    const hist = (id: string, a: Analysis) => (!shape || (shape.hist && shape.analyses.includes(a)) ? revenueHistogramRows(this.sql, id, a, from, to, !shape) : []);
+    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () =>
+      ids.map((id) => ({ id, itt: rows(id, 'itt'), triggered: rows(id, 'triggered'), hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') } })));
+  }
+
+  /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */
+  async attributionRollups(model: AttributionModel, from: string, to: string) {
+    for (let more = true; more; ) more = (await this.applyPending()).more;
+    return this.reports.answer(this.applied, JSON.stringify(['attribution', model, from, to]), () => attributionRows(this.sql, model, from, to));
   }
 
   /** The overview's rollups of this shard: days, distinct visitors, items, and the segment and lifecycle mix now. */
   async overviewRollups(from: string, to: string) {
     for (let more = true; more; ) more = (await this.applyPending()).more;
     const now = Date.now();
+    // The lifecycle mix moves with the clock too: kept for a minute at most.
+    return this.reports.answer(this.applied, JSON.stringify(['overview', from, to, Math.floor(now / 60_000)]), () => this.overviewOf(from, to, now));
+  }
+
+  private overviewOf(from: string, to: string, now: number) {
     const segments = this.sql
       .exec<{ name: string; visitors: number }>("SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1")
       .toArray();
@@ -371,6 +387,7 @@ export class VisitorShard extends DurableObject<Env> {
     }
     return {
       days: siteDayRows(this.sql, from, to),
+      hours: siteHourRows(this.sql, from, to),
       visitors: distinctVisitors(this.sql, from, to),
       items: topItemRows(this.sql, from, to, 50),
       segments,

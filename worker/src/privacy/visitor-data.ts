@@ -12,6 +12,7 @@ const VISITOR_TABLES: { table: string; what: string }[] = [
   { table: 'campaign_exposure_days', what: 'impressions per day, for frequency caps' },
   { table: 'campaign_outcomes', what: 'the visitor’s current contribution to campaign rollups' },
   { table: 'visitor_days', what: 'days the visitor was seen' },
+  { table: 'attribution_credits', what: 'the visitor’s current credits in the attribution rollups' },
 ];
 
 const JSON_COLUMNS = new Set(['props', 'utm', 'state', 'memberships', 'bucket', 'stats']);

@@ -9,8 +9,8 @@ import { benjaminiHochberg, compareArms, daysStillNeeded, guardVerdict, sampleVa
 
 export const HOLDOUT = 'holdout';
 export const FUNNEL_STEPS = ['view_item', 'add_to_cart', 'begin_checkout', 'purchase'] as const;
-export type Breakdown = 'day' | 'segment' | 'device' | 'source' | 'variant';
-export const BREAKDOWNS: Breakdown[] = ['day', 'segment', 'device', 'source', 'variant'];
+export type Breakdown = 'day' | 'hour' | 'segment' | 'device' | 'source' | 'variant';
+export const BREAKDOWNS: Breakdown[] = ['day', 'hour', 'segment', 'device', 'source', 'variant'];
 const DAY_MS = 86_400_000;
 
 /** What the report needs of a campaign's definition. */
@@ -35,6 +35,8 @@ export interface ReportOptions {
   breakdown: Breakdown;
   now: number;
   alpha?: number;
+  /** breakdown=hour: the UTC day whose hours are shown (by default today's). */
+  hourDay?: string;
 }
 
 const sumRows = (rows: readonly RollupRow[]) => rows.reduce((acc, r) => addStats(acc, r as unknown as Stats), zeroStats());
@@ -206,7 +208,9 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
     guards: { min_sample_met: !g.warnings.some((w) => w.code === 'min_visitors' || w.code === 'min_conversions'), min_duration_met: g.minDaysRemaining === 0, days_running: +daysRunning(campaign, options.now).toFixed(2), days_still_needed: needed.days },
     verdict: g.verdict,
     warnings: g.warnings,
-    breakdown: breakdownOf(rows, options.breakdown, main, alpha),
+    breakdown: options.breakdown === 'hour'
+      ? { ...breakdownOf(rows.filter((r) => r.day === (options.hourDay ?? new Date(options.now).toISOString().slice(0, 10))), 'hour', main, alpha), day: options.hourDay ?? new Date(options.now).toISOString().slice(0, 10) }
+      : breakdownOf(rows, options.breakdown, main, alpha),
     daily,
     funnel: {
       steps: [...FUNNEL_STEPS],
@@ -233,7 +237,8 @@ export function breakdownOf(rows: readonly RollupRow[], by: Breakdown, main: str
       }),
     };
   }
-  const groups = byKey(rows, (r) => String(r[by]));
+  // An hour is keyed by its day too (YYYY-MM-DDTHH:00, UTC), so hours of two days never mix.
+  const groups = byKey(rows, (r) => (by === 'hour' ? `${r.day}T${String(r.hour).padStart(2, '0')}:00` : String(r[by])));
   return {
     by,
     rows: [...groups.keys()].sort().map((key) => {

@@ -4,6 +4,7 @@
 // old, add new) and a visitor always counts once, however their events arrive. Reports read only
 // these rows, summed over the site's shards.
 import { PRE_PERIOD_MS, STAT_FIELDS, visitorOutcome, type OutcomeEvent, type Stats } from './outcomes';
+import { migrateAttribution, refreshAttribution } from './attribution-rollups';
 import { addToRevenueHistogram, migrateRevenueHistogram } from './revenue-histogram';
 
 export type Analysis = 'itt' | 'triggered';
@@ -21,6 +22,7 @@ const BUCKET_FIELDS = ['day', 'hour', 'segment', 'device', 'source'] as const;
 
 export function migrateCampaignRollups(sql: SqlStorage): void {
   migrateRevenueHistogram(sql);
+  migrateAttribution(sql);
   sql.exec(`
     CREATE TABLE IF NOT EXISTS campaign_rollups (
       campaign_id TEXT NOT NULL, analysis TEXT NOT NULL, variant TEXT NOT NULL,
@@ -79,6 +81,9 @@ export function setContribution(sql: SqlStorage, campaignId: string, analysis: A
     campaignId, analysis, visitorId, next.variant, next.entry, JSON.stringify(next.bucket), JSON.stringify(next.stats));
 }
 
+/** A purchase's lookback for touches of a campaign the shard no longer knows (deleted). */
+const DEFAULT_LOOKBACK_DAYS = 7;
+
 /** What the shard knows of a campaign that outcomes need. */
 export interface CampaignWindow {
   windowDays: number;
@@ -106,8 +111,7 @@ export function refreshVisitorOutcomes(sql: SqlStorage, visitorId: string, campa
     .toArray();
   if (!assignments.length) return;
   const known = assignments.filter((a) => campaigns.has(a.campaign_id));
-  if (!known.length) return;
-  const from = Math.min(...known.map((a) => a.assigned_at)) - PRE_PERIOD_MS;
+  const from = Math.min(...assignments.map((a) => a.assigned_at)) - PRE_PERIOD_MS;
   const rows = sql
     .exec<{ name: string; ts: number; props: string; utm: string | null; device: string }>(
       'SELECT name, ts, props, utm, device FROM events WHERE visitor_id = ? AND ts >= ? ORDER BY ts', visitorId, from)
@@ -138,15 +142,35 @@ export function refreshVisitorOutcomes(sql: SqlStorage, visitorId: string, campa
       setContribution(sql, a.campaign_id, analysis, visitorId, { variant: a.variant, entry, bucket, stats });
     }
   }
+  // Which campaigns the visitor's purchases followed (descriptive; never part of the uplift).
+  const lookback = (id: string) => (campaigns.get(id)?.windowDays ?? DEFAULT_LOOKBACK_DAYS) * 86_400_000;
+  refreshAttribution(sql, visitorId, events, new Map(assignments.map((a) => [a.campaign_id, a.variant])), lookback, excluded);
 }
 
 export type RollupRow = { variant: string } & Bucket & Stats;
+export type Dimension = (typeof BUCKET_FIELDS)[number];
 
-/** The campaign's rollup rows for one analysis, entries from `fromDay` to `toDay` (inclusive). */
-export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99'): RollupRow[] {
+/**
+ * The campaign's rollup rows for one analysis, entries from `fromDay` to `toDay` (inclusive),
+ * summed in SQL over every dimension not in `group` (those read '' or -1 for the hour): a report
+ * asks for the few dimensions it shows, so a shard answers a handful of rows, not one per visitor.
+ * Without `group`, every stored row.
+ */
+export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99', group?: readonly Dimension[]): RollupRow[] {
+  const kept = (f: Dimension) => !group || group.includes(f);
+  const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : `${f === 'hour' ? -1 : "''"} AS ${f}`));
+  const stats = group ? STAT_FIELDS.map((f) => `sum(${f}) AS ${f}`) : STAT_FIELDS;
+  const groupBy = group ? ` GROUP BY variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
   return sql
     .exec<RollupRow & Record<string, SqlStorageValue>>(
-      `SELECT variant, ${BUCKET_FIELDS.join(', ')}, ${STAT_FIELDS.join(', ')} FROM campaign_rollups
-       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?`, campaignId, analysis, fromDay, toDay)
+      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM campaign_rollups
+       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?${groupBy}`, campaignId, analysis, fromDay, toDay)
     .toArray();
+}
+
+/** What a report reads of each campaign: the dimensions it groups by, which analyses, and whether the revenue histogram. */
+export interface RollupShape {
+  group: Dimension[];
+  analyses: Analysis[];
+  hist: boolean;
 }

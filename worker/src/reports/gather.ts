@@ -2,7 +2,9 @@
 import type { Env } from '../env';
 import { shardByIndex } from '../shards';
 import type { Site } from '../sites';
-import type { RollupRow } from './campaign-rollups';
+import type { AttributionModel } from './attribution';
+import type { AttributionRow } from './attribution-rollups';
+import type { RollupRow, RollupShape } from './campaign-rollups';
 import type { HistogramRow } from './revenue-histogram';
 import type { DayRow } from './site-rollups';
 
@@ -16,8 +18,8 @@ export interface CampaignRows {
 const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i));
 
 /** The rollup rows of these campaigns, from every shard, entries from `from` to `to` (days, inclusive). */
-export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string): Promise<Map<string, CampaignRows>> {
-  const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to)));
+export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
+  const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to, shape)));
   const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] } }]));
   for (const part of parts) {
     for (const c of part) {
@@ -33,27 +35,33 @@ export async function campaignRows(env: Env, site: Site, ids: string[], from: st
 
 export interface OverviewRows {
   days: DayRow[];
+  /** Recent hours (today and yesterday), `day` holding the hour YYYY-MM-DDTHH. */
+  hours: DayRow[];
   visitors: number;
   items: { item_id: string; views: number; purchases: number; revenue: number }[];
   segments: { name: string; visitors: number }[];
   lifecycle: { stage: string; visitors: number }[];
 }
 
+function addRow(into: Map<string, DayRow>, d: DayRow) {
+  const row = into.get(d.day);
+  if (!row) into.set(d.day, { ...d });
+  else for (const k of Object.keys(d) as (keyof DayRow)[]) if (k !== 'day') (row[k] as number) += d[k] as number;
+}
+
 /** The overview's rollups from every shard, summed. */
 export async function overviewRows(env: Env, site: Site, from: string, to: string): Promise<OverviewRows> {
   const parts = await Promise.all(shards(env, site).map((s) => s.overviewRollups(from, to)));
   const days = new Map<string, DayRow>();
+  const hours = new Map<string, DayRow>();
   const items = new Map<string, { item_id: string; views: number; purchases: number; revenue: number }>();
   const segments = new Map<string, number>();
   const lifecycle = new Map<string, number>();
   let visitors = 0;
   for (const p of parts) {
     visitors += p.visitors;
-    for (const d of p.days) {
-      const into = days.get(d.day);
-      if (!into) days.set(d.day, { ...d });
-      else for (const k of Object.keys(d) as (keyof DayRow)[]) if (k !== 'day') (into[k] as number) += d[k] as number;
-    }
+    for (const d of p.days) addRow(days, d);
+    for (const { hour, ...h } of p.hours) addRow(hours, { ...h, day: hour });
     for (const it of p.items) {
       const into = items.get(it.item_id) ?? { item_id: it.item_id, views: 0, purchases: 0, revenue: 0 };
       into.views += it.views;
@@ -66,9 +74,25 @@ export async function overviewRows(env: Env, site: Site, from: string, to: strin
   }
   return {
     days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+    hours: [...hours.values()].sort((a, b) => a.day.localeCompare(b.day)),
     visitors,
     items: [...items.values()].sort((a, b) => b.revenue - a.revenue || b.views - a.views),
     segments: [...segments].map(([name, n]) => ({ name, visitors: n })).sort((a, b) => b.visitors - a.visitors),
     lifecycle: [...lifecycle].map(([stage, n]) => ({ stage, visitors: n })).sort((a, b) => b.visitors - a.visitors),
   };
+}
+
+/** One attribution model's credits from every shard, summed per day and campaign. */
+export async function attributionRowsOf(env: Env, site: Site, model: AttributionModel, from: string, to: string): Promise<AttributionRow[]> {
+  const parts = await Promise.all(shards(env, site).map((s) => s.attributionRollups(model, from, to)));
+  const sums = new Map<string, AttributionRow>();
+  for (const part of parts) {
+    for (const r of part) {
+      const key = `${r.day}\u0000${r.campaign_id}`;
+      const into = sums.get(key);
+      if (into) (into.purchases += r.purchases), (into.revenue += r.revenue);
+      else sums.set(key, { ...r });
+    }
+  }
+  return [...sums.values()];
 }

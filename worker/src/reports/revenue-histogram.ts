@@ -35,12 +35,13 @@ export interface HistogramRow {
   sum2: number;
 }
 
-export function revenueHistogramRows(sql: SqlStorage, campaignId: string, analysis: string, fromDay: string, toDay: string): HistogramRow[] {
-  return sql
-    .exec<HistogramRow & Record<string, SqlStorageValue>>(
-      'SELECT variant, day, bucket, n, sum, sum2 FROM campaign_revenue_hist WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ? AND n > 0',
-      campaignId, analysis, fromDay, toDay)
-    .toArray();
+/** The histogram of entries from `fromDay` to `toDay`; `byDay` false sums the days (day reads ''). */
+export function revenueHistogramRows(sql: SqlStorage, campaignId: string, analysis: string, fromDay: string, toDay: string, byDay = true): HistogramRow[] {
+  const query = byDay
+    ? 'SELECT variant, day, bucket, n, sum, sum2 FROM campaign_revenue_hist WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ? AND n > 0'
+    : `SELECT variant, '' AS day, bucket, sum(n) AS n, sum(sum) AS sum, sum(sum2) AS sum2 FROM campaign_revenue_hist
+       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ? AND n > 0 GROUP BY variant, bucket`;
+  return sql.exec<HistogramRow & Record<string, SqlStorageValue>>(query, campaignId, analysis, fromDay, toDay).toArray();
 }
 
 /** Fewer buyers than this give no cap: a percentile of a handful of orders means little. */

@@ -13,6 +13,12 @@ export function migrateSiteRollups(sql: SqlStorage): void {
       converting_sessions INTEGER NOT NULL DEFAULT 0, bot_sessions INTEGER NOT NULL DEFAULT 0, bot_events INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS visitor_days (visitor_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (visitor_id, day)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS site_hours (
+      hour TEXT PRIMARY KEY, visitors INTEGER NOT NULL DEFAULT 0, sessions INTEGER NOT NULL DEFAULT 0,
+      engaged_ms INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
+      converting_sessions INTEGER NOT NULL DEFAULT 0, bot_sessions INTEGER NOT NULL DEFAULT 0, bot_events INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS visitor_hours (visitor_id TEXT NOT NULL, hour TEXT NOT NULL, PRIMARY KEY (hour, visitor_id)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS item_days (
       day TEXT NOT NULL, item_id TEXT NOT NULL, views INTEGER NOT NULL DEFAULT 0, purchases INTEGER NOT NULL DEFAULT 0,
       revenue INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, item_id)
@@ -21,8 +27,33 @@ export function migrateSiteRollups(sql: SqlStorage): void {
 
 type DayCounter = 'visitors' | 'sessions' | 'engaged_ms' | 'orders' | 'revenue' | 'converting_sessions' | 'bot_sessions' | 'bot_events';
 
-function bump(sql: SqlStorage, day: string, field: DayCounter, by: number) {
-  if (by) sql.exec(`INSERT INTO site_days (day, ${field}) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET ${field} = ${field} + excluded.${field}`, day, by);
+/**
+ * Hourly rows are kept for events of the last two days only (today and yesterday in any time
+ * zone): older hours are never shown, and their distinct visitors are pruned.
+ */
+export const HOURLY_KEEP_MS = 2 * 86_400_000;
+export const utcHour = (ms: number) => new Date(ms).toISOString().slice(0, 13);
+
+/** Where an event counts: its day, and its hour (YYYY-MM-DDTHH, UTC) when recent. */
+interface At {
+  day: string;
+  hour: string | null;
+}
+const at = (ms: number, now: number): At => ({ day: utcDay(ms), hour: ms >= now - HOURLY_KEEP_MS ? utcHour(ms) : null });
+
+function bump(sql: SqlStorage, where: At, field: DayCounter, by: number) {
+  if (!by) return;
+  sql.exec(`INSERT INTO site_days (day, ${field}) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET ${field} = ${field} + excluded.${field}`, where.day, by);
+  if (where.hour) sql.exec(`INSERT INTO site_hours (hour, ${field}) VALUES (?, ?) ON CONFLICT (hour) DO UPDATE SET ${field} = ${field} + excluded.${field}`, where.hour, by);
+}
+
+/** Counts the visitor once per day (and recent hour). */
+function countVisitor(sql: SqlStorage, visitorId: string, where: At, now: number) {
+  if (sql.exec('INSERT OR IGNORE INTO visitor_days (visitor_id, day) VALUES (?, ?)', visitorId, where.day).rowsWritten) bump(sql, { day: where.day, hour: null }, 'visitors', 1);
+  if (!where.hour || !sql.exec('INSERT OR IGNORE INTO visitor_hours (visitor_id, hour) VALUES (?, ?)', visitorId, where.hour).rowsWritten) return;
+  // The hour's first visitor here: a moment to forget the visitors of hours too old to be shown.
+  if (sql.exec('INSERT OR IGNORE INTO site_hours (hour) VALUES (?)', where.hour).rowsWritten) sql.exec('DELETE FROM visitor_hours WHERE hour < ?', utcHour(now - HOURLY_KEEP_MS));
+  sql.exec('UPDATE site_hours SET visitors = visitors + 1 WHERE hour = ?', where.hour);
 }
 
 function bumpItem(sql: SqlStorage, day: string, item: string, field: 'views' | 'purchases' | 'revenue', by: number) {
@@ -47,26 +78,28 @@ export interface AppliedEvent {
   firstPurchase: boolean;
 }
 
-/** `visitorDays`: the days this visitor was already counted for in the caller's run (saves a write per event). */
-export function rollupEvent(sql: SqlStorage, e: AppliedEvent, visitorDays?: Set<string>): void {
-  const day = utcDay(e.ts);
+/** `visitorDays`: the days and hours this visitor was already counted for in the caller's run (saves writes per event). */
+export function rollupEvent(sql: SqlStorage, e: AppliedEvent, visitorDays?: Set<string>, now = Date.now()): void {
+  const where = at(e.ts, now);
+  const day = where.day;
   if (e.bot) {
-    bump(sql, day, 'bot_events', 1);
-    if (e.sessionStarted) bump(sql, day, 'bot_sessions', 1);
+    bump(sql, where, 'bot_events', 1);
+    if (e.sessionStarted) bump(sql, where, 'bot_sessions', 1);
     return;
   }
-  if (!visitorDays?.has(day)) {
-    visitorDays?.add(day);
-    if (sql.exec('INSERT OR IGNORE INTO visitor_days (visitor_id, day) VALUES (?, ?)', e.visitorId, day).rowsWritten) bump(sql, day, 'visitors', 1);
+  const counted = where.hour ?? day;
+  if (!visitorDays?.has(counted)) {
+    visitorDays?.add(counted);
+    countVisitor(sql, e.visitorId, where, now);
   }
-  if (e.sessionStarted) bump(sql, day, 'sessions', 1);
-  bump(sql, day, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
+  if (e.sessionStarted) bump(sql, where, 'sessions', 1);
+  bump(sql, where, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
   const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
   if (e.name === 'view_item') for (const it of items) if (typeof it.item_id === 'string') bumpItem(sql, day, it.item_id, 'views', 1);
   if (e.name === 'purchase') {
-    bump(sql, day, 'orders', 1);
-    bump(sql, day, 'revenue', cents(e.props.value));
-    if (e.firstPurchase) bump(sql, day, 'converting_sessions', 1);
+    bump(sql, where, 'orders', 1);
+    bump(sql, where, 'revenue', cents(e.props.value));
+    if (e.firstPurchase) bump(sql, where, 'converting_sessions', 1);
     for (const it of items) {
       if (typeof it.item_id !== 'string') continue;
       bumpItem(sql, day, it.item_id, 'purchases', 1);
@@ -79,8 +112,8 @@ export function rollupEvent(sql: SqlStorage, e: AppliedEvent, visitorDays?: Set<
  * A session found to be a bot's after it was counted as a person's: its counts move to the bot
  * columns (what it added is known from its state).
  */
-export function reclassifyAsBot(sql: SqlStorage, s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number }): void {
-  const day = utcDay(s.start);
+export function reclassifyAsBot(sql: SqlStorage, s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number }, now = Date.now()): void {
+  const day = at(s.start, now);
   bump(sql, day, 'sessions', -1);
   bump(sql, day, 'engaged_ms', -s.engagedMs);
   bump(sql, day, 'orders', -s.orders);
@@ -100,6 +133,12 @@ export interface DayRow {
   converting_sessions: number;
   bot_sessions: number;
   bot_events: number;
+}
+
+/** The hourly rows (YYYY-MM-DDTHH) of days `fromDay` to `toDay`; only recent hours are kept. */
+export function siteHourRows(sql: SqlStorage, fromDay: string, toDay: string): (Omit<DayRow, 'day'> & { hour: string })[] {
+  return sql.exec<Omit<DayRow, 'day'> & { hour: string } & Record<string, SqlStorageValue>>(
+    'SELECT * FROM site_hours WHERE hour >= ? AND hour < ? ORDER BY hour', fromDay, `${toDay}U`).toArray();
 }
 
 export function siteDayRows(sql: SqlStorage, fromDay: string, toDay: string): DayRow[] {

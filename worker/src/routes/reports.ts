@@ -8,11 +8,13 @@ import type { Campaign } from '../campaigns/definition';
 import { catalogOf } from '../catalog';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
-import type { Analysis } from '../reports/campaign-rollups';
+import type { Analysis, Dimension } from '../reports/campaign-rollups';
 import { BREAKDOWNS, campaignList, campaignReport, type Breakdown, type CampaignInfo } from '../reports/campaign-report';
 import { toCsv } from '../reports/csv';
-import { campaignRows, overviewRows } from '../reports/gather';
-import { overviewReport } from '../reports/overview';
+import { attributionRowsOf, campaignRows, overviewRows } from '../reports/gather';
+import { ATTRIBUTION_MODELS, type AttributionModel } from '../reports/attribution';
+import { attributionReport } from '../reports/attribution-report';
+import { hourlyReport, overviewReport } from '../reports/overview';
 import { requireSite } from '../site-context';
 
 export const reports = new Hono<AppEnv>();
@@ -57,6 +59,17 @@ reports.get('/overview', async (c) => {
   const site = c.get('site');
   const [rows, catalog] = await Promise.all([overviewRows(c.env, site, r.from, r.to), catalogOf(c.env.DB, site.key)]);
   const report = overviewReport(rows, catalog, r);
+  const granularity = c.req.query('granularity') ?? 'day';
+  if (granularity !== 'day' && granularity !== 'hour') return fail(c, 400, 'granularity must be day or hour');
+  if (granularity === 'hour') {
+    // The hours of the range's last day (today by default), from the hourly rollups.
+    const hourly = hourlyReport(rows, r.to, Date.now());
+    if (wantsCsv(c)) {
+      return csv(c, 'overview-hourly', ['hour', 'visitors', 'sessions', 'engaged_ms', 'orders', 'revenue', 'conversion_rate'],
+        hourly.map((h) => [h.hour, h.visitors, h.sessions, h.engaged_ms, h.orders, h.revenue, h.conversion_rate]));
+    }
+    return c.json({ site: site.key, ...report, granularity, hourly });
+  }
   if (wantsCsv(c)) {
     return csv(c, 'overview', ['day', 'visitors', 'sessions', 'engaged_ms', 'orders', 'revenue', 'conversion_rate'],
       report.daily.map((d) => [d.day, d.visitors, d.sessions, d.engaged_ms, d.orders, d.revenue, d.conversion_rate]));
@@ -72,7 +85,8 @@ reports.get('/campaigns', async (c) => {
   const site = c.get('site');
   const now = Date.now();
   const campaigns = (await listCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
-  const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to);
+  // The list shows each arm's totals: one row per arm and shard.
+  const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to, { group: [], analyses: [analysis], hist: false });
   const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)![analysis] })), now);
   if (wantsCsv(c)) {
     return csv(c, 'campaigns', ['id', 'name', 'type', 'status', 'holdout_visitors', 'treated_visitors', 'variant', 'control_rate', 'treatment_rate', 'absolute', 'relative', 'ci_low', 'ci_high', 'p_value', 'q_value', 'verdict', 'warnings'],
@@ -97,8 +111,13 @@ reports.get('/campaigns/:id', async (c) => {
   const now = Date.now();
   // The whole campaign by default: an effect report covers every visitor who entered it.
   const from = c.req.query('from') ? r.from : isoDay(campaign.start);
-  const rows = (await campaignRows(c.env, site, [id], from, r.to)).get(id)!;
-  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now });
+  // Grouped by day (the daily uplift) and the breakdown's dimension; the exposed counts need only the arms.
+  const group: Dimension[] = breakdown === 'variant' || breakdown === 'day' ? ['day'] : ['day', breakdown];
+  const [rows, triggered] = await Promise.all([
+    campaignRows(c.env, site, [id], from, r.to, { group, analyses: [analysis], hist: true }),
+    campaignRows(c.env, site, [id], from, r.to, { group: [], analyses: ['triggered'], hist: false }),
+  ]).then((x) => x.map((m) => m.get(id)!));
+  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], triggered.triggered, { analysis, breakdown, now, hourDay: r.to });
   if (wantsCsv(c)) {
     return csv(c, `campaign-${id}-${breakdown}`, [breakdown, 'variant', 'visitors', 'conversions', 'conversion_rate', 'revenue', 'uplift_absolute', 'ci_low', 'ci_high', 'p_value'],
       report.breakdown.rows.flatMap((row) => row.arms.map((a) => [row.key, a.variant, a.visitors, a.conversions, a.conversion_rate, a.revenue,
@@ -116,11 +135,26 @@ reports.get('/funnel', async (c) => {
   const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
-  const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now))).get(id)!;
+  const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now), { group: [], analyses: ['itt', 'triggered'], hist: true })).get(id)!;
   const { funnel } = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown: 'variant', now });
   if (wantsCsv(c)) {
     return csv(c, `funnel-${id}`, ['variant', 'visitors', ...funnel.steps.flatMap((s) => [s, `${s}_rate`])],
       funnel.arms.map((a) => [a.variant, a.visitors, ...a.counts.flatMap((n, i) => [n, a.rates[i]])]));
   }
   return c.json({ campaign: id, analysis, ...funnel });
+});
+
+reports.get('/attribution', async (c) => {
+  const r = range(c);
+  if (typeof r === 'string') return fail(c, 400, r);
+  const model = (c.req.query('model') ?? 'last') as AttributionModel;
+  if (!ATTRIBUTION_MODELS.includes(model)) return fail(c, 400, `model must be one of ${ATTRIBUTION_MODELS.join(', ')}`);
+  const site = c.get('site');
+  const [rows, campaigns] = await Promise.all([attributionRowsOf(c.env, site, model, r.from, r.to), listCampaigns(c.env.DB, site.key)]);
+  const report = attributionReport(rows, new Map(campaigns.map((x) => [x.id, x.name])), model, r);
+  if (wantsCsv(c)) {
+    return csv(c, `attribution-${model}`, ['campaign_id', 'name', 'model', 'purchases', 'revenue'],
+      report.campaigns.map((x) => [x.id, x.name, model, x.purchases, x.revenue]));
+  }
+  return c.json({ site: site.key, ...report });
 });

@@ -1,0 +1,215 @@
+// npm run bench:reports [-- --events 1000000 --state DIR --runs 200 --port 8852 --concurrency 4]
+//
+// Issue 9, part 7: reports over 1 M events answer in ≤ 100 ms p95 locally. It starts the real
+// worker (wrangler dev), fills one shop with simulated traffic (sim/: visitors assigned through
+// GET /v1/decide to ~20 campaigns, their sessions, exposures, clicks, carts and purchases,
+// backdated over --days) through the admin import route in batches of up to 500 events, waits
+// until the shards have applied every event, then times --runs sequential calls of every report
+// route, each paired with a GET /v1/health in the same run as the baseline.
+//
+// --state DIR keeps the worker's state (and what was already sent, in DIR/bench-reports.json),
+// so a later run re-measures without filling again, or resumes an interrupted fill.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalWorker, type LocalWorker } from '../worker/dev/local-worker';
+import type { SiteSeed } from '../worker/seed.js';
+import { benchCampaigns, type SimCampaign } from '../sim/campaigns';
+import { simCatalog } from '../sim/catalog';
+import { LingerClient, pool } from '../sim/client';
+import { renderEvents, type SimEvent } from '../sim/events';
+import { live, type Assignment } from '../sim/live';
+import { DAY_MS, planVisitor } from '../sim/plan';
+
+const { values: a } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    campaigns: { type: 'string', default: '20' },
+    days: { type: 'string', default: '28' },
+    runs: { type: 'string', default: '200' },
+    port: { type: 'string', default: '8852' },
+    state: { type: 'string' },
+    concurrency: { type: 'string', default: '4' },
+    'fill-only': { type: 'boolean', default: false },
+  },
+});
+const TARGET = Number(a.events);
+const RUNS = Number(a.runs);
+const TARGET_P95_MS = 100;
+const SITE = 'bench-reports';
+const ADMIN = 'bench-reports-admin-key';
+const READ = 'bench-reports-read-key';
+const BATCH_EVENTS = 500; // the import route's maximum
+const BATCH_BYTES = 900_000; // under its 1 MB body limit
+const log = (line: string) => console.error(line);
+
+/** ~20 home-page campaigns: the calibration set, cloned onto slots of their own. */
+function campaigns(count: number): SimCampaign[] {
+  const base = benchCampaigns();
+  return Array.from({ length: count }, (_, i) => {
+    const c = base[i % base.length];
+    const round = Math.floor(i / base.length);
+    return round === 0 ? c : {
+      ...c, key: `${c.key}-${round}`,
+      definition: { ...c.definition, name: `${c.definition.name} #${round}`, slots: c.definition.slots.map((s) => `${s}-${round}`) },
+    };
+  });
+}
+
+interface Progress {
+  end: number;
+  visitors: number;
+  events: number;
+}
+
+async function fill(client: LingerClient, shop: string, progressFile: string | null, progress: Progress, list: SimCampaign[]): Promise<void> {
+  const catalog = simCatalog();
+  const window = { days: Number(a.days), end: progress.end };
+  const start = progress.end - (window.days + 1) * DAY_MS;
+  const ids = await client.ensureCampaigns(list.map((c) => ({ ...c.definition, start: new Date(start).toISOString() })));
+  const byId = new Map(list.map((c) => [ids.get(c.definition.name)!, c]));
+  const slots = list.flatMap((c) => c.definition.slots);
+  const t0 = performance.now();
+  const sentAtStart = progress.events;
+  // Visitors in chunks: each chunk's events go out in large mixed batches, then progress is saved.
+  const CHUNK = 400;
+  while (progress.events < TARGET) {
+    const first = progress.visitors;
+    // The import takes one user agent per batch (the visitors' device class): batches per agent.
+    const byAgent = new Map<string, SimEvent[]>();
+    let count = 0;
+    await pool(CHUNK, Number(a.concurrency), async (k) => {
+      const plan = planVisitor(1, first + k, window, catalog);
+      const arms = new Map<string, Assignment>();
+      const decisions = [];
+      for (let i = 0; i < slots.length; i += 10) decisions.push(...(await client.decide(plan.id, 'home', slots.slice(i, i + 10), plan.userAgent)));
+      for (const d of decisions) {
+        const c = byId.get(String(d.campaign));
+        if (c && !arms.has(c.key)) arms.set(c.key, { campaignId: String(d.campaign), variant: d.variant, decisionId: d.decision_id, slot: d.slot });
+      }
+      const rendered = renderEvents(live(plan, arms, list), arms, catalog, shop);
+      byAgent.set(plan.userAgent, [...(byAgent.get(plan.userAgent) ?? []), ...rendered]);
+      count += rendered.length;
+    });
+    const batches: { agent: string; events: SimEvent[] }[] = [];
+    for (const [agent, events] of byAgent) {
+      let current: SimEvent[] = [];
+      let bytes = 0;
+      for (const e of events) {
+        const size = JSON.stringify(e).length + 1;
+        if (current.length >= BATCH_EVENTS || (current.length && bytes + size > BATCH_BYTES)) (batches.push({ agent, events: current }), (current = []), (bytes = 0));
+        current.push(e);
+        bytes += size;
+      }
+      if (current.length) batches.push({ agent, events: current });
+    }
+    await pool(batches.length, Number(a.concurrency), async (i) => {
+      const answer = await client.request<{ rejected: { reason: string }[] }>('POST', `${shop}/v1/admin/import?site=${SITE}`, {
+        body: { events: batches[i].events, user_agent: batches[i].agent }, headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      if (answer.rejected.length) throw new Error(`import rejected ${answer.rejected.length} events: ${answer.rejected[0].reason}`);
+    });
+    progress.visitors += CHUNK;
+    progress.events += count;
+    if (progressFile) writeFileSync(progressFile, JSON.stringify(progress));
+    const secs = (performance.now() - t0) / 1000;
+    log(`  ${progress.visitors} visitors, ${progress.events} events (${((progress.events - sentAtStart) / secs).toFixed(0)} events/s)`);
+  }
+}
+
+async function backlog(base: string): Promise<number> {
+  const res = await fetch(`${base}/v1/admin/models?site=${SITE}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const body = (await res.json()) as { ingest: { pending: number } };
+  return body.ingest.pending;
+}
+
+async function timed(url: string, key?: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  await res.arrayBuffer();
+  const ms = performance.now() - t;
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return ms;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+let worker: LocalWorker | undefined;
+try {
+  const port = Number(a.port);
+  const site = (base: string): SiteSeed => ({ site: SITE, name: 'Reports benchmark shop', origins: [base], adminKey: ADMIN, readKey: READ });
+  log(`starting a local worker on port ${port}${a.state ? ` with state ${a.state}` : ''} …`);
+  worker = await startLocalWorker(port, site, { state: a.state, catalog: true });
+  const base = worker.base;
+  const client = new LingerClient({ base, site: SITE, adminKey: ADMIN, readKey: READ });
+  const progressFile = a.state ? join(a.state, 'bench-reports.json') : null;
+  const progress: Progress = progressFile && existsSync(progressFile) ? JSON.parse(readFileSync(progressFile, 'utf8')) : { end: Date.now(), visitors: 0, events: 0 };
+  const list = campaigns(Number(a.campaigns));
+  if (progress.events < TARGET) {
+    log(`filling to ${TARGET} events (${progress.events} sent before) …`);
+    await fill(client, base, progressFile, progress, list);
+  }
+  log('waiting for the shards to apply every event …');
+  for (let pending = await backlog(base), t = Date.now(); pending > 0; pending = await backlog(base)) {
+    log(`  ${pending} events pending (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+  if (a['fill-only']) process.exit(0);
+
+  const ids = new Map((await client.listCampaigns()).map((c) => [c.name, c.id]));
+  const one = ids.get(list[0].definition.name)!;
+  const q = `site=${SITE}`;
+  const routes: [string, string][] = [
+    ['overview', `/v1/reports/overview?${q}`],
+    ['overview (hourly, today)', `/v1/reports/overview?${q}&granularity=hour`],
+    ['campaigns', `/v1/reports/campaigns?${q}`],
+    ...['day', 'hour', 'segment', 'device', 'source', 'variant'].map((b): [string, string] => [`campaigns/:id breakdown=${b}`, `/v1/reports/campaigns/${one}?${q}&breakdown=${b}`]),
+    ['funnel', `/v1/reports/funnel?${q}&campaign=${one}`],
+    ...['last', 'first', 'linear'].map((m): [string, string] => [`attribution model=${m}`, `/v1/reports/attribution?${q}&model=${m}`]),
+  ];
+  // A route that this worker does not serve (yet) is left out, not timed.
+  // The first call of each is timed apart: the shards compute it; later ones reuse their kept
+  // answers until events are applied again (reports/shard-cache.ts).
+  const served: [string, string][] = [];
+  const first = new Map<string, number>();
+  for (const r of routes) {
+    const t = performance.now();
+    const res = await fetch(base + r[1], { headers: { authorization: `Bearer ${READ}` } });
+    await res.arrayBuffer();
+    first.set(r[0], round(performance.now() - t));
+    if (res.ok) served.push(r);
+    else log(`  ${r[0]}: ${res.status}, not timed`);
+  }
+  const times = new Map<string, number[]>(served.map(([name]) => [name, []]));
+  const health: number[] = [];
+  log(`timing ${RUNS} sequential calls of ${served.length} routes, each paired with /v1/health …`);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, path] of served) {
+      health.push(await timed(`${base}/v1/health`));
+      times.get(name)!.push(await timed(base + path, READ));
+    }
+  }
+  const stored = progress.events;
+  const result: Record<string, { p50: number; p95: number; first: number }> = {};
+  console.log(`Reports over ${stored} events (${progress.visitors} visitors, ${list.length} campaigns, ${a.days} days), ${RUNS} sequential calls each`);
+  console.log('');
+  console.log('route                                    p50 ms   p95 ms   max ms   first call ms');
+  for (const [name, xs] of times) {
+    result[name] = { p50: round(quantile(xs, 0.5)), p95: round(quantile(xs, 0.95)), first: first.get(name)! };
+    console.log(`${name.padEnd(40)} ${String(result[name].p50).padStart(6)}   ${String(result[name].p95).padStart(6)}   ${String(round(Math.max(...xs))).padStart(6)}   ${String(result[name].first).padStart(6)}`);
+  }
+  const h = { p50: round(quantile(health, 0.5)), p95: round(quantile(health, 0.95)) };
+  console.log(`${'/v1/health (baseline)'.padEnd(40)} ${String(h.p50).padStart(6)}   ${String(h.p95).padStart(6)}   ${String(round(Math.max(...health))).padStart(6)}`);
+  console.log('');
+  const met = Object.values(result).every((r) => r.p95 <= TARGET_P95_MS);
+  console.log(JSON.stringify({ events: stored, routes: result, health_ms: h, target_p95_ms: TARGET_P95_MS, met }));
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  await worker?.stop();
+}
