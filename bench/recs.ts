@@ -1,4 +1,4 @@
-// npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--reps N]
+// npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--quick] [--reps N]
 // Next-item prediction for every prefix of every test session (HR@20, MRR@20, with 95 %
 // bootstrap intervals over test sessions), by the protocol of docs/evaluation.md:
 // - "linger" is what /v1/recs serves for a product page: the worker's own sources, blend and
@@ -197,8 +197,10 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
     const stan = new Stan(models.index, o);
     return mrr((p) => rankInScores(stan.score(p.prefix.slice(-MAX_SESSION_CLICKS), p.now), p.target));
   };
-  if (!cache) t.stan = coordinateSearch(t.stan, { ...STAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `stan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
-  if (!cache) t.vstan = coordinateSearch({ ...t.stan, ipw: VSTAN_DEFAULTS.ipw, idf: VSTAN_DEFAULTS.idf }, { ...VSTAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `vstan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+  // --quick: STAN and VSTAN keep their starting settings (published STAN, SERVED_VSTAN); V-SKNN is still tuned
+  if (a.quick && !cache) log(t, '--quick: STAN and VSTAN not tuned');
+  if (!cache && !a.quick) t.stan = coordinateSearch(t.stan, { ...STAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `stan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+  if (!cache && !a.quick) t.vstan = coordinateSearch({ ...t.stan, ipw: VSTAN_DEFAULTS.ipw, idf: VSTAN_DEFAULTS.idf }, { ...VSTAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `vstan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
 
   if (a['knn-cache'] && !cache) writeFileSync(a['knn-cache'], JSON.stringify({ vsknn: t.vsknn, stan: t.stan, vstan: t.vstan }));
 
