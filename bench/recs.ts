@@ -180,7 +180,7 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
   // --knn-cache FILE (development): reuse the kNN searches of an earlier run on the same data
   const cache = a['knn-cache'] && existsSync(a['knn-cache']) ? JSON.parse(readFileSync(a['knn-cache'], 'utf8')) : null;
   if (cache) {
-    Object.assign(t, { vsknn: cache.vsknn, stan: cache.stan, vstan: cache.vstan });
+    Object.assign(t, { vsknn: cache.vsknn ?? t.vsknn, stan: cache.stan ?? t.stan, vstan: cache.vstan ?? t.vstan });
     log(t, `kNN settings from ${a['knn-cache']}: ${JSON.stringify(cache)}`);
   }
   // V-SKNN over every training session, as in the literature
