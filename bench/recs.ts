@@ -1,4 +1,4 @@
-// npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--reps N]
+// npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--quick] [--reps N]
 // Next-item prediction for every prefix of every test session (HR@20, MRR@20, with 95 %
 // bootstrap intervals over test sessions), by the protocol of docs/evaluation.md:
 // - "linger" is what /v1/recs serves for a product page: the worker's own sources, blend and
@@ -180,7 +180,7 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
   // --knn-cache FILE (development): reuse the kNN searches of an earlier run on the same data
   const cache = a['knn-cache'] && existsSync(a['knn-cache']) ? JSON.parse(readFileSync(a['knn-cache'], 'utf8')) : null;
   if (cache) {
-    Object.assign(t, { vsknn: cache.vsknn, stan: cache.stan, vstan: cache.vstan });
+    Object.assign(t, { vsknn: cache.vsknn ?? t.vsknn, stan: cache.stan ?? t.stan, vstan: cache.vstan ?? t.vstan });
     log(t, `kNN settings from ${a['knn-cache']}: ${JSON.stringify(cache)}`);
   }
   // V-SKNN over every training session, as in the literature
@@ -197,8 +197,10 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
     const stan = new Stan(models.index, o);
     return mrr((p) => rankInScores(stan.score(p.prefix.slice(-MAX_SESSION_CLICKS), p.now), p.target));
   };
-  if (!cache) t.stan = coordinateSearch(t.stan, { ...STAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `stan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
-  if (!cache) t.vstan = coordinateSearch({ ...t.stan, ipw: VSTAN_DEFAULTS.ipw, idf: VSTAN_DEFAULTS.idf }, { ...VSTAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `vstan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+  // --quick: STAN and VSTAN keep their starting settings (published STAN, SERVED_VSTAN); V-SKNN is still tuned
+  if (a.quick && !cache) log(t, '--quick: STAN and VSTAN not tuned');
+  if (!cache && !a.quick) t.stan = coordinateSearch(t.stan, { ...STAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `stan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
+  if (!cache && !a.quick) t.vstan = coordinateSearch({ ...t.stan, ipw: VSTAN_DEFAULTS.ipw, idf: VSTAN_DEFAULTS.idf }, { ...VSTAN_GRID }, stanScore, { passes: 1, onScore: (o, s) => log(t, `vstan ${JSON.stringify(o)} → ${s.toFixed(4)}`) }).best;
 
   if (a['knn-cache'] && !cache) writeFileSync(a['knn-cache'], JSON.stringify({ vsknn: t.vsknn, stan: t.stan, vstan: t.vstan }));
 
@@ -259,23 +261,11 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
     return rankInScores(new Map([...z].map(([item, v]) => [item, v - min + 1])), p.target);
   });
   const summed = heldMrr((p, i) => rankInScores(new Map([...blend(rows[i].sources, best)].map(([item, b]) => [item, b.score])), p.target));
-  log(t, `ranker: ${model.trees.length} trees on ${fitY.length} candidates; last quarter of the validation period: MRR@20 ${ranked.toFixed(4)} ranked, ${summed.toFixed(4)} by the weighted sum`);
-  t.blend = { ...t.blend, ranker: t.ranker };
+  // the ranker orders linger-tuned only where it beat the weighted sum on that held-out quarter
+  const keep = ranked > summed;
+  log(t, `ranker: ${model.trees.length} trees on ${fitY.length} candidates; last quarter of the validation period: MRR@20 ${ranked.toFixed(4)} ranked, ${summed.toFixed(4)} by the weighted sum → ${keep ? 'ranker' : 'weighted sum'}`);
+  if (keep) t.blend = { ...t.blend, ranker: t.ranker };
   return t;
-}
-
-/** Writes the served ranker (numbers to 6 significant digits: the file stays small). */
-function writeRanker(ranker: Ranker, source: string) {
-  const round = (v: number) => +v.toPrecision(6);
-  const model = { ...ranker.model, base: round(ranker.model.base), trees: ranker.model.trees.map((t) => ({ ...t, threshold: t.threshold.map(round), value: t.value.map(round) })) };
-  const path = new URL('../worker/src/recs/default-ranker.ts', import.meta.url).pathname;
-  writeFileSync(path, `// The served ranker of the product page, written by \`npm run bench:recs -- --dataset ${source} --write-ranker\`:
-// trained on ${source}'s validation period (docs/evaluation.md). Do not edit by hand.
-import type { Ranker } from './ranker';
-
-export const DEFAULT_RANKER: Ranker | undefined = ${JSON.stringify({ ...ranker, model })};
-`);
-  console.log(`  wrote ${path}`);
 }
 
 // ---- One dataset ---------------------------------------------------------------------------
@@ -285,6 +275,9 @@ interface Row {
   'mrr@20': number;
   hr_ci: [number, number];
   mrr_ci: [number, number];
+  /** Paired bootstrap ratio to tuned V-SKNN on the same resampled sessions. */
+  mrr_vs_vsknn_tuned: { ratio: number; ci: number[] };
+  hr_vs_vsknn_tuned: { ratio: number; ci: number[] };
   ms_per_prediction: number;
 }
 
@@ -311,11 +304,12 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   const split = splitByTime(trainRaw, 0.1);
   const valid = filterForProtocol(split.train, split.test);
   const fitEnd = Math.max(...valid.train.map((s) => s.times[s.times.length - 1]));
+  const tuneStart = performance.now();
   const tuned = a['no-tune']
     ? { vsknn: { k: 100, sampleSize: 500 }, stan: STAN_DEFAULTS, vstan: SERVED_VSTAN, blend: DEFAULT_BLEND, tuned: false, log: ['--no-tune'] }
     : tune(valid.train, valid.test, basketsOf(buysPath, fitEnd + 1), Number(a['max-valid'] ?? Infinity));
 
-  if (a['write-ranker'] && tuned.ranker) writeRanker(tuned.ranker, name.split(' ')[0]);
+  const tuneSeconds = (performance.now() - tuneStart) / 1_000;
 
   // Final models on the whole training data.
   const baskets = basketsOf(buysPath, trainEnd + 1);
@@ -336,6 +330,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   const vstan = new Stan(tunedModels.index, tuned.vstan);
   const catalog = catalogOf(train);
 
+  const scoreStart = performance.now();
   const outcomes: Record<string, Outcome> = {
     linger: outcome(sessions, preds, (p) => servedRank(servedModels, DEFAULT_BLEND, p)),
     'linger-tuned': outcome(sessions, preds, (p) => servedRank(tunedModels, tuned.blend, p)),
@@ -348,12 +343,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
     pop: outcome(sessions, preds, (p) => rankInScores(pop, p.target)),
     cooc: outcome(sessions, preds, (p) => rankInScores(new Map(cooc.neighbours(p.prefix[p.prefix.length - 1], { limit: 1_000 }).map((n) => [n.item, n.score])), p.target)),
   };
-  const row = (o: Outcome): Row => {
-    const hr = ratioInterval(o.hits, o.n, { reps: REPS });
-    const mrr = ratioInterval(o.rr, o.n, { reps: REPS });
-    return { 'hr@20': +hrOf(o).toFixed(4), 'mrr@20': +mrrOf(o).toFixed(4), hr_ci: [+hr.low.toFixed(4), +hr.high.toFixed(4)], mrr_ci: [+mrr.low.toFixed(4), +mrr.high.toFixed(4)], ms_per_prediction: +o.ms.toFixed(3) };
-  };
-  const rows = Object.fromEntries(Object.entries(outcomes).map(([k, o]) => [k, row(o)]));
+  const scoreSeconds = (performance.now() - scoreStart) / 1_000;
   // Paired: the same resampled sessions for both, so the interval is of the ratio itself.
   const paired = (x: Outcome, y: Outcome, field: 'rr' | 'hits') => {
     const ci = bootstrapInterval(sessions, (s) => {
@@ -363,21 +353,27 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
     }, { reps: REPS });
     return { ratio: +(sum(x[field]) / sum(y[field])).toFixed(4), ci: [+ci.low.toFixed(4), +ci.high.toFixed(4)] };
   };
-  const versus = {
-    'mrr@20': paired(outcomes.linger, outcomes['vsknn-tuned'], 'rr'),
-    'hr@20': paired(outcomes.linger, outcomes['vsknn-tuned'], 'hits'),
+  const baseline = outcomes['vsknn-tuned'];
+  const row = (o: Outcome): Row => {
+    const hr = ratioInterval(o.hits, o.n, { reps: REPS });
+    const mrr = ratioInterval(o.rr, o.n, { reps: REPS });
+    return {
+      'hr@20': +hrOf(o).toFixed(4), 'mrr@20': +mrrOf(o).toFixed(4), hr_ci: [+hr.low.toFixed(4), +hr.high.toFixed(4)], mrr_ci: [+mrr.low.toFixed(4), +mrr.high.toFixed(4)],
+      mrr_vs_vsknn_tuned: paired(o, baseline, 'rr'), hr_vs_vsknn_tuned: paired(o, baseline, 'hits'), ms_per_prediction: +o.ms.toFixed(3),
+    };
   };
-  const tunedVersus = {
-    'mrr@20': paired(outcomes['linger-tuned'], outcomes['vsknn-tuned'], 'rr'),
-    'hr@20': paired(outcomes['linger-tuned'], outcomes['vsknn-tuned'], 'hits'),
-  };
+  const rows = Object.fromEntries(Object.entries(outcomes).map(([k, o]) => [k, row(o)]));
+  const versus = { 'mrr@20': rows.linger.mrr_vs_vsknn_tuned, 'hr@20': rows.linger.hr_vs_vsknn_tuned };
+  const tunedVersus = { 'mrr@20': rows['linger-tuned'].mrr_vs_vsknn_tuned, 'hr@20': rows['linger-tuned'].hr_vs_vsknn_tuned };
 
   console.log(`  ${preds.length} predictions; tuned on the validation period: ${tuned.tuned ? 'yes' : 'no (defaults)'}`);
-  console.log('  algorithm                     HR@20   (95 % CI)          MRR@20  (95 % CI)          ms/prediction');
+  console.log(`  tuning ${tuneSeconds.toFixed(0)} s, scoring ${scoreSeconds.toFixed(0)} s`);
+  console.log('  algorithm                     HR@20   (95 % CI)          MRR@20  (95 % CI)          MRR ÷ tuned V-SKNN (paired CI)  HR ÷ tuned V-SKNN (paired CI)  ms/prediction');
+  const ci = (x: { ratio: number; ci: number[] }) => `${x.ratio.toFixed(4)} [${x.ci[0].toFixed(4)}, ${x.ci[1].toFixed(4)}]`;
   for (const [alg, r] of Object.entries(rows)) {
-    console.log(`  ${alg.padEnd(28)}  ${r['hr@20'].toFixed(4)}  [${r.hr_ci[0].toFixed(4)}, ${r.hr_ci[1].toFixed(4)}]  ${r['mrr@20'].toFixed(4)}  [${r.mrr_ci[0].toFixed(4)}, ${r.mrr_ci[1].toFixed(4)}]  ${r.ms_per_prediction.toFixed(3)}`);
+    console.log(`  ${alg.padEnd(28)}  ${r['hr@20'].toFixed(4)}  [${r.hr_ci[0].toFixed(4)}, ${r.hr_ci[1].toFixed(4)}]  ${r['mrr@20'].toFixed(4)}  [${r.mrr_ci[0].toFixed(4)}, ${r.mrr_ci[1].toFixed(4)}]  ${ci(r.mrr_vs_vsknn_tuned).padEnd(30)}  ${ci(r.hr_vs_vsknn_tuned).padEnd(29)}  ${r.ms_per_prediction.toFixed(3)}`);
   }
-  console.log('  linger: what serves (DEFAULT_BLEND, its ranker and SERVED_VSTAN); linger-tuned: the same code tuned on this validation period');
+  console.log('  linger: what serves (DEFAULT_BLEND on SERVED_VSTAN); linger-tuned: the same code tuned on this validation period');
   console.log(`  linger / tuned V-SKNN: MRR@20 ×${versus['mrr@20'].ratio} [${versus['mrr@20'].ci.join(', ')}], HR@20 ×${versus['hr@20'].ratio} [${versus['hr@20'].ci.join(', ')}] (paired bootstrap)`);
   console.log(`  linger-tuned / tuned V-SKNN: MRR@20 ×${tunedVersus['mrr@20'].ratio} [${tunedVersus['mrr@20'].ci.join(', ')}], HR@20 ×${tunedVersus['hr@20'].ratio} [${tunedVersus['hr@20'].ci.join(', ')}]`);
   const { linger, ...others } = rows;
@@ -391,7 +387,8 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
     vs_vsknn_tuned: versus,
     tuned_vs_vsknn_tuned: tunedVersus,
     baselines: others,
-    tuned: tuned.tuned ? { vsknn: tuned.vsknn, stan: tuned.stan, vstan: tuned.vstan, blend: { ...tuned.blend.contexts.product, reminderDecay: tuned.blend.reminderDecay }, ranker_trees: tuned.ranker?.model.trees.length } : null,
+    tuned: tuned.tuned ? { vsknn: tuned.vsknn, stan: tuned.stan, vstan: tuned.vstan, blend: { ...tuned.blend.contexts.product, reminderDecay: tuned.blend.reminderDecay }, ranker_trees: tuned.blend.ranker?.model.trees.length ?? 0 } : null,
+    seconds: { tuning: +tuneSeconds.toFixed(1), scoring: +scoreSeconds.toFixed(1) },
   };
 }
 

@@ -70,8 +70,7 @@ describe('recommendItems', () => {
   it('reads the product context\'s sources, bounded to the newest views', () => {
     calls.length = 0;
     const views = Array.from({ length: 30 }, (_, i) => `h${i}`);
-    // the weighted sum (the ranker's own order is tested in ranker.test.ts)
-    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0, { weights: { ...DEFAULT_BLEND, ranker: undefined } });
+    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0);
     expect(calls.sort()).toEqual(['buy:p', `session:${MAX_SESSION_CLICKS}`, 'sequential:p', 'view:p'].sort());
     expect(out.map((r) => r.item_id)).not.toContain('p'); // never the product itself
     expect(out.find((r) => r.item_id === 'n')?.reason).toBe('viewed_together');
@@ -79,12 +78,16 @@ describe('recommendItems', () => {
     expect(out.find((r) => r.item_id === 'h29')?.reason).toBe('recently_viewed');
   });
 
-  it('orders the product page by the served ranker, from the same candidates', () => {
+  it('orders the served product page by the weighted sum of the sources, each scaled to its best', () => {
     const req = request({ views: ['h1', 'p'] });
-    const ranked = recommendItems(req, models, new Map(), 0).map((r) => r.item_id).sort();
-    const summed = recommendItems(req, models, new Map(), 0, { weights: { ...DEFAULT_BLEND, ranker: undefined } }).map((r) => r.item_id).sort();
-    expect(DEFAULT_BLEND.ranker?.model.trees.length).toBeGreaterThan(10);
-    expect(ranked).toEqual(summed);
+    const w = DEFAULT_BLEND.contexts.product;
+    expect(DEFAULT_BLEND.ranker).toBeUndefined();
+    // session: s 1/2 of its best (p, the product itself, is hidden); sequential n and viewed v
+    // their sources' best; h1 one click back in the reminder; t trending; no basket neighbours
+    const expected: [string, number][] = [['s', w.session! / 2], ['n', w.sequential!], ['v', w.viewed_together!], ['h1', w.reminder! * DEFAULT_BLEND.reminderDecay], ['t', w.trending!]];
+    expected.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    const out = recommendItems(req, models, new Map(), 0).map((r) => [r.item_id, r.score]);
+    expect(out).toEqual(expected.map(([id, v]) => [id, +v.toFixed(6)]));
   });
 
   it('gives a visitor without history trending items on the home page', () => {
