@@ -101,19 +101,20 @@ try {
   const { base } = worker;
   // ---- fill: visitors' sessions, then 50 campaigns -------------------------------------------
   const now = Date.now();
-  const batches: object[][] = [];
+  const batches: { events: object[]; token: string }[] = [];
   for (const v of visitors) {
     const events = Array.from({ length: 1 + Math.floor(random() * 2) }, () => session(v, now)).flat();
-    batches.push(events.slice(0, 50));
+    // the tracker sends the visitor's token with its batches, so the shard knows it before the first decision
+    batches.push({ events: events.slice(0, 50), token: visitorToken(v) });
   }
   let sent = 0;
   const queue = batches.slice();
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let b = queue.shift(); b; b = queue.shift()) {
-        const res = await fetch(`${base}/v1/collect?site=${SITE}`, { method: 'POST', body: JSON.stringify({ events: b }) });
+        const res = await fetch(`${base}/v1/collect?site=${SITE}`, { method: 'POST', body: JSON.stringify(b) });
         if (res.status !== 202) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
-        sent += b.length;
+        sent += b.events.length;
       }
     }),
   );

@@ -17,7 +17,8 @@ import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
 import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, purgeExpired } from './privacy/archive';
-import { decideCampaigns, type DecideRequest } from './campaigns/decision';
+import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './campaigns/content';
+import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
 import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
@@ -493,24 +494,33 @@ export class VisitorShard extends DurableObject<Env> {
     };
   }
 
-  /** One page view's campaign decisions (campaigns/decision.ts), and what recommendations need when asked for. */
-  /** null when `tokenHash` is not the visitor's (access/visitor-token.ts). */
-  async decide(visitorId: string, tokenHash: string, request: DecideRequest) {
+  /**
+   * One page view's campaign decisions (campaigns/decision.ts) and the items of its slots that
+   * show recommendations; null when `tokenHash` is not the visitor's (access/visitor-token.ts).
+   * The recommender is asked before the first assignments are written, so it works while they
+   * commit: the answer still waits until they are durable.
+   */
+  async decide(visitorId: string, tokenHash: string, request: DecideRequest): Promise<{ decisions: SlotDecision[]; recs: SlotItems[] } | null> {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
     await this.applyPending(visitorId); // target on what the visitor just did
-    const { decisions, wantsRecs } = decideCampaigns(this.sql, visitorId, request);
-    return { decisions, recs: wantsRecs ? await this.visitorContext(visitorId) : null };
+    // from here on synchronous until the recommender answers: no other call can interleave
+    const decided = decideCampaigns(this.sql, visitorId, request);
+    const asks = slotAsks(request.campaigns, decided, request.item);
+    const recs = asks.length ? slotItems(this.env, request.site, asks, request.item, this.readRecContext(visitorId)) : Promise.resolve([]);
+    recs.catch(() => {}); // awaited below; this keeps a failure from going unhandled meanwhile
+    recordDecisions(this.sql, visitorId, decided.firsts, request.now);
+    return { decisions: decided.decisions, recs: await recs };
   }
 
   /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */
   async recContext(visitorId: string, tokenHash: string) {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
-    return this.visitorContext(visitorId);
+    await this.applyPending(visitorId);
+    return this.readRecContext(visitorId);
   }
 
-  /** The visitor's session views, recent items, cart, bought items and category affinity. */
-  private async visitorContext(visitorId: string) {
-    await this.applyPending(visitorId);
+  /** The visitor's session views, recent items, cart, bought items and category affinity, as stored now. */
+  private readRecContext(visitorId: string): VisitorRecContext {
     const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
     if (!row) return { views: [], recent: [], cart: [], bought: [], affinity: {} };
     const p = loadProfile(row.state);

@@ -21,6 +21,9 @@ export function migrateVisitorTokens(sql: SqlStorage): void {
  * contact sets it.
  */
 export function claimVisitor(sql: SqlStorage, visitorId: string, hash: string): boolean {
-  sql.exec('INSERT OR IGNORE INTO visitor_tokens (visitor_id, token_hash) VALUES (?, ?)', visitorId, hash);
-  return sql.exec<{ token_hash: string }>('SELECT token_hash FROM visitor_tokens WHERE visitor_id = ?', visitorId).one().token_hash === hash;
+  // Read first: checking a known visitor writes nothing, so a read's answer waits for no commit.
+  const kept = sql.exec<{ token_hash: string }>('SELECT token_hash FROM visitor_tokens WHERE visitor_id = ?', visitorId).toArray()[0];
+  if (kept) return kept.token_hash === hash;
+  sql.exec('INSERT INTO visitor_tokens (visitor_id, token_hash) VALUES (?, ?)', visitorId, hash);
+  return true;
 }

@@ -4,7 +4,8 @@
 import { catalogOf } from '../catalog';
 import type { Env } from '../env';
 import type { RecContext, RecRequest } from '../site-brain';
-import type { PromotionContent, Strategy } from './definition';
+import type { CampaignRule, Decided } from './decision';
+import { HOLDOUT, type PromotionContent, type Strategy } from './definition';
 
 /** What the visitor's shard tells recommendations (VisitorShard.recContext). */
 export interface VisitorRecContext {
@@ -25,6 +26,46 @@ export interface RecItem {
 
 export const FALLBACK_TITLE = 'Recommended for you';
 export const DEFAULT_LIMIT = 8;
+
+/** What a fallback slot shows: on a product's page, what goes with that product; elsewhere, what suits the visitor. */
+export const fallbackStrategy = (item: string | null): Strategy => (item ? 'similar' : 'personal');
+
+/** A slot that shows recommendations, and which. */
+export interface SlotAsk {
+  slot: string;
+  strategy: Strategy;
+  limit: number;
+}
+
+/** A slot's recommended items. */
+export interface SlotItems extends SlotAsk {
+  items: RecItem[];
+}
+
+/** The slots of a page's decisions that show recommendations: treated recommendation campaigns, then open fallbacks. */
+export function slotAsks(campaigns: readonly CampaignRule[], decided: Decided, item: string | null): SlotAsk[] {
+  const byId = new Map(campaigns.map((c) => [c.id, c]));
+  const asks: SlotAsk[] = [];
+  for (const d of decided.decisions) {
+    if (d.variant === HOLDOUT) continue;
+    const recs = byId.get(d.campaign)?.variants.find((x) => x.name === d.variant)?.recs;
+    if (recs) asks.push({ slot: d.slot, ...recs });
+  }
+  for (const slot of decided.open) asks.push({ slot, strategy: fallbackStrategy(item), limit: DEFAULT_LIMIT });
+  return asks;
+}
+
+/** Each slot's items, all asked at once; slots asking for the same strategy and limit share one call. */
+export async function slotItems(env: Env, site: string, asks: readonly SlotAsk[], item: string | null, visitor: VisitorRecContext): Promise<SlotItems[]> {
+  const calls = new Map<string, Promise<RecItem[]>>();
+  const itemsOf = (a: SlotAsk) => {
+    const key = `${a.strategy}|${a.limit}`;
+    let call = calls.get(key);
+    if (!call) calls.set(key, (call = recommendationItems(env, site, { strategy: a.strategy, limit: a.limit, item, visitor })));
+    return call;
+  };
+  return Promise.all(asks.map(async (a) => ({ ...a, items: await itemsOf(a) })));
+}
 
 /** A promotion's content: the creative, with `{code}` and `{category}` replaced in its text fields. */
 export function promotionContent(creative: PromotionContent, category: string | null) {

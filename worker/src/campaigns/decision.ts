@@ -2,11 +2,12 @@
 // needs already lives: per slot (in the order asked) the eligible campaign with the highest
 // priority, each campaign at most once per page. Eligibility (schedule and status are checked
 // by the caller; targeting and caps here) is decided before the arm, so it is the same for
-// both arms. Every decision is recorded, for the holdout as for the treatment.
+// both arms. Every first decision is recorded, for the holdout as for the treatment
+// (recordDecisions, which the shard calls before it answers).
 import { assignArm, type Arms } from './assignment';
 import { exposuresOf, withinCaps } from './caps';
-import { HOLDOUT, type Caps, type Targeting } from './definition';
-import { assign } from './records';
+import type { Caps, Strategy, Targeting } from './definition';
+import { recordAssignment, recordedArm } from './records';
 import { factsNeeded, matchesTargeting, type PageFacts, type VisitorFacts } from './targeting';
 import { visitorFacts } from './visitor-facts';
 
@@ -17,15 +18,20 @@ export interface CampaignRule extends Arms {
   priority: number;
   caps: Caps;
   targeting: Targeting;
+  /** For a recommendation campaign, what each variant's slot shows. */
+  variants: readonly { name: string; weight: number; recs?: { strategy: Strategy; limit: number } }[];
 }
 
 export interface DecideRequest {
+  site: string;
   /** Live campaigns that may fill one of the slots, highest priority first. */
   campaigns: CampaignRule[];
   slots: string[];
   /** Slots that show recommendations when no campaign takes them. */
   fallback: string[];
   page: PageFacts;
+  /** The product the page shows, if any (for recommendations). */
+  item: string | null;
   device: string;
   /** The landing page's UTM, when the request names it. */
   utm: VisitorFacts['utm'];
@@ -40,8 +46,18 @@ export interface SlotDecision {
   decision_id: string;
 }
 
-export function decideCampaigns(sql: SqlStorage, visitorId: string, req: DecideRequest): { decisions: SlotDecision[]; wantsRecs: boolean } {
+export interface Decided {
+  decisions: SlotDecision[];
+  /** Decisions that assign the visitor for the first time: to be recorded before the answer. */
+  firsts: SlotDecision[];
+  /** Fallback slots no campaign took. */
+  open: string[];
+}
+
+/** The page's decisions. Reads only: the first assignments are written by recordDecisions. */
+export function decideCampaigns(sql: SqlStorage, visitorId: string, req: DecideRequest): Decided {
   const decisions: SlotDecision[] = [];
+  const firsts: SlotDecision[] = [];
   if (req.campaigns.length) {
     const facts = visitorFacts(sql, visitorId, req.now, req.device, factsNeeded(req.campaigns.map((c) => c.targeting)), req.utm);
     const capped = req.campaigns.some((c) => c.caps.per_day !== undefined || c.caps.per_week !== undefined);
@@ -57,14 +73,17 @@ export function decideCampaigns(sql: SqlStorage, visitorId: string, req: DecideR
       const c = req.campaigns.find((x) => !used.has(x.id) && x.slots.includes(slot) && isEligible(x));
       if (!c) continue;
       used.add(c.id);
-      const decisionId = crypto.randomUUID();
-      const variant = assign(sql, c.id, visitorId, assignArm(c, visitorId), decisionId, req.now);
-      decisions.push({ slot, campaign: c.id, variant, decision_id: decisionId });
+      const recorded = recordedArm(sql, c.id, visitorId);
+      const decision = { slot, campaign: c.id, variant: recorded ?? assignArm(c, visitorId), decision_id: crypto.randomUUID() };
+      decisions.push(decision);
+      if (recorded === null) firsts.push(decision);
     }
   }
-  const typeOf = new Map(req.campaigns.map((c) => [c.id, c.type]));
-  const wantsRecs =
-    decisions.some((d) => d.variant !== HOLDOUT && typeOf.get(d.campaign) === 'recommendation') ||
-    req.fallback.some((slot) => !decisions.some((d) => d.slot === slot));
-  return { decisions, wantsRecs };
+  const open = req.fallback.filter((slot) => !decisions.some((d) => d.slot === slot));
+  return { decisions, firsts, open };
+}
+
+/** Records the first assignments of a page's decisions, both arms alike. */
+export function recordDecisions(sql: SqlStorage, visitorId: string, firsts: readonly SlotDecision[], now: number): void {
+  for (const d of firsts) recordAssignment(sql, d.campaign, visitorId, d.variant, d.decision_id, now);
 }

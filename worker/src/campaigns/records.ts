@@ -33,21 +33,23 @@ export function migrateCampaignTables(sql: SqlStorage): void {
     ) WITHOUT ROWID;`);
 }
 
-/**
- * The visitor's arm in a campaign: the one recorded, or else `arm` (from the hash), recorded now
- * with the decision. A page view that assigns no one writes nothing, since a Durable Object's
- * answer waits until its writes are durable.
- */
-export function assign(sql: SqlStorage, campaignId: string, visitorId: string, arm: string, decisionId: string, now: number): string {
-  const recorded = sql
+/** The visitor's arm in a campaign as recorded, or null before their first decision in it. */
+export function recordedArm(sql: SqlStorage, campaignId: string, visitorId: string): string | null {
+  return sql
     .exec<{ variant: string }>('SELECT variant FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, visitorId)
-    .toArray()[0];
-  if (recorded) return recorded.variant;
+    .toArray()[0]?.variant ?? null;
+}
+
+/**
+ * Records a first assignment (`arm` from the hash) with its decision. Only first decisions write,
+ * and a Durable Object's answer waits until its writes are durable, so an answer never names an
+ * arm that is not on record.
+ */
+export function recordAssignment(sql: SqlStorage, campaignId: string, visitorId: string, arm: string, decisionId: string, now: number): void {
   sql.exec(
-    'INSERT INTO campaign_assignments (campaign_id, visitor_id, variant, assigned_at, last_decision_id) VALUES (?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO campaign_assignments (campaign_id, visitor_id, variant, assigned_at, last_decision_id) VALUES (?, ?, ?, ?, ?)',
     campaignId, visitorId, arm, now, decisionId,
   );
-  return arm;
 }
 
 /** The fields of a stored event this module reads. */

@@ -1,8 +1,10 @@
 // Campaigns per shop in D1. The admin API reads and writes D1 directly; /v1/decide reads a
 // per-isolate copy that lives a few seconds, so serving does not query D1 on every request.
+// A write through the API clears the copy of the isolate that made it at once; any other
+// isolate sees the change within CAMPAIGN_CACHE_MS (docs/campaigns.md).
 import type { Campaign, CampaignDefinition } from './definition';
 
-const CACHE_MS = 10_000;
+export const CAMPAIGN_CACHE_MS = 10_000;
 const cache = new Map<string, { campaigns: Campaign[]; until: number }>();
 
 interface Row {
@@ -27,13 +29,12 @@ export async function listCampaigns(db: D1Database, site: string): Promise<Campa
 }
 
 /** The same list for serving, cached per isolate for a few seconds. */
-export async function servingCampaigns(db: D1Database, site: string): Promise<Campaign[]> {
-  const now = Date.now();
+export async function servingCampaigns(db: D1Database, site: string, now = Date.now()): Promise<Campaign[]> {
   const hit = cache.get(site);
   if (hit && hit.until > now) return hit.campaigns;
   const campaigns = await listCampaigns(db, site);
   if (cache.size >= 1_000) cache.clear();
-  cache.set(site, { campaigns, until: now + CACHE_MS });
+  cache.set(site, { campaigns, until: now + CAMPAIGN_CACHE_MS });
   return campaigns;
 }
 

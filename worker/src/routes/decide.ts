@@ -2,8 +2,8 @@
 // this visitor, with what content; slots without a campaign may fall back to recommendations.
 import { Hono } from 'hono';
 import { ID_PATTERN, idProblem } from '../../../sdk/schema/events';
-import { DEFAULT_LIMIT, FALLBACK_TITLE, promotionContent, recommendationItems, type VisitorRecContext } from '../campaigns/content';
-import type { CampaignRule } from '../campaigns/decision';
+import { DEFAULT_LIMIT, FALLBACK_TITLE, promotionContent, type SlotItems } from '../campaigns/content';
+import type { CampaignRule, SlotDecision } from '../campaigns/decision';
 import { HOLDOUT, isLive, NAME_PATTERN, PAGE_TYPES, type Campaign, type PageType } from '../campaigns/definition';
 import { servingCampaigns } from '../campaigns/store';
 import { rateLimit } from '../access/rate-limit';
@@ -23,7 +23,10 @@ const MAX_SLOTS = 10;
 const slotList = (value: string | undefined) => [...new Set((value ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
 const rule = (c: Campaign): CampaignRule => ({
   id: c.id, type: c.type, slots: c.slots, priority: c.priority, caps: c.caps, targeting: c.targeting, holdout: c.holdout,
-  variants: c.variants.map((x) => ({ name: x.name, weight: x.weight })),
+  variants:
+    c.type === 'recommendation'
+      ? c.variants.map((x) => ({ name: x.name, weight: x.weight, recs: { strategy: x.content.strategy, limit: x.content.limit ?? DEFAULT_LIMIT } }))
+      : c.variants.map((x) => ({ name: x.name, weight: x.weight })),
 });
 
 decide.get('/', async (c) => {
@@ -54,42 +57,38 @@ decide.get('/', async (c) => {
   if (!live.length && !fallback.length) return c.json({ decisions: [] });
 
   const page = { page: q.page as PageType, category: q.category || null, exit: q.exit === '1' };
+  const item = q.item ?? null;
+  // One call: the shard decides, records, and asks the recommender for the slots that need items.
   const answer = await shardOf(c.env, site, q.visitor).decide(q.visitor, hash, {
+    site: site.key,
     campaigns: live.map(rule),
     slots,
     fallback,
     page,
+    item,
     device: deviceClass(c.req.header('user-agent') ?? ''),
     utm: utm.source || utm.medium || utm.campaign ? utm : null,
     now,
   });
   if (!answer) return fail(c, 403, 'token does not match visitor');
-  const { decisions, recs } = answer;
-  const visitor: VisitorRecContext = recs ?? { views: [], recent: [], cart: [], bought: [], affinity: {} };
-  const item = q.item ?? null;
   const byId = new Map(live.map((x) => [x.id, x]));
-
-  const contentOf = async (campaign: Campaign, arm: string) => {
-    if (arm === HOLDOUT) return null;
-    if (campaign.type === 'promotion') {
-      const variant = campaign.variants.find((x) => x.name === arm);
-      return variant ? promotionContent(variant.content, page.category) : null;
-    }
-    const variant = campaign.variants.find((x) => x.name === arm);
-    if (!variant) return null;
-    const { title, strategy, limit = DEFAULT_LIMIT } = variant.content;
-    return { type: 'recommendation' as const, title, strategy, items: await recommendationItems(c.env, site.key, { strategy, limit, item, visitor }) };
-  };
-  const decided = await Promise.all(
-    decisions.map(async (d) => ({ slot: d.slot, campaign: d.campaign, variant: d.variant, decision_id: d.decision_id, content: await contentOf(byId.get(d.campaign)!, d.variant) })),
-  );
-  const open = fallback.filter((slot) => !decisions.some((d) => d.slot === slot));
-  // On a product's page, what goes with that product; elsewhere, what suits the visitor.
-  const strategy = item ? ('similar' as const) : ('personal' as const);
-  const items = open.length ? await recommendationItems(c.env, site.key, { strategy, limit: DEFAULT_LIMIT, item, visitor }) : [];
-  const fallbacks = open.map((slot) => ({
-    slot, campaign: null, variant: null, decision_id: null,
-    content: { type: 'recommendation' as const, strategy, title: FALLBACK_TITLE, items },
-  }));
+  const recs = new Map(answer.recs.map((r) => [r.slot, r]));
+  const decided = answer.decisions.map((d) => ({ slot: d.slot, campaign: d.campaign, variant: d.variant, decision_id: d.decision_id, content: contentOf(byId.get(d.campaign)!, d, recs, page.category) }));
+  const fallbacks = answer.recs
+    .filter((r) => !answer.decisions.some((d) => d.slot === r.slot))
+    .map(({ slot, strategy, items }) => ({ slot, campaign: null, variant: null, decision_id: null, content: { type: 'recommendation' as const, strategy, title: FALLBACK_TITLE, items } }));
   return c.json({ decisions: [...decided, ...fallbacks] });
 });
+
+/** A decided slot's content: none for the holdout, the creative of a promotion, the items of a recommendation. */
+function contentOf(campaign: Campaign, d: SlotDecision, recs: ReadonlyMap<string, SlotItems>, category: string | null) {
+  if (d.variant === HOLDOUT) return null;
+  if (campaign.type === 'promotion') {
+    const variant = campaign.variants.find((x) => x.name === d.variant);
+    return variant ? promotionContent(variant.content, category) : null;
+  }
+  const variant = campaign.variants.find((x) => x.name === d.variant);
+  if (!variant) return null;
+  const { title, strategy } = variant.content;
+  return { type: 'recommendation' as const, title, strategy, items: recs.get(d.slot)?.items ?? [] };
+}
