@@ -22,4 +22,11 @@ describe('tracker bundle', () => {
     expect(code).not.toMatch(/valibot|hono/i);
     expect(code).toContain('/v1/collect');
   });
+
+  it('leaves the promotion fields to their own file, linger-promo.js', () => {
+    expect(readFileSync(BUILT, 'utf8')).not.toContain('promotion_name');
+    const promo = readFileSync(new URL('../../sdk/dist/linger-promo.js', import.meta.url), 'utf8');
+    expect(promo).toMatch(/export\s*\{[^}]*\bas promote\b/);
+    expect(promo).toContain('promotion_name');
+  });
 });
