@@ -7,7 +7,7 @@ import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 const plugins = [nodeResolve(), esbuild({ target: 'es2022' })];
-const minify = terser({ ecma: 2020, compress: { passes: 3 }, format: { comments: false } });
+const minify = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true }, format: { comments: false } });
 
 export default [
   {
