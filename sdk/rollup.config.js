@@ -1,12 +1,13 @@
-// Four builds: the tracker as a minified IIFE for the script tag and as an ES module; the
+// Five builds: the tracker as a minified IIFE for the script tag and as an ES module; the
 // IndexedDB queue, a minified ES module the tracker imports only when a page needs the queue;
-// and the slot renderer, a minified ES module it imports only on pages that declare slots.
+// the promotion fields, one it imports only for visitors shown a promotion or on pages with
+// slots; and the slot renderer, one it imports only on pages that declare slots.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 const plugins = [nodeResolve(), esbuild({ target: 'es2022' })];
-const minify = terser({ ecma: 2020, compress: { passes: 3 }, format: { comments: false } });
+const minify = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true }, format: { comments: false } });
 
 export default [
   {
@@ -22,6 +23,11 @@ export default [
   {
     input: 'sdk/src/durable.ts',
     output: { file: 'sdk/dist/linger-store.js', format: 'es', plugins: [minify] },
+    plugins,
+  },
+  {
+    input: 'sdk/src/promotions.ts',
+    output: { file: 'sdk/dist/linger-promo.js', format: 'es', plugins: [minify] },
     plugins,
   },
   {

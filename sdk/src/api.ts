@@ -1,11 +1,13 @@
 // The public API: `linger(command, ...args)`. Commands given before the tracker can start
 // (before `init`, or before consent when it is required) wait in order and run once it does.
-import type { EventName, EventProps } from '../schema/events';
+import type { EventInput, EventName, EventProps } from '../schema/events';
 import { autotrack, whenParsed } from './autotrack';
 import { eraseBrowserData } from './erase';
 import type { Outbox } from './batch';
 import { createLiteOutbox } from './lite-outbox';
-import type { RenderOptions } from './render-host';
+import { PROMO_KEY, type RenderOptions } from './render-host';
+import { load } from './local';
+import { PROMO_FILE } from './promotions';
 import { slotRenderer, type Importer } from './slots';
 import type { Handover } from './outbox';
 import { STORE_FILE } from './store';
@@ -33,9 +35,13 @@ export type Command =
   | ['consent', boolean]
   | ['visitor', (id: string) => void];
 
+/** How long the page's first commands may wait for the promotion fields' file (linger-promo.js). */
+const PROMO_WAIT_MS = 1_000;
+
 /**
- * `scriptSrc`: the tracker's own URL (the default collector, the slot renderer and the IndexedDB
- * queue sit beside it). `importer` loads those two files (replaceable in tests).
+ * `scriptSrc`: the tracker's own URL (the default collector and the lazily loaded files sit
+ * beside it: the slot renderer, the IndexedDB queue, the promotion fields). `importer` loads
+ * those files (replaceable in tests).
  */
 export function createLinger(scriptSrc?: string, importer: Importer = (url) => import(url)) {
   let tracker: Tracker | undefined;
@@ -52,10 +58,18 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
 
   function start(config: Config) {
     const base = scriptSrc ?? location.href;
+    /** Loads one of the tracker's files beside its own. */
+    const file = (name: string) => importer(new URL(name, base).href);
     // Beside the script's folder, so a collector served under a path of the shop's domain works too.
     const collect = new URL(config.endpoint ?? '../v1/collect', base);
     const url = `${collect}?site=${encodeURIComponent(config.site)}`;
-    const t = (tracker = createTracker((event) => o.push(event), (id) => o.adopt(id), config.keepParams));
+    // Cart and purchase events carry the promotion their items were shown in: a file of its own,
+    // loaded only for visitors who were shown one (the renderer's mark in localStorage) or may be
+    // on this page (it has slots). Without it, events go without promotion context.
+    let promote = (event: EventInput) => event;
+    let promotions: Promise<unknown> | undefined;
+    const loadPromotions = () => (promotions ||= file(PROMO_FILE).then((m) => (promote = m.promote), () => {}));
+    const t = (tracker = createTracker((event) => o.push(promote(event)), (id) => o.adopt(id), config.keepParams));
     // A string body goes as text/plain: no CORS preflight.
     const post = (body: string) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' });
     const beacon = (body: string) => nav.sendBeacon(url, body);
@@ -64,14 +78,14 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       // The durable outbox and its IndexedDB queue: a file of its own, loaded when needed (a
       // failed load is tried again at the next need, under another URL: browsers keep a failed module).
       () =>
-        importer(new URL(STORE_FILE, base).href + (tries++ ? `?${tries}` : '')).then(
+        file(STORE_FILE + (tries++ ? `?${tries}` : '')).then(
           (m) => (from: Handover) => m.createOutbox(m.openStore, post, beacon, t, from),
         ),
       post,
       beacon,
       t,
     ));
-    const slots = slotRenderer(base, importer, () => ({
+    const slots = slotRenderer(file, loadPromotions, () => ({
       site: config.site,
       origin: new URL('..', collect).href.slice(0, -1), // (it ends in /)
       visitorId: t.visitorId,
@@ -79,15 +93,19 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       track: (name, props) => run(['track', name, props]), // through the consent gate
       options: config, // decideTimeoutMs, imageOrigins
     }));
-    // The page view in the next task: this one read the visitor's state (the page's first
-    // localStorage access loads the origin's storage), and neither may be a long task.
-    setTimeout(() => {
-      if (off) return;
+    const goLive = () => {
+      if (off || live) return;
       live = true;
       if (config.autotrack !== false) autotrack(t, slots);
       else whenParsed(slots);
       waiting.splice(0).forEach(run);
-    });
+    };
+    // The page view in the next task: this one read the visitor's state (the page's first
+    // localStorage access loads the origin's storage), and neither may be a long task. A visitor
+    // who was shown a promotion: commands wait for its file (at most PROMO_WAIT_MS), so that
+    // every cart event carries it.
+    const shown = load(PROMO_KEY) && loadPromotions().then(goLive);
+    setTimeout(goLive, shown ? PROMO_WAIT_MS : 0);
   }
 
   function run(cmd: Command) {

@@ -18,7 +18,7 @@ export function whenParsed(fn: () => void): void {
 
 /** `onPage` runs after each page view, once the document is parsed (the slot renderer's check). */
 export function autotrack(t: Tracker, onPage: () => void): void {
-  for (const type of ACTIVITY) addEventListener(type, () => visible() && t.active(), { capture: true, passive: true });
+  for (const type of ACTIVITY) addEventListener(type, () => visible() && t.active(), true); // (none of these can block scrolling: no need for passive)
 
   // Single-page apps: a pushState or back/forward to another URL is a new page view.
   const here = () => location.href.split('#')[0];
@@ -46,9 +46,9 @@ export function autotrack(t: Tracker, onPage: () => void): void {
 }
 
 /** Declarative views: `data-linger-view-item` marks a product page's product, `data-linger-list` a product list. */
-export function scan(t: Tracker, root: ParentNode = document): void {
-  root.querySelectorAll<HTMLElement>('[data-linger-view-item]').forEach((el) => t.track('view_item', itemOf(el)));
-  root.querySelectorAll<HTMLElement>('[data-linger-list]').forEach((list) => {
+export function scan(t: Tracker): void {
+  document.querySelectorAll<HTMLElement>('[data-linger-view-item]').forEach((el) => t.track('view_item', itemOf(el)));
+  document.querySelectorAll<HTMLElement>('[data-linger-list]').forEach((list) => {
     const items = [...list.querySelectorAll<HTMLElement>('[data-linger-item]')].slice(0, 50).map((el, position) => ({ ...itemOf(el), position }));
     if (items.length) t.track('view_item_list', { item_list_name: list.dataset.lingerList, items });
   });

@@ -2,12 +2,17 @@
 // fields). The slot renderer records them in localStorage under PROMO_KEY, as
 // { [item_id]: { promotion_id, promotion_name?, creative_slot?, decision_id? } }. Any script of
 // the page can write there, so only own keys and string values count, cut to the schema's bounds.
-import type { EventName, EventProps } from '../schema/events';
+// This is a file of its own (linger-promo.js): the tracker loads it only for visitors who were
+// shown a promotion, or on pages with slots (api.ts).
+import type { EventInput, EventName, EventProps } from '../schema/events';
 import { load } from './local';
 import { PROMO_KEY } from './render-host';
 
 /** add_to_cart, remove_from_cart, begin_checkout and purchase (of the schema's event names, just these match). */
 const PROMOTED = /cart|checkout|purchase/;
+
+/** This module's file, beside the tracker's (an ES module exporting `promote`). */
+export const PROMO_FILE = 'linger-promo.js';
 const FIELDS = ['promotion_id', 'promotion_name', 'creative_slot', 'decision_id'] as const;
 
 export function withPromotions(name: EventName, props: EventProps): EventProps {
@@ -26,3 +31,6 @@ export function withPromotions(name: EventName, props: EventProps): EventProps {
   const item = promoted(props);
   return item === props ? props : { ...props, items: [item as EventProps & { item_id: string }] };
 }
+
+/** The event, with the promotion fields on its items. */
+export const promote = (event: EventInput): EventInput => ({ ...event, props: withPromotions(event.name, event.props ?? {}) });

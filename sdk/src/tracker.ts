@@ -4,7 +4,6 @@ import type { EventInput, EventName, EventProps } from '../schema/events';
 import { engagedTime, visible } from './engagement';
 import { randomHex, uuid7 } from './ids';
 import { STATE_KEY, load, save } from './local';
-import { withPromotions } from './promotions';
 import { nextSession, utmOf, type Session } from './session';
 import { cleanUrl } from './urls';
 
@@ -80,7 +79,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
       referrer: referrer || undefined,
       title: document.title.slice(0, 300) || undefined,
       utm: session.utm,
-      props: withPromotions(name, props),
+      props,
     });
   };
 

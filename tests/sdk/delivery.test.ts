@@ -2,6 +2,7 @@
 // IndexedDB, autotrack off, consent withdrawn, URLs stripped, promotions, the renderer hook.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
+import * as promotions from '../../sdk/src/promotions';
 import { freshStorage, importer as withStore, localKeys, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
@@ -294,10 +295,21 @@ describe('URLs and referrers', () => {
 
 describe('promotion context', () => {
   const promo = (map: unknown) => localStorage.setItem('linger:promo', typeof map === 'string' ? map : JSON.stringify(map));
+  const PROMO = 'linger-promo.js';
+  const SCRIPT = 'https://cdn.example/assets/linger.js';
+  /** Records the files the tracker loads; the promotion fields' file as `promoFile` answers (by default from the source). */
+  function loader(promoFile: () => Promise<any> = async () => promotions) {
+    const loaded: string[] = [];
+    const load = (url: string) => (loaded.push(url), url.includes(PROMO) ? promoFile() : withStore()(url));
+    return { loaded, load };
+  }
 
   it('puts the promotion an item was shown in on the items of cart and purchase events', async () => {
-    const linger = await started({});
+    // An earlier page showed the promotions: this page loads their file.
     promo({ 'sku-1': { promotion_id: 'summer', promotion_name: 'Summer sale', creative_slot: 'home-hero', decision_id: 'd-1' }, 'sku-9': { promotion_id: 'other' } });
+    const { loaded, load } = loader();
+    const linger = await started({}, SCRIPT, load, { durable: false });
+    expect(loaded).toContain('https://cdn.example/assets/linger-promo.js');
     linger('track', 'add_to_cart', { item_id: 'sku-1', item_name: 'Red shoe', price: 49.9, quantity: 2, value: 99.8, currency: 'EUR' });
     linger('track', 'begin_checkout', { value: 60, items: [{ item_id: 'sku-1', price: 49.9 }, { item_id: 'sku-2', price: 10.1 }] });
     linger('track', 'purchase', { transaction_id: 'o-1', value: 60, items: [{ item_id: 'sku-1' }, { item_id: 'sku-2' }] });
@@ -316,6 +328,7 @@ describe('promotion context', () => {
   });
 
   it('ignores a hostile or broken promotion map', async () => {
+    promo({});
     const linger = await started({});
     const cases: unknown[] = [
       '{not json',
@@ -340,6 +353,62 @@ describe('promotion context', () => {
     expect(Object.getPrototypeOf(carts[4].props.items[1])).toBe(Object.prototype);
     // values are cut to the schema's bounds
     expect(carts[5].props.items[0]).toEqual({ item_id: 'sku-1', promotion_id: 'x'.repeat(100) });
+  });
+
+  it('loads the promotion fields\' file only for a visitor shown a promotion, or on a page with slots', async () => {
+    const { loaded, load } = loader();
+    const linger = await started({}, SCRIPT, load, { durable: false });
+    linger('track', 'add_to_cart', { item_id: 'sku-1' });
+    await advance(2_000);
+    expect(loaded.filter((u) => u.includes(PROMO))).toEqual([]);
+    expect(delivered().find((e) => e.name === 'add_to_cart').props).toEqual({ item_id: 'sku-1' });
+    // A page with slots: the renderer may show a promotion here, and a cart event follow it.
+    document.body.innerHTML = '<div data-linger-slot="pdp"></div>';
+    history.pushState(null, '', '/with-slots');
+    await advance(1_000);
+    expect(loaded.filter((u) => u.includes(PROMO))).toEqual(['https://cdn.example/assets/linger-promo.js']);
+    promo({ 'sku-1': { promotion_id: 'summer' } }); // (as the renderer records a viewable impression)
+    linger('track', 'add_to_cart', { item_id: 'sku-1' });
+    await advance(2_000);
+    expect(delivered().filter((e) => e.name === 'add_to_cart').map((e) => e.props.items)).toEqual([undefined, [{ item_id: 'sku-1', promotion_id: 'summer' }]]);
+  });
+
+  it('holds the first commands until the file is loaded, then sends them in order with their promotion', async () => {
+    promo({ 'sku-1': { promotion_id: 'summer' } });
+    let arrive!: () => void;
+    const { load } = loader(() => new Promise((resolve) => (arrive = () => resolve(promotions))));
+    const linger = createLinger(SCRIPT, load);
+    instances.push(linger);
+    linger('init', { site: 'demo', endpoint: ENDPOINT });
+    linger('track', 'add_to_cart', { item_id: 'sku-1' });
+    await vi.advanceTimersByTimeAsync(500);
+    await settle(100);
+    expect(localStorage.getItem('linger:state')).not.toBeNull(); // started, and waiting
+    arrive();
+    await advance(2_000);
+    visitor = JSON.parse(localStorage.getItem('linger:state')!).visitor;
+    const events = delivered();
+    expect(events.map((e) => e.name)).toEqual(['page_view', 'add_to_cart']);
+    expect(events[1].props.items).toEqual([{ item_id: 'sku-1', promotion_id: 'summer' }]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('sends the events without promotion context when the file cannot be loaded, or loads too slowly', async () => {
+    promo({ 'sku-1': { promotion_id: 'summer' } });
+    for (const promoFile of [() => Promise.reject(new Error('blocked')), () => new Promise(() => {})]) {
+      const { loaded, load } = loader(promoFile);
+      const linger = await started({}, SCRIPT, load, { durable: false });
+      linger('track', 'add_to_cart', { item_id: 'sku-1' });
+      await advance(3_000);
+      expect(loaded).toContain('https://cdn.example/assets/linger-promo.js');
+      const events = delivered();
+      expect(events.map((e) => e.name)).toEqual(['page_view', 'add_to_cart']);
+      expect(events[1].props).toEqual({ item_id: 'sku-1' });
+      linger('consent', false); // the page is gone
+      accepted.length = 0;
+      visitor = '';
+      promo({ 'sku-1': { promotion_id: 'summer' } });
+    }
   });
 });
 
