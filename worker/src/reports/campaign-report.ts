@@ -186,11 +186,16 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
   const powerArm = (s: Stats) => ({ n: s.n, variance: sampleVariance({ n: s.n, sum: s.conv, sumSquares: s.conv }) ?? 0, dailyVisitors: s.n / days });
   const needed = daysStillNeeded({ control: powerArm(control), treatment: powerArm(treatment), mde: campaign.mde ?? 0.1, mdeType: 'relative', controlMean: control.n ? control.conv / control.n : undefined, alpha });
 
-  const sortedDays = [...new Set(rows.map((r) => r.day))].sort();
-  const daily = sortedDays.map((day) => {
-    const upTo = armsOf(rows.filter((r) => r.day <= day));
-    const today = armsOf(rows.filter((r) => r.day === day));
-    const c = conversionUplift(upTo.get(HOLDOUT) ?? zeroStats(), upTo.get(main) ?? zeroStats(), alpha);
+  // One pass: each day's arms, then running (prefix) sums of holdout and main variant. The
+  // stats are integer-valued (counts, cents), so the sums equal re-summing every earlier row.
+  const byDay = byKey(rows, (r) => r.day);
+  let upToControl = zeroStats();
+  let upToMain = zeroStats();
+  const daily = [...byDay.keys()].sort().map((day) => {
+    const today = armsOf(byDay.get(day)!);
+    upToControl = addStats(upToControl, today.get(HOLDOUT) ?? zeroStats());
+    upToMain = addStats(upToMain, today.get(main) ?? zeroStats());
+    const c = conversionUplift(upToControl, upToMain, alpha);
     return {
       day,
       arms: variants.map((v) => ({ variant: v, visitors: today.get(v)?.n ?? 0, conversions: today.get(v)?.conv ?? 0, revenue: money(today.get(v)?.rev ?? 0) })),
