@@ -1,8 +1,9 @@
 // Finished report answers, kept in this isolate for a few seconds: a dashboard asks the same
 // questions again and again, and each answer otherwise costs a fan-out to every shard of the
-// site. Keyed by site, route and query. Storing events through this isolate drops the site's
-// answers at once (`reportsChanged`); anything else (events stored through another isolate, a
-// campaign edit, an erasure) shows after at most REPORT_MAX_AGE_MS. Only 200 answers are kept.
+// site. Keyed by site, route and query. Storing events or editing campaigns through this
+// isolate drops the site's answers at once (`reportsChanged`); a change made through another
+// isolate, or a report moved by the clock alone (days running, today's hours), shows after at
+// most REPORT_MAX_AGE_MS. Only 200 answers are kept.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 
@@ -21,9 +22,10 @@ interface Kept {
 const answers = new Map<string, Kept>();
 const versions = new Map<string, number>();
 
-/** The site's rollups are about to change: its kept answers go. */
-export function reportsChanged(site: string): void {
-  versions.set(site, (versions.get(site) ?? 0) + 1);
+/** The site's events or campaigns changed (no site: every site's): its kept answers go. */
+export function reportsChanged(site?: string): void {
+  if (site === undefined) answers.clear();
+  else versions.set(site, (versions.get(site) ?? 0) + 1);
 }
 
 /** Serves a kept answer while fresh; keeps every successful new one. */
