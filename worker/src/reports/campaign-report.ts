@@ -3,7 +3,7 @@
 // intervals and p-values, the guards (SRM, minimum sample and duration), a breakdown, the daily
 // cumulative uplift and the funnel. Pure: the route gathers the rows, this turns them into JSON.
 import type { Analysis, RollupRow } from './campaign-rollups';
-import { zeroStats, addStats, type Stats } from './outcomes';
+import { STAT_FIELDS, zeroStats, addStats, type Stats } from './outcomes';
 import { winsorizationCap, winsorizedSums, type HistogramRow } from './revenue-histogram';
 import { benjaminiHochberg, compareArms, daysStillNeeded, guardVerdict, sampleVariance, srmTest, type Comparison, type Verdict } from './stats';
 
@@ -39,7 +39,12 @@ export interface ReportOptions {
   hourDay?: string;
 }
 
-const sumRows = (rows: readonly RollupRow[]) => rows.reduce((acc, r) => addStats(acc, r as unknown as Stats), zeroStats());
+/** The rows' stats summed in order, into one accumulator (no object per row). */
+function sumRows(rows: readonly RollupRow[]): Stats {
+  const acc = zeroStats();
+  for (const r of rows) for (const f of STAT_FIELDS) acc[f] += r[f];
+  return acc;
+}
 
 function byKey<T>(rows: readonly RollupRow[], key: (r: RollupRow) => T): Map<T, RollupRow[]> {
   const out = new Map<T, RollupRow[]>();
