@@ -10,6 +10,7 @@ import { findSite } from '../../worker/src/sites';
 import { campaignReport, conversionUplift, HOLDOUT, type CampaignInfo } from '../../worker/src/reports/campaign-report';
 import type { RollupRow } from '../../worker/src/reports/campaign-rollups';
 import { zeroStats, type Stats } from '../../worker/src/reports/outcomes';
+import { create, promotion } from './campaigns-helpers';
 import { BASE, TEST_SITE, makeEvent } from './helpers';
 
 const DAY = 86_400_000;
@@ -44,6 +45,18 @@ describe('kept report answers', () => {
     const after = JSON.parse(await overview(day)).totals;
     expect(after.orders).toBe(before.orders + 2);
     expect(after.revenue).toBeCloseTo(before.revenue + 20, 6);
+  });
+
+  it('lists a campaign created after the list was kept', async () => {
+    const list = async () => {
+      const res = await exports.default.fetch(`${BASE}/v1/reports/campaigns?site=${TEST_SITE.key}`, { headers: { authorization: `Bearer ${TEST_SITE.readKey}` } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { campaigns: { id: string }[] }).campaigns.map((c) => c.id);
+    };
+    const first = await create(promotion(['cache-slot-1']));
+    expect(await list()).toContain(first.id);
+    const second = await create(promotion(['cache-slot-2']));
+    expect(await list()).toEqual(expect.arrayContaining([first.id, second.id]));
   });
 });
 
