@@ -13,6 +13,7 @@ import { busyAddress } from './bots/busy-address';
 import { secondsLeft, take } from './access/rate-limit';
 import { cleanUrl } from './privacy/urls';
 import { tokenHash } from './access/visitor-token';
+import { reportsChanged } from './reports/answer-cache';
 
 export interface Rejected {
   index: number;
@@ -120,6 +121,7 @@ export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Pr
     return shardByIndex(env, site, index).ingest(site.key, events, report, token).then((r) => ({ ...r, sent: events.length }));
   });
   const results = await Promise.allSettled(calls);
+  reportsChanged(site.key); // kept report answers of this site go (reports/answer-cache.ts)
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) {
     console.error('storing a batch failed', failed.reason);

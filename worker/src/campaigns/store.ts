@@ -3,6 +3,7 @@
 // A write through the API clears the copy of the isolate that made it at once; any other
 // isolate sees the change within CAMPAIGN_CACHE_MS (docs/campaigns.md).
 import type { Campaign, CampaignDefinition } from './definition';
+import { reportsChanged } from '../reports/answer-cache';
 
 export const CAMPAIGN_CACHE_MS = 10_000;
 const cache = new Map<string, { campaigns: Campaign[]; until: number }>();
@@ -41,6 +42,7 @@ export async function servingCampaigns(db: D1Database, site: string, now = Date.
 export function clearCampaignCache(site?: string) {
   if (site === undefined) cache.clear();
   else cache.delete(site);
+  reportsChanged(site); // kept report answers show the campaigns as they were (reports/answer-cache.ts)
 }
 
 export async function getCampaign(db: D1Database, site: string, id: string): Promise<Campaign | null> {

@@ -3,7 +3,7 @@
 // intervals and p-values, the guards (SRM, minimum sample and duration), a breakdown, the daily
 // cumulative uplift and the funnel. Pure: the route gathers the rows, this turns them into JSON.
 import type { Analysis, RollupRow } from './campaign-rollups';
-import { zeroStats, addStats, type Stats } from './outcomes';
+import { STAT_FIELDS, zeroStats, addStats, type Stats } from './outcomes';
 import { winsorizationCap, winsorizedSums, type HistogramRow } from './revenue-histogram';
 import { benjaminiHochberg, compareArms, daysStillNeeded, guardVerdict, sampleVariance, srmTest, type Comparison, type Verdict } from './stats';
 
@@ -39,7 +39,12 @@ export interface ReportOptions {
   hourDay?: string;
 }
 
-const sumRows = (rows: readonly RollupRow[]) => rows.reduce((acc, r) => addStats(acc, r as unknown as Stats), zeroStats());
+/** The rows' stats summed in order, into one accumulator (no object per row). */
+function sumRows(rows: readonly RollupRow[]): Stats {
+  const acc = zeroStats();
+  for (const r of rows) for (const f of STAT_FIELDS) acc[f] += r[f];
+  return acc;
+}
 
 function byKey<T>(rows: readonly RollupRow[], key: (r: RollupRow) => T): Map<T, RollupRow[]> {
   const out = new Map<T, RollupRow[]>();
@@ -186,11 +191,16 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
   const powerArm = (s: Stats) => ({ n: s.n, variance: sampleVariance({ n: s.n, sum: s.conv, sumSquares: s.conv }) ?? 0, dailyVisitors: s.n / days });
   const needed = daysStillNeeded({ control: powerArm(control), treatment: powerArm(treatment), mde: campaign.mde ?? 0.1, mdeType: 'relative', controlMean: control.n ? control.conv / control.n : undefined, alpha });
 
-  const sortedDays = [...new Set(rows.map((r) => r.day))].sort();
-  const daily = sortedDays.map((day) => {
-    const upTo = armsOf(rows.filter((r) => r.day <= day));
-    const today = armsOf(rows.filter((r) => r.day === day));
-    const c = conversionUplift(upTo.get(HOLDOUT) ?? zeroStats(), upTo.get(main) ?? zeroStats(), alpha);
+  // One pass: each day's arms, then running (prefix) sums of holdout and main variant. The
+  // stats are integer-valued (counts, cents), so the sums equal re-summing every earlier row.
+  const byDay = byKey(rows, (r) => r.day);
+  let upToControl = zeroStats();
+  let upToMain = zeroStats();
+  const daily = [...byDay.keys()].sort().map((day) => {
+    const today = armsOf(byDay.get(day)!);
+    upToControl = addStats(upToControl, today.get(HOLDOUT) ?? zeroStats());
+    upToMain = addStats(upToMain, today.get(main) ?? zeroStats());
+    const c = conversionUplift(upToControl, upToMain, alpha);
     return {
       day,
       arms: variants.map((v) => ({ variant: v, visitors: today.get(v)?.n ?? 0, conversions: today.get(v)?.conv ?? 0, revenue: money(today.get(v)?.rev ?? 0) })),
