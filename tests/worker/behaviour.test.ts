@@ -8,6 +8,7 @@ import worker from '../../worker/src/index';
 import { saveItems } from '../../worker/src/catalog';
 import { clearModelCache } from '../../worker/src/models';
 import { BASE, TEST_SITE, makeEvent, post } from './helpers';
+import { OBSERVE_EVERY_MS } from '../../worker/src/visitor-shard';
 
 const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
 const CATEGORY: Record<string, string> = {};
@@ -233,10 +234,11 @@ describe('retraining', () => {
 describe('recommender updates', () => {
   it('gives both items of a new pair the other as neighbour at once', async () => {
     await send(visit('visitor-pair-1', ['sk-1', 'sk-2']));
-    // the first item's list learns of the second without any later view of the first
+    // the first item's list learns of the second without any later view of the first, once the
+    // shard's next delivery of observations is due (OBSERVE_EVERY_MS after its last one)
     await eventually(async () => {
       const r = await recs('context=product&item=sk-1&limit=3');
       expect(r.body.items[0]).toMatchObject({ item_id: 'sk-2', reason: 'viewed_together' });
-    });
+    }, 2 * OBSERVE_EVERY_MS / 50);
   });
 });

@@ -7,7 +7,7 @@ import { MAX_CLOCK_SKEW_MS, MAX_EVENT_AGE_MS } from '../../sdk/schema/limits';
 import { LIVE_CLOCK, clockSkew, serverTime } from '../../worker/src/enrich';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
-import { APPLY_DELAY_MS, type VisitorShard } from '../../worker/src/visitor-shard';
+import { APPLY_DELAY_MS, OBSERVE_EVERY_MS, type VisitorShard } from '../../worker/src/visitor-shard';
 import { BASE, TEST_SITE, makeEvent, post, storedEvents } from './helpers';
 
 const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
@@ -96,6 +96,36 @@ describe('ingest and scoring are apart', () => {
     expect(pending).toBe(0);
     const { body } = await profile(v);
     expect(body.lifetime).toMatchObject({ page_views: 1, product_views: 1 });
+  });
+
+  it('delivers recommender observations at most every OBSERVE_EVERY_MS per shard, in one delivery, after the apply', async () => {
+    const v = 'visitor-observe-cadence';
+    const stub = await shard(v);
+    let ts = Date.now() - 60_000;
+    let seq = 0;
+    const visit = (items: string[]) => items.flatMap((item) => [
+      makeEvent({ visitor_id: v, session_id: 'observe-session', name: 'view_item', props: { item_id: item }, ts: (ts += 1_000), seq: seq++, page_id: `observe-page-${seq}` }),
+      makeEvent({ visitor_id: v, session_id: 'observe-session', name: 'user_engagement', props: { engaged_ms: 20_000 }, ts: (ts += 1_000), seq: seq++, page_id: `observe-page-${seq - 1}` }),
+    ]);
+    const status = () => runInDurableObject(stub, (s: VisitorShard) => s.status());
+    const settle = async () => { for (let n = 0; n < 5 && (await runDurableObjectAlarm(stub)); n++); };
+    await post({ events: visit(['obs-1', 'obs-2']) });
+    await settle(); // applied and delivered: the delivery clock starts now
+    expect(await status()).toMatchObject({ pending: 0, outbox: 0 });
+    await post({ events: visit(['obs-3', 'obs-4']) });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    // scored at once, the observations wait for the next delivery, due within OBSERVE_EVERY_MS
+    expect(await status()).toMatchObject({ pending: 0, outbox: 1 });
+    expect((await profile(v)).body.lifetime.product_views).toBe(4);
+    const due = await runInDurableObject(stub, (_s: VisitorShard, state) => state.storage.getAlarm());
+    expect(due).not.toBeNull();
+    expect(due!).toBeLessThanOrEqual(Date.now() + OBSERVE_EVERY_MS);
+    await post({ events: visit(['obs-5']) });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await status()).toMatchObject({ pending: 0, outbox: 2 });
+    // an alarm with nothing to apply was set for the delivery: both applies' observations go in one
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await status()).toMatchObject({ outbox: 0 });
   });
 
   it('a profile read applies what is pending first, and nothing is applied twice', async () => {

@@ -85,6 +85,14 @@ export const APPLY_DELAY_MS = 500;
 /** Events applied per transaction. */
 const APPLY_BATCH = 2_000;
 const RETRY_MS = 2_000;
+/**
+ * Item observations reach the site's recommender at most this often per shard, summed: one
+ * RPC and one brain transaction per shard every couple of seconds instead of one per apply
+ * (the recommender may lag that much; the intent score is still made in the apply).
+ */
+export const OBSERVE_EVERY_MS = 2_000;
+/** Outbox rows (one per apply) that are delivered at once, however recent the last delivery. */
+const OBSERVE_ROWS = 100;
 
 // An event already stored is ignored; the trigger queues each new one for scoring. A page
 // view's engagement reports share one row: a later report (more engaged time, or as much and a
@@ -117,7 +125,10 @@ type Row = EventRow & { fresh: number } & Record<string, SqlStorageValue>;
 export class VisitorShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private site: string | null = null;
-  private applyScheduled = false;
+  /** When the alarm is due, as this instance set it (null: none set since the last one ran). */
+  private alarmAt: number | null = null;
+  /** When observations were last delivered to the recommender (0: not by this instance). */
+  private lastObserved = 0;
   private lastError: string | null = null;
   /** Report answers, dropped whenever events are applied (reports/shard-cache.ts). */
   private readonly reports = new ReportCache();
@@ -159,28 +170,45 @@ export class VisitorShard extends DurableObject<Env> {
     if (dropped?.count) {
       this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
     }
-    if (accepted) this.scheduleApply();
+    if (accepted) this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
     return { accepted };
   }
 
-  private scheduleApply(delay = APPLY_DELAY_MS) {
-    if (this.applyScheduled) return;
-    this.applyScheduled = true;
-    void this.ctx.storage.setAlarm(Date.now() + delay);
+  /** Sets the alarm for `at` unless one is already due by then: an alarm serves all that waits. */
+  private scheduleAlarm(at: number) {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
   }
 
-  /** Applies what was stored since the last run, then hands item observations to the site's recommender. */
+  /** The next delivery of observations: OBSERVE_EVERY_MS after the last one. */
+  private scheduleObserve() {
+    this.scheduleAlarm(Math.max(Date.now(), this.lastObserved + OBSERVE_EVERY_MS));
+  }
+
+  /**
+   * Applies what was stored since the last run, then hands item observations to the site's
+   * recommender when they are due: OBSERVE_EVERY_MS after the last delivery, when many have
+   * piled up, or when this alarm found nothing to apply (it was set for the delivery).
+   */
   async alarm(): Promise<void> {
-    this.applyScheduled = false;
+    this.alarmAt = null;
     try {
-      let more = true;
-      while (more) more = (await this.applyPending()).more;
-      if (!(await this.flushObservations())) this.scheduleApply(RETRY_MS);
+      let applied = 0;
+      for (let more = true; more; ) {
+        const run = await this.applyPending();
+        applied += run.applied;
+        more = run.more;
+      }
+      const outbox = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n;
+      if (!outbox) return;
+      if (applied && outbox < OBSERVE_ROWS && Date.now() < this.lastObserved + OBSERVE_EVERY_MS) return this.scheduleObserve();
+      if (!(await this.flushObservations())) this.scheduleAlarm(Date.now() + RETRY_MS);
     } catch (err) {
       // storage or the models could not be read: nothing was applied, try again shortly
       this.lastError = `${new Date().toISOString()} ${String(err)}`;
       console.error('applying events failed', err);
-      this.scheduleApply(RETRY_MS);
+      this.scheduleAlarm(Date.now() + RETRY_MS);
     }
   }
 
@@ -209,7 +237,7 @@ export class VisitorShard extends DurableObject<Env> {
     }
     if (observations.length) {
       this.sql.exec('INSERT INTO brain_outbox (body) VALUES (?)', JSON.stringify(observations));
-      if (visitorId) this.scheduleApply(); // the alarm delivers them
+      if (visitorId) this.scheduleObserve(); // the alarm delivers them
     }
     return { applied: rows.length, more: !visitorId && rows.length === APPLY_BATCH };
   }
@@ -398,7 +426,7 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** Delivers queued item observations to the site's recommender; false when it could not be reached. */
   private async flushObservations(): Promise<boolean> {
-    const rows = this.sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox ORDER BY id LIMIT 100').toArray();
+    const rows = this.sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox ORDER BY id LIMIT ?', OBSERVE_ROWS).toArray();
     if (!rows.length || !this.site) return true;
     try {
       // summed here, so the brain writes each item and pair once per flush
@@ -409,8 +437,9 @@ export class VisitorShard extends DurableObject<Env> {
       this.lastError = `${new Date().toISOString()} recommender: ${String(err)}`;
       return false;
     }
+    this.lastObserved = Date.now();
     this.sql.exec('DELETE FROM brain_outbox WHERE id <= ?', rows[rows.length - 1].id);
-    if (rows.length === 100) this.scheduleApply(0);
+    if (rows.length === OBSERVE_ROWS) this.scheduleAlarm(Date.now());
     return true;
   }
 
