@@ -5,7 +5,7 @@ import { exports } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/src/index';
-import { predict } from '../../worker/src/ml/intent-model';
+import { predictIntent } from '../../worker/src/ml/calibrated-intent';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
 import { trainSegments } from '../../worker/src/scoring/segments';
@@ -143,7 +143,7 @@ describe('training on a stratified sample', () => {
     const shifted = trainIntent(sample, { purchases, others: all.y.length - purchases });
     const naive = trainIntent(sample);
     if ('skipped' in shifted || 'skipped' in naive) throw new Error('expected models');
-    const meanP = (m: typeof shifted) => all.x.reduce((s, row) => s + predict(m.model, clipRow(m.clip, row)), 0) / all.x.length;
+    const meanP = (m: typeof shifted) => all.x.reduce((s, row) => s + predictIntent(m.model, clipRow(m.clip, row)), 0) / all.x.length;
     expect(rate).toBeGreaterThan(0.05);
     expect(rate).toBeLessThan(0.2);
     expect(Math.abs(meanP(shifted) - rate)).toBeLessThan(0.02);
