@@ -31,7 +31,7 @@ import { neighbourList } from '../worker/src/recs/cooccurrence';
 import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs/rebuild';
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
-import { SHOP_RECIPE, trainIntent } from '../worker/src/training';
+import { shopRecipe, trainIntent } from '../worker/src/training';
 import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
 
 const LIMITS = { cpuSeconds: 10, memoryMB: 64 };
@@ -341,7 +341,7 @@ function child(kind: string, dir: string, shards: number) {
       db.close();
     }
     const clip = fitClip(x);
-    const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, SHOP_RECIPE);
+    const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(y.length));
     writeFileSync(join(dir, 'full-model.json'), JSON.stringify({ model, clip }));
     return out({ rows: y.length });
   }

@@ -29,9 +29,13 @@ const MIN_FOLDS = 2;
  * What a shop trains: the served recipe (SERVED_RECIPE, what bench:intent measures) with its
  * calibrator fitted on 3 folds' out-of-fold predictions instead of 5, and at most 400 rounds,
  * so that with INTENT_ROWS rows one invocation stays well within 10 s of CPU whatever the data
- * (npm run bench:train-scale).
+ * (npm run bench:train-scale). Leaves of 50 rows suit thousands of sessions; a small shop's
+ * trees could not split at all, so below 2,000 rows the fewest rows in a leaf is a 40th of them (at least 5).
  */
-export const SHOP_RECIPE: IntentRecipe = { ...SERVED_RECIPE, folds: 3, gbdt: { ...SERVED_RECIPE.gbdt, trees: 400 } };
+export function shopRecipe(rows: number): IntentRecipe {
+  const minLeaf = Math.min(SERVED_RECIPE.gbdt.minLeaf ?? 50, Math.max(5, Math.floor(rows / 40)));
+  return { ...SERVED_RECIPE, folds: 3, gbdt: { ...SERVED_RECIPE.gbdt, trees: 400, minLeaf } };
+}
 
 export const TRAINING_STEPS: readonly TrainingStep[] = ['intent', 'segments', 'recs'];
 
@@ -84,7 +88,7 @@ export function trainIntent(data: Sessions, population?: { purchases: number; ot
   const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
   const sX = subset.map((i) => clipRow(clip, data.x[keep[i]]));
-  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, SHOP_RECIPE);
+  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, shopRecipe(sy.length));
   const sPurchases = sy.filter((v) => v === 1).length;
   // the calibrator learned the rows' purchase rate; the shop's is lower when buyers were kept more often
   const shift = priorShift({ purchases: sPurchases, others: sy.length - sPurchases }, population ?? { purchases, others });
