@@ -2,7 +2,7 @@
 // by a second, naive implementation.
 import { describe, expect, it } from 'vitest';
 import { ensembleProbability, predictIntent, trainCalibratedIntent, SERVED_RECIPE } from '../../worker/src/ml/calibrated-intent';
-import { calibrate, expectedCalibrationError, fitIsotonic, fitPlattCalibrator, reliability } from '../../worker/src/ml/calibration';
+import { calibrate, expectedCalibrationError, fitIsotonic, fitPlattCalibrator, reliability, shiftCalibrator, shiftProbability } from '../../worker/src/ml/calibration';
 import { predictGbdt, trainGbdt } from '../../worker/src/ml/gbdt';
 import { rocAuc } from '../../worker/src/ml/metrics';
 import { seededRandom } from '../../worker/src/ml/random';
@@ -117,5 +117,29 @@ describe('the served intent model', () => {
   it('falls back to an identity calibration without both classes in every fold', () => {
     const model = trainCalibratedIntent([[0], [1], [2]], [0, 0, 1], recipe);
     expect(model.calibrator).toEqual({ kind: 'platt', a: -1, b: 0 });
+  });
+});
+
+describe('moving a calibrator from a sample to the population', () => {
+  // five groups of 100 sampled rows; the population had four times as many of each group's negatives
+  const positives = [10, 20, 40, 60, 80];
+  const scores = positives.flatMap((_, g) => Array(100).fill(0.1 * (g + 1)));
+  const labels = positives.flatMap((k) => Array.from({ length: 100 }, (_, i) => (i < k ? 1 : 0)));
+  const delta = Math.log(1 / 4); // negatives kept at 1/4, positives all: log(others' rate / positives' rate)
+
+  it('gives isotonic regression the rates weighted by inverse sampling rate', () => {
+    const shifted = shiftCalibrator(fitIsotonic(scores, labels), delta);
+    positives.forEach((k, g) => {
+      const weighted = k / (k + 4 * (100 - k)); // each negative stands for four
+      expect(calibrate(shifted, 0.1 * (g + 1))).toBeCloseTo(weighted, 10);
+    });
+  });
+
+  it('moves Platt\'s log-odds by exactly delta, keeps 0 and 1, and leaves delta 0 alone', () => {
+    const platt = fitPlattCalibrator(scores, labels);
+    const logit = (p: number) => Math.log(p / (1 - p));
+    for (const p of [0.05, 0.3, 0.7]) expect(logit(calibrate(shiftCalibrator(platt, delta), p)) - logit(calibrate(platt, p))).toBeCloseTo(delta, 10);
+    expect([shiftProbability(0, delta), shiftProbability(1, delta)]).toEqual([0, 1]);
+    expect(shiftCalibrator(platt, 0)).toBe(platt);
   });
 });

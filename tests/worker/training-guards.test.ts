@@ -4,7 +4,7 @@ import { exports } from 'cloudflare:workers';
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { stratifiedFolds } from '../../worker/src/ml/folds';
-import { predict } from '../../worker/src/ml/intent-model';
+import { predictIntent } from '../../worker/src/ml/calibrated-intent';
 import { clipRow } from '../../worker/src/ml/robust';
 import { seededRandom } from '../../worker/src/ml/random';
 import { assignSegment, trainSegments } from '../../worker/src/scoring/segments';
@@ -65,7 +65,7 @@ describe('degenerate training data', () => {
     const { y } = sessions(150);
     const trained = trainIntent({ x: y.map(() => Array(19).fill(2)), y });
     if ('skipped' in trained) throw new Error(trained.skipped);
-    expect(Number.isFinite(predict(trained.model, Array(19).fill(2)))).toBe(true);
+    expect(Number.isFinite(predictIntent(trained.model, Array(19).fill(2)))).toBe(true);
   });
 });
 
@@ -77,10 +77,10 @@ describe('one hostile visitor among normal ones', () => {
     if ('skipped' in clean || 'skipped' in poisoned) throw new Error('expected models');
     expect(poisoned.sessions).toBe(301); // the non-finite rows were left out
     expect(poisoned.kind).toBe(clean.kind);
-    const diffs = normal.x.map((row) => Math.abs(predict(clean.model, clipRow(clean.clip, row)) - predict(poisoned.model, clipRow(poisoned.clip, row))));
+    const diffs = normal.x.map((row) => Math.abs(predictIntent(clean.model, clipRow(clean.clip, row)) - predictIntent(poisoned.model, clipRow(poisoned.clip, row))));
     expect(diffs.every(Number.isFinite)).toBe(true);
     expect(diffs.reduce((a, b) => a + b, 0) / diffs.length).toBeLessThan(0.02);
-    expect(Number.isFinite(predict(poisoned.model, clipRow(poisoned.clip, hostileSession)))).toBe(true);
+    expect(Number.isFinite(predictIntent(poisoned.model, clipRow(poisoned.clip, hostileSession)))).toBe(true);
   }, 60_000);
 
   it('leaves segments and RFM cuts finite and the same as without it', () => {

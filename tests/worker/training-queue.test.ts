@@ -5,7 +5,11 @@ import { exports } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/src/index';
+import { predictIntent } from '../../worker/src/ml/calibrated-intent';
 import { predict } from '../../worker/src/ml/intent-model';
+import { clearModelCache } from '../../worker/src/models';
+import { INTENT_FEATURES } from '../../worker/src/scoring/intent-features';
+import { PRIOR_INTENT_MODEL } from '../../worker/src/scoring/prior-model';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
 import { trainSegments } from '../../worker/src/scoring/segments';
@@ -63,7 +67,23 @@ describe('the queue consumer', () => {
     const s = await status();
     expect(s.models.intent.version).toBe(1);
     expect(Object.keys(s.training)).toEqual(['intent']);
-    expect(s.training.intent.last_result).toMatchObject({ version: 1, sessions: SESSIONS, purchases: BUYERS });
+    expect(s.training.intent.last_result).toMatchObject({ version: 1, kind: 'calibrated', sessions: SESSIONS, purchases: BUYERS });
+  });
+
+  it('the shard scores new sessions with the stored calibrated model', async () => {
+    const row = await env.DB.prepare("SELECT body FROM models WHERE site_key = ? AND kind = 'intent' ORDER BY version DESC LIMIT 1").bind(TEST_SITE.key).first<{ body: string }>();
+    const stored = JSON.parse(row!.body);
+    expect(stored.model.kind).toBe('calibrated');
+    clearModelCache();
+    const v = 'visitor-q-001'; // a known visitor's new, open session: the shop's counts stay as they were
+    const ts = Date.now() - 60_000;
+    const events = [0, 1, 2].map((k) => makeEvent({ visitor_id: v, session_id: 'session-q-scored', ts: ts + k, name: 'view_item', props: { item_id: `sku-${k}`, item_category: 'Shoes' } }));
+    expect((await post({ events })).status).toBe(202);
+    const profile = await (await exports.default.fetch(`${BASE}/v1/visitors/${v}/profile?site=${TEST_SITE.key}`, { headers: ADMIN })).json<any>();
+    expect(profile.intent_model).toEqual({ version: 1, kind: 'calibrated' });
+    const x = INTENT_FEATURES.map((name) => profile.session.features[name]);
+    expect(profile.session.intent).toBeCloseTo(predictIntent(stored.model, clipRow(stored.clip, x)), 10);
+    expect(profile.session.intent).not.toBeCloseTo(predict(PRIOR_INTENT_MODEL, x), 3);
   });
 
   it('retries a failed step a bounded number of times, showing each error; the last good model keeps serving', async () => {
@@ -143,7 +163,7 @@ describe('training on a stratified sample', () => {
     const shifted = trainIntent(sample, { purchases, others: all.y.length - purchases });
     const naive = trainIntent(sample);
     if ('skipped' in shifted || 'skipped' in naive) throw new Error('expected models');
-    const meanP = (m: typeof shifted) => all.x.reduce((s, row) => s + predict(m.model, clipRow(m.clip, row)), 0) / all.x.length;
+    const meanP = (m: typeof shifted) => all.x.reduce((s, row) => s + predictIntent(m.model, clipRow(m.clip, row)), 0) / all.x.length;
     expect(rate).toBeGreaterThan(0.05);
     expect(rate).toBeLessThan(0.2);
     expect(Math.abs(meanP(shifted) - rate)).toBeLessThan(0.02);

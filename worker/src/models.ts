@@ -1,6 +1,6 @@
 // Trained models, versioned per site in D1, and cached per isolate so scoring reads D1 at most
 // once a minute per site.
-import type { IntentModel } from './ml/intent-model';
+import type { ServedIntentModel } from './ml/calibrated-intent';
 import type { Clip } from './ml/robust';
 import type { SegmentModel } from './scoring/segments';
 
@@ -8,7 +8,8 @@ export interface StoredIntentModel {
   version: number;
   createdAt: number;
   features: readonly string[];
-  model: IntentModel;
+  /** A calibrated model, or a plain one stored before calibration served (both score by `predictIntent`). */
+  model: ServedIntentModel;
   /** The feature range the model was trained on; features are clipped into it before scoring. */
   clip?: Clip;
   metrics: unknown;

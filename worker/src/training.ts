@@ -1,4 +1,5 @@
-// Retraining a site's models, one step at a time: the intent model (chosen by cross-validation),
+// Retraining a site's models, one step at a time: the calibrated intent model (the recipe
+// `npm run bench:intent` measures),
 // the visitor segments, and the recommender's rebuild. Each step reads only its own bounded,
 // stratified sample of the shards (training/sample.ts), so its memory and CPU do not grow with
 // the shop. Each step runs and fails on its own; a step that cannot produce a sound model leaves
@@ -6,7 +7,10 @@
 // (GET /v1/admin/models). The cron enqueues one message per site and step (training/queue.ts);
 // the admin's "retrain now" and the tests call the same `runStep` directly.
 import type { Env } from './env';
-import { selectIntentModel, trainModel, type CvScore, type IntentModel, type ModelKind } from './ml/intent-model';
+import { shiftCalibrator } from './ml/calibration';
+import { fitCalibratedIntent, SERVED_RECIPE, type CalibratedIntentModel, type IntentRecipe } from './ml/calibrated-intent';
+import type { CvScore } from './ml/intent-model';
+import { averagePrecision, rocAuc } from './ml/metrics';
 import { seededRandom } from './ml/random';
 import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from './ml/robust';
 import { recordStep, saveModel, type TrainingStep } from './models';
@@ -14,13 +18,24 @@ import { INTENT_FEATURES } from './scoring/intent-features';
 import { trainSegments } from './scoring/segments';
 import { shardByIndex } from './shards';
 import type { Site } from './sites';
-import { mergeSamples, perShard, priorShift, SAMPLE_CAPS, SELECTION_ROWS, shiftPrior, stratifiedSubset, type SampleCaps, type ShardSample } from './training/sample';
+import { INTENT_ROWS, mergeSamples, perShard, priorShift, SAMPLE_CAPS, stratifiedSubset, type SampleCaps, type ShardSample } from './training/sample';
 
 /** Below these, the documented prior model keeps serving. */
 export const MIN_TRAINING_SESSIONS = 100;
 export const MIN_TRAINING_PURCHASES = 10;
 /** Cross-validation needs at least this many rows of each class (one per fold at least). */
 const MIN_FOLDS = 2;
+/**
+ * What a shop trains: the served recipe (SERVED_RECIPE, what bench:intent measures) with its
+ * calibrator fitted on 3 folds' out-of-fold predictions instead of 5, and at most 400 rounds,
+ * so that with INTENT_ROWS rows one invocation stays well within 10 s of CPU whatever the data
+ * (npm run bench:train-scale). Leaves of 50 rows suit thousands of sessions; a small shop's
+ * trees could not split at all, so below 2,000 rows the fewest rows in a leaf is a 40th of them (at least 5).
+ */
+export function shopRecipe(rows: number): IntentRecipe {
+  const minLeaf = Math.min(SERVED_RECIPE.gbdt.minLeaf ?? 50, Math.max(5, Math.floor(rows / 40)));
+  return { ...SERVED_RECIPE, folds: 3, gbdt: { ...SERVED_RECIPE.gbdt, trees: 400, minLeaf } };
+}
 
 export const TRAINING_STEPS: readonly TrainingStep[] = ['intent', 'segments', 'recs'];
 
@@ -41,21 +56,24 @@ interface Sessions {
 }
 
 export interface TrainedIntent {
-  model: IntentModel;
-  kind: ModelKind;
-  cv: Record<ModelKind, CvScore>;
+  model: CalibratedIntentModel;
+  kind: CalibratedIntentModel['kind'];
+  /** Out-of-fold AUC and AP of the trees on the rows trained on (the sample's class rates). */
+  cv: { calibrated: CvScore };
   clip: Clip;
   sessions: number;
   purchases: number;
-  /** Log-odds added to undo the sample's class rates (0 when every session was kept). */
+  /** Rows the model was trained on: at most INTENT_ROWS, stratified. */
+  rows: number;
+  /** Log-odds added to the calibrated score to undo the rows' class rates (0 when they are the shop's). */
   priorShift: number;
 }
 
 /**
  * The intent model for these sessions, or why there is none: too few, one class, or an unsound
- * result. The kind is chosen by cross-validation on at most SELECTION_ROWS rows (stratified),
- * then trained on every row. `population` is how many of each class the shop has, when the
- * rows are a stratified sample of it: the model's prior is moved back to the shop's rate.
+ * result. It trains the calibrated recipe on at most INTENT_ROWS rows (stratified). `population`
+ * is how many of each class the shop has, when the rows are a stratified sample of it: the
+ * calibrated score is moved back to the shop's rate.
  */
 export function trainIntent(data: Sessions, population?: { purchases: number; others: number }): { skipped: string } | TrainedIntent {
   const keep = data.x.map((row, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
@@ -67,16 +85,17 @@ export function trainIntent(data: Sessions, population?: { purchases: number; ot
   }
   if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
   const clip = fitClip(keep.map((i) => data.x[i]));
-  const X = keep.map((i) => clipRow(clip, data.x[i]));
-  const subset = stratifiedSubset(y, SELECTION_ROWS, seededRandom(11));
+  const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
+  const sX = subset.map((i) => clipRow(clip, data.x[keep[i]]));
+  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, shopRecipe(sy.length));
   const sPurchases = sy.filter((v) => v === 1).length;
-  const selection = selectIntentModel(subset.map((i) => X[i]), sy, { folds: Math.min(5, sPurchases, sy.length - sPurchases) });
-  const fitted = subset.length === y.length ? selection.model : trainModel(selection.kind, X, y);
-  const shift = population ? priorShift({ purchases, others }, population) : 0;
-  const model = shiftPrior(fitted, shift);
-  if (!allFinite(model)) return { skipped: `the ${selection.kind} model came out non-finite; the last good model keeps serving` };
-  return { model, kind: selection.kind, cv: selection.cv, clip, sessions: y.length, purchases, priorShift: shift };
+  // the calibrator learned the rows' purchase rate; the shop's is lower when buyers were kept more often
+  const shift = priorShift({ purchases: sPurchases, others: sy.length - sPurchases }, population ?? { purchases, others });
+  const model: CalibratedIntentModel = { ...fitted, calibrator: shiftCalibrator(fitted.calibrator, shift) };
+  if (!allFinite(model)) return { skipped: 'the intent model came out non-finite; the last good model keeps serving' };
+  const cv = { calibrated: { auc: rocAuc(sy, oof), ap: averagePrecision(sy, oof) } };
+  return { model, kind: model.kind, cv, clip, sessions: y.length, purchases, rows: sy.length, priorShift: shift };
 }
 
 /** Every shard's share of a bounded sample, as one; `want` zeroes the parts a step does not need. */
@@ -92,7 +111,8 @@ async function intentStep(env: Env, site: Site, now: number) {
   if ('skipped' in trained) return trained;
   const { purchases, others } = sample.population;
   const version = await saveModel(env.DB, site.key, 'intent', { features: INTENT_FEATURES, model: trained.model, clip: trained.clip }, {
-    cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases, population: { sessions: purchases + others, purchases }, prior_shift: trained.priorShift,
+    cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases, rows: trained.rows, rounds: trained.model.rounds,
+    calibrator: trained.model.calibrator.kind, population: { sessions: purchases + others, purchases }, prior_shift: trained.priorShift,
   });
   return { version, kind: trained.kind, cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases };
 }

@@ -3,7 +3,7 @@
 // scores in one place, so serving a visitor reads no other storage.
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from './env';
-import { predict } from './ml/intent-model';
+import { predictIntent } from './ml/calibrated-intent';
 import { clipRow } from './ml/robust';
 import { siteModels, type SiteModels } from './models';
 import { INTENT_FEATURES, intentFeatures } from './scoring/intent-features';
@@ -321,7 +321,7 @@ export class VisitorShard extends DurableObject<Env> {
     let latest: SessionState | null = null;
     for (const s of sessions.values()) {
       if (!latest || latest.last < s.last) latest = s;
-      s.intent = predict(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
+      s.intent = predictIntent(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
       this.sql.exec(
         'INSERT OR REPLACE INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
         visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),

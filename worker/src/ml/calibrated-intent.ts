@@ -99,7 +99,12 @@ export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRe
  * Trains the served model: rounds by early stopping, out-of-fold predictions for the
  * calibrator, then the members on every row. `rounds` skips the early stopping when known.
  */
-export function trainCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds }: { seed?: number; rounds?: number } = {}): CalibratedIntentModel {
+export function trainCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, options: { seed?: number; rounds?: number } = {}): CalibratedIntentModel {
+  return fitCalibratedIntent(X, y, recipe, options).model;
+}
+
+/** `trainCalibratedIntent`, with the out-of-fold (uncalibrated) probabilities its calibrator was fitted on. */
+export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds }: { seed?: number; rounds?: number } = {}): { model: CalibratedIntentModel; oof: number[] } {
   const positives = y.reduce((s, v) => s + (v ? 1 : 0), 0);
   const folds = Math.min(recipe.folds, positives, y.length - positives);
   const R = rounds ?? (folds >= 2 ? earlyStoppingRounds(X, y, recipe, seed) : recipe.gbdt.trees ?? 300);
@@ -114,5 +119,5 @@ export function trainCalibratedIntent(X: number[][], y: number[], recipe: Intent
   // Isotonic needs enough rows per step; small shops get Platt's two parameters.
   const calibrator: Calibrator =
     folds < 2 ? { kind: 'platt', a: -1, b: 0 } : recipe.calibration === 'isotonic' && positives >= 50 && y.length - positives >= 50 ? fitIsotonic(oof, y) : fitPlattCalibrator(oof, y);
-  return { kind: 'calibrated', ...trainMembers(X, y, recipe, R), calibrator, rounds: R };
+  return { model: { kind: 'calibrated', ...trainMembers(X, y, recipe, R), calibrator, rounds: R }, oof };
 }

@@ -81,6 +81,28 @@ export function calibrate(c: Calibrator, p: number): number {
   return y[lo] + t * (y[hi] - y[lo]);
 }
 
+/** A probability with `delta` added to its log-odds (exact at 0 and 1, which stay). */
+export function shiftProbability(p: number, delta: number): number {
+  const odds = p * Math.exp(delta);
+  return odds / (odds + 1 - p);
+}
+
+/**
+ * The calibrator with `delta` added to the log-odds of what it returns: how a calibrator fitted
+ * on a sample whose classes were kept at different rates is moved to the whole population's
+ * rate (delta = log(others' rate / positives' rate)). For isotonic regression this gives the
+ * fit with each row weighted by its inverse sampling rate: every knot is a block's rate, and
+ * weighting a block's rows by class multiplies its odds by e^delta, an increasing map, so PAV
+ * pools the same blocks (only the knots' positions, the blocks' mean raw scores, stay unweighted).
+ * Platt's sigmoid moves its intercept. Shifting the trees before calibrating would be undone by
+ * the calibrator, which would learn the sample's rate again.
+ */
+export function shiftCalibrator(c: Calibrator, delta: number): Calibrator {
+  if (!delta) return c;
+  if (c.kind === 'platt') return { ...c, b: c.b - delta };
+  return { ...c, y: c.y.map((p) => shiftProbability(p, delta)) };
+}
+
 export interface ReliabilityBin {
   /** Bin bounds on the predicted probability. */
   from: number;

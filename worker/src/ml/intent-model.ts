@@ -1,6 +1,7 @@
-// Purchase-intent models: train the three model families, compare them by stratified
-// cross-validation on the shop's own sessions, and serve the best. The worker's cron job and
-// `npm run bench:intent` both call `selectIntentModel`.
+// Purchase-intent model families (logistic, SVM, GBDT): train, score, and compare them by
+// stratified cross-validation. What serves is the calibrated trees of calibrated-intent.ts, whose
+// members are these models; `predict` also scores models stored before calibration served.
+// `selectIntentModel` no longer serves: only its test calls it.
 import { trainGbdt, predictGbdt, type GbdtModel, type GbdtOptions } from './gbdt';
 import { splitFold, stratifiedFolds } from './folds';
 import { predictLogistic, trainLogistic, type LogisticModel } from './logistic';

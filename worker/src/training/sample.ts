@@ -1,8 +1,7 @@
 // Bounded, stratified training samples: whatever a shop's size, each shard hands over at most a
 // fixed number of rows per class, so one retraining step's memory and CPU stay bounded. The
 // shard also counts each class, so the trainer knows each class's sampling rate and can undo the
-// rate difference in the model's prior (purchasers are kept at a higher rate than the others).
-import type { IntentModel } from '../ml/intent-model';
+// rate difference in the model's calibrated score (purchasers are kept at a higher rate than the others).
 import { shuffled } from '../ml/random';
 
 /** Site-wide caps of one training sample; each shard returns its share (`perShard`). */
@@ -14,8 +13,11 @@ export const SAMPLE_CAPS = {
   visitors: 20_000,
   buyers: 20_000,
 };
-/** The intent model kind is chosen by cross-validation on this many rows of the sample; the chosen kind then trains on all of it. */
-export const SELECTION_ROWS = 3_000;
+/**
+ * The intent model trains on at most this many rows of the sample (stratified): the calibrated
+ * recipe fits about five tree ensembles, and this keeps them within one invocation's CPU.
+ */
+export const INTENT_ROWS = 8_000;
 
 export type SampleCaps = typeof SAMPLE_CAPS;
 
@@ -80,15 +82,6 @@ export function mergeSamples(parts: ShardSample[]): ShardSample {
 export function priorShift(sampled: { purchases: number; others: number }, population: { purchases: number; others: number }): number {
   if (!sampled.purchases || !sampled.others || population.purchases < sampled.purchases || population.others < sampled.others) return 0;
   return Math.log(sampled.others / population.others) - Math.log(sampled.purchases / population.purchases);
-}
-
-/** The model with `delta` added to its log-odds (its intercept), everything else unchanged. */
-export function shiftPrior<M extends IntentModel>(model: M, delta: number): M {
-  if (!delta) return model;
-  if (model.kind === 'gbdt') return { ...model, base: model.base + delta };
-  if (model.kind === 'logistic') return { ...model, bias: model.bias + delta };
-  // the SVM's probability is sigmoid(−(a·d + b))
-  return { ...model, platt: { ...model.platt, b: model.platt.b - delta } };
 }
 
 /** At most `n` row indices, drawn per class in proportion (a class keeps at least `minPerClass` rows when it has them). */
