@@ -6,7 +6,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveItems } from '../../worker/src/catalog';
-import { TREND_HALF_LIFE_MS, TREND_WEIGHTS } from '../../worker/src/recs/stores';
+import { PAIR_SESSIONS_PER_DAY, TREND_HALF_LIFE_MS, TREND_WEIGHTS } from '../../worker/src/recs/stores';
 import { decayedScore } from '../../worker/src/recs/trending';
 import { shardByIndex } from '../../worker/src/shards';
 import { clearSiteCache, findSite, saveSite } from '../../worker/src/sites';
@@ -75,7 +75,7 @@ function scriptedVisit(i: number) {
   };
 }
 
-/** A session of the one scripted visitor: view, engaged time and purchase of the target in one request. */
+/** A session of the one scripted visitor: views of p1 and the target, engaged time and purchase of the target in one request. */
 function mintedSession(i: number) {
   const { id, token } = browser('minting');
   const session = `minted-session-${i}`;
@@ -85,10 +85,11 @@ function mintedSession(i: number) {
   return {
     token,
     events: [
-      makeEvent({ ...base, event_id: `minted-${i}-0`, seq: i * 4, name: 'page_view', ts }),
-      makeEvent({ ...base, event_id: `minted-${i}-1`, seq: i * 4 + 1, name: 'view_item', ts, props: { item_id: TARGET, price: 10 } }),
-      makeEvent({ ...base, event_id: `minted-${i}-2`, seq: i * 4 + 2, name: 'user_engagement', ts: ts + 10, props: { engaged_ms: 20_000 } }),
-      makeEvent({ ...base, event_id: `minted-${i}-3`, seq: i * 4 + 3, name: 'purchase', ts: ts + 20, props: { transaction_id: `minted-t-${i}`, value: 10, items: [{ item_id: TARGET, price: 10, quantity: 1 }] } }),
+      makeEvent({ ...base, event_id: `minted-${i}-0`, seq: i * 5, name: 'page_view', ts }),
+      makeEvent({ ...base, event_id: `minted-${i}-4`, seq: i * 5 + 1, name: 'view_item', ts, props: { item_id: 'p1', price: 10 } }),
+      makeEvent({ ...base, event_id: `minted-${i}-1`, seq: i * 5 + 2, name: 'view_item', ts, props: { item_id: TARGET, price: 10 } }),
+      makeEvent({ ...base, event_id: `minted-${i}-2`, seq: i * 5 + 3, name: 'user_engagement', ts: ts + 10, props: { engaged_ms: 20_000 } }),
+      makeEvent({ ...base, event_id: `minted-${i}-3`, seq: i * 5 + 4, name: 'purchase', ts: ts + 20, props: { transaction_id: `minted-t-${i}`, value: 10, items: [{ item_id: TARGET, price: 10, quantity: 1 }] } }),
     ],
   };
 }
@@ -166,6 +167,14 @@ describe('800 scripted buyers', () => {
       });
     // what one person viewing and buying it adds, not 300 times that
     expect(await trendOf(MINTED)).toBeCloseTo((await trendOf(ORGANIC)) + TREND_WEIGHTS.view + TREND_WEIGHTS.buy, 2);
+  });
+
+  it('one visitor making 300 engaged sessions counts at most PAIR_SESSIONS_PER_DAY sessions in co-occurrence', async () => {
+    const pairOf = (site: string) =>
+      runInDurableObject(env.BRAIN.get(env.BRAIN.idFromName(site)), async (_, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT n FROM pairs WHERE kind = 'view' AND a = 'p1' AND b = ?", TARGET).toArray()[0]?.n ?? 0);
+    const organic = await pairOf(ORGANIC);
+    expect(await pairOf(MINTED)).toBe(organic + PAIR_SESSIONS_PER_DAY);
   });
 
   it('are stored, not lost', async () => {

@@ -2,9 +2,10 @@
 // session only once it looks like a person's (bots/session-watch.ts), and each session teaches
 // an item at most once as viewed and once as bought, with at most SESSION_ITEMS viewed and
 // BASKET_ITEMS bought items; trending counts an item at most once per visitor and day, however
-// many sessions the visitor makes. A scripted visitor weighs no more than a real one, and a
-// session's pairs are bounded. A flush sums its sessions into one delta per item and per pair.
-import { BASKET_ITEMS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TREND_ITEMS_PER_DAY, TREND_WEIGHTS } from './stores';
+// many sessions the visitor makes, and co-occurrence counts at most PAIR_SESSIONS_PER_DAY sessions
+// of a visitor per day. A scripted visitor weighs no more than a real one, and a session's pairs
+// are bounded. A flush sums its sessions into one delta per item and per pair.
+import { BASKET_ITEMS, PAIR_SESSIONS_PER_DAY, SESSION_ITEMS, TREND_HALF_LIFE_MS, TREND_ITEMS_PER_DAY, TREND_WEIGHTS } from './stores';
 import { addDecayed, type Decayed } from './trending';
 
 /** What a session has taught so far (kept in its state in the shard). */
@@ -18,13 +19,17 @@ export interface Taught {
   /** The viewed and bought items this session counted in trending (the visitor's first of the day). */
   trendViews: string[];
   trendBought: string[];
+  /** Whether the session counts in co-occurrence (decided when it first teaches; absent: yes). */
+  pairs?: boolean;
 }
 
-/** What a visitor counted in trending on one UTC day (kept in the profile in the shard). */
+/** What a visitor counted in trending and co-occurrence on one UTC day (kept in the profile in the shard). */
 export interface TrendDay {
   day: number;
   views: string[];
   bought: string[];
+  /** The visitor's sessions that count in co-occurrence today (absent in profiles stored before it). */
+  pairSessions?: string[];
 }
 
 /** A session's teaching after one apply: its whole lists, and where the new part of each starts. */
@@ -40,6 +45,8 @@ export interface ItemObservation {
   trendBought: string[];
   /** The session was flagged as a bot's after it taught: what it taught before is taken back. */
   retract?: boolean;
+  /** False when the visitor's sessions of the day already filled their co-occurrence share: the session then feeds trending and the session index only. */
+  pairs?: boolean;
 }
 
 /** One flush's sums: SiteBrain adds them to its stores as they are. */
@@ -88,17 +95,22 @@ export function teach(t: Taught, sessionId: string, time: number, views: Iterabl
   if (t.items.length === itemsFrom && t.bought.length === boughtFrom) return null;
   const today = Math.floor(time / 86_400_000);
   if (day.day !== today) Object.assign(day, { ...newTrendDay(), day: today });
+  if (t.pairs === undefined) {
+    const counted = (day.pairSessions ??= []);
+    t.pairs = counted.includes(sessionId) || counted.length < PAIR_SESSIONS_PER_DAY;
+    if (t.pairs && !counted.includes(sessionId)) counted.push(sessionId);
+  }
   const trendViews = t.items.slice(itemsFrom).filter((item) => claim(day.views, item));
   const trendBought = t.bought.slice(boughtFrom).filter((item) => claim(day.bought, item));
   t.trendViews.push(...trendViews);
   t.trendBought.push(...trendBought);
-  return { sessionId, time, items: [...t.items], itemsFrom, bought: [...t.bought], boughtFrom, trendViews, trendBought };
+  return { sessionId, time, items: [...t.items], itemsFrom, bought: [...t.bought], boughtFrom, trendViews, trendBought, pairs: t.pairs };
 }
 
 /** Takes back all a session taught (it was flagged as a bot's since), once: its lists are emptied. Null when it taught nothing. */
 export function retract(t: Taught, sessionId: string, time: number): ItemObservation | null {
   if (!t.items.length && !t.bought.length) return null;
-  const o = { sessionId, time, items: t.items, itemsFrom: t.items.length, bought: t.bought, boughtFrom: t.bought.length, trendViews: t.trendViews, trendBought: t.trendBought, retract: true };
+  const o = { sessionId, time, items: t.items, itemsFrom: t.items.length, bought: t.bought, boughtFrom: t.bought.length, trendViews: t.trendViews, trendBought: t.trendBought, retract: true, pairs: t.pairs };
   Object.assign(t, newTaught());
   return o;
 }
@@ -134,8 +146,13 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
     return s;
   };
   /** Adds (sign 1) or takes back (sign -1) what `fresh` teaches beside `old`, which the brain holds already. */
-  const learn = (kind: 'view' | 'buy', old: string[], fresh: string[], trend: readonly string[], time: number, sign: 1 | -1) => {
+  const learn = (kind: 'view' | 'buy', old: string[], fresh: string[], trend: readonly string[], time: number, sign: 1 | -1, counts: boolean) => {
     if (!fresh.length) return;
+    if (!counts) {
+      // trending only: the visitor's co-occurrence share of the day is taken
+      for (const item of fresh) if (trend.includes(item)) stat(item).trend = addDecayed(stat(item).trend, time, sign * TREND_WEIGHTS[kind], TREND_HALF_LIFE_MS);
+      return;
+    }
     if (!old.length) delta.totals[kind] += sign;
     const all = [...old];
     for (const item of fresh) {
@@ -158,16 +175,16 @@ export function buildDelta(observations: Iterable<ItemObservation>, known: (item
     const buys = { old: o.bought.slice(0, o.boughtFrom).filter(known), fresh: o.bought.slice(o.boughtFrom).filter(known) };
     if (o.retract) {
       // what the brain holds of the session goes; what it taught since in this flush was never sent
-      learn('view', [], views.old, o.trendViews, o.time, -1);
-      learn('buy', [], buys.old, o.trendBought, o.time, -1);
+      learn('view', [], views.old, o.trendViews, o.time, -1, o.pairs !== false);
+      learn('buy', [], buys.old, o.trendBought, o.time, -1, o.pairs !== false);
       delta.forget.push(o.sessionId);
       continue;
     }
-    learn('view', views.old, views.fresh, o.trendViews, o.time, 1);
+    learn('view', views.old, views.fresh, o.trendViews, o.time, 1, o.pairs !== false);
     if (views.fresh.length) delta.sessions.push({ id: o.sessionId, time: o.time, items: [...views.old, ...views.fresh] });
-    learn('buy', buys.old, buys.fresh, o.trendBought, o.time, 1);
+    learn('buy', buys.old, buys.fresh, o.trendBought, o.time, 1, o.pairs !== false);
   }
-  for (const [item, s] of items) if (s.viewSessions || s.baskets) delta.items.push({ item, viewSessions: s.viewSessions, baskets: s.baskets, trend: s.trend?.score ?? 0, trendAt: s.trend?.at ?? 0 });
+  for (const [item, s] of items) if (s.viewSessions || s.baskets || s.trend) delta.items.push({ item, viewSessions: s.viewSessions, baskets: s.baskets, trend: s.trend?.score ?? 0, trendAt: s.trend?.at ?? 0 });
   delta.pairs = [...pairs.values()].filter((p) => p.n !== 0);
   return delta;
 }

@@ -21,6 +21,8 @@ export const TREND_HALF_LIFE_MS = 3 * 24 * 3_600_000;
 export const TREND_WEIGHTS = { view: 1, buy: 5 } as const;
 /** Items one visitor can count in trending per day, viewed and bought each (every one at most once). */
 export const TREND_ITEMS_PER_DAY = 100;
+/** A visitor's sessions per UTC day that count in co-occurrence: more sessions cannot outvote other people. */
+export const PAIR_SESSIONS_PER_DAY = 3;
 /** Trending rows read per requested item (the list is cut after the blend and filters). */
 export const TRENDING_ROWS_PER_ITEM = 4;
 
