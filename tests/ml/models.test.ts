@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { predictGbdt, trainGbdt } from '../../worker/src/ml/gbdt';
-import { selectIntentModel } from '../../worker/src/ml/intent-model';
 import { DEFAULT_LIFECYCLE, lifecycleStage, rfmCuts, rfmFromCuts, rfmScores } from '../../worker/src/ml/lifecycle';
 import { predictLogistic, trainLogistic } from '../../worker/src/ml/logistic';
 import { atThreshold, averagePrecision, rocAuc } from '../../worker/src/ml/metrics';
@@ -81,13 +80,6 @@ describe('intent models', () => {
     expect(rocAuc(te.y, te.X.map((x) => predictLogistic(trainLogistic(tr.X, tr.y), x)))).toBeLessThan(0.7);
   });
 
-  it('selection compares all three kinds by cross-validation and serves the best', () => {
-    const s = selectIntentModel(train.X, train.y, { folds: 3, gbdt: { trees: 60 } });
-    expect(Object.keys(s.cv).sort()).toEqual(['gbdt', 'logistic', 'svm']);
-    const best = Math.max(...Object.values(s.cv).map((c) => c.auc));
-    expect(s.cv[s.kind].auc).toBe(best);
-    expect(s.model.kind).toBe(s.kind);
-  });
 });
 
 describe('lifecycle', () => {

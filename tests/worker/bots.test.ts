@@ -1,14 +1,13 @@
 // Bots flagged by behaviour, through /v1/collect: each reason, counted apart for the admin,
 // stored (not lost), and kept out of the reports and of what the shop-wide models learn.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveItems } from '../../worker/src/catalog';
 import { BOT_LIMITS } from '../../worker/src/bots/behaviour';
-import { shardByIndex } from '../../worker/src/shards';
-import { clearSiteCache, findSite, saveSite } from '../../worker/src/sites';
-import { BASE, ORIGIN, TEST_SITE, makeEvent, post } from './helpers';
+import { clearSiteCache, saveSite } from '../../worker/src/sites';
+import { BASE, ORIGIN, TEST_SITE, makeEvent, post, settle } from './helpers';
 
 const SITE = 'bots-shop';
 const ADMIN = { authorization: `Bearer ${SITE}-admin` };
@@ -33,10 +32,6 @@ async function send(token: string, events: unknown[], extra: Record<string, unkn
   }
 }
 
-async function settle() {
-  const site = (await findSite(env.DB, SITE))!;
-  for (let i = 0; i < site.shards; i++) for (let n = 0; n < 20 && (await runDurableObjectAlarm(shardByIndex(env, site, i))); n++);
-}
 
 const get = async (path: string) => {
   const res = await exports.default.fetch(`${BASE}${path}${path.includes('?') ? '&' : '?'}site=${SITE}`, { headers: { ...ADMIN, origin: ORIGIN } });
@@ -83,7 +78,7 @@ beforeAll(async () => {
   for (let i = 1; i <= BOT_LIMITS.pagesPerSession; i++) many.push(pages.ev('page_view', {}, pages.start + i * 1_000, `page-pages-${i}`));
   // the first hundred look like a person's and teach the brain; the rest flag the session, which takes it back
   await send(pages.token, many.slice(0, 100));
-  await settle();
+  await settle(SITE);
   pagesTaught = await brainRows();
   await send(pages.token, many.slice(100));
 
@@ -107,7 +102,7 @@ beforeAll(async () => {
     makeEvent({ event_id: 'returning-b0', visitor_id: returning.id, session_id: 'session-returning-2', page_id: 'page-returning-2', seq: 2, name: 'page_view', ts: returning.start + 3_600_000 }),
     makeEvent({ event_id: 'returning-b1', visitor_id: returning.id, session_id: 'session-returning-2', page_id: 'page-returning-2', seq: 3, name: 'purchase', props: buy('other-item', 'returning'), ts: returning.start + 3_601_000 }),
   ]);
-  await settle();
+  await settle(SITE);
 }, 120_000);
 
 describe('behaviour bot flags', () => {

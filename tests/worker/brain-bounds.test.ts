@@ -1,16 +1,14 @@
 // SiteBrain stays bounded (issue 11): ids outside the catalog are skipped, a session and a basket
 // add a bounded number of pairs, shards sum their deltas, and sessions are trimmed as they come in.
-import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveItems } from '../../worker/src/catalog';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type BrainDelta } from '../../worker/src/recs/brain-delta';
 import { BASKET_ITEMS, KEPT_SESSION_MS, KEPT_SESSIONS, SESSION_ITEMS, TREND_WEIGHTS } from '../../worker/src/recs/stores';
-import { shardByIndex } from '../../worker/src/shards';
 import type { SiteBrain } from '../../worker/src/site-brain';
-import { clearSiteCache, findSite, saveSite } from '../../worker/src/sites';
-import { TEST_SITE, makeEvent, post } from './helpers';
+import { clearSiteCache, saveSite } from '../../worker/src/sites';
+import { TEST_SITE, makeEvent, post, settle } from './helpers';
 
 const SITE = 'bounds-shop';
 const CATALOG = Array.from({ length: 120 }, (_, i) => `item-${String(i).padStart(3, '0')}`);
@@ -19,10 +17,6 @@ const brain = () => env.BRAIN.get(env.BRAIN.idFromName(SITE));
 const inBrain = <T>(fn: (sql: SqlStorage, instance: SiteBrain) => T | Promise<T>) => runInDurableObject(brain(), (instance: SiteBrain, state) => fn(state.storage.sql, instance));
 const count = (sql: SqlStorage, query: string, ...args: unknown[]) => sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${query}`, ...args).one().n;
 
-async function settle() {
-  const site = (await findSite(env.DB, SITE))!;
-  for (let i = 0; i < site.shards; i++) for (let n = 0; n < 20 && (await runDurableObjectAlarm(shardByIndex(env, site, i))); n++);
-}
 
 /** A person's session through /v1/collect: views of `items` with engaged time, then one purchase of `basket`. */
 async function visit(label: string, items: string[], basket: string[] = []) {
@@ -51,7 +45,7 @@ beforeAll(async () => {
   await visit('hundred', hundred, [...hundred].reverse());
   // ids the shop does not sell, beside one it does
   await visit('ghost', ['ghost-1', 'ghost-2', CATALOG[110], 'ghost-3'], ['ghost-1', CATALOG[110]]);
-  await settle();
+  await settle(SITE);
 }, 60_000);
 
 describe('SiteBrain bounds', () => {

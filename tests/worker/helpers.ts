@@ -1,4 +1,8 @@
 import { exports } from 'cloudflare:workers';
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { shardByIndex } from '../../worker/src/shards';
+import { findSite } from '../../worker/src/sites';
 import type { EventInput } from '../../sdk/schema/events';
 
 export const TEST_SITE = {
@@ -44,4 +48,31 @@ export async function storedEvents(visitorId: string, adminKey = TEST_SITE.admin
     headers: { authorization: `Bearer ${adminKey}` },
   });
   return { status: res.status, body: (await res.json<any>()) as any };
+}
+
+/** Sends events through the admin import route (backdated timestamps allowed), as a browser's user agent. */
+export async function postImport(events: unknown[], key = TEST_SITE.adminKey, site = TEST_SITE.key) {
+  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${site}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' }),
+  });
+  return { status: res.status, body: (await res.json<any>()) as any };
+}
+
+/** Imports events with the admin key and applies them; answers the route's body. */
+export async function importEvents(events: unknown[]) {
+  const { status, body } = await postImport(events);
+  expect(status).toBe(202);
+  await settle();
+  return body;
+}
+
+/** Runs every shard's due work now (scoring what was stored, delivery to the recommender) until none is left. */
+export async function settle(siteKey = TEST_SITE.key) {
+  const site = (await findSite(env.DB, siteKey))!;
+  for (let i = 0; i < site.shards; i++) {
+    const stub = shardByIndex(env, site, i);
+    for (let n = 0; n < 20 && (await runDurableObjectAlarm(stub)); n++);
+  }
 }

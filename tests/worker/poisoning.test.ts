@@ -2,15 +2,14 @@
 // with a browser user agent, must not lift that product above its organic rank in trending or in
 // home recommendations. Two shops get the same organic traffic; one of them also gets the attack.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveItems } from '../../worker/src/catalog';
 import { PAIR_SESSIONS_PER_DAY, TREND_HALF_LIFE_MS, TREND_WEIGHTS } from '../../worker/src/recs/stores';
 import { decayedScore } from '../../worker/src/recs/trending';
-import { shardByIndex } from '../../worker/src/shards';
-import { clearSiteCache, findSite, saveSite } from '../../worker/src/sites';
-import { BASE, ORIGIN, TEST_SITE, makeEvent, post } from './helpers';
+import { clearSiteCache, saveSite } from '../../worker/src/sites';
+import { BASE, ORIGIN, TEST_SITE, makeEvent, post, settle } from './helpers';
 
 const ORGANIC = 'organic-shop';
 const POISONED = 'poisoned-shop';
@@ -94,14 +93,6 @@ function mintedSession(i: number) {
   };
 }
 
-/** Runs every shard's pending scoring and delivery to the brain now. */
-async function settle(siteKey: string) {
-  const site = (await findSite(env.DB, siteKey))!;
-  for (let i = 0; i < site.shards; i++) {
-    const stub = shardByIndex(env, site, i);
-    for (let n = 0; n < 20 && (await runDurableObjectAlarm(stub)); n++);
-  }
-}
 
 async function recs(site: string, query: string) {
   const res = await exports.default.fetch(`${BASE}/v1/recs?site=${site}&${query}`, { headers: { origin: ORIGIN } });

@@ -6,16 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { archiveKey } from '../../worker/src/privacy/archive';
 import { shardByIndex, shardIndex } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
-import { BASE, TEST_SITE, makeEvent, storedEvents } from './helpers';
+import { BASE, TEST_SITE, importEvents, makeEvent, storedEvents } from './helpers';
 
 const DAY = 86_400_000;
 const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
 
-async function importEvents(events: unknown[]) {
-  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, { method: 'POST', headers: { ...ADMIN, 'user-agent': 'Mozilla/5.0 Chrome/130.0' }, body: JSON.stringify({ events }) });
-  expect(res.status).toBe(202);
-  return res.json<any>();
-}
 
 describe("a visitor's data", () => {
   it('is exported whole, then erased everywhere, leaving the others and the rollups', async () => {

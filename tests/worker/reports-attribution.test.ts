@@ -3,14 +3,11 @@
 // expectations computed by hand: two campaigns touching one purchase, a purchase with no touch, a
 // duplicate event, a late event.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { assignArm, type Arms } from '../../worker/src/campaigns/assignment';
 import { creditPurchase, PURCHASE_UNITS, splitEvenly, visitorCredits } from '../../worker/src/reports/attribution';
-import { shardByIndex } from '../../worker/src/shards';
-import { findSite } from '../../worker/src/sites';
 import { armsOf, create, decide, promotion, vid } from './campaigns-helpers';
-import { BASE, TEST_SITE, makeEvent } from './helpers';
+import { BASE, TEST_SITE, importEvents, makeEvent, settle } from './helpers';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -56,20 +53,7 @@ describe('attribution credit', () => {
   });
 });
 
-async function importEvents(events: unknown[]) {
-  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_SITE.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ events, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' }),
-  });
-  expect(res.status).toBe(202);
-  return res.json<any>();
-}
 
-async function applyAll() {
-  const site = (await findSite(env.DB, TEST_SITE.key))!;
-  for (let i = 0; i < site.shards; i++) await runDurableObjectAlarm(shardByIndex(env, site, i));
-}
 
 async function attribution(query: string, key = TEST_SITE.readKey) {
   const res = await exports.default.fetch(`${BASE}/v1/reports/attribution?site=${TEST_SITE.key}&${query}`, { headers: { authorization: `Bearer ${key}` } });
@@ -117,7 +101,7 @@ describe('GET /v1/reports/attribution', () => {
     // A's impression, then B's click, then a purchase of 100.01; another visitor buys untouched.
     const events = [slot('view_promotion', both, decA, t), slot('select_promotion', both, decB, t + HOUR), purchase(both, t + 2 * HOUR, 'attr-t1', 100.01), purchase(untouched, t + 2 * HOUR, 'attr-t2', 55)];
     await importEvents(events);
-    await applyAll();
+    await settle();
     expect(await credit('last', ids, day)).toEqual({ [A.id]: [0, 0], [B.id]: [1, 100.01] });
     expect(await credit('first', ids, day)).toEqual({ [A.id]: [1, 100.01], [B.id]: [0, 0] });
     // linear: half each; 10,001 cents = 5,001 (A touched first) + 5,000
@@ -126,7 +110,7 @@ describe('GET /v1/reports/attribution', () => {
     // the same events again, and the order resent under a new event id: nothing changes
     expect(await importEvents(events)).toMatchObject({ accepted: 0, duplicates: events.length });
     await importEvents([purchase(both, t + 2 * HOUR + 5_000, 'attr-t1', 100.01)]);
-    await applyAll();
+    await settle();
     expect(await credit('last', ids, day)).toEqual({ [A.id]: [0, 0], [B.id]: [1, 100.01] });
     expect(await credit('linear', ids, day)).toEqual({ [A.id]: [0.5, 50.01], [B.id]: [0.5, 50] });
 
@@ -135,7 +119,7 @@ describe('GET /v1/reports/attribution', () => {
     await importEvents([slot('view_promotion', both, decA, t + 90 * 60_000)]);
     const decU = (await decide(`visitor=${untouched}&page=home&slots=attr-a`)).body.decisions[0];
     await importEvents([slot('view_promotion', untouched, decU, t + HOUR)]);
-    await applyAll();
+    await settle();
     expect(await credit('last', ids, day)).toEqual({ [A.id]: [2, 155.01], [B.id]: [0, 0] });
     expect(await credit('first', ids, day)).toEqual({ [A.id]: [2, 155.01], [B.id]: [0, 0] });
     expect(await credit('linear', ids, day)).toEqual({ [A.id]: [1.5, 105.01], [B.id]: [0.5, 50] });

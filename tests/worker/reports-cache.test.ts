@@ -3,28 +3,15 @@
 // imported events. And the campaign report's daily cumulative uplift, now summed in one pass,
 // equals the uplift of every earlier row re-summed for each day.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { shardByIndex } from '../../worker/src/shards';
-import { findSite } from '../../worker/src/sites';
 import { campaignReport, conversionUplift, HOLDOUT, type CampaignInfo } from '../../worker/src/reports/campaign-report';
 import type { RollupRow } from '../../worker/src/reports/campaign-rollups';
 import { zeroStats, type Stats } from '../../worker/src/reports/outcomes';
 import { create, promotion } from './campaigns-helpers';
-import { BASE, TEST_SITE, makeEvent } from './helpers';
+import { BASE, TEST_SITE, importEvents, makeEvent } from './helpers';
 
 const DAY = 86_400_000;
 
-async function importEvents(events: unknown[]) {
-  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_SITE.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ events, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' }),
-  });
-  expect(res.status).toBe(202);
-  const site = (await findSite(env.DB, TEST_SITE.key))!;
-  for (let i = 0; i < site.shards; i++) await runDurableObjectAlarm(shardByIndex(env, site, i));
-}
 
 async function overview(day: string) {
   const res = await exports.default.fetch(`${BASE}/v1/reports/overview?site=${TEST_SITE.key}&from=${day}&to=${day}`, { headers: { authorization: `Bearer ${TEST_SITE.readKey}` } });

@@ -2,27 +2,14 @@
 // of today (entries of earlier days stay out), and the overview's hourly view counts today's
 // visitors, sessions, orders and revenue per hour; both checked against what was sent.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { shardByIndex } from '../../worker/src/shards';
-import { findSite } from '../../worker/src/sites';
 import { armsOf, create, decide, promotion, visitorIn } from './campaigns-helpers';
-import { BASE, TEST_SITE, makeEvent } from './helpers';
+import { BASE, TEST_SITE, importEvents, makeEvent } from './helpers';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const hourOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 13)}:00`;
 
-async function importEvents(events: unknown[]) {
-  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_SITE.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ events, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' }),
-  });
-  expect(res.status).toBe(202);
-  const site = (await findSite(env.DB, TEST_SITE.key))!;
-  for (let i = 0; i < site.shards; i++) await runDurableObjectAlarm(shardByIndex(env, site, i));
-}
 
 async function report(path: string) {
   const res = await exports.default.fetch(`${BASE}/v1/reports/${path}&site=${TEST_SITE.key}`, { headers: { authorization: `Bearer ${TEST_SITE.readKey}` } });

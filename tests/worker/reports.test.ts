@@ -2,44 +2,29 @@
 // and purchases come in through the admin import route (backdated), and the report's numbers are
 // checked against what was sent.
 import { exports } from 'cloudflare:workers';
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { shardByIndex } from '../../worker/src/shards';
-import { findSite } from '../../worker/src/sites';
 import { armsOf, create, decide, promotion, visitorIn } from './campaigns-helpers';
-import { BASE, TEST_SITE, makeEvent } from './helpers';
+import { BASE, TEST_SITE, makeEvent, postImport, settle } from './helpers';
 
 const DAY = 86_400_000;
 
-async function importEvents(events: unknown[], key = TEST_SITE.adminKey) {
-  const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ events, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' }),
-  });
-  return { status: res.status, body: (await res.json<any>()) as any };
-}
 
 async function report(path: string, key = TEST_SITE.readKey) {
   const res = await exports.default.fetch(`${BASE}/v1/reports/${path}${path.includes('?') ? '&' : '?'}site=${TEST_SITE.key}`, { headers: { authorization: `Bearer ${key}` } });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
-async function applyAll() {
-  const site = (await findSite(env.DB, TEST_SITE.key))!;
-  for (let i = 0; i < site.shards; i++) await runDurableObjectAlarm(shardByIndex(env, site, i));
-}
 
 describe('the import route', () => {
   it('keeps backdated timestamps for the admin key only, up to 400 days', async () => {
     const old = Date.now() - 90 * DAY;
-    const ok = await importEvents([makeEvent({ visitor_id: 'visitor-import', ts: old }), makeEvent({ visitor_id: 'visitor-import', ts: Date.now() - 500 * DAY })]);
+    const ok = await postImport([makeEvent({ visitor_id: 'visitor-import', ts: old }), makeEvent({ visitor_id: 'visitor-import', ts: Date.now() - 500 * DAY })]);
     expect(ok.status).toBe(202);
     expect(ok.body.accepted).toBe(1);
     expect(ok.body.rejected[0]).toMatchObject({ index: 1 });
     expect(ok.body.rejected[0].reason).toMatch(/400 days old/);
-    expect((await importEvents([makeEvent()], TEST_SITE.readKey)).status).toBe(403);
-    expect((await importEvents([makeEvent()], TEST_SITE.key)).status).toBe(403);
+    expect((await postImport([makeEvent()], TEST_SITE.readKey)).status).toBe(403);
+    expect((await postImport([makeEvent()], TEST_SITE.key)).status).toBe(403);
   });
 });
 
@@ -68,11 +53,11 @@ describe('campaign reports', () => {
       }
       expected[arm].n++;
     }
-    const sent = await importEvents(events);
+    const sent = await postImport(events);
     expect(sent.body).toMatchObject({ accepted: events.length, rejected: [] });
     // the same events again change nothing
-    expect((await importEvents(events)).body).toMatchObject({ accepted: 0, duplicates: events.length });
-    await applyAll();
+    expect((await postImport(events)).body).toMatchObject({ accepted: 0, duplicates: events.length });
+    await settle();
 
     for (const analysis of ['itt', 'triggered']) {
       const r = await report(`campaigns/${campaign.id}?analysis=${analysis}&breakdown=device`);
