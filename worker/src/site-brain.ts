@@ -7,6 +7,7 @@
 // the same code `npm run bench:recs` measures.
 import { DurableObject } from 'cloudflare:workers';
 import { catalogOf } from './catalog';
+import { insertRows } from './sql-rows';
 import type { BrainDelta } from './recs/brain-delta';
 import type { Env } from './env';
 import { recommendItems, type RecModels, type RecRequest, type Recommendation } from './recs/blend';
@@ -58,25 +59,28 @@ export class SiteBrain extends DurableObject<Env> {
         if (n) this.sql.exec('INSERT INTO totals (kind, n) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n', kind, n);
       }
       const stale = { view: new Set<string>(), buy: new Set<string>() };
-      for (const d of delta.items) {
-        if (!known(d.item)) continue;
-        this.sql.exec(
-          `INSERT INTO item_stats (item, views, view_sessions, baskets) VALUES (?, ?, ?, ?) ON CONFLICT (item) DO UPDATE SET
-           views = views + excluded.views, view_sessions = view_sessions + excluded.view_sessions, baskets = baskets + excluded.baskets`,
-          d.item, d.viewSessions, d.viewSessions, d.baskets);
-        if (d.trend) this.addTrend(d.item, d.trendAt, d.trend);
-      }
+      const stats: SqlStorageValue[][] = [];
+      for (const d of delta.items) if (known(d.item)) stats.push([d.item, d.viewSessions, d.viewSessions, d.baskets]);
+      insertRows(this.sql, 'item_stats (item, views, view_sessions, baskets)', stats, `ON CONFLICT (item) DO UPDATE SET
+        views = views + excluded.views, view_sessions = view_sessions + excluded.view_sessions, baskets = baskets + excluded.baskets`);
+      for (const d of delta.items) if (d.trend && known(d.item)) this.addTrend(d.item, d.trendAt, d.trend);
+      const pairs: SqlStorageValue[][] = [];
+      const takenBack: typeof delta.pairs = [];
       for (const p of delta.pairs) {
         if (!known(p.a) || !known(p.b) || p.a === p.b) continue;
-        this.pair(p.kind, p.a, p.b, p.n); // n < 0: a session flagged as a bot's takes back what it taught
+        pairs.push([p.kind, p.a, p.b, p.n], [p.kind, p.b, p.a, p.n]); // counted both ways: a neighbour list reads one side
+        if (p.n < 0) takenBack.push(p); // a session flagged as a bot's takes back what it taught
         stale[p.kind].add(p.a).add(p.b); // both sides of a pair have a new count
       }
+      insertRows(this.sql, 'pairs (kind, a, b, n)', pairs, 'ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n');
+      for (const p of takenBack) this.sql.exec('DELETE FROM pairs WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?)) AND n <= 0', p.kind, p.a, p.b, p.b, p.a);
       for (const d of delta.items) {
         if (d.viewSessions && known(d.item)) stale.view.add(d.item);
         if (d.baskets && known(d.item)) stale.buy.add(d.item);
       }
       // Their neighbour lists are stale now: recomputed when next read, or by the rebuild.
-      for (const [kind, items] of Object.entries(stale)) for (const item of items) this.sql.exec('INSERT OR IGNORE INTO stale (kind, item) VALUES (?, ?)', kind, item);
+      const staleRows = Object.entries(stale).flatMap(([kind, items]) => [...items].map((item) => [kind, item]));
+      insertRows(this.sql, 'stale (kind, item)', staleRows, 'ON CONFLICT DO NOTHING');
       for (const s of delta.sessions) {
         const items = s.items.filter(known).slice(0, SESSION_ITEMS);
         if (items.length) this.sql.exec('INSERT OR REPLACE INTO sessions (session_id, time, items) VALUES (?, ?, ?)', s.id, s.time, JSON.stringify(items));
@@ -97,13 +101,6 @@ export class SiteBrain extends DurableObject<Env> {
     if (n <= KEPT_SESSIONS + 1_000) return;
     const cutoff = this.sql.exec<{ time: number }>('SELECT time FROM sessions ORDER BY time DESC LIMIT 1 OFFSET ?', KEPT_SESSIONS - 1).one().time;
     this.sql.exec('DELETE FROM sessions WHERE time < ?', cutoff);
-  }
-
-  private pair(kind: string, a: string, b: string, n = 1) {
-    const upsert = 'INSERT INTO pairs (kind, a, b, n) VALUES (?, ?, ?, ?) ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n';
-    this.sql.exec(upsert, kind, a, b, n);
-    this.sql.exec(upsert, kind, b, a, n);
-    if (n < 0) this.sql.exec('DELETE FROM pairs WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?)) AND n <= 0', kind, a, b, b, a);
   }
 
   private addTrend(item: string, time: number, weight: number) {

@@ -26,7 +26,7 @@ import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
 import { ReportCache } from './reports/shard-cache';
-import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
+import { SiteRollupBatch, distinctVisitors, migrateSiteRollups, reclassifyAsBot, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -273,7 +273,7 @@ export class VisitorShard extends DurableObject<Env> {
     const profile: TeachingProfile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const bought = new Map<string, string[]>();
-    const visitorDays = new Set<string>();
+    const overview = new SiteRollupBatch();
     let first = Infinity;
     let last = -Infinity;
     for (const row of rows) {
@@ -299,7 +299,7 @@ export class VisitorShard extends DurableObject<Env> {
         engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
       };
       // (an updated engagement row of a bot's session: its one bot event was counted when it was new)
-      if (row.fresh || !session.bot) rollupEvent(this.sql, applied, visitorDays);
+      if (row.fresh || !session.bot) overview.add(applied);
       if (!session.bot) countAsPerson(watchOf(session), applied);
       if (row.name === 'purchase') bought.set(session.id, [...(bought.get(session.id) ?? []), ...itemsOf(props).map((i) => i.item_id)]);
     }
@@ -332,6 +332,7 @@ export class VisitorShard extends DurableObject<Env> {
       'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
       visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
     );
+    overview.flush(this.sql);
     this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)); // stored rows, not reports
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);

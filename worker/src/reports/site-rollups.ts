@@ -2,6 +2,7 @@
 // orders, revenue and converting sessions of people, with bots counted apart; and per item and
 // day its views, purchases and revenue. Written as events are applied (each event exactly once),
 // read by GET /v1/reports/overview summed over the site's shards.
+import { insertRows } from '../sql-rows';
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -47,20 +48,98 @@ function bump(sql: SqlStorage, where: At, field: DayCounter, by: number) {
   if (where.hour) sql.exec(`INSERT INTO site_hours (hour, ${field}) VALUES (?, ?) ON CONFLICT (hour) DO UPDATE SET ${field} = ${field} + excluded.${field}`, where.hour, by);
 }
 
-/** Counts the visitor once per day (and recent hour). */
-function countVisitor(sql: SqlStorage, visitorId: string, where: At, now: number) {
-  if (sql.exec('INSERT OR IGNORE INTO visitor_days (visitor_id, day) VALUES (?, ?)', visitorId, where.day).rowsWritten) bump(sql, { day: where.day, hour: null }, 'visitors', 1);
-  if (!where.hour || !sql.exec('INSERT OR IGNORE INTO visitor_hours (visitor_id, hour) VALUES (?, ?)', visitorId, where.hour).rowsWritten) return;
-  // The hour's first visitor here: a moment to forget the visitors of hours too old to be shown.
-  if (sql.exec('INSERT OR IGNORE INTO site_hours (hour) VALUES (?)', where.hour).rowsWritten) sql.exec('DELETE FROM visitor_hours WHERE hour < ?', utcHour(now - HOURLY_KEEP_MS));
-  sql.exec('UPDATE site_hours SET visitors = visitors + 1 WHERE hour = ?', where.hour);
-}
-
-function bumpItem(sql: SqlStorage, day: string, item: string, field: 'views' | 'purchases' | 'revenue', by: number) {
-  sql.exec(`INSERT INTO item_days (day, item_id, ${field}) VALUES (?, ?, ?) ON CONFLICT (day, item_id) DO UPDATE SET ${field} = ${field} + excluded.${field}`, day, item.slice(0, 100), by);
-}
-
 const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 100) : 0);
+
+const COUNTERS: DayCounter[] = ['visitors', 'sessions', 'engaged_ms', 'orders', 'revenue', 'converting_sessions', 'bot_sessions', 'bot_events'];
+const ADD_COUNTERS = COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+type Counters = Record<DayCounter, number>;
+const zero = (): Counters => ({ visitors: 0, sessions: 0, engaged_ms: 0, orders: 0, revenue: 0, converting_sessions: 0, bot_sessions: 0, bot_events: 0 });
+
+/**
+ * One visitor's applied events, summed for the overview's rollups and written in a few
+ * statements at the end (`flush`, in the same transaction as the events' other effects), rather
+ * than a statement per counter per event.
+ */
+export class SiteRollupBatch {
+  private readonly days = new Map<string, Counters>();
+  private readonly hours = new Map<string, Counters>();
+  private readonly items = new Map<string, { day: string; item: string; views: number; purchases: number; revenue: number }>();
+  /** The visitor's days and recent hours, counted once each (per shard, ever) at the flush. */
+  private readonly visitorDays = new Set<string>();
+  private readonly visitorHours = new Set<string>();
+  private visitorId = '';
+
+  constructor(private readonly now = Date.now()) {}
+
+  /** Counts one applied event. */
+  add(e: AppliedEvent): void {
+    const where = at(e.ts, this.now);
+    if (e.bot) {
+      this.bump(where, 'bot_events', 1);
+      if (e.sessionStarted) this.bump(where, 'bot_sessions', 1);
+      return;
+    }
+    this.visitorId = e.visitorId;
+    this.visitorDays.add(where.day);
+    if (where.hour) this.visitorHours.add(where.hour);
+    if (e.sessionStarted) this.bump(where, 'sessions', 1);
+    this.bump(where, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
+    const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
+    if (e.name === 'view_item') for (const it of items) if (typeof it.item_id === 'string') this.item(where.day, it.item_id).views++;
+    if (e.name === 'purchase') {
+      this.bump(where, 'orders', 1);
+      this.bump(where, 'revenue', cents(e.props.value));
+      if (e.firstPurchase) this.bump(where, 'converting_sessions', 1);
+      for (const it of items) {
+        if (typeof it.item_id !== 'string') continue;
+        const row = this.item(where.day, it.item_id);
+        row.purchases++;
+        row.revenue += cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1);
+      }
+    }
+  }
+
+  /** Writes what was counted. */
+  flush(sql: SqlStorage): void {
+    if (this.visitorDays.size) {
+      const fresh = insertRows(sql, 'visitor_days (visitor_id, day)', [...this.visitorDays].map((d) => [this.visitorId, d]), 'ON CONFLICT DO NOTHING RETURNING day');
+      for (const r of fresh) this.bump({ day: r.day as string, hour: null }, 'visitors', 1);
+    }
+    if (this.visitorHours.size) {
+      const fresh = insertRows(sql, 'visitor_hours (visitor_id, hour)', [...this.visitorHours].map((h) => [this.visitorId, h]), 'ON CONFLICT DO NOTHING RETURNING hour');
+      for (const r of fresh) counters(this.hours, r.hour as string).visitors++;
+      // An hour's first row here: a moment to forget the visitors of hours too old to be shown.
+      const hours = fresh.map((r) => [r.hour]);
+      if (insertRows(sql, 'site_hours (hour)', hours, 'ON CONFLICT DO NOTHING RETURNING hour').length) sql.exec('DELETE FROM visitor_hours WHERE hour < ?', utcHour(this.now - HOURLY_KEEP_MS));
+    }
+    const counted = (m: Map<string, Counters>) => [...m].filter(([, c]) => COUNTERS.some((k) => c[k])).map(([key, c]) => [key, ...COUNTERS.map((k) => c[k])]);
+    insertRows(sql, `site_days (day, ${COUNTERS.join(', ')})`, counted(this.days), `ON CONFLICT (day) DO UPDATE SET ${ADD_COUNTERS}`);
+    insertRows(sql, `site_hours (hour, ${COUNTERS.join(', ')})`, counted(this.hours), `ON CONFLICT (hour) DO UPDATE SET ${ADD_COUNTERS}`);
+    const items = [...this.items.values()].map((r) => [r.day, r.item, r.views, r.purchases, r.revenue]);
+    insertRows(sql, 'item_days (day, item_id, views, purchases, revenue)', items,
+      'ON CONFLICT (day, item_id) DO UPDATE SET views = views + excluded.views, purchases = purchases + excluded.purchases, revenue = revenue + excluded.revenue');
+  }
+
+  private bump(where: At, field: DayCounter, by: number) {
+    if (!by) return;
+    counters(this.days, where.day)[field] += by;
+    if (where.hour) counters(this.hours, where.hour)[field] += by;
+  }
+
+  private item(day: string, item: string) {
+    const id = item.slice(0, 100);
+    const key = `${day}\n${id}`;
+    let row = this.items.get(key);
+    if (!row) this.items.set(key, (row = { day, item: id, views: 0, purchases: 0, revenue: 0 }));
+    return row;
+  }
+}
+
+function counters(m: Map<string, Counters>, key: string): Counters {
+  let c = m.get(key);
+  if (!c) m.set(key, (c = zero()));
+  return c;
+}
 
 /** What applying one event did, as far as the overview is concerned. */
 export interface AppliedEvent {
@@ -76,36 +155,6 @@ export interface AppliedEvent {
   engagedDelta: number;
   /** This event is the session's first purchase. */
   firstPurchase: boolean;
-}
-
-/** `visitorDays`: the days and hours this visitor was already counted for in the caller's run (saves writes per event). */
-export function rollupEvent(sql: SqlStorage, e: AppliedEvent, visitorDays?: Set<string>, now = Date.now()): void {
-  const where = at(e.ts, now);
-  const day = where.day;
-  if (e.bot) {
-    bump(sql, where, 'bot_events', 1);
-    if (e.sessionStarted) bump(sql, where, 'bot_sessions', 1);
-    return;
-  }
-  const counted = where.hour ?? day;
-  if (!visitorDays?.has(counted)) {
-    visitorDays?.add(counted);
-    countVisitor(sql, e.visitorId, where, now);
-  }
-  if (e.sessionStarted) bump(sql, where, 'sessions', 1);
-  bump(sql, where, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
-  const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
-  if (e.name === 'view_item') for (const it of items) if (typeof it.item_id === 'string') bumpItem(sql, day, it.item_id, 'views', 1);
-  if (e.name === 'purchase') {
-    bump(sql, where, 'orders', 1);
-    bump(sql, where, 'revenue', cents(e.props.value));
-    if (e.firstPurchase) bump(sql, where, 'converting_sessions', 1);
-    for (const it of items) {
-      if (typeof it.item_id !== 'string') continue;
-      bumpItem(sql, day, it.item_id, 'purchases', 1);
-      bumpItem(sql, day, it.item_id, 'revenue', cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1));
-    }
-  }
 }
 
 /**

@@ -1,0 +1,64 @@
+// The overview's rollups, summed per visitor in memory and written at the flush
+// (reports/site-rollups.ts): the same counts as counting event by event, visitors once per
+// day and hour, and the visitors of hours too old to be shown forgotten.
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { SiteRollupBatch, siteDayRows, siteHourRows, topItemRows, type AppliedEvent } from '../../worker/src/reports/site-rollups';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-11-20T10:15:00Z');
+const event = (over: Partial<AppliedEvent>): AppliedEvent => ({
+  visitorId: 'v1', ts: T0, name: 'page_view', props: {}, bot: false, sessionStarted: false, engagedDelta: 0, firstPurchase: false, ...over,
+});
+
+/** A fresh shard's database. */
+async function inShard<T>(fn: (sql: SqlStorage) => T): Promise<T> {
+  return runInDurableObject(env.SHARDS.get(env.SHARDS.newUniqueId()), (_shard, state) => fn(state.storage.sql));
+}
+
+describe('site rollups, summed per visitor', () => {
+  it('counts sessions, engaged time, orders, revenue and items as events would one by one', async () => {
+    const { days, hours, items } = await inShard((sql) => {
+      const batch = new SiteRollupBatch(T0 + HOUR);
+      batch.add(event({ sessionStarted: true }));
+      batch.add(event({ name: 'view_item', props: { item_id: 'sku-1', price: 12.5 }, engagedDelta: 4000.4 }));
+      batch.add(event({ name: 'purchase', ts: T0 + HOUR, firstPurchase: true, props: { value: 25.1, items: [{ item_id: 'sku-1', price: 12.55, quantity: 2 }] } }));
+      batch.add(event({ name: 'purchase', ts: T0 + HOUR, props: { value: 3, items: [{ item_id: 'sku-2', price: 3 }] } }));
+      batch.add(event({ visitorId: 'v1', bot: true, sessionStarted: true, ts: T0 + HOUR }));
+      batch.flush(sql);
+      return { days: siteDayRows(sql, '2026-11-20', '2026-11-20'), hours: siteHourRows(sql, '2026-11-20', '2026-11-20'), items: topItemRows(sql, '2026-11-20', '2026-11-20') };
+    });
+    expect(days).toEqual([{ day: '2026-11-20', visitors: 1, sessions: 1, engaged_ms: 4000, orders: 2, revenue: 2810, converting_sessions: 1, bot_sessions: 1, bot_events: 1 }]);
+    expect(hours.map((h) => [h.hour, h.visitors, h.sessions, h.orders, h.bot_events])).toEqual([['2026-11-20T10', 1, 1, 0, 0], ['2026-11-20T11', 1, 0, 2, 1]]);
+    expect(items).toEqual([{ item_id: 'sku-1', views: 1, purchases: 1, revenue: 2510 }, { item_id: 'sku-2', views: 0, purchases: 1, revenue: 300 }]);
+  });
+
+  it('counts a visitor once per day and hour across flushes, and another visitor apart', async () => {
+    const days = await inShard((sql) => {
+      for (const [visitorId, ts] of [['v1', T0], ['v1', T0 + 60_000], ['v2', T0], ['v1', T0 + 24 * HOUR]] as const) {
+        const batch = new SiteRollupBatch(T0 + 25 * HOUR);
+        batch.add(event({ visitorId, ts }));
+        batch.flush(sql);
+      }
+      return { days: siteDayRows(sql, '2026-11-20', '2026-11-21'), hours: siteHourRows(sql, '2026-11-20', '2026-11-21') };
+    });
+    expect(days.days.map((d) => [d.day, d.visitors])).toEqual([['2026-11-20', 2], ['2026-11-21', 1]]);
+    expect(days.hours.map((h) => [h.hour, h.visitors])).toEqual([['2026-11-20T10', 2], ['2026-11-21T10', 1]]);
+  });
+
+  it('forgets the visitors of hours too old to be shown when a new hour begins', async () => {
+    const left = await inShard((sql) => {
+      const first = new SiteRollupBatch(T0);
+      first.add(event({ ts: T0 }));
+      first.flush(sql);
+      const before = sql.exec<{ n: number }>('SELECT count(*) AS n FROM visitor_hours').one().n;
+      const later = T0 + 3 * 24 * HOUR;
+      const next = new SiteRollupBatch(later);
+      next.add(event({ visitorId: 'v2', ts: later }));
+      next.flush(sql);
+      return { before, after: sql.exec<{ hour: string }>('SELECT hour FROM visitor_hours').toArray().map((r) => r.hour) };
+    });
+    expect(left.before).toBe(1);
+    expect(left.after).toEqual(['2026-11-23T10']);
+  });
+});
