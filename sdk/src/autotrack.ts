@@ -35,9 +35,10 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
   // Held clicks go once the file is here; if it cannot be loaded, or the page hides first (it
   // may be going away), they go as plain clicks: less precise, but never lost.
   const release = () => held.splice(0).forEach(click);
-  // Loaded once the document is parsed, and the page scanned then (page views that came
-  // meanwhile make one scan, of the current page); later page views scan at once.
-  const scan = () => (items ? items.scan(t) : (loading ||= loadItems().then((m) => (items = m).scan(t), () => {}).then(release)));
+  // Loaded once, when a parsed page view has product markup (or a click is held: markup a script
+  // added later); the page is scanned when it arrives (page views that came meanwhile make one
+  // scan, of the current page), and later page views at once.
+  const load = () => (loading ||= loadItems().then((m) => (items = m).scan(t), () => {}).then(release));
 
   for (const type of ACTIVITY) addEventListener(type, () => (visible() ? t.active() : release()), true); // (none of these can block scrolling: no need for passive)
 
@@ -58,7 +59,7 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
     'click',
     (e) => {
       const target = e.target as Element;
-      if (target.closest) items || !target.closest(ITEM_MARKUP) ? click(target) : held.push(target);
+      if (target.closest) items || !target.closest(ITEM_MARKUP) ? click(target) : (held.push(target), whenParsed(load));
     },
     true,
   );
@@ -66,7 +67,7 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
   const page = () => {
     t.page();
     whenParsed(() => {
-      if (document.querySelector(ITEM_MARKUP)) scan();
+      if (document.querySelector(ITEM_MARKUP)) items ? items.scan(t) : load();
       onPage();
     });
   };

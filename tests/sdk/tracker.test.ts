@@ -276,6 +276,19 @@ describe('tracker', () => {
       expect(named(sent, 'select_item')).toEqual([]);
     });
 
+    it('loads it at the first click in product markup a script added after the page was parsed', async () => {
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      await advance(10);
+      expect(itemsLoads()).toEqual([]); // no markup when the document was parsed
+      document.body.innerHTML = markup; // a list rendered later by the shop's script
+      document.getElementById('tile')!.click();
+      await advance(1_000);
+      expect(itemsLoads()).toHaveLength(1);
+      expect(named(sent, 'select_item').map((e) => e.props.item_id)).toEqual(['sku-2']);
+      expect(named(sent, 'view_item_list')).toHaveLength(1); // scanned once, when it arrived
+      expect(named(all(), 'click')).toEqual([]);
+    });
+
     it('scans once for single-page-app views that came while it loaded, and at once after', async () => {
       document.body.innerHTML = markup;
       const arrive = slowFile();
