@@ -1,6 +1,6 @@
 // The module build, for shops that bundle their own JavaScript. The durable outbox and its
-// IndexedDB queue, the promotion fields and the product tracking come bundled here (the shop's bundler decides how to
-// split); the slot renderer is still a file loaded beside `scriptSrc`.
+// IndexedDB queue, the promotion fields and the product tracking come bundled here (the shop's
+// bundler decides how to split); the slot renderer is still a file loaded beside `scriptSrc`.
 import { createLinger as create } from './api';
 import * as durable from './durable';
 import * as items from './items';
