@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
+import { createLinger as createModuleLinger } from '../../sdk/src/esm';
 import { openStore } from '../../sdk/src/idb';
 import * as items from '../../sdk/src/items';
 import { freshStorage, importer, settle, setVisibility } from './helpers';
@@ -287,6 +288,21 @@ describe('tracker', () => {
       expect(named(sent, 'select_item').map((e) => e.props.item_id)).toEqual(['sku-2']);
       expect(named(sent, 'view_item_list')).toHaveLength(1); // scanned once, when it arrived
       expect(named(all(), 'click')).toEqual([]);
+    });
+
+    it('comes bundled in the module build (linger.mjs): nothing is loaded for it', async () => {
+      document.body.innerHTML = markup;
+      const asked: string[] = [];
+      const linger = createModuleLinger(undefined, (url) => (asked.push(url), Promise.reject(new Error('offline'))));
+      instances.push(linger);
+      linger('init', { site: 'demo', endpoint: ENDPOINT });
+      linger('visitor', (id) => (visitor = id));
+      await advance(10);
+      document.getElementById('tile')!.click();
+      await advance(1_000);
+      expect(asked).toEqual([]);
+      expect(named(sent, 'view_item_list')).toHaveLength(1);
+      expect(named(sent, 'select_item').map((e) => e.props.item_id)).toEqual(['sku-2']);
     });
 
     it('scans once for single-page-app views that came while it loaded, and at once after', async () => {
