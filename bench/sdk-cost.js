@@ -23,6 +23,8 @@ const scripts = {
   linger: readFileSync(new URL('../sdk/dist/linger.js', import.meta.url)),
   // The durable outbox, which the tracker loads beside itself only when a page needs it.
   store: readFileSync(new URL('../sdk/dist/linger-store.js', import.meta.url)),
+  // The product tracking, which it loads on pages with product markup (this page has some).
+  items: readFileSync(new URL('../sdk/dist/linger-items.js', import.meta.url)),
 };
 if (process.env.COMPARE) scripts.compare = readFileSync(process.env.COMPARE);
 if (process.env.PLAUSIBLE && existsSync(process.env.PLAUSIBLE)) scripts.plausible = readFileSync(process.env.PLAUSIBLE);
@@ -62,6 +64,7 @@ async function newContext() {
     const js = (body) => route.fulfill({ body, contentType: 'text/javascript', headers: { 'cache-control': 'max-age=3600' } });
     if (pathname === '/sdk/linger.js') return js(scripts.linger);
     if (pathname === '/sdk/linger-store.js') return storeLoads++, js(scripts.store);
+    if (pathname === '/sdk/linger-items.js') return js(scripts.items);
     if (pathname === '/sdk/compare.js') return js(scripts.compare);
     if (pathname === '/js/plausible.js') return js(scripts.plausible);
     if (pathname === '/v1/collect' || pathname === '/api/event') {

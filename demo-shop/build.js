@@ -54,6 +54,7 @@ cpSync(join(root, 'sdk/dist/linger.mjs'), join(out, 'sdk/linger.mjs'));
 cpSync(join(root, 'sdk/dist/linger-render.js'), join(out, 'sdk/linger-render.js'));
 cpSync(join(root, 'sdk/dist/linger-store.js'), join(out, 'sdk/linger-store.js')); // the IndexedDB queue, loaded by the tracker when needed
 cpSync(join(root, 'sdk/dist/linger-promo.js'), join(out, 'sdk/linger-promo.js')); // the promotion fields, loaded for visitors shown a promotion
+cpSync(join(root, 'sdk/dist/linger-items.js'), join(out, 'sdk/linger-items.js')); // the product tracking, loaded on pages with product markup
 cpSync(join(root, 'worker/dashboard'), join(out, 'dashboard'), { recursive: true });
 // The dashboard's charts: uPlot, served from our own origin.
 for (const file of ['uPlot.iife.min.js', 'uPlot.min.css']) cpSync(join(root, 'node_modules/uplot/dist', file), join(out, 'dashboard/vendor', file));

@@ -1,18 +1,22 @@
-// Five builds: the tracker as a minified IIFE for the script tag and as an ES module; the
+// Six builds: the tracker as a minified IIFE for the script tag and as an ES module; the
 // IndexedDB queue, a minified ES module the tracker imports only when a page needs the queue;
 // the promotion fields, one it imports only for visitors shown a promotion or on pages with
-// slots; and the slot renderer, one it imports only on pages that declare slots.
+// slots; the product tracking, one it imports only on pages with product markup; and the slot
+// renderer, one it imports only on pages that declare slots.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 const plugins = [nodeResolve(), esbuild({ target: 'es2022' })];
 const minify = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true }, format: { comments: false } });
+// The tracker's single-use functions stay functions, and only simple ones are inlined: the others
+// inlined as function expressions gzip worse (−30 B).
+const minifyTracker = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true, reduce_funcs: false, inline: 1 }, format: { comments: false } });
 
 export default [
   {
     input: 'sdk/src/index.ts',
-    output: { file: 'sdk/dist/linger.js', format: 'iife', strict: false, plugins: [minify] }, // (TypeScript's code needs no sloppy-mode guard)
+    output: { file: 'sdk/dist/linger.js', format: 'iife', strict: false, plugins: [minifyTracker] }, // (TypeScript's code needs no sloppy-mode guard)
     plugins,
   },
   {
@@ -28,6 +32,11 @@ export default [
   {
     input: 'sdk/src/promotions.ts',
     output: { file: 'sdk/dist/linger-promo.js', format: 'es', plugins: [minify] },
+    plugins,
+  },
+  {
+    input: 'sdk/src/items.ts',
+    output: { file: 'sdk/dist/linger-items.js', format: 'es', plugins: [minify] },
     plugins,
   },
   {

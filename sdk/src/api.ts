@@ -5,6 +5,7 @@ import { autotrack, whenParsed } from './autotrack';
 import { eraseBrowserData } from './erase';
 import type { Outbox } from './batch';
 import { createLiteOutbox } from './lite-outbox';
+import { ITEMS_FILE } from './items';
 import { PROMO_KEY, type RenderOptions } from './render-host';
 import { load } from './local';
 import { PROMO_FILE } from './promotions';
@@ -96,7 +97,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     const goLive = () => {
       if (off || live) return;
       live = true;
-      if (config.autotrack !== false) autotrack(t, slots);
+      if (config.autotrack !== false) autotrack(t, slots, () => file(ITEMS_FILE));
       else whenParsed(slots);
       waiting.splice(0).forEach(run);
     };

@@ -1,24 +1,46 @@
 // Wires the page to the tracker: page views (including single-page-app navigation), engaged
-// time, delegated clicks and declarative product tracking through data attributes. Delivery
-// (beacon on hide, retry when back online) does not depend on it: the outbox sees to that.
-import type { EventName, Item } from '../schema/events';
-import { visible } from './engagement';
+// time and delegated clicks. Declarative product tracking through data attributes is a file of
+// its own (items.ts), loaded only on pages with such markup. Delivery (beacon on hide, retry
+// when back online) does not depend on autotrack: the outbox sees to that.
 import type { Tracker } from './tracker';
+import { visible } from './engagement';
+
+/** The product tracking's module (linger-items.js). */
+type Items = typeof import('./items');
 
 // Pointer events cover mouse, pen and touch; scroll covers the wheel. The page becoming visible
-// counts too (the document's visibilitychange reaches the window's capturing listener; hiding is
-// the outbox's: it asks the tracker for the final engagement report first).
+// counts too (the document's visibilitychange reaches the window's capturing listener, before
+// the outbox's: hiding is the outbox's, which asks the tracker for the final engagement report).
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'visibilitychange'];
+
+/** Product markup (a product page's product and list items carry data-linger-item): a page with any loads linger-items.js, and clicks in it go there. */
+const ITEM_MARKUP = '[data-linger-item],[data-linger-event]';
 
 /** Runs `fn` once the document is parsed, in a task of its own (the page view's is done). */
 export function whenParsed(fn: () => void): void {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn); // (it fires once)
   else setTimeout(fn);
 }
 
-/** `onPage` runs after each page view, once the document is parsed (the slot renderer's check). */
-export function autotrack(t: Tracker, onPage: () => void): void {
-  for (const type of ACTIVITY) addEventListener(type, () => visible() && t.active(), true); // (none of these can block scrolling: no need for passive)
+/**
+ * `onPage` runs after each page view, once the document is parsed (the slot renderer's check);
+ * `loadItems` loads the product tracking's file.
+ */
+export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promise<Items>): void {
+  let items: Items | undefined;
+  let loading: Promise<unknown> | undefined;
+  /** Clicks in product markup made before its file was loaded, in order. */
+  const held: Element[] = [];
+  const click = (target: Element) => items?.itemClick(t, target) || plainClick(t, target);
+  // Held clicks go once the file is here; if it cannot be loaded, or the page hides first (it
+  // may be going away), they go as plain clicks: less precise, but never lost.
+  const release = () => held.splice(0).forEach(click);
+  // Loaded once, when a parsed page view has product markup (or a click is held: markup a script
+  // added later); the page is scanned when it arrives (page views that came meanwhile make one
+  // scan, of the current page), and later page views at once.
+  const load = () => (loading ||= loadItems().then((m) => (items = m).scan(t), () => {}).then(release));
+
+  for (const type of ACTIVITY) addEventListener(type, () => (visible() ? t.active() : release()), true); // (none of these can block scrolling: no need for passive)
 
   // Single-page apps: a pushState or back/forward to another URL is a new page view.
   const here = () => location.href.split('#')[0];
@@ -33,37 +55,27 @@ export function autotrack(t: Tracker, onPage: () => void): void {
   // Restored from the back/forward cache: the page is shown again without loading.
   addEventListener('pageshow', (e) => e.persisted && page());
 
-  document.addEventListener('click', (e) => click(t, e.target as Element), true);
+  document.addEventListener(
+    'click',
+    (e) => {
+      const target = e.target as Element;
+      if (target.closest) items || !target.closest(ITEM_MARKUP) ? click(target) : (held.push(target), whenParsed(load));
+    },
+    true,
+  );
 
   const page = () => {
     t.page();
     whenParsed(() => {
-      scan(t);
+      if (document.querySelector(ITEM_MARKUP)) items ? items.scan(t) : load();
       onPage();
     });
   };
   page();
 }
 
-/** Declarative views: `data-linger-view-item` marks a product page's product, `data-linger-list` a product list. */
-export function scan(t: Tracker): void {
-  document.querySelectorAll<HTMLElement>('[data-linger-view-item]').forEach((el) => t.track('view_item', itemOf(el)));
-  document.querySelectorAll<HTMLElement>('[data-linger-list]').forEach((list) => {
-    const items = [...list.querySelectorAll<HTMLElement>('[data-linger-item]')].slice(0, 50).map((el, position) => ({ ...itemOf(el), position }));
-    if (items.length) t.track('view_item_list', { item_list_name: list.dataset.lingerList, items });
-  });
-}
-
-function click(t: Tracker, target: Element): void {
-  if (!target.closest) return;
-  const item = target.closest<HTMLElement>('[data-linger-item]');
-  const action = target.closest<HTMLElement>('[data-linger-event]');
-  if (action) return void t.track(action.dataset.lingerEvent as EventName, item ? itemOf(item) : {});
-  const list = item?.closest<HTMLElement>('[data-linger-list]');
-  if (item && list) {
-    const position = [...list.querySelectorAll('[data-linger-item]')].indexOf(item);
-    return void t.track('select_item', { ...itemOf(item), item_list_name: list.dataset.lingerList, position });
-  }
+/** A click on a link, a button or an element marked `data-linger-click`. */
+function plainClick(t: Tracker, target: Element): void {
   const el = target.closest<HTMLElement>('a,button,[data-linger-click]');
   if (!el) return;
   // Links are recorded without query or fragment: those can carry personal data.
@@ -74,11 +86,3 @@ function click(t: Tracker, target: Element): void {
     link_url: href ? href.split(/[?#]/)[0] : undefined,
   });
 }
-
-/** The item an element describes: data-linger-item (id), -name, -category, -price. */
-function itemOf(el: HTMLElement): Item {
-  const d = el.dataset;
-  const price = parseFloat(d.lingerPrice!); // NaN when absent
-  return { item_id: d.lingerItem ?? '', item_name: d.lingerName, item_category: d.lingerCategory, price: price >= 0 ? price : undefined };
-}
-

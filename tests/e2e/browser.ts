@@ -113,3 +113,13 @@ export async function stayActive(page: Page, ms: number, stepMs = 500) {
     await new Promise((r) => setTimeout(r, Math.min(stepMs, end - Date.now())));
   }
 }
+
+/**
+ * Waits until the page's product tracking file (linger-items.js, which the tracker loads on pages
+ * with product markup) has arrived, as it has for a visitor who reads a list before clicking in
+ * it: a click in product markup before then is held, and becomes a plain `click` instead of
+ * `select_item` if the page is left before the file arrives (see sdk-items.test.ts).
+ */
+export function productTrackingLoaded(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/sdk/linger-items.js')));
+}

@@ -2,7 +2,7 @@
 // beacons refused, no IndexedDB, autotrack off, and consent withdrawn in the middle of a visit.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, launch, stayActive, stored, visitorOf } from './browser';
+import { eventually, launch, productTrackingLoaded, stayActive, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -69,6 +69,7 @@ describe('SDK delivery in a real browser', () => {
     await page.goto(`${base}/`);
     await page.click('nav.cats a[href="/c/shoes"]');
     await page.waitForURL('**/c/shoes');
+    await productTrackingLoaded(page); // the visitor reads the list first
     await page.click('ul[data-linger-list] li:nth-child(1) a');
     await page.waitForURL('**/p/*');
     await page.click('#add-to-cart');

@@ -1,7 +1,7 @@
 // The whole pipeline in real Chromium: demo shop → SDK → collector → storage.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, launch, queuedInBrowser, recordBatches, stayActive, stored, visitorOf } from './browser';
+import { eventually, launch, productTrackingLoaded, queuedInBrowser, recordBatches, stayActive, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -39,6 +39,7 @@ describe('tracking in a real browser', () => {
     await page.goto(`${base}/?utm_source=newsletter&utm_medium=email&utm_campaign=autumn`);
     await page.click('nav.cats a[href="/c/shoes"]');
     await page.waitForURL('**/c/shoes');
+    await productTrackingLoaded(page); // the visitor reads the list first
     await page.click('ul[data-linger-list] li:nth-child(2) a');
     await page.waitForURL('**/p/*');
     const productId = await page.getAttribute('article[data-linger-view-item]', 'data-linger-item');

@@ -1,5 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import * as durable from '../../sdk/src/durable';
+import * as items from '../../sdk/src/items';
 import * as promotions from '../../sdk/src/promotions';
 import { STORE_FILE } from '../../sdk/src/store';
 
@@ -47,11 +48,17 @@ export function setVisibility(state: 'visible' | 'hidden') {
 export const localKeys = () => Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i)!);
 
 /**
- * The tracker's importer in tests: its durable outbox's file (linger-store.js) and its promotion
- * fields' (linger-promo.js) come from the source; any other file goes to `other` (by default it
- * cannot be loaded, as when offline).
+ * The tracker's importer in tests: its durable outbox's file (linger-store.js), its promotion
+ * fields' (linger-promo.js) and its product tracking's (linger-items.js) come from the source;
+ * any other file goes to `other` (by default it cannot be loaded, as when offline).
  */
 export const importer =
   (other: (url: string) => Promise<any> = (url) => Promise.reject(new Error(`not loadable: ${url}`))) =>
   (url: string) =>
-    url.includes(STORE_FILE) ? Promise.resolve(durable) : url.includes(promotions.PROMO_FILE) ? Promise.resolve(promotions) : other(url);
+    url.includes(STORE_FILE)
+      ? Promise.resolve(durable)
+      : url.includes(promotions.PROMO_FILE)
+        ? Promise.resolve(promotions)
+        : url.includes(items.ITEMS_FILE)
+          ? Promise.resolve(items)
+          : other(url);

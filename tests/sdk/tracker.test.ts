@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
+import { createLinger as createModuleLinger } from '../../sdk/src/esm';
 import { openStore } from '../../sdk/src/idb';
+import * as items from '../../sdk/src/items';
 import { freshStorage, importer, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
@@ -21,8 +23,15 @@ async function advance(ms: number) {
  */
 let visitor = '';
 let instances: ReturnType<typeof createLinger>[] = [];
+/** Files the newest page asked for. */
+let loaded: string[] = [];
+/** What loading the product tracking's file (linger-items.js) gives to pages made from now on; by default the module at once. */
+let loadItems: () => Promise<unknown> = async () => items;
 function createPage() {
-  const linger = createLinger(undefined, importer());
+  const files = importer();
+  const log: string[] = (loaded = []);
+  const load = loadItems;
+  const linger = createLinger(undefined, (url) => (log.push(url), url.includes(items.ITEMS_FILE) ? load() : files(url)));
   instances.push(linger);
   return linger;
 }
@@ -36,11 +45,16 @@ async function started(config: Parameters<ReturnType<typeof createLinger>>[1] & 
   return linger;
 }
 
+// Links clicked in the tests do not navigate away (the page's origin stays the shop's).
+document.addEventListener('click', (e) => e.preventDefault());
+
 beforeEach(() => {
   freshStorage();
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   sent = [];
   beacons = [];
+  loaded = [];
+  loadItems = async () => items;
   vi.stubGlobal('fetch', vi.fn(async (_url: string, init: RequestInit) => {
     sent.push(...JSON.parse(init.body as string).events);
     return new Response('{}', { status: 202 });
@@ -187,5 +201,124 @@ describe('tracker', () => {
     expect(named(sent, 'select_item')[0].props).toMatchObject({ item_id: 'sku-2', item_list_name: 'Related', position: 0 });
     expect(named(sent, 'click')[0].props).toEqual({ element: 'a', label: 'partner', link_url: 'https://elsewhere.example/page' });
     document.body.innerHTML = '';
+  });
+
+  describe('product tracking, a file of its own (linger-items.js)', () => {
+    const markup = `
+      <ul data-linger-list="Related">
+        <li data-linger-item="sku-2" data-linger-name="Blue shoe"><a href="/p/sku-2?ref=x" id="tile">Blue</a></li>
+      </ul>`;
+    /** The file arrives when `arrive` is called. */
+    const slowFile = () => {
+      let arrive = () => {};
+      loadItems = () => new Promise((resolve) => (arrive = () => resolve(items)));
+      return () => arrive();
+    };
+    const itemsLoads = () => loaded.filter((url) => url.includes(items.ITEMS_FILE));
+    const all = () => [...sent, ...beacons.flatMap((b) => b.events)];
+    afterEach(() => {
+      document.body.innerHTML = '';
+    });
+
+    it('is not loaded by a page without product markup, whose clicks stay plain', async () => {
+      document.body.innerHTML = '<a href="/about" id="about">About</a>';
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      document.getElementById('about')!.click();
+      await advance(1_000);
+      expect(itemsLoads()).toEqual([]);
+      expect(named(sent, 'click')[0].props).toEqual({ element: 'a', link_url: 'https://shop.example/about' });
+    });
+
+    it('holds clicks made in product markup before it is loaded, and records them as item clicks once it is', async () => {
+      document.body.innerHTML = markup;
+      const arrive = slowFile();
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      await advance(10); // the document is parsed: the file is asked for
+      expect(itemsLoads()).toHaveLength(1);
+      document.getElementById('tile')!.click();
+      document.getElementById('tile')!.click();
+      await advance(1_000);
+      expect(named(all(), 'select_item')).toEqual([]);
+      arrive();
+      await advance(1_000);
+      expect(named(sent, 'view_item_list')).toHaveLength(1);
+      expect(named(sent, 'select_item').map((e) => e.props)).toEqual([
+        { item_id: 'sku-2', item_name: 'Blue shoe', item_list_name: 'Related', position: 0 },
+        { item_id: 'sku-2', item_name: 'Blue shoe', item_list_name: 'Related', position: 0 },
+      ]);
+      expect(named(all(), 'click')).toEqual([]);
+      expect(itemsLoads()).toHaveLength(1);
+    });
+
+    it('sends held clicks as plain clicks when the page hides before it is loaded (it may be going away)', async () => {
+      document.body.innerHTML = markup;
+      const arrive = slowFile();
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      await advance(10);
+      document.getElementById('tile')!.click();
+      setVisibility('hidden');
+      // the hide's beacon carries it
+      expect(named(beacons.flatMap((b) => b.events), 'click').map((e) => e.props)).toEqual([{ element: 'a', link_url: 'https://shop.example/p/sku-2' }]);
+      arrive(); // it arrives after all (the page was only hidden): the click is not recorded twice
+      setVisibility('visible');
+      await advance(2_000);
+      expect(named(all(), 'select_item')).toEqual([]);
+      expect(new Set(named(all(), 'click').map((e) => e.event_id)).size).toBe(1);
+      expect(named(sent, 'view_item_list')).toHaveLength(1);
+    });
+
+    it('records product clicks as plain clicks when it cannot be loaded', async () => {
+      document.body.innerHTML = markup;
+      loadItems = () => Promise.reject(new Error('blocked'));
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      document.getElementById('tile')!.click();
+      await advance(1_000);
+      expect(named(sent, 'click').map((e) => e.props)).toEqual([{ element: 'a', link_url: 'https://shop.example/p/sku-2' }]);
+      expect(named(sent, 'select_item')).toEqual([]);
+    });
+
+    it('loads it at the first click in product markup a script added after the page was parsed', async () => {
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      await advance(10);
+      expect(itemsLoads()).toEqual([]); // no markup when the document was parsed
+      document.body.innerHTML = markup; // a list rendered later by the shop's script
+      document.getElementById('tile')!.click();
+      await advance(1_000);
+      expect(itemsLoads()).toHaveLength(1);
+      expect(named(sent, 'select_item').map((e) => e.props.item_id)).toEqual(['sku-2']);
+      expect(named(sent, 'view_item_list')).toHaveLength(1); // scanned once, when it arrived
+      expect(named(all(), 'click')).toEqual([]);
+    });
+
+    it('comes bundled in the module build (linger.mjs): nothing is loaded for it', async () => {
+      document.body.innerHTML = markup;
+      const asked: string[] = [];
+      const linger = createModuleLinger(undefined, (url) => (asked.push(url), Promise.reject(new Error('offline'))));
+      instances.push(linger);
+      linger('init', { site: 'demo', endpoint: ENDPOINT });
+      linger('visitor', (id) => (visitor = id));
+      await advance(10);
+      document.getElementById('tile')!.click();
+      await advance(1_000);
+      expect(asked).toEqual([]);
+      expect(named(sent, 'view_item_list')).toHaveLength(1);
+      expect(named(sent, 'select_item').map((e) => e.props.item_id)).toEqual(['sku-2']);
+    });
+
+    it('scans once for single-page-app views that came while it loaded, and at once after', async () => {
+      document.body.innerHTML = markup;
+      const arrive = slowFile();
+      await started({ site: 'demo', endpoint: ENDPOINT });
+      history.pushState(null, '', '/c/shoes');
+      await advance(10);
+      arrive();
+      await advance(1_000);
+      const pvs = named(sent, 'page_view');
+      expect(named(sent, 'view_item_list').map((e) => e.page_id)).toEqual([pvs[1].page_id]);
+      history.pushState(null, '', '/c/boots');
+      await advance(1_000);
+      expect(named(sent, 'view_item_list').map((e) => e.page_id)).toEqual([pvs[1].page_id, named(sent, 'page_view')[2].page_id]);
+      expect(itemsLoads()).toHaveLength(1);
+    });
   });
 });

@@ -1,0 +1,78 @@
+// The product tracking's file (linger-items.js) in real Chromium against the real collector: the
+// tracker loads it on pages with product markup, and holds the clicks made in that markup until
+// it arrives; a click whose page is left before it arrives still arrives, as a plain click.
+import type { Browser, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { eventually, launch, stored, visitorOf } from './browser';
+
+const base = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const pathOf = (url: string) => new URL(url).pathname;
+
+/** A context whose linger-items.js requests wait until `arrive()` (then, and from then on, they are answered). */
+async function slowItemsFile() {
+  const context = await browser.newContext();
+  const waiting: Route[] = [];
+  let late = true;
+  await context.route('**/sdk/linger-items.js', (route) => (late ? waiting.push(route) : route.continue()));
+  const arrive = async () => {
+    late = false;
+    for (const route of waiting.splice(0)) await route.continue().catch(() => {}); // (a page already left cancelled its request)
+  };
+  return { context, arrive, requested: () => waiting.length };
+}
+
+describe('product tracking in a real browser', () => {
+  it('holds a click on a list item until the file arrives, then records it as select_item', async () => {
+    const { context, arrive, requested } = await slowItemsFile();
+    const page = await context.newPage();
+    await page.goto(`${base}/c/shoes`);
+    const visitor = await visitorOf(page);
+    await eventually(async () => expect(requested()).toBe(1), 5_000);
+    await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault())); // the visitor stays on the page
+    const item = await page.getAttribute('ul[data-linger-list] li:nth-child(2)', 'data-linger-item');
+    await page.click('ul[data-linger-list] li:nth-child(2) a');
+    await arrive();
+    await eventually(async () => {
+      const events = await stored(base, visitor);
+      expect(events.filter((e) => e.name === 'select_item').map((e) => [e.props.item_id, e.props.position])).toEqual([[item, 1]]);
+      expect(events.filter((e) => e.name === 'view_item_list')).toHaveLength(1);
+      expect(events.filter((e) => e.name === 'click')).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('loses no click on a product made before the file arrived when the visitor leaves the page at once', async () => {
+    const { context, arrive, requested } = await slowItemsFile();
+    const page = await context.newPage();
+    await page.goto(`${base}/c/shoes`);
+    const visitor = await visitorOf(page);
+    await eventually(async () => expect(requested()).toBe(1), 5_000);
+    const href = await page.getAttribute('ul[data-linger-list] li:nth-child(1) a', 'href');
+    await page.click('ul[data-linger-list] li:nth-child(1) a'); // the file has not arrived: the click is held, and the page goes
+    await page.waitForURL(`**${href}`);
+    await arrive(); // the product page's file arrives
+    await eventually(async () => {
+      const events = await stored(base, visitor);
+      const [list, product] = events.filter((e) => e.name === 'page_view');
+      expect([pathOf(list.url), pathOf(product.url)]).toEqual(['/c/shoes', href]);
+      const clicks = events.filter((e) => e.name === 'click' || e.name === 'select_item');
+      expect(clicks).toHaveLength(1);
+      expect(clicks[0].page_id).toBe(list.page_id);
+      if (clicks[0].name === 'click') expect(pathOf(clicks[0].props.link_url)).toBe(href);
+      expect(events.filter((e) => e.name === 'view_item' && e.page_id === product.page_id)).toHaveLength(1);
+      const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    });
+    await context.close();
+  });
+});
