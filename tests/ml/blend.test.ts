@@ -71,7 +71,7 @@ describe('recommendItems', () => {
   it('reads the product context\'s sources, bounded to the newest views', () => {
     calls.length = 0;
     const views = Array.from({ length: 30 }, (_, i) => `h${i}`);
-    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0);
+    const out = recommendItems(request({ views: [...views, 'p'], limit: 50 }), models, new Map(), 0);
     expect(calls.sort()).toEqual(['buy:p', `session:${MAX_SESSION_CLICKS}`, 'sequential:p', 'view:p'].sort());
     expect(out.map((r) => r.item_id)).not.toContain('p'); // never the product itself
     expect(out.find((r) => r.item_id === 'n')?.reason).toBe('viewed_together');
