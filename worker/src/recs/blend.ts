@@ -5,7 +5,7 @@
 // Per request the work is bounded whatever the shop's size: VSTAN reads at most `sampleSize`
 // candidate sessions for the last MAX_SESSION_CLICKS views, sequential rules the newest
 // `sessions` sessions holding one item, co-occurrence precomputed top-50 lists of the anchors,
-// trending a cached top list.
+// trending a cached top list; the product page's ranker scores at most 50 candidates per source.
 import type { CatalogItem } from '../catalog';
 import { DEFAULT_RANKER } from './default-ranker';
 import { rankerScores, type Ranker } from './ranker';
