@@ -1,9 +1,11 @@
-// npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--quick] [--reps N]
+// npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--quick] [--reps N] [--knn-cache FILE]
+// npm run bench:recs -- --write-ranker [--ranker-datasets yoochoose-100k,yoochoose-1pct]: trains the served ranker on those
+// datasets' validation periods, pooled, and writes worker/src/recs/default-ranker.ts (the test periods are not read).
 // Next-item prediction for every prefix of every test session (HR@20, MRR@20, with 95 %
 // bootstrap intervals over test sessions), by the protocol of docs/evaluation.md:
 // - "linger" is what /v1/recs serves for a product page: the worker's own sources, blend and
 //   ranking (worker/src/recs/blend.ts) on stores fed as SiteBrain feeds its own, with the
-//   served weights. "linger-tuned" is the same code with weights tuned on this dataset's
+//   served weights and ranker. "linger-tuned" is the same code with weights tuned on this dataset's
 //   validation period. Both are ranked by their position in the served list.
 // - Baselines in the same run: POP, item co-occurrence, V-SKNN (published defaults), V-SKNN
 //   tuned, STAN and VSTAN (tuned), each alone.
@@ -227,45 +229,89 @@ function tune(fit: Session[], validation: Session[], baskets: { items: string[];
 
   // The learned ranker: trained on the validation period's first 3/4 of sessions, boosting
   // stopped on the last 1/4, where it is compared with the weighted sum.
-  const rows = preds.map((p, i) => {
-    const sources: Source[] = [...cached[i], { key: 'reminder', scores: reminderScores(p.prefix.slice(-MAX_SESSION_CLICKS), reminderDecay) }];
-    return { ...rankerRows(sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1], (item) => served.popularity(item)), sources };
-  });
-  const split = Math.floor(Math.min(sessions, maxValid) * 0.75);
-  const random = seededRandom(5);
-  const fitX: number[][] = [];
-  const fitY: number[] = [];
-  const heldX: number[][] = [];
-  const heldY: number[] = [];
-  preds.forEach((p, i) => rows[i].items.forEach((item, j) => {
-    const y = item === p.target ? 1 : 0;
-    if (p.session >= split) heldX.push(rows[i].X[j]), heldY.push(y);
-    else if (y || random() < 0.25) fitX.push(rows[i].X[j]), fitY.push(y); // a quarter of the negatives
-  }));
-  const model = trainGbdt(fitX, fitY, { trees: 400, depth: 3, rate: 0.1, minLeaf: 100, lambda: 1 }, { X: heldX, y: heldY, patience: 30 });
-  t.ranker = { kind: 'ranker', features: RANKER_FEATURES, model };
-  const heldMrr = (rankOf: (p: Prediction, i: number) => number) => {
-    let rr = 0, n = 0;
-    preds.forEach((p, i) => {
-      if (p.session < split) return;
-      n++;
-      const r = rankOf(p, i);
-      if (r > 0 && r <= CUTOFF) rr += 1 / r;
-    });
-    return rr / n;
-  };
-  // logits: shifted above zero, as the served ranking does
-  const ranked = heldMrr((p, i) => {
-    const z = rankerScores(t.ranker!, rows[i].sources, p.prefix.slice(-MAX_SESSION_CLICKS), p.prefix[p.prefix.length - 1], (item) => served.popularity(item));
-    const min = Math.min(...z.values());
-    return rankInScores(new Map([...z].map(([item, v]) => [item, v - min + 1])), p.target);
-  });
-  const summed = heldMrr((p, i) => rankInScores(new Map([...blend(rows[i].sources, best)].map(([item, b]) => [item, b.score])), p.target));
-  // the ranker orders linger-tuned only where it beat the weighted sum on that held-out quarter
+  const set = rankerSet(preds, preds.map((p, i) => [...cached[i], { key: 'reminder' as const, scores: reminderScores(p.prefix.slice(-MAX_SESSION_CLICKS), reminderDecay) }]), (item) => served.popularity(item), Math.min(sessions, maxValid));
+  t.ranker = fitRanker([set]);
+  const ranked = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(t.ranker!, sources, views, anchor, popularity));
+  const summed = heldMrr(set, (sources) => new Map([...blend(sources, best)].map(([item, b]) => [item, b.score])));
   const keep = ranked > summed;
-  log(t, `ranker: ${model.trees.length} trees on ${fitY.length} candidates; last quarter of the validation period: MRR@20 ${ranked.toFixed(4)} ranked, ${summed.toFixed(4)} by the weighted sum → ${keep ? 'ranker' : 'weighted sum'}`);
+  log(t, `ranker: ${t.ranker.model.trees.length} trees; last quarter of the validation period: MRR@20 ${ranked.toFixed(4)} ranked, ${summed.toFixed(4)} by the weighted sum → ${keep ? 'ranker' : 'weighted sum'}`);
   if (keep) t.blend = { ...t.blend, ranker: t.ranker };
   return t;
+}
+
+// ---- The learned ranker ------------------------------------------------------------------
+
+/**
+ * A validation period's ranker examples: the predictions of its first 3/4 of sessions fit
+ * (with a quarter of the negatives), those of its last 1/4 stop the boosting and measure it.
+ */
+interface RankerSet {
+  fitX: number[][];
+  fitY: number[];
+  held: { target: string; items: string[]; X: number[][] }[];
+  /** The held-out predictions' sources, views and anchor, to rank them another way. */
+  heldInputs: { sources: Source[]; views: string[]; anchor: string }[];
+  popularity: (item: string) => number;
+}
+
+function rankerSet(preds: Prediction[], sources: Source[][], popularity: (item: string) => number, sessions: number): RankerSet {
+  const split = Math.floor(sessions * 0.75);
+  const random = seededRandom(5);
+  const set: RankerSet = { fitX: [], fitY: [], held: [], heldInputs: [], popularity };
+  preds.forEach((p, i) => {
+    const views = p.prefix.slice(-MAX_SESSION_CLICKS);
+    const anchor = p.prefix[p.prefix.length - 1];
+    const { items, X } = rankerRows(sources[i], views, anchor, popularity);
+    if (p.session >= split) {
+      set.held.push({ target: p.target, items, X });
+      set.heldInputs.push({ sources: sources[i], views, anchor });
+      return;
+    }
+    items.forEach((item, j) => {
+      const y = item === p.target ? 1 : 0;
+      if (y || random() < 0.25) set.fitX.push(X[j]), set.fitY.push(y);
+    });
+  });
+  return set;
+}
+
+/** One ranker from one or more validation periods' examples, pooled. */
+function fitRanker(sets: RankerSet[]): Ranker {
+  const held = sets.flatMap((s) => s.held);
+  const model = trainGbdt(sets.flatMap((s) => s.fitX), sets.flatMap((s) => s.fitY), { trees: 400, depth: 3, rate: 0.1, minLeaf: 100, lambda: 1 }, {
+    X: held.flatMap((h) => h.X),
+    y: held.flatMap((h) => h.items.map((item) => (item === h.target ? 1 : 0))),
+    patience: 30,
+  });
+  return { kind: 'ranker', features: RANKER_FEATURES, model };
+}
+
+/** MRR@20 on a set's held-out predictions of a scoring (logits shifted above zero, as served). */
+function heldMrr(set: RankerSet, scoreOf: (sources: Source[], views: string[], anchor: string, popularity: (item: string) => number) => Map<string, number>): number {
+  let rr = 0;
+  set.held.forEach((h, i) => {
+    const { sources, views, anchor } = set.heldInputs[i];
+    const z = scoreOf(sources, views, anchor, set.popularity);
+    let min = Infinity;
+    for (const v of z.values()) min = Math.min(min, v);
+    const r = rankInScores(new Map([...z].map(([item, v]) => [item, v - min + 1])), h.target);
+    if (r > 0 && r <= CUTOFF) rr += 1 / r;
+  });
+  return rr / Math.max(1, set.held.length);
+}
+
+/** Writes the served ranker (numbers to 6 significant digits: the file stays small). */
+function writeRanker(ranker: Ranker, sources: string[]) {
+  const round = (v: number) => +v.toPrecision(6);
+  const model = { ...ranker.model, base: round(ranker.model.base), trees: ranker.model.trees.map((t) => ({ ...t, threshold: t.threshold.map(round), value: t.value.map(round) })) };
+  const path = new URL('../worker/src/recs/default-ranker.ts', import.meta.url).pathname;
+  writeFileSync(path, `// The served ranker of the product page, written by \`npm run bench:recs -- --write-ranker\`:
+// trained on the validation periods of ${sources.join(' and ')}, pooled (docs/evaluation.md). Do not edit by hand.
+import type { Ranker } from './ranker';
+
+export const DEFAULT_RANKER: Ranker = ${JSON.stringify({ ...ranker, model })};
+`);
+  console.log(`  wrote ${path}`);
 }
 
 // ---- One dataset ---------------------------------------------------------------------------
@@ -373,7 +419,7 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   for (const [alg, r] of Object.entries(rows)) {
     console.log(`  ${alg.padEnd(28)}  ${r['hr@20'].toFixed(4)}  [${r.hr_ci[0].toFixed(4)}, ${r.hr_ci[1].toFixed(4)}]  ${r['mrr@20'].toFixed(4)}  [${r.mrr_ci[0].toFixed(4)}, ${r.mrr_ci[1].toFixed(4)}]  ${ci(r.mrr_vs_vsknn_tuned).padEnd(30)}  ${ci(r.hr_vs_vsknn_tuned).padEnd(29)}  ${r.ms_per_prediction.toFixed(3)}`);
   }
-  console.log('  linger: what serves (DEFAULT_BLEND on SERVED_VSTAN); linger-tuned: the same code tuned on this validation period');
+  console.log('  linger: what serves (DEFAULT_BLEND and its ranker on SERVED_VSTAN); linger-tuned: the same code tuned on this validation period');
   console.log(`  linger / tuned V-SKNN: MRR@20 ×${versus['mrr@20'].ratio} [${versus['mrr@20'].ci.join(', ')}], HR@20 ×${versus['hr@20'].ratio} [${versus['hr@20'].ci.join(', ')}] (paired bootstrap)`);
   console.log(`  linger-tuned / tuned V-SKNN: MRR@20 ×${tunedVersus['mrr@20'].ratio} [${tunedVersus['mrr@20'].ci.join(', ')}], HR@20 ×${tunedVersus['hr@20'].ratio} [${tunedVersus['hr@20'].ci.join(', ')}]`);
   const { linger, ...others } = rows;
@@ -392,23 +438,65 @@ function run(name: string, trainRaw: Session[], testRaw: Session[], buysPath?: s
   };
 }
 
-if (a.train && a.test) {
-  const result = run(`${a.train} → ${a.test}`, readClicks(join(a.train, 'clicks.csv')), readClicks(join(a.test, 'clicks.csv')), join(a.train, 'buys.csv'));
-  console.log(JSON.stringify(result));
-} else {
-  const datasets = clickDatasets().filter(([name]) => !a.dataset || a.dataset === name);
-  if (!datasets.length) {
-    console.log('No datasets found in ../shared/data: nothing to benchmark.');
-    console.log(JSON.stringify({ skipped: 'no data' }));
-    process.exit(0);
-  }
-  const all: Record<string, unknown> = {};
-  for (const [name, dir] of datasets) {
-    if (existsSync(join(dir, 'test/clicks.csv'))) all[name] = run(name, readClicks(join(dir, 'train/clicks.csv')), readClicks(join(dir, 'test/clicks.csv')), join(dir, 'train/buys.csv'));
-    else {
+/** The datasets to run: [name, training clicks, test clicks, buys file]. */
+function datasets(): [string, Session[], Session[], string][] {
+  if (a.train && a.test) return [[`${a.train} → ${a.test}`, readClicks(join(a.train, 'clicks.csv')), readClicks(join(a.test, 'clicks.csv')), join(a.train, 'buys.csv')]];
+  const names = a['write-ranker'] ? (a['ranker-datasets'] ?? 'yoochoose-100k,yoochoose-1pct').split(',') : a.dataset ? [a.dataset] : null;
+  return clickDatasets()
+    .filter(([name]) => !names || names.includes(name))
+    .map(([name, dir]) => {
+      if (existsSync(join(dir, 'test/clicks.csv'))) return [name, readClicks(join(dir, 'train/clicks.csv')), readClicks(join(dir, 'test/clicks.csv')), join(dir, 'train/buys.csv')];
       const { train, test } = splitByTime(readClicks(join(dir, 'train/clicks.csv')));
-      all[name] = run(`${name} (time split)`, train, test, join(dir, 'train/buys.csv'));
-    }
+      return [`${name} (time split)`, train, test, join(dir, 'train/buys.csv')];
+    });
+}
+
+/**
+ * --write-ranker: the served ranker, trained on the validation periods of several datasets
+ * pooled (each one's first 3/4 of sessions fit, its last 1/4 stops the boosting), on the
+ * served sources (SERVED_VSTAN, DEFAULT_BLEND's reminder). The test periods are not read.
+ */
+function writeServedRanker(all: [string, Session[], Session[], string][]) {
+  const sets: { name: string; set: RankerSet; vsknn: number }[] = [];
+  for (const [name, trainRaw, , buysPath] of all) {
+    const split = splitByTime(trainRaw, 0.1);
+    const valid = filterForProtocol(split.train, split.test);
+    const fitEnd = Math.max(...valid.train.map((s) => s.times[s.times.length - 1]));
+    const validation = valid.test.slice(0, Number(a['max-valid'] ?? Infinity));
+    const preds = predictionsOf(validation);
+    const models = new MemoryRecModels(valid.train, basketsOf(buysPath, fitEnd + 1));
+    const set = rankerSet(preds, preds.map((p) => requestSources(requestFor(p), models, DEFAULT_BLEND, p.now)), (item) => models.popularity(item), validation.length);
+    // V-SKNN (published defaults) on the same held-out predictions, for scale
+    const knnIndex = new SessionIndex();
+    for (const s of [...valid.train].sort((x, y) => x.times[x.times.length - 1] - y.times[y.times.length - 1])) knnIndex.add({ items: s.items, time: s.times[s.times.length - 1] });
+    const knn = new SessionKnn({}, knnIndex);
+    const heldPreds = preds.filter((p) => p.session >= Math.floor(validation.length * 0.75));
+    const vsknn = mrrOf(outcome(validation.length, heldPreds, (p) => rankInScores(knn.score(p.prefix), p.target)));
+    console.log(`${name}: validation period ${validation.length} sessions, ${preds.length} predictions (${heldPreds.length} held out)`);
+    sets.push({ name, set, vsknn });
   }
-  console.log(JSON.stringify({ datasets: all }));
+  const ranker = fitRanker(sets.map((s) => s.set));
+  const result: Record<string, unknown> = { trees: ranker.model.trees.length };
+  for (const { name, set, vsknn } of sets) {
+    const ranked = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(ranker, sources, views, anchor, popularity));
+    const summed = heldMrr(set, (sources) => new Map([...blend(sources, DEFAULT_BLEND.contexts.product)].map(([item, b]) => [item, b.score])));
+    console.log(`  ${name}, held-out quarter: MRR@20 ranked ${ranked.toFixed(4)}, weighted sum ${summed.toFixed(4)}, V-SKNN ${vsknn.toFixed(4)} → ranked ÷ V-SKNN ${(ranked / vsknn).toFixed(4)}`);
+    result[name] = { ranked: +ranked.toFixed(4), weighted_sum: +summed.toFixed(4), vsknn: +vsknn.toFixed(4) };
+  }
+  writeRanker(ranker, sets.map((s) => s.name.split(' ')[0]));
+  console.log(JSON.stringify({ ranker: result }));
+}
+
+const all = datasets();
+if (!all.length) {
+  console.log('No datasets found in ../shared/data: nothing to benchmark.');
+  console.log(JSON.stringify({ skipped: 'no data' }));
+} else if (a['write-ranker']) writeServedRanker(all);
+else if (a.train && a.test) {
+  const [name, train, test, buys] = all[0];
+  console.log(JSON.stringify(run(name, train, test, buys)));
+} else {
+  const results: Record<string, unknown> = {};
+  for (const [name, train, test, buys] of all) results[name.split(' ')[0]] = run(name, train, test, buys);
+  console.log(JSON.stringify({ datasets: results }));
 }

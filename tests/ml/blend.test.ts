@@ -1,7 +1,8 @@
 // The served ranking (recs/blend.ts): sources, blend, filters, on hand-made stores.
 import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from '../../worker/src/catalog';
-import { blend, DEFAULT_BLEND, MAX_SESSION_CLICKS, rank, recommendItems, reminderScores, servedFilters, type RecModels, type RecRequest } from '../../worker/src/recs/blend';
+import { blend, DEFAULT_BLEND, MAX_SESSION_CLICKS, rank, recommendItems, reminderScores, requestSources, servedFilters, type RecModels, type RecRequest } from '../../worker/src/recs/blend';
+import { RANKER_FEATURES, rankerScores } from '../../worker/src/recs/ranker';
 
 const request = (over: Partial<RecRequest> = {}): RecRequest => ({ site: 's', context: 'product', item: 'p', limit: 10, views: [], recent: [], cart: [], bought: [], affinity: {}, ...over });
 const item = (id: string, category: string, inStock = true): CatalogItem => ({ id, name: id.toUpperCase(), category, price: 1, inStock });
@@ -70,7 +71,7 @@ describe('recommendItems', () => {
   it('reads the product context\'s sources, bounded to the newest views', () => {
     calls.length = 0;
     const views = Array.from({ length: 30 }, (_, i) => `h${i}`);
-    const out = recommendItems(request({ views: [...views, 'p'] }), models, new Map(), 0);
+    const out = recommendItems(request({ views: [...views, 'p'], limit: 50 }), models, new Map(), 0);
     expect(calls.sort()).toEqual(['buy:p', `session:${MAX_SESSION_CLICKS}`, 'sequential:p', 'view:p'].sort());
     expect(out.map((r) => r.item_id)).not.toContain('p'); // never the product itself
     expect(out.find((r) => r.item_id === 'n')?.reason).toBe('viewed_together');
@@ -78,16 +79,26 @@ describe('recommendItems', () => {
     expect(out.find((r) => r.item_id === 'h29')?.reason).toBe('recently_viewed');
   });
 
-  it('orders the served product page by the weighted sum of the sources, each scaled to its best', () => {
+  it('without a ranker, orders the product page by the weighted sum of the sources, each scaled to its best', () => {
     const req = request({ views: ['h1', 'p'] });
     const w = DEFAULT_BLEND.contexts.product;
-    expect(DEFAULT_BLEND.ranker).toBeUndefined();
+    const weights = { ...DEFAULT_BLEND, ranker: undefined };
     // session: s 1/2 of its best (p, the product itself, is hidden); sequential n and viewed v
     // their sources' best; h1 one click back in the reminder; t trending; no basket neighbours
     const expected: [string, number][] = [['s', w.session! / 2], ['n', w.sequential!], ['v', w.viewed_together!], ['h1', w.reminder! * DEFAULT_BLEND.reminderDecay], ['t', w.trending!]];
     expected.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
-    const out = recommendItems(req, models, new Map(), 0).map((r) => [r.item_id, r.score]);
+    const out = recommendItems(req, models, new Map(), 0, { weights }).map((r) => [r.item_id, r.score]);
     expect(out).toEqual(expected.map(([id, v]) => [id, +v.toFixed(6)]));
+  });
+
+  it('orders the served product page by the served ranker, which reads the features ranker.ts computes', () => {
+    const ranker = DEFAULT_BLEND.ranker!;
+    expect(ranker.features).toEqual(RANKER_FEATURES);
+    const req = request({ views: ['h1', 'p', 'h1', 'p'] });
+    const sources = requestSources(req, models, DEFAULT_BLEND, 0);
+    const logits = rankerScores(ranker, sources, req.views, 'p', models.popularity);
+    const expected = [...logits].filter(([item]) => item !== 'p').sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([item]) => item);
+    expect(recommendItems(req, models, new Map(), 0).map((r) => r.item_id)).toEqual(expected);
   });
 
   it('gives a visitor without history trending items on the home page', () => {

@@ -8,14 +8,14 @@ const feature = (name: string) => RANKER_FEATURES.indexOf(name);
 describe('ranker features', () => {
   const sources = [
     { key: 'session' as const, scores: new Map([['a', 4], ['b', 2], ['c', 0]]) },
-    { key: 'sequential' as const, scores: new Map([['b', 1]]) },
+    { key: 'sequential' as const, scores: new Map([['b', 1], ['n', 0.5]]) },
     { key: 'recent' as const, scores: new Map([['r', 1]]) }, // not a ranked source
   ];
-  const { items, X } = rankerRows(sources, ['b', 'x', 'b', 'a'], 'a', (item) => (item === 'a' ? 9 : 0));
+  const { items, X } = rankerRows(sources, ['b', 'x', 'b', 'a', 'a'], 'a', (item) => (item === 'a' ? 9 : item === 'b' ? 4 : 0));
   const row = (item: string) => X[items.indexOf(item)];
 
   it('takes each ranked source\'s positive-scored candidates', () => {
-    expect(items.sort()).toEqual(['a', 'b']);
+    expect(items.sort()).toEqual(['a', 'b', 'n']);
   });
 
   it('gives each candidate its scaled score and log-rank per source, and the session\'s facts', () => {
@@ -29,8 +29,22 @@ describe('ranker features', () => {
     expect(row('a')[feature('is_anchor')]).toBe(1);
     expect(row('b')[feature('is_anchor')]).toBe(0);
     expect(row('b')[feature('session_views')]).toBe(2);
-    expect(row('a')[feature('log_session_length')]).toBeCloseTo(Math.log(5), 12);
-    expect(row('a')[feature('log_popularity')]).toBeCloseTo(Math.log(10), 12);
+    expect(row('a')[feature('session_views')]).toBe(2);
+    expect(row('n')[feature('session_views')]).toBe(0);
+    expect(row('a')[feature('log_session_length')]).toBeCloseTo(Math.log(6), 12);
+    // popularity relative to the most popular candidate (a, 9 sessions), on a log scale
+    expect(row('a')[feature('log_relative_popularity')]).toBe(0);
+    expect(row('b')[feature('log_relative_popularity')]).toBeCloseTo(Math.log(5) - Math.log(10), 12);
+    expect(row('n')[feature('log_relative_popularity')]).toBeCloseTo(-Math.log(10), 12);
+    // clicks since the candidate's last and first views; 30 when the session never viewed it
+    expect(row('a')[feature('clicks_since_last_view')]).toBe(0);
+    expect(row('a')[feature('clicks_since_first_view')]).toBe(1);
+    expect(row('b')[feature('clicks_since_last_view')]).toBe(2);
+    expect(row('b')[feature('clicks_since_first_view')]).toBe(4);
+    expect(row('n')[feature('clicks_since_last_view')]).toBe(30);
+    // the session's facts: the product viewed twice in a row, 3 distinct items
+    expect(row('n')[feature('anchor_streak')]).toBe(2);
+    expect(row('b')[feature('distinct_views')]).toBe(3);
     expect(row('a').length).toBe(RANKER_FEATURES.length);
   });
 });

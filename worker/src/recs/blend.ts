@@ -5,8 +5,9 @@
 // Per request the work is bounded whatever the shop's size: VSTAN reads at most `sampleSize`
 // candidate sessions for the last MAX_SESSION_CLICKS views, sequential rules the newest
 // `sessions` sessions holding one item, co-occurrence precomputed top-50 lists of the anchors,
-// trending a cached top list.
+// trending a cached top list; the product page's ranker scores at most 50 candidates per source.
 import type { CatalogItem } from '../catalog';
+import { DEFAULT_RANKER } from './default-ranker';
 import { rankerScores, type Ranker } from './ranker';
 import type { Source, SourceKey } from './sources';
 
@@ -78,13 +79,12 @@ export interface BlendWeights {
 }
 
 /**
- * What serves. The product context's weights and the reminder decay were tuned on
- * yoochoose-1pct's validation period; on yoochoose-100k's validation period they do as well as
- * that period's own best (a joint search over both periods found nothing better for both:
- * docs/evaluation.md). The product page is ordered by the weighted sum: a learned ranker
- * trained on yoochoose-1pct's validation period beat it there but lost to it on
- * yoochoose-100k's, so no ranker ships. Cart and home keep hand-set weights, since no public
- * dataset has their shape.
+ * What serves. The product page is ordered by the learned ranker, trained on the validation
+ * periods of yoochoose-100k and yoochoose-1pct pooled (`npm run bench:recs -- --write-ranker`,
+ * docs/evaluation.md); its features are free of the shop's scale. The product weights (tuned
+ * on yoochoose-1pct's validation period) still name each item's reason, and every product
+ * source keeps a weight, since the ranker reads only the sources a context reads. Cart and
+ * home keep hand-set weights, since no public dataset has their shape.
  */
 export const DEFAULT_BLEND: BlendWeights = {
   contexts: {
@@ -94,6 +94,7 @@ export const DEFAULT_BLEND: BlendWeights = {
   },
   reminderDecay: 0.5,
   affinity: 0.5,
+  ranker: DEFAULT_RANKER,
 };
 
 /** The session's views that session-based models read: the newest, so the work stays bounded. */

@@ -1,9 +1,12 @@
 // The learned ranker of the product page: gradient-boosted trees that score each candidate
 // item from what every source says of it (its score scaled to the source's best, and its rank
-// there), whether it is the product being viewed, how often the session viewed it, how long
-// the session is, and how many recent sessions viewed it. Trained on a validation period, so the blend's weights are learned
-// rather than set: `npm run bench:recs` trains and measures it, and writes the served one.
-// Per request: at most CANDIDATES per source, a few comparisons per tree for each.
+// there), whether it is the product being viewed, how often and how many clicks ago the
+// session viewed it, how long the session is, how many times in a row the product was just
+// viewed, and how many indexed sessions viewed it relative to the most viewed candidate.
+// Every feature is free of the shop's scale (no raw counts of the index), so one ranker
+// trained on several validation periods serves any shop: `npm run bench:recs -- --write-ranker`
+// trains the served one (docs/evaluation.md). Per request: at most CANDIDATES per source, a
+// few comparisons per tree for each.
 import { gbdtLogit, type GbdtModel } from '../ml/gbdt';
 import type { Source, SourceKey } from './sources';
 
@@ -11,13 +14,16 @@ export const RANKED_SOURCES: SourceKey[] = ['session', 'sequential', 'viewed_tog
 
 export const RANKER_FEATURES: string[] = [
   ...RANKED_SOURCES.flatMap((k) => [`${k}_score`, `${k}_log_rank`]),
-  'is_anchor', 'session_views', 'log_session_length', 'log_popularity',
+  'is_anchor', 'session_views', 'log_session_length', 'log_relative_popularity',
+  'clicks_since_last_view', 'clicks_since_first_view', 'anchor_streak', 'distinct_views',
 ];
 
 /** Candidates: each source's best this many items. */
 export const CANDIDATES = 50;
 /** Ranks read per source; an item ranked lower, or absent, gets ln(RANKS + 1). */
 const RANKS = 100;
+/** Clicks since a view, for an item the session has not viewed. */
+const NOT_VIEWED = 30;
 
 export interface Ranker {
   kind: 'ranker';
@@ -37,10 +43,25 @@ export function rankerRows(sources: readonly Source[], views: readonly string[],
     for (let i = 0; i < Math.min(CANDIDATES, top.length); i++) candidates.add(top[i][0]);
   }
   const counts = new Map<string, number>();
-  for (const item of views) counts.set(item, (counts.get(item) ?? 0) + 1);
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  views.forEach((item, j) => {
+    counts.set(item, (counts.get(item) ?? 0) + 1);
+    if (!first.has(item)) first.set(item, j);
+    last.set(item, j);
+  });
+  const n = views.length;
+  let streak = 0;
+  while (streak < n && views[n - 1 - streak] === views[n - 1]) streak++;
   const absent = Math.log(RANKS + 1);
   const items = [...candidates];
-  const X = items.map((item) => {
+  let maxPopularity = 0;
+  const popularities = items.map((item) => {
+    const p = Math.max(0, popularity(item));
+    maxPopularity = Math.max(maxPopularity, p);
+    return p;
+  });
+  const X = items.map((item, i) => {
     const x: number[] = [];
     for (const key of RANKED_SOURCES) {
       const s = bySource.get(key);
@@ -48,7 +69,10 @@ export function rankerRows(sources: readonly Source[], views: readonly string[],
       const rank = s?.ranks.get(item);
       x.push(s && s.max > 0 && score > 0 ? score / s.max : 0, rank ? Math.log(rank) : absent);
     }
-    x.push(item === anchor ? 1 : 0, counts.get(item) ?? 0, Math.log1p(views.length), Math.log1p(popularity(item)));
+    const l = last.get(item);
+    const f = first.get(item);
+    x.push(item === anchor ? 1 : 0, counts.get(item) ?? 0, Math.log1p(n), Math.log1p(popularities[i]) - Math.log1p(maxPopularity));
+    x.push(l === undefined ? NOT_VIEWED : n - 1 - l, f === undefined ? NOT_VIEWED : n - 1 - f, streak, counts.size);
     return x;
   });
   return { items, X };
