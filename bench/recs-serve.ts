@@ -3,6 +3,8 @@
 // measures GET /v1/recs latency from this process. With --state, the filled shop is kept in DIR,
 // and a later run with the same DIR measures it again without filling. Baseline in the same run: GET /v1/health,
 // which does no work, so the ratio shows what recommending costs over the local server itself.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startLocalWorker } from '../worker/dev/local-worker';
 import { seededRandom } from '../worker/src/ml/random';
 import { args } from './data';
@@ -65,6 +67,12 @@ function session(now: number) {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+// A kept state counts as filled only once its fill finished (a stopped fill leaves a partial shop).
+const FILLED = a.state && join(a.state, 'recs-serve-filled');
+if (a.state && existsSync(a.state) && !existsSync(FILLED!)) {
+  console.error(`bench:recs-serve: ${a.state} holds no finished fill (a run stopped before it ended); remove it or choose another --state`);
+  process.exit(2);
+}
 const worker = await startLocalWorker(PORT, (base) => ({ site: SITE, name: 'Bench shop', origins: [base], adminKey: 'bench-admin-key', readKey: 'bench-read-key', shards: 16 }), { items: catalog, state: a.state });
 try {
   if (worker.reused) console.error(`  reusing the shop filled in ${a.state}`);
@@ -110,6 +118,7 @@ try {
   if (!worker.reused) {
     await new Promise((r) => setTimeout(r, 3_000));
     rebuild = await (await fetch(`${worker.base}/v1/admin/retrain?site=${SITE}`, { method: 'POST', headers: { authorization: 'Bearer bench-admin-key' } })).json<any>();
+    if (FILLED) writeFileSync(FILLED, `${sent} events\n`);
   }
 
   // ---- measure -----------------------------------------------------------------------------
