@@ -27,10 +27,13 @@ import { splitFold, stratifiedFolds } from '../worker/src/ml/folds';
 import { GBDT_DEFAULTS, predictGbdt, trainGbdt, type GbdtOptions } from '../worker/src/ml/gbdt';
 import { predict, trainModel } from '../worker/src/ml/intent-model';
 import { atThreshold, averagePrecision, rocAuc } from '../worker/src/ml/metrics';
+import { clipRow } from '../worker/src/ml/robust';
 import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
-import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures, type ItemTable } from '../worker/src/scoring/session-item-features';
+import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
+import { trainIntent, type TrainedIntent } from '../worker/src/training';
+import { SAMPLE_CAPS } from '../worker/src/training/sample';
 import type { EventRow } from '../worker/src/visitor-shard';
 import { SHARED_DATA, args, readBuys, readClicks, type Session } from './data';
 import { reliabilitySvg, type Series } from './svg';
@@ -42,9 +45,11 @@ interface Table {
   names: readonly string[];
   X: number[][];
   y: number[];
+  /** When each session ended (clicks data): the shard samples its most recent sessions. */
+  last?: number[];
 }
 
-const pick = (t: Table, rows: number[]): Table => ({ names: t.names, X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) });
+const pick = (t: Table, rows: number[]): Table => ({ names: t.names, X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: t.last && rows.map((i) => t.last![i]) });
 
 // ---- UCI Online Shoppers ------------------------------------------------------------------
 
@@ -128,35 +133,58 @@ function sessionStateOf(s: Session): SessionState {
   return state!;
 }
 
-const BASE_FEATURES = [...INTENT_FEATURES];
-const ALL_FEATURES = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
-
-function features(state: SessionState, table: ItemTable): number[] {
-  return [...intentFeatures(state, newProfile('', state.start)), ...sessionItemFeatures(state, table)];
-}
+/** The shard's features of a session: what the served model trains on and scores. */
+const servedFeatures = (state: SessionState) => intentFeatures(state, newProfile('', state.start));
 
 /**
- * Feature tables. The item table holds target statistics, so each training session gets it
- * from the other folds only (out-of-fold); the test sessions get it from all training sessions.
+ * Feature tables: the served features (intent-features.ts), and the same with the item-table
+ * features of session-item-features.ts appended (a variant: the shard does not serve them yet).
+ * The item table holds target statistics, so each training session gets it from the other
+ * folds only (out-of-fold); the test sessions get it from all training sessions.
  */
-function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, number>): [Table, Table] {
+function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, number>): { served: [Table, Table]; withItems: [Table, Table] } {
   const states = train.map((l) => sessionStateOf(l.session));
+  const testStates = test.map((l) => sessionStateOf(l.session));
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
+  const last = (rows: Labelled[]) => rows.map((l) => l.session.times[l.session.times.length - 1]);
   const itemSessions = train.map((l, i) => ({ views: states[i].views, bought: l.buys }));
-  const trainX = new Array<number[]>(train.length);
+  const trainItems = new Array<number[]>(train.length);
   for (const fold of stratifiedFolds(y(train), 5)) {
     const [others] = splitFold(train.length, fold);
     const table = buildItemTable(others.map((i) => itemSessions[i]), prices);
-    for (const i of fold) trainX[i] = features(states[i], table);
+    for (const i of fold) trainItems[i] = sessionItemFeatures(states[i], table);
   }
   const table = buildItemTable(itemSessions, prices);
-  return [
-    { names: ALL_FEATURES, X: trainX, y: y(train) },
-    { names: ALL_FEATURES, X: test.map((l) => features(sessionStateOf(l.session), table)), y: y(test) },
-  ];
+  const trainX = states.map(servedFeatures);
+  const testX = testStates.map(servedFeatures);
+  const withItems = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
+  return {
+    served: [
+      { names: INTENT_FEATURES, X: trainX, y: y(train), last: last(train) },
+      { names: INTENT_FEATURES, X: testX, y: y(test) },
+    ],
+    withItems: [
+      { names: withItems, X: trainX.map((x, i) => [...x, ...trainItems[i]]), y: y(train) },
+      { names: withItems, X: testX.map((x, i) => [...x, ...sessionItemFeatures(testStates[i], table)]), y: y(test) },
+    ],
+  };
 }
 
-const baseOnly = (t: Table): Table => ({ names: BASE_FEATURES, X: t.X.map((x) => x.slice(0, BASE_FEATURES.length)), y: t.y });
+/**
+ * What the worker ships, trained as the worker trains it: the shard's bounded sample of the
+ * training sessions (SAMPLE_CAPS: the most recent sessions of each class), then `trainIntent`
+ * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
+ * folds and ≤ 400 rounds, the calibrated score moved back to the whole's purchase rate).
+ */
+function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
+  const order = [...t.y.keys()];
+  if (t.last) order.sort((i, j) => t.last![j] - t.last![i]);
+  const rows = [1, 0].flatMap((c) => order.filter((i) => t.y[i] === c).slice(0, c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others));
+  const purchases = t.y.filter((v) => v === 1).length;
+  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: t.y.length - purchases });
+  if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
+  return { trained, sampled: rows.length };
+}
 
 // ---- Models, tuned on the validation set --------------------------------------------------
 
@@ -211,7 +239,7 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
   }
 }
 
-function evaluateAll(name: string, train: Table, test: Table, valid: number[], baseFeatures?: { train: Table; test: Table }) {
+function evaluateAll(name: string, train: Table, test: Table, valid: number[], withItems?: { train: Table; test: Table }) {
   const fitRows = splitFold(train.y.length, valid)[0];
   const fit = pick(train, fitRows);
   const val = pick(train, valid);
@@ -245,15 +273,22 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
     out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
   }
 
-  const served = trainCalibratedIntent(train.X, train.y);
-  out.served = { p: test.X.map((x) => predictIntent(served, x)), note: `SERVED_RECIPE, ${served.rounds} rounds by early stopping, calibrated (${served.calibrator.kind})` };
+  // The headline: the model the worker ships, trained and scored exactly as the worker does.
+  const { trained: shipped, sampled } = shippedModel(train);
+  const shippedRow = (x: number[]) => clipRow(shipped.clip, x);
+  out.served = {
+    p: test.X.map((x) => predictIntent(shipped.model, shippedRow(x))),
+    note: `trainIntent: ${shipped.rows} of ${sampled} sampled sessions (${train.y.length} in training), shopRecipe, ${shipped.model.rounds} rounds by early stopping, calibrated (${shipped.model.calibrator.kind}), prior shift ${shipped.priorShift.toFixed(3)}`,
+  };
   // the same trees before calibration: what calibration changes
-  out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(served.members, served.weights, x)) };
+  out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
 
-  if (baseFeatures) {
-    const baseTuned = a['no-tune'] ? GBDT_DEFAULTS : tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
-    const m = trainGbdt(baseFeatures.train.X, baseFeatures.train.y, baseTuned);
-    out[`gbdt-${a['no-tune'] ? 'default' : 'tuned'}, live features only`] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
+  // The same recipe without the worker's limits: every training row, 5 calibration folds, up to 1,000 rounds.
+  const allRows = trainCalibratedIntent(train.X, train.y);
+  out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows, ${allRows.rounds} rounds` };
+  if (withItems) {
+    const m = trainCalibratedIntent(withItems.train.X, withItems.train.y);
+    out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold), ${m.rounds} rounds` };
   }
   const gbdtDefault = trainGbdt(train.X, train.y);
   out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
@@ -326,11 +361,11 @@ function uciRun(t: Table, testRows?: Table) {
 function clickRun(trainL: Labelled[], testL: Labelled[], prices: Map<string, number>, title: string) {
   const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
   const trainS = byStart(trainL);
-  const [train, test] = clickTables(trainS, byStart(testL), prices);
+  const { served: [train, test], withItems } = clickTables(trainS, byStart(testL), prices);
   // validation: the last 20 % of the training sessions by start time
   const cut = Math.floor(train.y.length * 0.8);
   const valid = [...Array(train.y.length - cut).keys()].map((i) => cut + i);
-  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { train: baseOnly(train), test: baseOnly(test) });
+  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { train: withItems[0], test: withItems[1] });
 }
 
 /** Every `step`-th session, for quick runs on a smaller sample (--max-rows). */
