@@ -1,4 +1,4 @@
-// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR]
+// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR] [--sklearn-from DIR]
 // Purchase intent: ROC AUC, PR AUC (average precision), ECE (10 bins), F1 and accuracy at 0.5,
 // with 95 % bootstrap intervals over sessions, by the protocol of docs/evaluation.md.
 // PATH is a UCI Online Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the
@@ -225,6 +225,20 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
   writeFileSync(join(dir, 'valid.csv'), csv(val));
   writeFileSync(join(dir, 'train.csv'), csv(train));
   writeFileSync(join(dir, 'test.csv'), csv(test));
+  // --sklearn-from DIR: a finished `hist_gbdt.py DIR > DIR/result.json` on these very tables
+  // (checked byte for byte), so a long search can run on its own and the bench pair its scores
+  const from = a['sklearn-from'];
+  if (from) {
+    // it may still be running (started beside this bench): wait for its JSON line
+    const done = () => existsSync(join(from, 'result.json')) && readFileSync(join(from, 'result.json'), 'utf8').trim().endsWith('}');
+    if (!done()) console.log(`  waiting for hist_gbdt.py's result in ${from} …`);
+    while (!done()) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    for (const [file, t] of [['fit.csv', fit], ['valid.csv', val], ['train.csv', train], ['test.csv', test]] as const) {
+      if (readFileSync(join(from, file), 'utf8') !== csv(t)) throw new Error(`--sklearn-from ${from}: ${file} is not this run's table`);
+    }
+    if (!a.tables) rmSync(dir, { recursive: true, force: true });
+    return sklearnScores(from, test);
+  }
   // the first python with sklearn: --python, $PYTHON, python3 on the PATH, then Debian's (apt's python3-sklearn)
   const python = a['no-sklearn'] ? undefined : [a.python ?? process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => py && spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0);
   try {
@@ -236,13 +250,19 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
     // one thread: the machine is shared, and the figures must not depend on it
     const run = spawnSync(python, [SKLEARN_SCRIPT, dir, '--passes', String(SKLEARN_PASSES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     if (run.status !== 0) throw new Error(`hist_gbdt.py failed (${run.status})`);
-    const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
-    const p = readFileSync(join(dir, 'test-scores.txt'), 'utf8').trim().split('\n').map(Number);
-    if (p.length !== test.y.length || p.some((v) => !(v >= 0 && v <= 1))) throw new Error('hist_gbdt.py: bad test scores');
-    return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
+    writeFileSync(join(dir, 'result.json'), run.stdout);
+    return sklearnScores(dir, test);
   } finally {
     if (!a.tables) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** hist_gbdt.py's test scores and chosen settings, from its folder. */
+function sklearnScores(dir: string, test: Table): Scored {
+  const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8').trim().split('\n').pop()!);
+  const p = readFileSync(join(dir, 'test-scores.txt'), 'utf8').trim().split('\n').map(Number);
+  if (p.length !== test.y.length || p.some((v) => !(v >= 0 && v <= 1))) throw new Error('hist_gbdt.py: bad test scores');
+  return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
 }
 
 function evaluateAll(name: string, train: Table, test: Table, valid: number[], withItems?: { train: Table; test: Table }) {
@@ -253,9 +273,6 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], w
   const t0 = performance.now();
   const log = (line: string) => console.log(`    ${line}`);
 
-  // The independent baseline: sklearn's HistGBDT, tuned on the same validation set.
-  const sk = sklearnTuned(name.startsWith('UCI') ? 'uci' : 'yoochoose', fit, val, train, test);
-  if (sk) out['sklearn-hgb-tuned'] = sk;
 
   // Our histogram GBDT tuned the same way, and the served code with those trees and the
   // ensemble shape chosen on the same validation set (--no-tune skips both: they take long).
@@ -304,6 +321,10 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], w
     out[kind] = { p: test.X.map((x) => predict(m, x)) };
   }
   console.log(`  trained and scored in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  // The independent baseline: sklearn's HistGBDT, tuned on the same validation set (last, so
+  // that a search started beside the bench with --sklearn-from has the most time).
+  const sk = sklearnTuned(name.startsWith('UCI') ? 'uci' : 'yoochoose', fit, val, train, test);
+  if (sk) out['sklearn-hgb-tuned'] = sk;
   return report(name, test.y, out);
 }
 
