@@ -1,4 +1,4 @@
-// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR] [--sklearn-from DIR]
+// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR] [--sklearn-from DIR] [--no-items]
 // Purchase intent: ROC AUC, PR AUC (average precision), ECE (10 bins), F1 and accuracy at 0.5,
 // with 95 % bootstrap intervals over sessions, by the protocol of docs/evaluation.md.
 // PATH is a UCI Online Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the
@@ -182,12 +182,18 @@ function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, nu
  * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
  * folds and ≤ 400 rounds, the calibrated score moved back to the whole's purchase rate).
  */
-function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
-  const order = [...t.y.keys()];
+function shippedModel(t: Table, sameWindow = false): { trained: TrainedIntent; sampled: number } {
+  let order = [...t.y.keys()];
   if (t.last) order.sort((i, j) => t.last![j] - t.last![i]);
-  const rows = [1, 0].flatMap((c) => order.filter((i) => t.y[i] === c).slice(0, c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others));
-  const purchases = t.y.filter((v) => v === 1).length;
-  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: t.y.length - purchases });
+  const capped = (rows: number[]) => [1, 0].flatMap((c) => rows.filter((i) => t.y[i] === c).slice(0, c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others));
+  if (sameWindow && t.last) {
+    // both classes from the period the shorter-reaching cap covers
+    const since = Math.max(...[1, 0].map((c) => Math.min(...capped(order).filter((i) => t.y[i] === c).map((i) => t.last![i]))));
+    order = order.filter((i) => t.last![i] >= since);
+  }
+  const rows = capped(order);
+  const purchases = order.filter((i) => t.y[i] === 1).length;
+  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: order.length - purchases });
   if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
   return { trained, sampled: rows.length };
 }
@@ -306,10 +312,18 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], w
   // the same trees before calibration: what calibration changes
   out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
 
+  if (train.last) {
+    // A proposal, not shipped: the shard's sample with both classes from the same period (the
+    // shipped sample keeps the most recent of each class, so its buyers reach back further than
+    // its other sessions when buyers are rarer).
+    const { trained: windowed, sampled: inWindow } = shippedModel(train, true);
+    out['served, same-window sample'] = { p: test.X.map((x) => predictIntent(windowed.model, clipRow(windowed.clip, x))), note: `proposal, not shipped: trainIntent on ${windowed.rows} of ${inWindow} sessions of one period, ${windowed.model.rounds} rounds, prior shift ${windowed.priorShift.toFixed(3)}` };
+  }
+
   // The same recipe without the worker's limits: every training row, 5 calibration folds, up to 1,000 rounds.
   const allRows = trainCalibratedIntent(train.X, train.y);
   out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows, ${allRows.rounds} rounds` };
-  if (withItems) {
+  if (withItems && !a['no-items']) {
     const m = trainCalibratedIntent(withItems.train.X, withItems.train.y);
     out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold), ${m.rounds} rounds` };
   }
