@@ -1,11 +1,17 @@
-// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR]
+// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR] [--sklearn-from DIR] [--no-items]
 // Purchase intent: ROC AUC, PR AUC (average precision), ECE (10 bins), F1 and accuracy at 0.5,
 // with 95 % bootstrap intervals over sessions, by the protocol of docs/evaluation.md.
 // PATH is a UCI Online Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the
 // session buys; features only from the clicks before its first buy, computed by the shard's
-// own code: session-state's applyEvent, intent-features and session-item-features).
-// - "served" is what the worker trains (worker/src/ml/calibrated-intent.ts, SERVED_RECIPE):
-//   trees with early stopping, calibrated on out-of-fold predictions.
+// own code: session-state's applyEvent, then intent-features).
+// - "served" (the headline, the JSON's top level) is the model the worker ships, trained as the
+//   worker trains it: the shard's bounded sample of the training sessions (SAMPLE_CAPS, most
+//   recent first), then worker/src/training.ts `trainIntent` (at most 8,000 stratified rows,
+//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds and ≤ 400 rounds), scored with its clip
+//   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
+//   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
+//   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
+//   item table" adds session-item-features.ts's item statistics, which the shard does not serve.
 // - "served-tuned" is the same code with this dataset's tree hyperparameters and ensemble
 //   shape, chosen on the validation set.
 // - The baseline "sklearn-hgb-tuned" is scikit-learn's HistGradientBoostingClassifier, tuned by
@@ -24,13 +30,16 @@ import { classificationIntervals, type Interval } from '../worker/src/ml/bootstr
 import { ensembleProbability, predictIntent, SERVED_RECIPE, trainCalibratedIntent, type IntentRecipe } from '../worker/src/ml/calibrated-intent';
 import { expectedCalibrationError, reliability } from '../worker/src/ml/calibration';
 import { splitFold, stratifiedFolds } from '../worker/src/ml/folds';
-import { GBDT_DEFAULTS, predictGbdt, trainGbdt, type GbdtOptions } from '../worker/src/ml/gbdt';
+import { predictGbdt, trainGbdt, type GbdtOptions } from '../worker/src/ml/gbdt';
 import { predict, trainModel } from '../worker/src/ml/intent-model';
 import { atThreshold, averagePrecision, rocAuc } from '../worker/src/ml/metrics';
+import { clipRow } from '../worker/src/ml/robust';
 import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
-import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures, type ItemTable } from '../worker/src/scoring/session-item-features';
+import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
+import { trainIntent, type TrainedIntent } from '../worker/src/training';
+import { SAMPLE_CAPS } from '../worker/src/training/sample';
 import type { EventRow } from '../worker/src/visitor-shard';
 import { SHARED_DATA, args, readBuys, readClicks, type Session } from './data';
 import { reliabilitySvg, type Series } from './svg';
@@ -42,9 +51,11 @@ interface Table {
   names: readonly string[];
   X: number[][];
   y: number[];
+  /** When each session ended (clicks data): the shard samples its most recent sessions. */
+  last?: number[];
 }
 
-const pick = (t: Table, rows: number[]): Table => ({ names: t.names, X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) });
+const pick = (t: Table, rows: number[]): Table => ({ names: t.names, X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: t.last && rows.map((i) => t.last![i]) });
 
 // ---- UCI Online Shoppers ------------------------------------------------------------------
 
@@ -128,35 +139,64 @@ function sessionStateOf(s: Session): SessionState {
   return state!;
 }
 
-const BASE_FEATURES = [...INTENT_FEATURES];
-const ALL_FEATURES = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
-
-function features(state: SessionState, table: ItemTable): number[] {
-  return [...intentFeatures(state, newProfile('', state.start)), ...sessionItemFeatures(state, table)];
-}
+/** The shard's features of a session: what the served model trains on and scores. */
+const servedFeatures = (state: SessionState) => intentFeatures(state, newProfile('', state.start));
 
 /**
- * Feature tables. The item table holds target statistics, so each training session gets it
- * from the other folds only (out-of-fold); the test sessions get it from all training sessions.
+ * Feature tables: the served features (intent-features.ts), and the same with the item-table
+ * features of session-item-features.ts appended (a variant: the shard does not serve them yet).
+ * The item table holds target statistics, so each training session gets it from the other
+ * folds only (out-of-fold); the test sessions get it from all training sessions.
  */
-function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, number>): [Table, Table] {
+function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, number>): { served: [Table, Table]; withItems: [Table, Table] } {
   const states = train.map((l) => sessionStateOf(l.session));
+  const testStates = test.map((l) => sessionStateOf(l.session));
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
+  const last = (rows: Labelled[]) => rows.map((l) => l.session.times[l.session.times.length - 1]);
   const itemSessions = train.map((l, i) => ({ views: states[i].views, bought: l.buys }));
-  const trainX = new Array<number[]>(train.length);
+  const trainItems = new Array<number[]>(train.length);
   for (const fold of stratifiedFolds(y(train), 5)) {
     const [others] = splitFold(train.length, fold);
     const table = buildItemTable(others.map((i) => itemSessions[i]), prices);
-    for (const i of fold) trainX[i] = features(states[i], table);
+    for (const i of fold) trainItems[i] = sessionItemFeatures(states[i], table);
   }
   const table = buildItemTable(itemSessions, prices);
-  return [
-    { names: ALL_FEATURES, X: trainX, y: y(train) },
-    { names: ALL_FEATURES, X: test.map((l) => features(sessionStateOf(l.session), table)), y: y(test) },
-  ];
+  const trainX = states.map(servedFeatures);
+  const testX = testStates.map(servedFeatures);
+  const withItems = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
+  return {
+    served: [
+      { names: INTENT_FEATURES, X: trainX, y: y(train), last: last(train) },
+      { names: INTENT_FEATURES, X: testX, y: y(test) },
+    ],
+    withItems: [
+      { names: withItems, X: trainX.map((x, i) => [...x, ...trainItems[i]]), y: y(train) },
+      { names: withItems, X: testX.map((x, i) => [...x, ...sessionItemFeatures(testStates[i], table)]), y: y(test) },
+    ],
+  };
 }
 
-const baseOnly = (t: Table): Table => ({ names: BASE_FEATURES, X: t.X.map((x) => x.slice(0, BASE_FEATURES.length)), y: t.y });
+/**
+ * What the worker ships, trained as the worker trains it: the shard's bounded sample of the
+ * training sessions (SAMPLE_CAPS: the most recent sessions of each class), then `trainIntent`
+ * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
+ * folds and ≤ 400 rounds, the calibrated score moved back to the whole's purchase rate).
+ */
+function shippedModel(t: Table, sameWindow = false): { trained: TrainedIntent; sampled: number } {
+  let order = [...t.y.keys()];
+  if (t.last) order.sort((i, j) => t.last![j] - t.last![i]);
+  const capped = (rows: number[]) => [1, 0].flatMap((c) => rows.filter((i) => t.y[i] === c).slice(0, c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others));
+  if (sameWindow && t.last) {
+    // both classes from the period the shorter-reaching cap covers
+    const since = Math.max(...[1, 0].map((c) => Math.min(...capped(order).filter((i) => t.y[i] === c).map((i) => t.last![i]))));
+    order = order.filter((i) => t.last![i] >= since);
+  }
+  const rows = capped(order);
+  const purchases = order.filter((i) => t.y[i] === 1).length;
+  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: order.length - purchases });
+  if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
+  return { trained, sampled: rows.length };
+}
 
 // ---- Models, tuned on the validation set --------------------------------------------------
 
@@ -191,6 +231,20 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
   writeFileSync(join(dir, 'valid.csv'), csv(val));
   writeFileSync(join(dir, 'train.csv'), csv(train));
   writeFileSync(join(dir, 'test.csv'), csv(test));
+  // --sklearn-from DIR: a finished `hist_gbdt.py DIR > DIR/result.json` on these very tables
+  // (checked byte for byte), so a long search can run on its own and the bench pair its scores
+  const from = a['sklearn-from'];
+  if (from) {
+    // it may still be running (started beside this bench): wait for its JSON line
+    const done = () => existsSync(join(from, 'result.json')) && readFileSync(join(from, 'result.json'), 'utf8').trim().endsWith('}');
+    if (!done()) console.log(`  waiting for hist_gbdt.py's result in ${from} …`);
+    while (!done()) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    for (const [file, t] of [['fit.csv', fit], ['valid.csv', val], ['train.csv', train], ['test.csv', test]] as const) {
+      if (readFileSync(join(from, file), 'utf8') !== csv(t)) throw new Error(`--sklearn-from ${from}: ${file} is not this run's table`);
+    }
+    if (!a.tables) rmSync(dir, { recursive: true, force: true });
+    return sklearnScores(from, test);
+  }
   // the first python with sklearn: --python, $PYTHON, python3 on the PATH, then Debian's (apt's python3-sklearn)
   const python = a['no-sklearn'] ? undefined : [a.python ?? process.env.PYTHON, 'python3', '/usr/bin/python3'].find((py) => py && spawnSync(py, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0);
   try {
@@ -202,16 +256,22 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
     // one thread: the machine is shared, and the figures must not depend on it
     const run = spawnSync(python, [SKLEARN_SCRIPT, dir, '--passes', String(SKLEARN_PASSES)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     if (run.status !== 0) throw new Error(`hist_gbdt.py failed (${run.status})`);
-    const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
-    const p = readFileSync(join(dir, 'test-scores.txt'), 'utf8').trim().split('\n').map(Number);
-    if (p.length !== test.y.length || p.some((v) => !(v >= 0 && v <= 1))) throw new Error('hist_gbdt.py: bad test scores');
-    return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
+    writeFileSync(join(dir, 'result.json'), run.stdout);
+    return sklearnScores(dir, test);
   } finally {
     if (!a.tables) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function evaluateAll(name: string, train: Table, test: Table, valid: number[], baseFeatures?: { train: Table; test: Table }) {
+/** hist_gbdt.py's test scores and chosen settings, from its folder. */
+function sklearnScores(dir: string, test: Table): Scored {
+  const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8').trim().split('\n').pop()!);
+  const p = readFileSync(join(dir, 'test-scores.txt'), 'utf8').trim().split('\n').map(Number);
+  if (p.length !== test.y.length || p.some((v) => !(v >= 0 && v <= 1))) throw new Error('hist_gbdt.py: bad test scores');
+  return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
+}
+
+function evaluateAll(name: string, train: Table, test: Table, valid: number[], withItems?: { train: Table; test: Table }) {
   const fitRows = splitFold(train.y.length, valid)[0];
   const fit = pick(train, fitRows);
   const val = pick(train, valid);
@@ -219,9 +279,6 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
   const t0 = performance.now();
   const log = (line: string) => console.log(`    ${line}`);
 
-  // The independent baseline: sklearn's HistGBDT, tuned on the same validation set.
-  const sk = sklearnTuned(name.startsWith('UCI') ? 'uci' : 'yoochoose', fit, val, train, test);
-  if (sk) out['sklearn-hgb-tuned'] = sk;
 
   // Our histogram GBDT tuned the same way, and the served code with those trees and the
   // ensemble shape chosen on the same validation set (--no-tune skips both: they take long).
@@ -245,23 +302,43 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], b
     out['served-tuned'] = { p: test.X.map((x) => predictIntent(servedTuned, x)), note: `${JSON.stringify(shape)}, calibrated (${servedTuned.calibrator.kind})` };
   }
 
-  const served = trainCalibratedIntent(train.X, train.y);
-  out.served = { p: test.X.map((x) => predictIntent(served, x)), note: `SERVED_RECIPE, ${served.rounds} rounds by early stopping, calibrated (${served.calibrator.kind})` };
+  // The headline: the model the worker ships, trained and scored exactly as the worker does.
+  const { trained: shipped, sampled } = shippedModel(train);
+  const shippedRow = (x: number[]) => clipRow(shipped.clip, x);
+  out.served = {
+    p: test.X.map((x) => predictIntent(shipped.model, shippedRow(x))),
+    note: `trainIntent: ${shipped.rows} of ${sampled} sampled sessions (${train.y.length} in training), shopRecipe, ${shipped.model.rounds} rounds by early stopping, calibrated (${shipped.model.calibrator.kind}), prior shift ${shipped.priorShift.toFixed(3)}`,
+  };
   // the same trees before calibration: what calibration changes
-  out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(served.members, served.weights, x)) };
+  out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
 
-  if (baseFeatures) {
-    const baseTuned = a['no-tune'] ? GBDT_DEFAULTS : tuneGbdt(pick(baseFeatures.train, fitRows), pick(baseFeatures.train, valid)).options;
-    const m = trainGbdt(baseFeatures.train.X, baseFeatures.train.y, baseTuned);
-    out[`gbdt-${a['no-tune'] ? 'default' : 'tuned'}, live features only`] = { p: baseFeatures.test.X.map((x) => predictGbdt(m, x)), note: `${BASE_FEATURES.length} features of intent-features.ts` };
+  if (train.last) {
+    // A proposal, not shipped: the shard's sample with both classes from the same period (the
+    // shipped sample keeps the most recent of each class, so its buyers reach back further than
+    // its other sessions when buyers are rarer).
+    const { trained: windowed, sampled: inWindow } = shippedModel(train, true);
+    out['served, same-window sample'] = { p: test.X.map((x) => predictIntent(windowed.model, clipRow(windowed.clip, x))), note: `proposal, not shipped: trainIntent on ${windowed.rows} of ${inWindow} sessions of one period, ${windowed.model.rounds} rounds, prior shift ${windowed.priorShift.toFixed(3)}` };
+  }
+
+  // The same recipe without the worker's limits: every training row, 5 calibration folds, up to 1,000 rounds.
+  const allRows = trainCalibratedIntent(train.X, train.y);
+  out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows, ${allRows.rounds} rounds` };
+  if (withItems && !a['no-items']) {
+    const m = trainCalibratedIntent(withItems.train.X, withItems.train.y);
+    out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold), ${m.rounds} rounds` };
   }
   const gbdtDefault = trainGbdt(train.X, train.y);
   out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
-  for (const kind of ['logistic', 'svm'] as const) {
+  // (the exact SVM solver is slow beyond some 30,000 rows, and on click data it ranks no better than chance)
+  for (const kind of train.y.length <= 30_000 ? (['logistic', 'svm'] as const) : (['logistic'] as const)) {
     const m = trainModel(kind, train.X, train.y);
     out[kind] = { p: test.X.map((x) => predict(m, x)) };
   }
   console.log(`  trained and scored in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  // The independent baseline: sklearn's HistGBDT, tuned on the same validation set (last, so
+  // that a search started beside the bench with --sklearn-from has the most time).
+  const sk = sklearnTuned(name.startsWith('UCI') ? 'uci' : 'yoochoose', fit, val, train, test);
+  if (sk) out['sklearn-hgb-tuned'] = sk;
   return report(name, test.y, out);
 }
 
@@ -326,11 +403,11 @@ function uciRun(t: Table, testRows?: Table) {
 function clickRun(trainL: Labelled[], testL: Labelled[], prices: Map<string, number>, title: string) {
   const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
   const trainS = byStart(trainL);
-  const [train, test] = clickTables(trainS, byStart(testL), prices);
+  const { served: [train, test], withItems } = clickTables(trainS, byStart(testL), prices);
   // validation: the last 20 % of the training sessions by start time
   const cut = Math.floor(train.y.length * 0.8);
   const valid = [...Array(train.y.length - cut).keys()].map((i) => cut + i);
-  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { train: baseOnly(train), test: baseOnly(test) });
+  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { train: withItems[0], test: withItems[1] });
 }
 
 /** Every `step`-th session, for quick runs on a smaller sample (--max-rows). */

@@ -77,7 +77,8 @@ describe('intent models', () => {
     const te = ring(500);
     const m = JSON.parse(JSON.stringify(trainGbdt(tr.X, tr.y, { trees: 150, depth: 3 })));
     expect(rocAuc(te.y, te.X.map((x) => predictGbdt(m, x)))).toBeGreaterThan(0.95);
-    expect(rocAuc(te.y, te.X.map((x) => predictLogistic(trainLogistic(tr.X, tr.y), x)))).toBeLessThan(0.7);
+    const linear = trainLogistic(tr.X, tr.y); // once, not once per test row
+    expect(rocAuc(te.y, te.X.map((x) => predictLogistic(linear, x)))).toBeLessThan(0.7);
   });
 
 });

@@ -46,6 +46,12 @@ export interface EarlyStopping {
   patience?: number;
 }
 
+interface Histogram {
+  g: Float64Array;
+  h: Float64Array;
+  c: Float64Array;
+}
+
 /** Quantile cut points of one feature: at most `bins − 1` distinct values. */
 function cutPoints(values: number[], bins: number): number[] {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
@@ -67,9 +73,11 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
   const d = X[0].length;
   const random = seededRandom(o.seed);
   const cuts = Array.from({ length: d }, (_, j) => cutPoints(X.map((r) => r[j]), o.bins));
-  // bin(x) = number of cut points below x, so "bin ≤ k" is "x ≤ cuts[k]"
-  const binned = Array.from({ length: d }, (_, j) => {
-    const col = new Uint8Array(n);
+  // bin(x) = number of cut points below x, so "bin ≤ k" is "x ≤ cuts[k]"; row-major, so one
+  // row's bins are read together when a histogram is built
+  const B = o.bins;
+  const bins = new Uint8Array(n * d);
+  for (let j = 0; j < d; j++) {
     const c = cuts[j];
     for (let i = 0; i < n; i++) {
       let lo = 0;
@@ -80,10 +88,9 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
         if (c[mid] < x) lo = mid + 1;
         else hi = mid;
       }
-      col[i] = lo;
+      bins[i * d + j] = lo;
     }
-    return col;
-  });
+  }
   const mean = Math.min(1 - 1e-6, Math.max(1e-6, y.reduce((s, v) => s + v, 0) / n));
   const base = Math.log(mean / (1 - mean));
   const raw = new Float64Array(n).fill(base);
@@ -105,7 +112,23 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
     const usable = o.colsample >= 1 ? features : features.filter(() => random() < o.colsample);
     if (!usable.length) usable.push(Math.floor(random() * d));
     const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
-    const grow = (rows: number[], depth: number): number => {
+    /** Gradient, hessian and row count per (feature, bin) of the rows, for the usable features. */
+    const histogram = (rows: readonly number[]): Histogram => {
+      const hist = { g: new Float64Array(d * B), h: new Float64Array(d * B), c: new Float64Array(d * B) };
+      for (const i of rows) {
+        const at = i * d;
+        const gi = g[i];
+        const hi = h[i];
+        for (const j of usable) {
+          const k = j * B + bins[at + j];
+          hist.g[k] += gi;
+          hist.h[k] += hi;
+          hist.c[k]++;
+        }
+      }
+      return hist;
+    };
+    const grow = (rows: number[], depth: number, given?: Histogram): number => {
       const node = tree.feature.length;
       tree.feature.push(-1);
       tree.threshold.push(0);
@@ -116,24 +139,17 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
       for (const i of rows) (G += g[i]), (H += h[i]);
       tree.value.push((-G / (H + o.lambda)) * o.rate);
       if (depth >= o.depth || rows.length < 2 * o.minLeaf) return node;
+      const hist = given ?? histogram(rows);
       let best = { gain: 1e-9, feature: -1, bin: -1 };
       const parent = (G * G) / (H + o.lambda);
       for (const j of usable) {
         const m = cuts[j].length + 1;
-        const hg = new Float64Array(m);
-        const hh = new Float64Array(m);
-        const hc = new Uint32Array(m);
-        const col = binned[j];
-        for (const i of rows) {
-          hg[col[i]] += g[i];
-          hh[col[i]] += h[i];
-          hc[col[i]]++;
-        }
         let gl = 0, hl = 0, nl = 0;
         for (let b = 0; b < m - 1; b++) {
-          gl += hg[b];
-          hl += hh[b];
-          nl += hc[b];
+          const k = j * B + b;
+          gl += hist.g[k];
+          hl += hist.h[k];
+          nl += hist.c[k];
           const nr = rows.length - nl;
           if (nl < o.minLeaf) continue;
           if (nr < o.minLeaf) break;
@@ -142,13 +158,22 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
         }
       }
       if (best.feature < 0) return node;
-      const col = binned[best.feature];
-      const leftRows = rows.filter((i) => col[i] <= best.bin);
-      const rightRows = rows.filter((i) => col[i] > best.bin);
-      tree.feature[node] = best.feature;
-      tree.threshold[node] = cuts[best.feature][best.bin];
-      tree.left[node] = grow(leftRows, depth + 1);
-      tree.right[node] = grow(rightRows, depth + 1);
+      const f = best.feature;
+      const leftRows = rows.filter((i) => bins[i * d + f] <= best.bin);
+      const rightRows = rows.filter((i) => bins[i * d + f] > best.bin);
+      tree.feature[node] = f;
+      tree.threshold[node] = cuts[f][best.bin];
+      // the children's histograms: the smaller child's built, the larger's the parent's minus it
+      let leftHist: Histogram | undefined;
+      let rightHist: Histogram | undefined;
+      if (depth + 1 < o.depth) {
+        const smallIsLeft = leftRows.length <= rightRows.length;
+        const small = histogram(smallIsLeft ? leftRows : rightRows);
+        for (let k = 0; k < hist.g.length; k++) (hist.g[k] -= small.g[k]), (hist.h[k] -= small.h[k]), (hist.c[k] -= small.c[k]);
+        [leftHist, rightHist] = smallIsLeft ? [small, hist] : [hist, small];
+      }
+      tree.left[node] = grow(leftRows, depth + 1, leftHist);
+      tree.right[node] = grow(rightRows, depth + 1, rightHist);
       return node;
     };
     grow(sample, 0);

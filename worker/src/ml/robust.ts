@@ -11,24 +11,31 @@ export interface Clip {
 
 export const isFiniteRow = (row: readonly number[]) => row.every(Number.isFinite);
 
-/** The clip range of each feature: its `q` and `1 − q` quantiles among the rows. */
+/**
+ * The clip range of each feature: its `q` and `1 − q` quantiles among the rows. Rows may be
+ * shorter (stored before a feature was added): the widest row sets the features, and each
+ * feature's range comes from the rows that have it.
+ */
 export function fitClip(rows: readonly number[][], q = 0.01): Clip {
-  const d = rows[0]?.length ?? 0;
+  const d = rows.reduce((w, r) => Math.max(w, r.length), 0);
   const lo: number[] = [];
   const hi: number[] = [];
   for (let j = 0; j < d; j++) {
-    const values = rows.map((r) => r[j]).sort((a, b) => a - b);
-    const at = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.floor(p * (values.length - 1))))];
+    const values = rows.filter((r) => j < r.length).map((r) => r[j]).sort((a, b) => a - b);
+    const at = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.floor(p * (values.length - 1))))] ?? 0;
     lo.push(at(q));
     hi.push(at(1 - q));
   }
   return { lo, hi };
 }
 
-/** A row clipped into range; a non-finite value becomes the range's low end. */
+/**
+ * A row clipped into range, as wide as the clip: a non-finite or missing value becomes the
+ * range's low end, and features the clip does not know (added after the model) are dropped.
+ */
 export function clipRow(c: Clip | undefined, row: readonly number[]): number[] {
   if (!c) return row.map((x) => (Number.isFinite(x) ? x : 0));
-  return row.map((x, j) => (Number.isFinite(x) ? Math.min(c.hi[j], Math.max(c.lo[j], x)) : c.lo[j]));
+  return c.lo.map((lo, j) => (Number.isFinite(row[j]) ? Math.min(c.hi[j], Math.max(lo, row[j])) : lo));
 }
 
 /** True when every number in a model (any JSON-like value) is finite. */

@@ -1,17 +1,21 @@
 // The purchase-intent features of a live session: only what happened so far in it, plus what
-// the visitor did before it. The same vector trains the shop's model and scores the session.
+// the visitor did before it. The same vector trains the shop's model and scores the session
+// (and `npm run bench:intent` computes it with this code from replayed clicks).
 import type { Profile, SessionState } from './session-state';
 
 export const INTENT_FEATURES = [
   'page_views', 'product_views', 'distinct_items', 'distinct_categories', 'engaged_s', 'product_engaged_s_mean',
   'clicks', 'searches', 'cart_adds', 'cart_removes', 'began_checkout', 'from_campaign', 'mobile', 'hour', 'weekday',
   'visit_number', 'log_days_since_previous_visit', 'prior_purchases', 'duration_s',
+  // dwell and revisits: how long the product pages held the visitor, and how often they came back to an item
+  'dwell_max_s', 'dwell_last_s', 'views_per_item', 'max_item_views', 'revisited_share', 'last_item_views', 'views_per_minute',
 ] as const;
 
 export function intentFeatures(s: SessionState, _p: Profile): number[] {
   const engagedMs = Object.values(s.engaged).reduce((a, b) => a + b, 0);
   const productEngaged = s.productPages.map((page) => s.engaged[page] ?? 0);
   const start = new Date(s.start);
+  const durationS = (s.last - s.start) / 1000;
   return [
     s.pageViews,
     s.productViews,
@@ -31,6 +35,27 @@ export function intentFeatures(s: SessionState, _p: Profile): number[] {
     s.visitNumber,
     Math.log1p(Math.max(0, s.daysSincePreviousVisit)),
     s.priorPurchases,
-    (s.last - s.start) / 1000,
+    durationS,
+    ...dwellAndRevisits(s, productEngaged),
+  ];
+}
+
+/** The last 7 features: dwell on product pages (ms per page, in view order) and item revisits. */
+function dwellAndRevisits(s: SessionState, productEngagedMs: number[]): number[] {
+  const reported = productEngagedMs.filter((ms) => ms > 0);
+  const perItem = new Map<string, number>(); // item ids are the page's strings: a Map, never an object
+  for (const item of s.views) perItem.set(item, (perItem.get(item) ?? 0) + 1);
+  const counts = [...perItem.values()];
+  const last = s.views[s.views.length - 1];
+  // a minute at least: a session of one quick page is not "60 pages a minute"
+  const minutes = Math.max(1, (s.last - s.start) / 60_000);
+  return [
+    reported.length ? Math.max(...reported) / 1000 : 0,
+    reported.length ? reported[reported.length - 1] / 1000 : 0,
+    counts.length ? s.views.length / counts.length : 0,
+    counts.length ? Math.max(...counts) : 0,
+    counts.length ? counts.filter((n) => n > 1).length / counts.length : 0,
+    last === undefined ? 0 : perItem.get(last)!,
+    s.pageViews / minutes,
   ];
 }
