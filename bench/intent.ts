@@ -39,7 +39,7 @@ import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-fe
 import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
 import { trainIntent, type TrainedIntent } from '../worker/src/training';
-import { SAMPLE_CAPS } from '../worker/src/training/sample';
+import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
 import type { EventRow } from '../worker/src/visitor-shard';
 import { SHARED_DATA, args, readBuys, readClicks, type Session } from './data';
 import { reliabilitySvg, type Series } from './svg';
@@ -178,17 +178,19 @@ function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, nu
 
 /**
  * What the worker ships, trained as the worker trains it: the shard's bounded sample of the
- * training sessions (SAMPLE_CAPS: the most recent sessions of each class), then `trainIntent`
+ * training sessions (SAMPLE_CAPS: the most recent sessions of each class, cut to the period both
+ * cover: training/sample.ts `sharedWindow`), then `trainIntent`
  * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
  * folds and ≤ 400 rounds, the calibrated score moved back to the whole's purchase rate).
  */
-function shippedModel(t: Table, sameWindow = false): { trained: TrainedIntent; sampled: number } {
+function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
   let order = [...t.y.keys()];
   if (t.last) order.sort((i, j) => t.last![j] - t.last![i]);
   const capped = (rows: number[]) => [1, 0].flatMap((c) => rows.filter((i) => t.y[i] === c).slice(0, c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others));
-  if (sameWindow && t.last) {
-    // both classes from the period the shorter-reaching cap covers
-    const since = Math.max(...[1, 0].map((c) => Math.min(...capped(order).filter((i) => t.y[i] === c).map((i) => t.last![i]))));
+  if (t.last) {
+    // both classes from the period each full class's sample covers, as the shard samples
+    const sampled = capped(order);
+    const since = sharedWindow([1, 0].map((c) => ({ lasts: sampled.filter((i) => t.y[i] === c).map((i) => t.last![i]), cap: c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others })));
     order = order.filter((i) => t.last![i] >= since);
   }
   const rows = capped(order);
@@ -311,14 +313,6 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], w
   };
   // the same trees before calibration: what calibration changes
   out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
-
-  if (train.last) {
-    // A proposal, not shipped: the shard's sample with both classes from the same period (the
-    // shipped sample keeps the most recent of each class, so its buyers reach back further than
-    // its other sessions when buyers are rarer).
-    const { trained: windowed, sampled: inWindow } = shippedModel(train, true);
-    out['served, same-window sample'] = { p: test.X.map((x) => predictIntent(windowed.model, clipRow(windowed.clip, x))), note: `proposal, not shipped: trainIntent on ${windowed.rows} of ${inWindow} sessions of one period, ${windowed.model.rounds} rounds, prior shift ${windowed.priorShift.toFixed(3)}` };
-  }
 
   // The same recipe without the worker's limits: every training row, 5 calibration folds, up to 1,000 rounds.
   const allRows = trainCalibratedIntent(train.X, train.y);

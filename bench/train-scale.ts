@@ -32,7 +32,7 @@ import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
 import { shopRecipe, trainIntent } from '../worker/src/training';
-import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
+import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sharedWindow, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
 
 const LIMITS = { cpuSeconds: 10, memoryMB: 64 };
 const HEAP_CAP = ['--max-old-space-size=56', '--max-semi-space-size=4'];
@@ -229,10 +229,12 @@ function shardSample(db: DatabaseSync, caps: SampleCaps): ShardSample {
   const visitors: ShardSample['visitors'] = [];
   const buyers: ShardSample['buyers'] = [];
   if (caps.purchases > 0 || caps.others > 0) {
-    for (const r of sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, IDLE_BEFORE)) population[r.purchased ? 'purchases' : 'others'] += r.n;
-    for (const [purchased, cap] of [[1, caps.purchases], [0, caps.others]]) {
-      if (cap > 0) for (const r of sql.exec<{ state: string }>(SAMPLE_SQL.sessions, IDLE_BEFORE, purchased, cap)) sessions.push({ x: JSON.parse(r.state).preBuy, y: purchased });
-    }
+    const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
+      purchased, cap, rows: cap > 0 ? sql.exec<{ state: string; last: number }>(SAMPLE_SQL.sessions, IDLE_BEFORE, purchased, cap).toArray() : [],
+    }));
+    const since = sharedWindow(classes.map((c) => ({ lasts: c.rows.map((r) => r.last), cap: c.cap })));
+    for (const r of sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, IDLE_BEFORE, since)) population[r.purchased ? 'purchases' : 'others'] += r.n;
+    for (const { purchased, rows } of classes) for (const r of rows) if (r.last >= since) sessions.push({ x: JSON.parse(r.state).preBuy, y: purchased });
   }
   if (caps.visitors > 0 || caps.buyers > 0) {
     const counts = sql.exec<{ n: number; b: number }>(SAMPLE_SQL.visitorCounts).one();

@@ -13,7 +13,7 @@ import { PRIOR_INTENT_MODEL } from '../../worker/src/scoring/prior-model';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
 import { trainSegments } from '../../worker/src/scoring/segments';
-import { shardByIndex } from '../../worker/src/shards';
+import { shardByIndex, shardIndex } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import { trainIntent } from '../../worker/src/training';
 import { STEP_ATTEMPTS } from '../../worker/src/training/queue';
@@ -119,17 +119,30 @@ describe('the queue consumer', () => {
 describe('bounded, stratified samples', () => {
   it('each shard returns at most its cap per class, and counts what it holds', async () => {
     const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const all: ShardSample[] = await Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).trainingData(Date.now(), SAMPLE_CAPS)));
+    const total = (parts: ShardSample[], k: 'purchases' | 'others' | 'visitors' | 'buyers') => parts.reduce((n, p) => n + p.population[k], 0);
+    // under the caps: everything, counted
+    expect([total(all, 'purchases'), total(all, 'others'), total(all, 'visitors'), total(all, 'buyers')]).toEqual([BUYERS, SESSIONS - BUYERS, SESSIONS, BUYERS]);
     const caps = { purchases: 2, others: 3, visitors: 4, buyers: 1 };
     const parts: ShardSample[] = await Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).trainingData(Date.now(), caps)));
-    for (const p of parts) {
-      expect(p.sessions.filter((s) => s.y === 1).length).toBe(Math.min(2, p.population.purchases));
-      expect(p.sessions.filter((s) => s.y === 0).length).toBe(Math.min(3, p.population.others));
+    parts.forEach((p, shard) => {
+      // Session i ends at old + 100 i (+ a few ms): newest first, each class's newest up to its
+      // cap, then both cut to the period both cover, and counted in that period.
+      const mine = [...Array(SESSIONS).keys()].filter((i) => shardIndex(site, `visitor-q-${String(i).padStart(3, '0')}`) === shard).reverse();
+      const byClass = [1, 0].map((c) => mine.filter((i) => (i % 5 === 0 ? 1 : 0) === c));
+      const capOf = [caps.purchases, caps.others];
+      const since = Math.max(-1, ...byClass.map((rows, k) => (rows.length >= capOf[k] ? rows[capOf[k] - 1] : -1)));
+      const inWindow = byClass.map((rows) => rows.filter((i) => i >= since).length);
+      expect([p.population.purchases, p.population.others]).toEqual(inWindow);
+      expect(p.sessions.filter((s) => s.y === 1).length).toBe(Math.min(2, inWindow[0]));
+      expect(p.sessions.filter((s) => s.y === 0).length).toBe(Math.min(3, inWindow[1]));
       expect(p.visitors.length).toBe(Math.min(4, p.population.visitors));
       expect(p.buyers.length).toBe(Math.min(1, p.population.buyers));
       expect(p.buyers.every((b) => b.purchases > 0)).toBe(true);
-    }
-    const total = (k: 'purchases' | 'others' | 'visitors' | 'buyers') => parts.reduce((n, p) => n + p.population[k], 0);
-    expect([total('purchases'), total('others'), total('visitors'), total('buyers')]).toEqual([BUYERS, SESSIONS - BUYERS, SESSIONS, BUYERS]);
+    });
+    // purchases are rarer, so their two newest reach further back than the three newest others: the others' period is the sample's
+    expect(total(parts, 'purchases')).toBeLessThan(BUYERS);
+    expect([total(parts, 'visitors'), total(parts, 'buyers')]).toEqual([SESSIONS, BUYERS]);
     // a step asks only for its part
     const intentOnly = await shardByIndex(env, site, 0).trainingData(Date.now(), { ...caps, visitors: 0, buyers: 0 });
     expect(intentOnly.visitors).toEqual([]);

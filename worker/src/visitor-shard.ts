@@ -12,7 +12,7 @@ import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
-import { perShard, SAMPLE_CAPS, SAMPLE_SQL, type Population, type SampleCaps, type ShardSample } from './training/sample';
+import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sharedWindow, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
@@ -581,17 +581,20 @@ export class VisitorShard extends DurableObject<Env> {
     const population: Population = { purchases: 0, others: 0, visitors: 0, buyers: 0 };
     const sessions: ShardSample['sessions'] = [];
     if (caps.purchases > 0 || caps.others > 0) {
-      for (const r of this.sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore)) {
+      const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
+        purchased, cap, rows: cap > 0 ? this.sql.exec<{ state: string; visitor_id: string; last: number }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap).toArray() : [],
+      }));
+      const since = sharedWindow(classes.map((c) => ({ lasts: c.rows.map((r) => r.last), cap: c.cap })));
+      for (const r of this.sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore, since)) {
         population[r.purchased ? 'purchases' : 'others'] += r.n;
       }
       const profileOf = (visitorId: string) => {
         const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
         return row ? loadProfile(row.state) : newProfile(visitorId, now);
       };
-      for (const [purchased, cap] of [[1, caps.purchases], [0, caps.others]]) {
-        if (cap <= 0) continue;
-        const rows = this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
+      for (const { purchased, rows } of classes) {
         for (const r of rows) {
+          if (r.last < since) continue;
           const s = loadSession(r.state);
           sessions.push({ x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), y: purchased });
         }
