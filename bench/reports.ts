@@ -42,6 +42,7 @@ const ADMIN = 'bench-reports-admin-key';
 const READ = 'bench-reports-read-key';
 const BATCH_EVENTS = 500; // the import route's maximum
 const BATCH_BYTES = 900_000; // under its 1 MB body limit
+const CHUNK = 400; // visitors decided and simulated together; progress is saved per chunk
 const log = (line: string) => console.error(line);
 
 /** ~20 home-page campaigns: the calibration set, cloned onto slots of their own. */
@@ -63,6 +64,17 @@ interface Progress {
   events: number;
 }
 
+/** One chunk of visitors, decided and simulated: its import batches (one user agent each) and event count. */
+interface Chunk {
+  batches: { agent: string; events: SimEvent[] }[];
+  events: number;
+}
+
+/**
+ * The fill is paced by the worker's one thread, so the driver keeps it busy: the next chunk's
+ * visitors are decided (GET /v1/decide, 2 calls each) and simulated while the current chunk's
+ * batches are being imported, and progress is saved once a chunk is stored whole.
+ */
 async function fill(client: LingerClient, shop: string, progressFile: string | null, progress: Progress, list: SimCampaign[]): Promise<void> {
   const catalog = simCatalog();
   const window = { days: Number(a.days), end: progress.end };
@@ -70,16 +82,18 @@ async function fill(client: LingerClient, shop: string, progressFile: string | n
   const ids = await client.ensureCampaigns(list.map((c) => ({ ...c.definition, start: new Date(start).toISOString() })));
   const byId = new Map(list.map((c) => [ids.get(c.definition.name)!, c]));
   const slots = list.flatMap((c) => c.definition.slots);
+  const concurrency = Number(a.concurrency);
   const t0 = performance.now();
   const sentAtStart = progress.events;
-  // Visitors in chunks: each chunk's events go out in large mixed batches, then progress is saved.
-  const CHUNK = 400;
-  while (progress.events < TARGET) {
-    const first = progress.visitors;
+  let decideMs = 0;
+  let importMs = 0;
+
+  const prepare = async (first: number): Promise<Chunk> => {
+    const t = performance.now();
     // The import takes one user agent per batch (the visitors' device class): batches per agent.
     const byAgent = new Map<string, SimEvent[]>();
     let count = 0;
-    await pool(CHUNK, Number(a.concurrency), async (k) => {
+    await pool(CHUNK, concurrency, async (k) => {
       const plan = planVisitor(1, first + k, window, catalog);
       const arms = new Map<string, Assignment>();
       const decisions = [];
@@ -89,10 +103,12 @@ async function fill(client: LingerClient, shop: string, progressFile: string | n
         if (c && !arms.has(c.key)) arms.set(c.key, { campaignId: String(d.campaign), variant: d.variant, decisionId: d.decision_id, slot: d.slot });
       }
       const rendered = renderEvents(live(plan, arms, list), arms, catalog, shop);
-      byAgent.set(plan.userAgent, [...(byAgent.get(plan.userAgent) ?? []), ...rendered]);
+      let kept = byAgent.get(plan.userAgent);
+      if (!kept) byAgent.set(plan.userAgent, (kept = []));
+      for (const e of rendered) kept.push(e);
       count += rendered.length;
     });
-    const batches: { agent: string; events: SimEvent[] }[] = [];
+    const batches: Chunk['batches'] = [];
     for (const [agent, events] of byAgent) {
       let current: SimEvent[] = [];
       let bytes = 0;
@@ -104,17 +120,40 @@ async function fill(client: LingerClient, shop: string, progressFile: string | n
       }
       if (current.length) batches.push({ agent, events: current });
     }
-    await pool(batches.length, Number(a.concurrency), async (i) => {
+    decideMs += performance.now() - t;
+    return { batches, events: count };
+  };
+
+  const store = async (chunk: Chunk) => {
+    const t = performance.now();
+    await pool(chunk.batches.length, concurrency, async (i) => {
       const answer = await client.request<{ rejected: { reason: string }[] }>('POST', `${shop}/v1/admin/import?site=${SITE}`, {
-        body: { events: batches[i].events, user_agent: batches[i].agent }, headers: { authorization: `Bearer ${ADMIN}` },
+        body: { events: chunk.batches[i].events, user_agent: chunk.batches[i].agent }, headers: { authorization: `Bearer ${ADMIN}` },
       });
       if (answer.rejected.length) throw new Error(`import rejected ${answer.rejected.length} events: ${answer.rejected[0].reason}`);
     });
+    importMs += performance.now() - t;
     progress.visitors += CHUNK;
-    progress.events += count;
+    progress.events += chunk.events;
     if (progressFile) writeFileSync(progressFile, JSON.stringify(progress));
     const secs = (performance.now() - t0) / 1000;
-    log(`  ${progress.visitors} visitors, ${progress.events} events (${((progress.events - sentAtStart) / secs).toFixed(0)} events/s)`);
+    log(`  ${progress.visitors} visitors, ${progress.events} events (${((progress.events - sentAtStart) / secs).toFixed(0)} events/s; busy deciding ${(decideMs / 1000).toFixed(0)} s, importing ${(importMs / 1000).toFixed(0)} s)`);
+  };
+
+  // Sent events are counted by whole chunks; the next chunk is prepared while one is stored.
+  let next = progress.visitors;
+  let planned = progress.events;
+  let storing: Promise<void> | null = null;
+  try {
+    while (planned < TARGET) {
+      const chunk = await prepare(next);
+      next += CHUNK;
+      planned += chunk.events;
+      await storing;
+      storing = store(chunk);
+    }
+  } finally {
+    await storing;
   }
 }
 
@@ -139,27 +178,7 @@ const quantile = (xs: number[], q: number) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
-let worker: LocalWorker | undefined;
-try {
-  const port = Number(a.port);
-  const site = (base: string): SiteSeed => ({ site: SITE, name: 'Reports benchmark shop', origins: [base], adminKey: ADMIN, readKey: READ });
-  log(`starting a local worker on port ${port}${a.state ? ` with state ${a.state}` : ''} …`);
-  worker = await startLocalWorker(port, site, { state: a.state, catalog: true });
-  const base = worker.base;
-  const client = new LingerClient({ base, site: SITE, adminKey: ADMIN, readKey: READ });
-  const progressFile = a.state ? join(a.state, 'bench-reports.json') : null;
-  const progress: Progress = progressFile && existsSync(progressFile) ? JSON.parse(readFileSync(progressFile, 'utf8')) : { end: Date.now(), visitors: 0, events: 0 };
-  const list = campaigns(Number(a.campaigns));
-  if (progress.events < TARGET) {
-    log(`filling to ${TARGET} events (${progress.events} sent before) …`);
-    await fill(client, base, progressFile, progress, list);
-  }
-  log('waiting for the shards to apply every event …');
-  for (let pending = await backlog(base), t = Date.now(); pending > 0; pending = await backlog(base)) {
-    log(`  ${pending} events pending (${((Date.now() - t) / 1000).toFixed(0)} s)`);
-    await new Promise((r) => setTimeout(r, 10_000));
-  }
-  if (a['fill-only']) process.exit(0);
+async function measure(base: string, client: LingerClient, progress: Progress, list: SimCampaign[]): Promise<void> {
 
   const ids = new Map((await client.listCampaigns()).map((c) => [c.name, c.id]));
   const one = ids.get(list[0].definition.name)!;
@@ -212,6 +231,33 @@ try {
   const load = { before: loadBefore, after: loadavg().map(round) };
   console.log(`load average (1, 5, 15 min) ${load.before.join(' ')} before, ${load.after.join(' ')} after`);
   console.log(JSON.stringify({ events: stored, routes: result, health_ms: h, target_p95_ms: TARGET_P95_MS, met, load_avg: load }));
+}
+
+let worker: LocalWorker | undefined;
+try {
+  const port = Number(a.port);
+  const site = (base: string): SiteSeed => ({ site: SITE, name: 'Reports benchmark shop', origins: [base], adminKey: ADMIN, readKey: READ });
+  log(`starting a local worker on port ${port}${a.state ? ` with state ${a.state}` : ''} …`);
+  // wrangler's local trace store records every request, RPC and storage call into a SQLite file
+  // of its own, in the worker's process (~1 GB and most of the CPU over a 160 k event fill);
+  // deployed, traces are collected outside the worker. Off, as in bench/server.ts.
+  process.env.X_LOCAL_OBSERVABILITY ??= 'false';
+  worker = await startLocalWorker(port, site, { state: a.state, catalog: true });
+  const base = worker.base;
+  const client = new LingerClient({ base, site: SITE, adminKey: ADMIN, readKey: READ });
+  const progressFile = a.state ? join(a.state, 'bench-reports.json') : null;
+  const progress: Progress = progressFile && existsSync(progressFile) ? JSON.parse(readFileSync(progressFile, 'utf8')) : { end: Date.now(), visitors: 0, events: 0 };
+  const list = campaigns(Number(a.campaigns));
+  if (progress.events < TARGET) {
+    log(`filling to ${TARGET} events (${progress.events} sent before) …`);
+    await fill(client, base, progressFile, progress, list);
+  }
+  log('waiting for the shards to apply every event …');
+  for (let pending = await backlog(base), t = Date.now(); pending > 0; pending = await backlog(base)) {
+    log(`  ${pending} events pending (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+  if (!a['fill-only']) await measure(base, client, progress, list);
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
