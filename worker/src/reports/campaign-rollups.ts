@@ -3,6 +3,12 @@
 // contribution is kept beside them, so a changed outcome replaces the old contribution (subtract
 // old, add new) and a visitor always counts once, however their events arrive. Reports read only
 // these rows, summed over the site's shards.
+//
+// The five dimensions make nearly one row per visitor, so the same sums are also kept per
+// campaign × analysis × arm × day (campaign_days, written in the same statements' transaction):
+// the reports that group by no more than the day (the campaign list, the funnel, the daily and
+// per-variant views) read a few rows per arm and day instead of one per visitor. Every stat is
+// integer-valued, so both tables give exactly the same sums.
 import { PRE_PERIOD_MS, STAT_FIELDS, visitorOutcome, type OutcomeEvent, type Stats } from './outcomes';
 import { migrateAttribution, refreshAttribution } from './attribution-rollups';
 import { addToRevenueHistogram, migrateRevenueHistogram } from './revenue-histogram';
@@ -37,6 +43,22 @@ export function migrateCampaignRollups(sql: SqlStorage): void {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS campaign_outcomes_by_visitor ON campaign_outcomes (visitor_id);
     CREATE INDEX IF NOT EXISTS events_by_visitor_ts ON events (visitor_id, ts);`);
+  migrateCampaignDays(sql);
+}
+
+/** The per-day table; filled from the full rollups when it is new (a shard made before it). */
+function migrateCampaignDays(sql: SqlStorage): void {
+  const exists = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaign_days'").toArray().length > 0;
+  if (exists) return;
+  sql.exec(`
+    CREATE TABLE campaign_days (
+      campaign_id TEXT NOT NULL, analysis TEXT NOT NULL, variant TEXT NOT NULL, day TEXT NOT NULL,
+      ${STAT_FIELDS.map((f) => `${f} REAL NOT NULL DEFAULT 0`).join(', ')},
+      PRIMARY KEY (campaign_id, analysis, variant, day)
+    ) WITHOUT ROWID;
+    INSERT INTO campaign_days (campaign_id, analysis, variant, day, ${STAT_FIELDS.join(', ')})
+      SELECT campaign_id, analysis, variant, day, ${STAT_FIELDS.map((f) => `sum(${f})`).join(', ')} FROM campaign_rollups
+      GROUP BY campaign_id, analysis, variant, day;`);
 }
 
 const ADD = `INSERT INTO campaign_rollups (campaign_id, analysis, variant, ${BUCKET_FIELDS.join(', ')}, ${STAT_FIELDS.join(', ')})
@@ -44,13 +66,21 @@ const ADD = `INSERT INTO campaign_rollups (campaign_id, analysis, variant, ${BUC
   ON CONFLICT (campaign_id, analysis, variant, ${BUCKET_FIELDS.join(', ')}) DO UPDATE SET
   ${STAT_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`;
 
+const ADD_DAY = `INSERT INTO campaign_days (campaign_id, analysis, variant, day, ${STAT_FIELDS.join(', ')})
+  VALUES (${Array(4 + STAT_FIELDS.length).fill('?').join(', ')})
+  ON CONFLICT (campaign_id, analysis, variant, day) DO UPDATE SET
+  ${STAT_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`;
+
 function addToRollup(sql: SqlStorage, campaignId: string, analysis: string, variant: string, bucket: Bucket, stats: Stats, sign: 1 | -1) {
-  sql.exec(ADD, campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]), ...STAT_FIELDS.map((f) => sign * stats[f]));
+  const values = STAT_FIELDS.map((f) => sign * stats[f]);
+  sql.exec(ADD, campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]), ...values);
+  sql.exec(ADD_DAY, campaignId, analysis, variant, bucket.day, ...values);
   addToRevenueHistogram(sql, campaignId, analysis, variant, bucket.day, stats.rev, sign);
   if (sign < 0) {
     sql.exec(
       `DELETE FROM campaign_rollups WHERE campaign_id = ? AND analysis = ? AND variant = ? AND ${BUCKET_FIELDS.map((f) => `${f} = ?`).join(' AND ')} AND n <= 0`,
       campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]));
+    sql.exec('DELETE FROM campaign_days WHERE campaign_id = ? AND analysis = ? AND variant = ? AND day = ? AND n <= 0', campaignId, analysis, variant, bucket.day);
   }
 }
 
@@ -161,9 +191,11 @@ export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis
   const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : `${f === 'hour' ? -1 : "''"} AS ${f}`));
   const stats = group ? STAT_FIELDS.map((f) => `sum(${f}) AS ${f}`) : STAT_FIELDS;
   const groupBy = group ? ` GROUP BY variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
+  // Grouped by the day at most: the per-day table holds the same sums in far fewer rows.
+  const table = group && group.every((f) => f === 'day') ? 'campaign_days' : 'campaign_rollups';
   return sql
     .exec<RollupRow & Record<string, SqlStorageValue>>(
-      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM campaign_rollups
+      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table}
        WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?${groupBy}`, campaignId, analysis, fromDay, toDay)
     .toArray();
 }
