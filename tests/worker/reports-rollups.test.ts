@@ -1,9 +1,16 @@
 // The per-day campaign rollups (campaign_days) that the list, funnel and daily reports read keep
 // exactly the sums of the full rollups: checked against sums computed here from the
 // contributions made, as visitors enter, change arm or bucket, and leave; and a shard made
-// before the table existed fills it from its full rollups.
+// before the table existed fills it from its full rollups. And a campaign report read the
+// lean way (arms and days from the per-day rows, the breakdown apart by its dimension only)
+// equals the report made from the rows grouped by day and dimension, as before.
+import { exports } from 'cloudflare:workers';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { campaignReport, type Breakdown } from '../../worker/src/reports/campaign-report';
+import { campaignRows } from '../../worker/src/reports/gather';
+import { armsOf, create, decide, DESKTOP_UA, MOBILE_UA, promotion, visitorIn } from './campaigns-helpers';
+import { BASE, makeEvent, settle } from './helpers';
 import { campaignRollupRows, migrateCampaignRollups, setContribution, type Analysis, type Bucket, type Contribution, type RollupRow } from '../../worker/src/reports/campaign-rollups';
 import { STAT_FIELDS, zeroStats, type Stats } from '../../worker/src/reports/outcomes';
 import { shardOf } from '../../worker/src/shards';
@@ -95,5 +102,56 @@ describe('per-day campaign rollups', () => {
       migrateCampaignRollups(sql);
       expect(sql.exec('SELECT count(*) AS n FROM campaign_days').one().n).toBe(before);
     });
+  });
+});
+
+describe('a campaign report read from per-day and breakdown rows', () => {
+  it('equals the report made from rows grouped by day and the breakdown, for every breakdown', async () => {
+    const DAY = 86_400_000;
+    const now = Date.now();
+    const campaign = await create(promotion(['lean-slot'], { start: now - 20 * DAY, holdout: 0.4, variants: [{ name: 'a', weight: 1, content: { title: 'A', text: 'a' } }, { name: 'b', weight: 1, content: { title: 'B', text: 'b' } }] }));
+    const arms = armsOf(campaign);
+    const byAgent = new Map<string, unknown[]>([[DESKTOP_UA, []], [MOBILE_UA, []]]);
+    for (let i = 0; i < 36; i++) {
+      const arm = ['holdout', 'a', 'b'][i % 3];
+      const visitor = visitorIn(arms, arm, `lean${i}`);
+      const d = (await decide(`visitor=${visitor}&page=home&slots=lean-slot`)).body.decisions[0];
+      // entries spread over days and, today, over hours; two devices, two sources
+      const t = i % 4 === 0 ? now - (i % 5) * 3_600_000 - 60_000 : now - (1 + (i % 6)) * DAY - i * 600_000;
+      const base = { visitor_id: visitor, session_id: `session-${visitor}`, ...(i % 2 ? { utm: { source: 'news' } } : {}) };
+      const events = [makeEvent({ ...base, ts: t, name: 'view_promotion', props: { promotion_id: campaign.id, campaign_id: campaign.id, variant: arm, decision_id: d.decision_id, slot: 'lean-slot' } })];
+      if (i % 3 !== 2 || i % 5 === 0) events.push(makeEvent({ ...base, ts: t + 60_000, name: 'purchase', props: { transaction_id: `lean-t-${i}`, value: 5 + i * 3.25 } }));
+      byAgent.get(i % 3 === 1 ? MOBILE_UA : DESKTOP_UA)!.push(...events);
+    }
+    for (const [agent, events] of byAgent) {
+      const res = await exports.default.fetch(`${BASE}/v1/admin/import?site=${TEST_SITE.key}`, {
+        method: 'POST', headers: { authorization: `Bearer ${TEST_SITE.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ events, user_agent: agent }),
+      });
+      expect(res.status).toBe(202);
+    }
+    await settle();
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const info = { id: campaign.id, name: campaign.name, type: campaign.type, status: campaign.status, holdout: campaign.holdout, variants: campaign.variants, start: Date.parse(campaign.start), end: null, window_days: campaign.window_days };
+    const from = new Date(info.start).toISOString().slice(0, 10);
+    const to = new Date(Date.now()).toISOString().slice(0, 10);
+    let hours = 0;
+    for (const analysis of ['itt', 'triggered'] as const) {
+      for (const breakdown of ['day', 'hour', 'segment', 'device', 'source', 'variant'] as Breakdown[]) {
+        const res = await exports.default.fetch(`${BASE}/v1/reports/campaigns/${campaign.id}?site=${TEST_SITE.key}&analysis=${analysis}&breakdown=${breakdown}`, { headers: { authorization: `Bearer ${TEST_SITE.readKey}` } });
+        expect(res.status).toBe(200);
+        const lean = await res.json<any>();
+        // as before: every analysis grouped by the day and the breakdown's dimension, in one set of rows
+        const group = breakdown === 'variant' || breakdown === 'day' ? ['day' as const] : ['day' as const, breakdown];
+        const rows = (await campaignRows(env, site, [campaign.id], from, to, { group, analyses: ['itt', 'triggered'], hist: true })).get(campaign.id)!;
+        const full = campaignReport(info, rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now: Date.now(), hourDay: to });
+        for (const field of ['arms', 'uplift', 'srm', 'winsorized_at', 'verdict', 'warnings', 'breakdown', 'daily', 'funnel'] as const) {
+          expect(lean[field], `${analysis} ${breakdown} ${field}`).toEqual(JSON.parse(JSON.stringify(full[field])));
+        }
+        if (breakdown === 'hour') hours += lean.breakdown.rows.length;
+        if (breakdown === 'device') expect(lean.breakdown.rows.map((r: any) => r.key)).toEqual(['desktop', 'mobile']);
+        if (breakdown === 'source') expect(lean.breakdown.rows.map((r: any) => r.key)).toEqual(['direct', 'news']);
+      }
+    }
+    expect(hours).toBeGreaterThan(1);
   });
 });

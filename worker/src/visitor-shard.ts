@@ -21,7 +21,7 @@ import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './c
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
-import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
+import { breakdownRows, campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
@@ -385,7 +385,10 @@ export class VisitorShard extends DurableObject<Env> {
     const rows = (id: string, a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignRollupRows(this.sql, id, a, from, to, shape?.group) : []);
     const hist = (id: string, a: Analysis) => (!shape || (shape.hist && shape.analyses.includes(a)) ? revenueHistogramRows(this.sql, id, a, from, to, !shape) : []);
     return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () =>
-      ids.map((id) => ({ id, itt: rows(id, 'itt'), triggered: rows(id, 'triggered'), hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') } })));
+      ids.map((id) => ({
+        id, itt: rows(id, 'itt'), triggered: rows(id, 'triggered'), hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') },
+        breakdown: breakdownRows(this.sql, id, from, to, shape?.breakdown),
+      })));
   }
 
   /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */

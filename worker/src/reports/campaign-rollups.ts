@@ -205,4 +205,17 @@ export interface RollupShape {
   group: Dimension[];
   analyses: Analysis[];
   hist: boolean;
+  /**
+   * Also one analysis's rows grouped by the variant and one dimension only, for a breakdown
+   * (the hour: of one `day`, grouped by that day and hour), while `group` serves the arms and days.
+   */
+  breakdown?: { analysis: Analysis; by: Exclude<Dimension, 'day'>; day?: string };
+}
+
+/** The rows of a shape's breakdown (none asked: none). */
+export function breakdownRows(sql: SqlStorage, campaignId: string, fromDay: string, toDay: string, b: RollupShape['breakdown']): RollupRow[] {
+  if (!b) return [];
+  if (b.by !== 'hour') return campaignRollupRows(sql, campaignId, b.analysis, fromDay, toDay, [b.by]);
+  const day = b.day ?? '';
+  return day >= fromDay && day <= toDay ? campaignRollupRows(sql, campaignId, b.analysis, day, day, ['day', 'hour']) : [];
 }

@@ -112,11 +112,12 @@ reports.get('/campaigns/:id', async (c) => {
   const now = Date.now();
   // The whole campaign by default: an effect report covers every visitor who entered it.
   const from = c.req.query('from') ? r.from : isoDay(campaign.start);
-  // Grouped by day (the daily uplift) and the breakdown's dimension; the exposed counts need only the arms.
-  const group: Dimension[] = breakdown === 'variant' || breakdown === 'day' ? ['day'] : ['day', breakdown];
-  // One fan-out: the triggered rows, summed per arm, give the exposed counts.
-  const rows = (await campaignRows(c.env, site, [id], from, r.to, { group, analyses: [...new Set<Analysis>([analysis, 'triggered'])], hist: true })).get(id)!;
-  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to });
+  // One fan-out: rows per arm and day (the arms, the daily uplift; the triggered rows summed per
+  // arm give the exposed counts), and apart the rows of the breakdown's dimension.
+  const by = breakdown === 'variant' || breakdown === 'day' ? undefined : breakdown;
+  const shape = { group: ['day'] as Dimension[], analyses: [...new Set<Analysis>([analysis, 'triggered'])], hist: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
+  const rows = (await campaignRows(c.env, site, [id], from, r.to, shape)).get(id)!;
+  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to, breakdownRows: by && rows.breakdown });
   if (wantsCsv(c)) {
     return csv(c, `campaign-${id}-${breakdown}`, [breakdown, 'variant', 'visitors', 'conversions', 'conversion_rate', 'revenue', 'uplift_absolute', 'ci_low', 'ci_high', 'p_value'],
       report.breakdown.rows.flatMap((row) => row.arms.map((a) => [row.key, a.variant, a.visitors, a.conversions, a.conversion_rate, a.revenue,
