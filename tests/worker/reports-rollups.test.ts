@@ -11,7 +11,7 @@ import { campaignReport, type Breakdown } from '../../worker/src/reports/campaig
 import { campaignRows } from '../../worker/src/reports/gather';
 import { armsOf, create, decide, DESKTOP_UA, MOBILE_UA, promotion, visitorIn } from './campaigns-helpers';
 import { BASE, makeEvent, settle } from './helpers';
-import { campaignRollupRows, migrateCampaignRollups, setContribution, type Analysis, type Bucket, type Contribution, type RollupRow } from '../../worker/src/reports/campaign-rollups';
+import { campaignRollupRows, campaignsRollupRows, migrateCampaignRollups, setContribution, type Analysis, type Bucket, type Contribution, type RollupRow } from '../../worker/src/reports/campaign-rollups';
 import { STAT_FIELDS, zeroStats, type Stats } from '../../worker/src/reports/outcomes';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
@@ -72,6 +72,10 @@ describe('per-day campaign rollups', () => {
         expect(sorted(campaignRollupRows(sql, campaign, analysis, from, to, ['day']))).toEqual(expected(current, true, from, to));
         expect(sorted(campaignRollupRows(sql, campaign, analysis, from, to, []))).toEqual(expected(current, false, from, to));
       }
+      // several campaigns in one statement: each its own rows
+      const both = campaignsRollupRows(sql, [campaign, 'rollup-days-none'], analysis, '0000-00-00', '9999-99-99', []);
+      expect(sorted(both.get(campaign)!)).toEqual(expected(current, false, '0000-00-00', '9999-99-99'));
+      expect(both.get('rollup-days-none')).toEqual([]);
       // an arm and day left by every visitor leaves no row behind
       const empty = sql.exec('SELECT count(*) AS n FROM campaign_days WHERE campaign_id = ? AND n <= 0', campaign).one().n;
       expect(empty).toBe(0);

@@ -21,7 +21,7 @@ import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './c
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
-import { breakdownRows, campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
+import { breakdownRows, campaignsRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
@@ -382,13 +382,16 @@ export class VisitorShard extends DurableObject<Env> {
   /** The rollup rows of these campaigns, both analyses, entries from `from` to `to` (UTC days), for the reports. */
   async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape) {
     for (let more = true; more; ) more = (await this.applyPending()).more;
-    const rows = (id: string, a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignRollupRows(this.sql, id, a, from, to, shape?.group) : []);
+    const rows = (a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignsRollupRows(this.sql, ids, a, from, to, shape?.group) : new Map<string, never[]>());
     const hist = (id: string, a: Analysis) => (!shape || (shape.hist && shape.analyses.includes(a)) ? revenueHistogramRows(this.sql, id, a, from, to, !shape) : []);
-    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () =>
-      ids.map((id) => ({
-        id, itt: rows(id, 'itt'), triggered: rows(id, 'triggered'), hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') },
+    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () => {
+      const itt = rows('itt');
+      const triggered = rows('triggered');
+      return ids.map((id) => ({
+        id, itt: itt.get(id) ?? [], triggered: triggered.get(id) ?? [], hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') },
         breakdown: breakdownRows(this.sql, id, from, to, shape?.breakdown),
-      })));
+      }));
+    });
   }
 
   /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */

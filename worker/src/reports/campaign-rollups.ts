@@ -187,17 +187,31 @@ export type Dimension = (typeof BUCKET_FIELDS)[number];
  * Without `group`, every stored row.
  */
 export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99', group?: readonly Dimension[]): RollupRow[] {
+  return campaignsRollupRows(sql, [campaignId], analysis, fromDay, toDay, group).get(campaignId) ?? [];
+}
+
+/**
+ * campaignRollupRows of several campaigns in one statement (a statement costs more than its
+ * rows here: the campaign list reads every campaign); each campaign's rows in the same order.
+ */
+export function campaignsRollupRows(sql: SqlStorage, campaignIds: readonly string[], analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99', group?: readonly Dimension[]): Map<string, RollupRow[]> {
   const kept = (f: Dimension) => !group || group.includes(f);
   const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : `${f === 'hour' ? -1 : "''"} AS ${f}`));
   const stats = group ? STAT_FIELDS.map((f) => `sum(${f}) AS ${f}`) : STAT_FIELDS;
-  const groupBy = group ? ` GROUP BY variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
+  const groupBy = group ? ` GROUP BY campaign_id, variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
   // Grouped by the day at most: the per-day table holds the same sums in far fewer rows.
   const table = group && group.every((f) => f === 'day') ? 'campaign_days' : 'campaign_rollups';
-  return sql
-    .exec<RollupRow & Record<string, SqlStorageValue>>(
-      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table}
-       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?${groupBy}`, campaignId, analysis, fromDay, toDay)
-    .toArray();
+  const out = new Map<string, RollupRow[]>(campaignIds.map((id) => [id, []]));
+  const rows = sql.exec<RollupRow & { campaign_id?: string } & Record<string, SqlStorageValue>>(
+    `SELECT campaign_id, variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table}
+     WHERE campaign_id IN (SELECT value FROM json_each(?)) AND analysis = ? AND day >= ? AND day <= ?${groupBy}`,
+    JSON.stringify(campaignIds), analysis, fromDay, toDay);
+  for (const row of rows) {
+    const id = row.campaign_id!;
+    delete row.campaign_id;
+    out.get(id)?.push(row);
+  }
+  return out;
 }
 
 /** What a report reads of each campaign: the dimensions it groups by, which analyses, and whether the revenue histogram. */
