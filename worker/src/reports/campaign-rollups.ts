@@ -206,11 +206,7 @@ export function campaignsRollupRows(sql: SqlStorage, campaignIds: readonly strin
     `SELECT campaign_id, variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table}
      WHERE campaign_id IN (SELECT value FROM json_each(?)) AND analysis = ? AND day >= ? AND day <= ?${groupBy}`,
     JSON.stringify(campaignIds), analysis, fromDay, toDay);
-  for (const row of rows) {
-    const id = row.campaign_id!;
-    delete row.campaign_id;
-    out.get(id)?.push(row);
-  }
+  for (const { campaign_id: id, ...row } of rows) out.get(id!)?.push(row);
   return out;
 }
 
