@@ -3,7 +3,9 @@
 // reports/campaign-report.ts and reports/overview.ts. Every route answers `?format=csv` too.
 import { Hono, type Context } from 'hono';
 import { requireKey } from '../auth';
-import { listCampaigns } from '../campaigns/store';
+// The campaigns as the decide route caches them (CAMPAIGN_CACHE_MS, dropped at once on edits
+// through this isolate): within the answers' own bound (reports/answer-cache.ts), one D1 read less.
+import { servingCampaigns } from '../campaigns/store';
 import type { Campaign } from '../campaigns/definition';
 import { catalogOf } from '../catalog';
 import type { AppEnv } from '../env';
@@ -85,7 +87,7 @@ reports.get('/campaigns', async (c) => {
   if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
   const site = c.get('site');
   const now = Date.now();
-  const campaigns = (await listCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
+  const campaigns = (await servingCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
   // The list shows each arm's totals: one row per arm and shard.
   const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to, { group: [], analyses: [analysis], hist: false });
   const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)![analysis] })), now);
@@ -107,7 +109,7 @@ reports.get('/campaigns/:id', async (c) => {
   if (!BREAKDOWNS.includes(breakdown)) return fail(c, 400, `breakdown must be one of ${BREAKDOWNS.join(', ')}`);
   const site = c.get('site');
   const id = c.req.param('id');
-  const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
+  const campaign = (await servingCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
   // The whole campaign by default: an effect report covers every visitor who entered it.
@@ -132,7 +134,7 @@ reports.get('/funnel', async (c) => {
   const analysis = analysisOf(c);
   if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
   const site = c.get('site');
-  const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
+  const campaign = (await servingCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
   const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now), { group: [], analyses: ['itt', 'triggered'], hist: true })).get(id)!;
@@ -150,7 +152,7 @@ reports.get('/attribution', async (c) => {
   const model = (c.req.query('model') ?? 'last') as AttributionModel;
   if (!ATTRIBUTION_MODELS.includes(model)) return fail(c, 400, `model must be one of ${ATTRIBUTION_MODELS.join(', ')}`);
   const site = c.get('site');
-  const [rows, campaigns] = await Promise.all([attributionRowsOf(c.env, site, model, r.from, r.to), listCampaigns(c.env.DB, site.key)]);
+  const [rows, campaigns] = await Promise.all([attributionRowsOf(c.env, site, model, r.from, r.to), servingCampaigns(c.env.DB, site.key)]);
   const report = attributionReport(rows, new Map(campaigns.map((x) => [x.id, x.name])), model, r);
   if (wantsCsv(c)) {
     return csv(c, `attribution-${model}`, ['campaign_id', 'name', 'model', 'purchases', 'revenue'],
