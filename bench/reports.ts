@@ -1,11 +1,14 @@
-// npm run bench:reports [-- --events 1000000 --state DIR --runs 200 --port 8852 --concurrency 4]
+// npm run bench:reports [-- --events 1000000 --state DIR --runs 200 --recomputed-runs 30 --port 8852 --concurrency 4 --fill-only]
 //
 // Issue 9, part 7: reports over 1 M events answer in ≤ 100 ms p95 locally. It starts the real
-// worker (wrangler dev), fills one shop with simulated traffic (sim/: visitors assigned through
-// GET /v1/decide to ~20 campaigns, their sessions, exposures, clicks, carts and purchases,
-// backdated over --days) through the admin import route in batches of up to 500 events, waits
-// until the shards have applied every event, then times --runs sequential calls of every report
-// route, each paired with a GET /v1/health in the same run as the baseline.
+// worker (wrangler dev, local tracing off), fills one shop with simulated traffic (sim/: visitors
+// assigned through GET /v1/decide to ~20 campaigns, their sessions, exposures, clicks, carts and
+// purchases, backdated over --days) through the admin import route in batches of up to 500
+// events, waits until the shards have applied every event, then times every report route twice,
+// each call paired with a GET /v1/health in the same run as the baseline:
+// - kept: --runs sequential calls, the same question again (answers kept by the worker and shards);
+// - recomputed: --recomputed-runs calls, each after new events in every shard (touchEveryShard),
+//   so the answer is made afresh from the rollups, as under live traffic.
 //
 // --state DIR keeps the worker's state (and what was already sent, in DIR/bench-reports.json),
 // so a later run re-measures without filling again, or resumes an interrupted fill.
