@@ -201,11 +201,17 @@ export function campaignsRollupRows(sql: SqlStorage, campaignIds: readonly strin
   const groupBy = group ? ` GROUP BY campaign_id, variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
   // Grouped by the day at most: the per-day table holds the same sums in far fewer rows.
   const table = group && group.every((f) => f === 'day') ? 'campaign_days' : 'campaign_rollups';
+  const where = `analysis = ? AND day >= ? AND day <= ?${groupBy}`;
+  if (campaignIds.length === 1) {
+    // one campaign (its own report): the rows as they come, no campaign column to take off
+    const rows = sql.exec<RollupRow & Record<string, SqlStorageValue>>(
+      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table} WHERE campaign_id = ? AND ${where}`, campaignIds[0], analysis, fromDay, toDay);
+    return new Map([[campaignIds[0], rows.toArray()]]);
+  }
   const out = new Map<string, RollupRow[]>(campaignIds.map((id) => [id, []]));
   const rows = sql.exec<RollupRow & { campaign_id?: string } & Record<string, SqlStorageValue>>(
     `SELECT campaign_id, variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table}
-     WHERE campaign_id IN (SELECT value FROM json_each(?)) AND analysis = ? AND day >= ? AND day <= ?${groupBy}`,
-    JSON.stringify(campaignIds), analysis, fromDay, toDay);
+     WHERE campaign_id IN (SELECT value FROM json_each(?)) AND ${where}`, JSON.stringify(campaignIds), analysis, fromDay, toDay);
   for (const { campaign_id: id, ...row } of rows) out.get(id!)?.push(row);
   return out;
 }
