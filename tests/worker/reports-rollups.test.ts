@@ -17,6 +17,7 @@ import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
 import { TEST_SITE } from './helpers';
+import { lifecycleRows } from '../../worker/src/reports/site-rollups';
 
 const DAYS = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04'];
 
@@ -157,5 +158,22 @@ describe('a campaign report read from per-day and breakdown rows', () => {
       }
     }
     expect(hours).toBeGreaterThan(1);
+  });
+});
+
+describe("the overview's lifecycle inputs", () => {
+  it('are read from their index alone, and equal the fields of each profile', async () => {
+    await inAShard((sql) => {
+      for (let i = 0; i < 30; i++) {
+        const state = { visitorId: `lc-${i}`, lastSeen: 1_790_000_000_000 + i * 3_600_000, visits: i % 7, purchases: i % 3, engagedMs: i * 1_234, productViews: i % 11, other: 'x'.repeat(i) };
+        sql.exec('INSERT OR REPLACE INTO profiles (visitor_id, state) VALUES (?, ?)', `lc-${i}`, JSON.stringify(state));
+      }
+      const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT state ->> '$.lastSeen', state ->> '$.visits', state ->> '$.purchases', state ->> '$.engagedMs', state ->> '$.productViews' FROM profiles`).toArray();
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX profiles_lifecycle/);
+      const want = sql.exec<{ visitor_id: string; state: string }>("SELECT visitor_id, state FROM profiles WHERE visitor_id LIKE 'lc-%'").toArray()
+        .map((r) => JSON.parse(r.state)).map((p) => ({ last: p.lastSeen, visits: p.visits, purchases: p.purchases, engaged: p.engagedMs, views: p.productViews }));
+      const got = [...lifecycleRows(sql)];
+      for (const w of want) expect(got).toContainEqual(w);
+    });
   });
 });

@@ -26,7 +26,7 @@ import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
 import { ReportCache } from './reports/shard-cache';
-import { distinctVisitors, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
+import { distinctVisitors, lifecycleRows, migrateSiteRollups, reclassifyAsBot, rollupEvent, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -413,10 +413,7 @@ export class VisitorShard extends DurableObject<Env> {
       .exec<{ name: string; visitors: number }>("SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1")
       .toArray();
     const lifecycle = new Map<string, number>();
-    const rows = this.sql.exec<{ last: number; visits: number; purchases: number; engaged: number; views: number }>(
-      `SELECT state ->> '$.lastSeen' AS last, state ->> '$.visits' AS visits, state ->> '$.purchases' AS purchases,
-              state ->> '$.engagedMs' AS engaged, state ->> '$.productViews' AS views FROM profiles`);
-    for (const r of rows) {
+    for (const r of lifecycleRows(this.sql)) {
       const stage = lifecycleStage({ daysSinceLastVisit: (now - r.last) / 86_400_000, visits: r.visits, purchases: r.purchases, engagedMs: r.engaged, productViews: r.views }, DEFAULT_LIFECYCLE);
       lifecycle.set(stage, (lifecycle.get(stage) ?? 0) + 1);
     }
