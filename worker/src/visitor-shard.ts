@@ -21,12 +21,12 @@ import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './c
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
-import { campaignRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
+import { breakdownRows, campaignsRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
 import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
 import { ReportCache } from './reports/shard-cache';
-import { SiteRollupBatch, distinctVisitors, migrateSiteRollups, reclassifyAsBot, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
+import { SiteRollupBatch, distinctVisitors, lifecycleRows, migrateSiteRollups, reclassifyAsBot, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -383,10 +383,16 @@ export class VisitorShard extends DurableObject<Env> {
   /** The rollup rows of these campaigns, both analyses, entries from `from` to `to` (UTC days), for the reports. */
   async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape) {
     for (let more = true; more; ) more = (await this.applyPending()).more;
-    const rows = (id: string, a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignRollupRows(this.sql, id, a, from, to, shape?.group) : []);
+    const rows = (a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignsRollupRows(this.sql, ids, a, from, to, shape?.group) : new Map<string, never[]>());
     const hist = (id: string, a: Analysis) => (!shape || (shape.hist && shape.analyses.includes(a)) ? revenueHistogramRows(this.sql, id, a, from, to, !shape) : []);
-    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () =>
-      ids.map((id) => ({ id, itt: rows(id, 'itt'), triggered: rows(id, 'triggered'), hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') } })));
+    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () => {
+      const itt = rows('itt');
+      const triggered = rows('triggered');
+      return ids.map((id) => ({
+        id, itt: itt.get(id) ?? [], triggered: triggered.get(id) ?? [], hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') },
+        breakdown: breakdownRows(this.sql, id, from, to, shape?.breakdown),
+      }));
+    });
   }
 
   /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */
@@ -408,10 +414,7 @@ export class VisitorShard extends DurableObject<Env> {
       .exec<{ name: string; visitors: number }>("SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1")
       .toArray();
     const lifecycle = new Map<string, number>();
-    const rows = this.sql.exec<{ last: number; visits: number; purchases: number; engaged: number; views: number }>(
-      `SELECT state ->> '$.lastSeen' AS last, state ->> '$.visits' AS visits, state ->> '$.purchases' AS purchases,
-              state ->> '$.engagedMs' AS engaged, state ->> '$.productViews' AS views FROM profiles`);
-    for (const r of rows) {
+    for (const r of lifecycleRows(this.sql)) {
       const stage = lifecycleStage({ daysSinceLastVisit: (now - r.last) / 86_400_000, visits: r.visits, purchases: r.purchases, engagedMs: r.engaged, productViews: r.views }, DEFAULT_LIFECYCLE);
       lifecycle.set(stage, (lifecycle.get(stage) ?? 0) + 1);
     }

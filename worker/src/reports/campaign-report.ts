@@ -37,6 +37,12 @@ export interface ReportOptions {
   alpha?: number;
   /** breakdown=hour: the UTC day whose hours are shown (by default today's). */
   hourDay?: string;
+  /**
+   * The rows the breakdown is made of, when not `rows`: grouped by the variant and the
+   * breakdown's dimension only (the hour: of `hourDay`, by day and hour), which give the same
+   * sums in far fewer rows (RollupShape.breakdown).
+   */
+  breakdownRows?: readonly RollupRow[];
 }
 
 /** The rows' stats summed in order, into one accumulator (no object per row). */
@@ -194,6 +200,7 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
   // One pass: each day's arms, then running (prefix) sums of holdout and main variant. The
   // stats are integer-valued (counts, cents), so the sums equal re-summing every earlier row.
   const byDay = byKey(rows, (r) => r.day);
+  const split = options.breakdownRows ?? rows;
   let upToControl = zeroStats();
   let upToMain = zeroStats();
   const daily = [...byDay.keys()].sort().map((day) => {
@@ -219,8 +226,8 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
     verdict: g.verdict,
     warnings: g.warnings,
     breakdown: options.breakdown === 'hour'
-      ? { ...breakdownOf(rows.filter((r) => r.day === (options.hourDay ?? new Date(options.now).toISOString().slice(0, 10))), 'hour', main, alpha), day: options.hourDay ?? new Date(options.now).toISOString().slice(0, 10) }
-      : breakdownOf(rows, options.breakdown, main, alpha),
+      ? { ...breakdownOf(split.filter((r) => r.day === (options.hourDay ?? new Date(options.now).toISOString().slice(0, 10))), 'hour', main, alpha), day: options.hourDay ?? new Date(options.now).toISOString().slice(0, 10) }
+      : breakdownOf(split, options.breakdown, main, alpha),
     daily,
     funnel: {
       steps: [...FUNNEL_STEPS],

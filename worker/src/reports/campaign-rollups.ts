@@ -3,6 +3,12 @@
 // contribution is kept beside them, so a changed outcome replaces the old contribution (subtract
 // old, add new) and a visitor always counts once, however their events arrive. Reports read only
 // these rows, summed over the site's shards.
+//
+// The five dimensions make nearly one row per visitor, so the same sums are also kept per
+// campaign × analysis × arm × day (campaign_days, written in the same statements' transaction):
+// the reports that group by no more than the day (the campaign list, the funnel, the daily and
+// per-variant views) read a few rows per arm and day instead of one per visitor. Every stat is
+// integer-valued, so both tables give exactly the same sums.
 import { PRE_PERIOD_MS, STAT_FIELDS, visitorOutcome, type OutcomeEvent, type Stats } from './outcomes';
 import { migrateAttribution, refreshAttribution } from './attribution-rollups';
 import { addToRevenueHistogram, migrateRevenueHistogram } from './revenue-histogram';
@@ -37,6 +43,22 @@ export function migrateCampaignRollups(sql: SqlStorage): void {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS campaign_outcomes_by_visitor ON campaign_outcomes (visitor_id);
     CREATE INDEX IF NOT EXISTS events_by_visitor_ts ON events (visitor_id, ts);`);
+  migrateCampaignDays(sql);
+}
+
+/** The per-day table; filled from the full rollups when it is new (a shard made before it). */
+function migrateCampaignDays(sql: SqlStorage): void {
+  const exists = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaign_days'").toArray().length > 0;
+  if (exists) return;
+  sql.exec(`
+    CREATE TABLE campaign_days (
+      campaign_id TEXT NOT NULL, analysis TEXT NOT NULL, variant TEXT NOT NULL, day TEXT NOT NULL,
+      ${STAT_FIELDS.map((f) => `${f} REAL NOT NULL DEFAULT 0`).join(', ')},
+      PRIMARY KEY (campaign_id, analysis, variant, day)
+    ) WITHOUT ROWID;
+    INSERT INTO campaign_days (campaign_id, analysis, variant, day, ${STAT_FIELDS.join(', ')})
+      SELECT campaign_id, analysis, variant, day, ${STAT_FIELDS.map((f) => `sum(${f})`).join(', ')} FROM campaign_rollups
+      GROUP BY campaign_id, analysis, variant, day;`);
 }
 
 const ADD = `INSERT INTO campaign_rollups (campaign_id, analysis, variant, ${BUCKET_FIELDS.join(', ')}, ${STAT_FIELDS.join(', ')})
@@ -44,13 +66,21 @@ const ADD = `INSERT INTO campaign_rollups (campaign_id, analysis, variant, ${BUC
   ON CONFLICT (campaign_id, analysis, variant, ${BUCKET_FIELDS.join(', ')}) DO UPDATE SET
   ${STAT_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`;
 
+const ADD_DAY = `INSERT INTO campaign_days (campaign_id, analysis, variant, day, ${STAT_FIELDS.join(', ')})
+  VALUES (${Array(4 + STAT_FIELDS.length).fill('?').join(', ')})
+  ON CONFLICT (campaign_id, analysis, variant, day) DO UPDATE SET
+  ${STAT_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`;
+
 function addToRollup(sql: SqlStorage, campaignId: string, analysis: string, variant: string, bucket: Bucket, stats: Stats, sign: 1 | -1) {
-  sql.exec(ADD, campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]), ...STAT_FIELDS.map((f) => sign * stats[f]));
+  const values = STAT_FIELDS.map((f) => sign * stats[f]);
+  sql.exec(ADD, campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]), ...values);
+  sql.exec(ADD_DAY, campaignId, analysis, variant, bucket.day, ...values);
   addToRevenueHistogram(sql, campaignId, analysis, variant, bucket.day, stats.rev, sign);
   if (sign < 0) {
     sql.exec(
       `DELETE FROM campaign_rollups WHERE campaign_id = ? AND analysis = ? AND variant = ? AND ${BUCKET_FIELDS.map((f) => `${f} = ?`).join(' AND ')} AND n <= 0`,
       campaignId, analysis, variant, ...BUCKET_FIELDS.map((f) => bucket[f]));
+    sql.exec('DELETE FROM campaign_days WHERE campaign_id = ? AND analysis = ? AND variant = ? AND day = ? AND n <= 0', campaignId, analysis, variant, bucket.day);
   }
 }
 
@@ -157,15 +187,33 @@ export type Dimension = (typeof BUCKET_FIELDS)[number];
  * Without `group`, every stored row.
  */
 export function campaignRollupRows(sql: SqlStorage, campaignId: string, analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99', group?: readonly Dimension[]): RollupRow[] {
+  return campaignsRollupRows(sql, [campaignId], analysis, fromDay, toDay, group).get(campaignId) ?? [];
+}
+
+/**
+ * campaignRollupRows of several campaigns in one statement (a statement costs more than its
+ * rows here: the campaign list reads every campaign); each campaign's rows in the same order.
+ */
+export function campaignsRollupRows(sql: SqlStorage, campaignIds: readonly string[], analysis: Analysis, fromDay = '0000-00-00', toDay = '9999-99-99', group?: readonly Dimension[]): Map<string, RollupRow[]> {
   const kept = (f: Dimension) => !group || group.includes(f);
   const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : `${f === 'hour' ? -1 : "''"} AS ${f}`));
   const stats = group ? STAT_FIELDS.map((f) => `sum(${f}) AS ${f}`) : STAT_FIELDS;
-  const groupBy = group ? ` GROUP BY variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
-  return sql
-    .exec<RollupRow & Record<string, SqlStorageValue>>(
-      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM campaign_rollups
-       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ?${groupBy}`, campaignId, analysis, fromDay, toDay)
-    .toArray();
+  const groupBy = group ? ` GROUP BY campaign_id, variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
+  // Grouped by the day at most: the per-day table holds the same sums in far fewer rows.
+  const table = group && group.every((f) => f === 'day') ? 'campaign_days' : 'campaign_rollups';
+  const where = `analysis = ? AND day >= ? AND day <= ?${groupBy}`;
+  if (campaignIds.length === 1) {
+    // one campaign (its own report): the rows as they come, no campaign column to take off
+    const rows = sql.exec<RollupRow & Record<string, SqlStorageValue>>(
+      `SELECT variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table} WHERE campaign_id = ? AND ${where}`, campaignIds[0], analysis, fromDay, toDay);
+    return new Map([[campaignIds[0], rows.toArray()]]);
+  }
+  const out = new Map<string, RollupRow[]>(campaignIds.map((id) => [id, []]));
+  const rows = sql.exec<RollupRow & { campaign_id?: string } & Record<string, SqlStorageValue>>(
+    `SELECT campaign_id, variant, ${dims.join(', ')}, ${stats.join(', ')} FROM ${table}
+     WHERE campaign_id IN (SELECT value FROM json_each(?)) AND ${where}`, JSON.stringify(campaignIds), analysis, fromDay, toDay);
+  for (const { campaign_id: id, ...row } of rows) out.get(id!)?.push(row);
+  return out;
 }
 
 /** What a report reads of each campaign: the dimensions it groups by, which analyses, and whether the revenue histogram. */
@@ -173,4 +221,17 @@ export interface RollupShape {
   group: Dimension[];
   analyses: Analysis[];
   hist: boolean;
+  /**
+   * Also one analysis's rows grouped by the variant and one dimension only, for a breakdown
+   * (the hour: of one `day`, grouped by that day and hour), while `group` serves the arms and days.
+   */
+  breakdown?: { analysis: Analysis; by: Exclude<Dimension, 'day'>; day?: string };
+}
+
+/** The rows of a shape's breakdown (none asked: none). */
+export function breakdownRows(sql: SqlStorage, campaignId: string, fromDay: string, toDay: string, b: RollupShape['breakdown']): RollupRow[] {
+  if (!b) return [];
+  if (b.by !== 'hour') return campaignRollupRows(sql, campaignId, b.analysis, fromDay, toDay, [b.by]);
+  const day = b.day ?? '';
+  return day >= fromDay && day <= toDay ? campaignRollupRows(sql, campaignId, b.analysis, day, day, ['day', 'hour']) : [];
 }

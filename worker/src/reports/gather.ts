@@ -13,6 +13,8 @@ export interface CampaignRows {
   itt: RollupRow[];
   triggered: RollupRow[];
   hist: { itt: HistogramRow[]; triggered: HistogramRow[] };
+  /** The shape's breakdown rows (RollupShape.breakdown). */
+  breakdown: RollupRow[];
 }
 
 const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i));
@@ -20,7 +22,7 @@ const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_,
 /** The rollup rows of these campaigns, from every shard, entries from `from` to `to` (days, inclusive). */
 export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
   const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to, shape)));
-  const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] } }]));
+  const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] }, breakdown: [] }]));
   for (const part of parts) {
     for (const c of part) {
       const into = out.get(c.id)!;
@@ -28,6 +30,7 @@ export async function campaignRows(env: Env, site: Site, ids: string[], from: st
       into.triggered.push(...c.triggered);
       into.hist.itt.push(...c.hist.itt);
       into.hist.triggered.push(...c.hist.triggered);
+      into.breakdown.push(...c.breakdown);
     }
   }
   return out;

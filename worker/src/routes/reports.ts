@@ -3,7 +3,9 @@
 // reports/campaign-report.ts and reports/overview.ts. Every route answers `?format=csv` too.
 import { Hono, type Context } from 'hono';
 import { requireKey } from '../auth';
-import { listCampaigns } from '../campaigns/store';
+// The campaigns as the decide route caches them (CAMPAIGN_CACHE_MS, dropped at once on edits
+// through this isolate): within the answers' own bound (reports/answer-cache.ts), one D1 read less.
+import { servingCampaigns } from '../campaigns/store';
 import type { Campaign } from '../campaigns/definition';
 import { catalogOf } from '../catalog';
 import type { AppEnv } from '../env';
@@ -85,7 +87,7 @@ reports.get('/campaigns', async (c) => {
   if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
   const site = c.get('site');
   const now = Date.now();
-  const campaigns = (await listCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
+  const campaigns = (await servingCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
   // The list shows each arm's totals: one row per arm and shard.
   const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to, { group: [], analyses: [analysis], hist: false });
   const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)![analysis] })), now);
@@ -107,16 +109,17 @@ reports.get('/campaigns/:id', async (c) => {
   if (!BREAKDOWNS.includes(breakdown)) return fail(c, 400, `breakdown must be one of ${BREAKDOWNS.join(', ')}`);
   const site = c.get('site');
   const id = c.req.param('id');
-  const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
+  const campaign = (await servingCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
   // The whole campaign by default: an effect report covers every visitor who entered it.
   const from = c.req.query('from') ? r.from : isoDay(campaign.start);
-  // Grouped by day (the daily uplift) and the breakdown's dimension; the exposed counts need only the arms.
-  const group: Dimension[] = breakdown === 'variant' || breakdown === 'day' ? ['day'] : ['day', breakdown];
-  // One fan-out: the triggered rows, summed per arm, give the exposed counts.
-  const rows = (await campaignRows(c.env, site, [id], from, r.to, { group, analyses: [...new Set<Analysis>([analysis, 'triggered'])], hist: true })).get(id)!;
-  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to });
+  // One fan-out: rows per arm and day (the arms, the daily uplift; the triggered rows summed per
+  // arm give the exposed counts), and apart the rows of the breakdown's dimension.
+  const by = breakdown === 'variant' || breakdown === 'day' ? undefined : breakdown;
+  const shape = { group: ['day'] as Dimension[], analyses: [...new Set<Analysis>([analysis, 'triggered'])], hist: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
+  const rows = (await campaignRows(c.env, site, [id], from, r.to, shape)).get(id)!;
+  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to, breakdownRows: by && rows.breakdown });
   if (wantsCsv(c)) {
     return csv(c, `campaign-${id}-${breakdown}`, [breakdown, 'variant', 'visitors', 'conversions', 'conversion_rate', 'revenue', 'uplift_absolute', 'ci_low', 'ci_high', 'p_value'],
       report.breakdown.rows.flatMap((row) => row.arms.map((a) => [row.key, a.variant, a.visitors, a.conversions, a.conversion_rate, a.revenue,
@@ -131,7 +134,7 @@ reports.get('/funnel', async (c) => {
   const analysis = analysisOf(c);
   if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
   const site = c.get('site');
-  const campaign = (await listCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
+  const campaign = (await servingCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
   const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now), { group: [], analyses: ['itt', 'triggered'], hist: true })).get(id)!;
@@ -149,7 +152,7 @@ reports.get('/attribution', async (c) => {
   const model = (c.req.query('model') ?? 'last') as AttributionModel;
   if (!ATTRIBUTION_MODELS.includes(model)) return fail(c, 400, `model must be one of ${ATTRIBUTION_MODELS.join(', ')}`);
   const site = c.get('site');
-  const [rows, campaigns] = await Promise.all([attributionRowsOf(c.env, site, model, r.from, r.to), listCampaigns(c.env.DB, site.key)]);
+  const [rows, campaigns] = await Promise.all([attributionRowsOf(c.env, site, model, r.from, r.to), servingCampaigns(c.env.DB, site.key)]);
   const report = attributionReport(rows, new Map(campaigns.map((x) => [x.id, x.name])), model, r);
   if (wantsCsv(c)) {
     return csv(c, `attribution-${model}`, ['campaign_id', 'name', 'model', 'purchases', 'revenue'],
