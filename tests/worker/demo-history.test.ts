@@ -22,6 +22,13 @@ async function report(path: string) {
   return res.json<any>();
 }
 
+/**
+ * The history ends on a week boundary (a Thursday, 00:00 UTC, in the past week): the shop's
+ * weekly rhythm then lays out the same visitors on every run, so the test reads the same journeys.
+ */
+const WEEK_MS = 7 * 86_400_000;
+const END = Math.floor((Date.now() - 3_600_000) / WEEK_MS) * WEEK_MS;
+
 let summary: SimulationSummary;
 const idOf = new Map<string, string>(); // demo campaign name → id at the collector
 
@@ -29,6 +36,7 @@ beforeAll(async () => {
   const loaded = await loadDemoHistory(BASE, TEST_SITE.key, { admin: TEST_SITE.adminKey, read: TEST_SITE.readKey }, {
     definitions: DEMO_CAMPAIGNS as CampaignDefinition[],
     visitors: 700,
+    end: END,
     days: 14,
     origin: ORIGIN,
     concurrency: 8,
