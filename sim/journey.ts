@@ -32,29 +32,40 @@ const cutOf = (m: Moment) => (m.exit ? m.at : m.at + 1); // a page's own page_vi
 export async function journey(plan: VisitorPlan, arms: Map<string, Assignment>, campaigns: readonly SimCampaign[], io: JourneyIo): Promise<{ lived: LivedVisitor; events: SimEvent[] }> {
   const answers = new Map<string, Set<string>>();
   const sent: SimEvent[] = [];
+  let lived = live(plan, arms, campaigns, collectorGate(answers));
+  let events = io.render(lived, arms);
   for (;;) {
-    const lived = live(plan, arms, campaigns, collectorGate(answers));
-    const events = io.render(lived, arms);
-    for (let i = 0; i < sent.length; i++) {
-      if (events[i]?.event_id !== sent[i].event_id || events[i].name !== sent[i].name || events[i].ts !== sent[i].ts) {
-        throw new Error(`visitor ${plan.id}: event ${sent[i].event_id} changed after it was sent (a decision changed the past)`);
-      }
-    }
-    const next = lived.moments.find(({ moment, candidates }) => !answers.has(moment.id) && candidates.some(isDynamic))?.moment;
-    const upTo = next ? events.findIndex((e) => e.ts >= cutOf(next)) : -1;
+    const next = lived.moments.find(({ moment, candidates }) => !answers.has(moment.id) && candidates.some(isDynamic));
+    const upTo = next ? events.findIndex((e) => e.ts >= cutOf(next.moment)) : -1;
     const due = events.slice(sent.length, upTo < 0 ? events.length : upTo);
     if (due.length) {
       await io.send(due);
       sent.push(...due);
     }
     if (!next) return { lived, events };
+
     const shown = new Set<string>();
-    for (const d of await io.decide(next)) {
+    let assigned = false;
+    for (const d of await io.decide(next.moment)) {
       const c = io.byId.get(String(d.campaign));
       if (!c) continue;
       shown.add(c.key);
-      if (!arms.has(c.key)) arms.set(c.key, { campaignId: String(d.campaign), variant: d.variant, decisionId: d.decision_id, slot: d.slot });
+      if (!arms.has(c.key)) {
+        arms.set(c.key, { campaignId: String(d.campaign), variant: d.variant, decisionId: d.decision_id, slot: d.slot });
+        assigned = true;
+      }
     }
-    answers.set(next.id, shown);
+    // What the journey showed there before it asked: the campaigns decided up front.
+    const before = collectorGate(answers)(next.moment, next.candidates.filter((c) => arms.has(c.key)));
+    answers.set(next.moment.id, shown);
+    if (!assigned && before.length === shown.size && before.every((c) => shown.has(c.key))) continue; // nothing changes
+
+    lived = live(plan, arms, campaigns, collectorGate(answers));
+    events = io.render(lived, arms);
+    for (let i = 0; i < sent.length; i++) {
+      if (events[i]?.event_id !== sent[i].event_id || events[i].name !== sent[i].name || events[i].ts !== sent[i].ts) {
+        throw new Error(`visitor ${plan.id}: event ${sent[i].event_id} changed after it was sent (a decision changed the past)`);
+      }
+    }
   }
 }
