@@ -100,11 +100,13 @@ describe('a journey against a collector', () => {
     const ids = new Map(campaigns.map((c) => [c.key, c]));
     let asked = 0;
     let checked = 0;
+    let exitsShown = 0;
     for (let i = 0; i < 400; i++) {
       const plan = planVisitor(7, i, WINDOW, catalog);
       const upFront = localArms(7, i, campaigns.filter((c) => !isDynamic(c)));
       const sent: SimEvent[] = [];
       const moments: Moment[] = [];
+      const refused = new Set<string>();
       const decide = async (m: Moment): Promise<Decision[]> => {
         asked++;
         moments.push(m);
@@ -114,7 +116,12 @@ describe('a journey against a collector', () => {
           expect(sent.some((e) => e.name === 'add_to_cart')).toBe(true);
           checked++;
         }
-        // a collector that shows every campaign asked about, in arms drawn as the simulator would
+        // a collector that shows every campaign asked about, in arms drawn as the simulator would,
+        // except on every other visitor's exits (as a low intent score would)
+        if (m.exit && i % 2 === 0) {
+          refused.add(m.id);
+          return [];
+        }
         const arms = localArms(7, i, campaigns);
         return [...ids.values()]
           .filter((c) => mayShow(c, m))
@@ -132,8 +139,15 @@ describe('a journey against a collector', () => {
       expect(new Set(moments.map((m) => m.id)).size).toBe(moments.length);
       expect(moments.map((m) => m.at)).toEqual(moments.map((m) => m.at).sort((a, b) => a - b));
       for (const key of lived.outcomes.keys()) expect(arms.has(key), key).toBe(true);
+      for (const session of lived.sessions) {
+        const last = session.pages[session.pages.length - 1];
+        const exits = last.exposures.filter((x) => x.campaign === exit).length;
+        if (refused.has(`${session.plan.index}/${last.plan.n}/exit`)) expect(exits).toBe(0);
+        if (exits) exitsShown++;
+      }
     }
     expect(asked).toBeGreaterThan(50);
     expect(checked).toBeGreaterThan(10);
+    expect(exitsShown).toBeGreaterThan(0);
   }, 60_000);
 });
