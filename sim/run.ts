@@ -8,7 +8,7 @@ import { simCatalog } from './catalog';
 import { LingerClient, batches, pool, type Decision } from './client';
 import { renderEvents, type SimEvent } from './events';
 import { journey } from './journey';
-import { live, type Assignment } from './live';
+import { live, type Assignment, type LivedVisitor } from './live';
 import { DAY_MS, planVisitor, type VisitorPlan } from './plan';
 import { uniform } from './random';
 import { decideQuery, isDynamic, slotsAt } from './targeting';
@@ -203,18 +203,20 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
     const plan = planVisitor(o.seed, i, window, catalog);
     const arms = await armsOf(plan);
     const dropped = !!srmKey && arms.get(srmKey)?.variant === HOLDOUT && uniform(o.seed, 'srm', i) < srmDrop;
-    // Against a collector, the visitor's events go out as the journey reaches each decision.
-    const { lived, events } = assignLocally || dropped
-      ? (() => {
-          const lived = live(plan, arms, campaigns);
-          return { lived, events: renderEvents(lived, arms, catalog, shop) };
-        })()
-      : await journey(plan, arms, campaigns, {
-          byId,
-          render: (l, a) => renderEvents(l, a, catalog, shop),
-          send: (events) => send(plan, events),
-          decide: (m) => client!.decide(plan.id, m.page, slotsAt(m, campaigns), plan.userAgent, undefined, decideQuery(m)),
-        });
+    let lived: LivedVisitor;
+    let events: SimEvent[];
+    if (assignLocally || dropped) {
+      lived = live(plan, arms, campaigns);
+      events = renderEvents(lived, arms, catalog, shop);
+    } else {
+      // Against a collector, the visitor's events go out as the journey reaches each decision.
+      ({ lived, events } = await journey(plan, arms, campaigns, {
+        byId,
+        render: (l, a) => renderEvents(l, a, catalog, shop),
+        send: (batch) => send(plan, batch),
+        decide: (m) => client!.decide(plan.id, m.page, slotsAt(m, campaigns), plan.userAgent, undefined, decideQuery(m)),
+      }));
+    }
     for (const [key, a] of arms) armOf(key, a.variant).assigned++;
     summary.segments[plan.segment.name] = (summary.segments[plan.segment.name] ?? 0) + 1;
     if (dropped) {

@@ -33,8 +33,8 @@ const inList = (value: unknown, x: string | undefined) => {
 };
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
-/** Rules the simulator can check before asking: the page, the landing UTM, the device, the cart, exit intent. */
-const KNOWN_BEFORE = new Set(['page_types', 'devices']);
+/** Rules one decision at the visitor's first visit settles for good: the page type and the device. */
+const SETTLED_UP_FRONT = new Set(['page_types', 'devices']);
 
 /**
  * A campaign whose audience depends on what the visitor did or where they came from (UTM, cart,
@@ -43,7 +43,7 @@ const KNOWN_BEFORE = new Set(['page_types', 'devices']);
  */
 export function isDynamic(c: SimCampaign): boolean {
   if (c.placement === 'exit') return true;
-  return Object.entries(rulesOf(c)).some(([rule, value]) => value !== undefined && !KNOWN_BEFORE.has(rule));
+  return Object.entries(rulesOf(c)).some(([rule, value]) => value !== undefined && !SETTLED_UP_FRONT.has(rule));
 }
 
 /** The placement a moment offers. */
