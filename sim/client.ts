@@ -208,7 +208,9 @@ export class LingerClient {
    */
   async send(events: readonly SimEvent[], userAgent: string, via: 'import' | 'collect' = 'import'): Promise<{ accepted: number; duplicates: number; rejected: { index: number; reason: string }[] }> {
     const headers: Record<string, string> = { 'user-agent': userAgent, origin: this.origin, ...(via === 'import' ? this.key('admin') : {}) };
-    const body = await this.request<{ accepted?: number; duplicates?: number; rejected?: { index: number; reason: string }[] }>('POST', this.url(via === 'import' ? '/v1/admin/import' : '/v1/collect'), { body: { events }, headers });
+    // The import route takes the visitors' browser from the body (its own caller is a script).
+    const payload = via === 'import' ? { events, user_agent: userAgent } : { events };
+    const body = await this.request<{ accepted?: number; duplicates?: number; rejected?: { index: number; reason: string }[] }>('POST', this.url(via === 'import' ? '/v1/admin/import' : '/v1/collect'), { body: payload, headers });
     return { accepted: body?.accepted ?? 0, duplicates: body?.duplicates ?? 0, rejected: body?.rejected ?? [] };
   }
 
