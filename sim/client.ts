@@ -191,10 +191,11 @@ export class LingerClient {
 
   /**
    * GET /v1/decide for one visitor and page: the decided slots. `token` is the visitor's secret,
-   * as the SDK keeps it: the first one the collector sees for a visitor is theirs.
+   * as the SDK keeps it: the first one the collector sees for a visitor is theirs. `query` adds
+   * what the page says (exit, item, category, the landing page's UTM).
    */
-  async decide(visitor: string, page: string, slots: readonly string[], userAgent: string, token = visitorToken(visitor)): Promise<Decision[]> {
-    const body = await this.request<{ decisions?: Decision[] }>('GET', this.url('/v1/decide', { visitor, token, page, slots: slots.join(',') }), {
+  async decide(visitor: string, page: string, slots: readonly string[], userAgent: string, token = visitorToken(visitor), query: Record<string, string> = {}): Promise<Decision[]> {
+    const body = await this.request<{ decisions?: Decision[] }>('GET', this.url('/v1/decide', { ...query, visitor, token, page, slots: slots.join(',') }), {
       headers: { origin: this.origin, 'user-agent': userAgent },
     });
     return Array.isArray(body?.decisions) ? body.decisions : [];
@@ -207,7 +208,9 @@ export class LingerClient {
    */
   async send(events: readonly SimEvent[], userAgent: string, via: 'import' | 'collect' = 'import'): Promise<{ accepted: number; duplicates: number; rejected: { index: number; reason: string }[] }> {
     const headers: Record<string, string> = { 'user-agent': userAgent, origin: this.origin, ...(via === 'import' ? this.key('admin') : {}) };
-    const body = await this.request<{ accepted?: number; duplicates?: number; rejected?: { index: number; reason: string }[] }>('POST', this.url(via === 'import' ? '/v1/admin/import' : '/v1/collect'), { body: { events }, headers });
+    // The import route takes the visitors' browser from the body (its own caller is a script).
+    const payload = via === 'import' ? { events, user_agent: userAgent } : { events };
+    const body = await this.request<{ accepted?: number; duplicates?: number; rejected?: { index: number; reason: string }[] }>('POST', this.url(via === 'import' ? '/v1/admin/import' : '/v1/collect'), { body: payload, headers });
     return { accepted: body?.accepted ?? 0, duplicates: body?.duplicates ?? 0, rejected: body?.rejected ?? [] };
   }
 

@@ -16,6 +16,8 @@ export interface DemoHistoryOptions {
   visitors?: number;
   days?: number;
   seed?: number;
+  /** End of the history (Unix ms, at most now); by default now. */
+  end?: number;
   /** Origin for GET /v1/decide (one the site allows); by default the base URL's. */
   origin?: string;
   concurrency?: number;
@@ -63,6 +65,7 @@ export async function loadDemoHistory(base: string, site: string, keys: { admin:
   const definitions = options.definitions ?? (await shopCampaignDefinitions()) ?? fallbackDemoDefinitions();
   const summary = await runSimulation({
     visitors, days, seed, base, site,
+    end: options.end,
     adminKey: keys.admin,
     readKey: keys.read,
     origin: options.origin,

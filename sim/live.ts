@@ -7,6 +7,10 @@ import type { SimProduct } from './catalog';
 import { effectOf, HOLDOUT, type SimCampaign } from './campaigns';
 import { DAY_MS, type PagePlan, type SessionPlan, type VisitorPlan } from './plan';
 import { hexId } from './random';
+import { localGate, mayShow, type Gate, type Moment } from './targeting';
+
+/** Share of checkout abandoners who go back to their cart before leaving (to check the total, shipping, a code). */
+const BACK_TO_CART = 0.6;
 
 /** A visitor's place in one campaign, as GET /v1/decide tells it. */
 export interface Assignment {
@@ -57,6 +61,8 @@ export interface LivedVisitor {
   sessions: LivedSession[];
   /** Campaign key → outcome, for the campaigns the visitor was exposed to. */
   outcomes: Map<string, Outcome>;
+  /** In time order, the moments where some campaign's slot may show, with those campaigns (assigned or not). */
+  moments: { moment: Moment; candidates: SimCampaign[] }[];
 }
 
 /** When a slot at `depth` % of the page becomes viewable (≥ 50 % visible for 1 s), or null. */
@@ -67,7 +73,12 @@ export function viewableAt(page: PagePlan, depth: number): number | null {
 
 const cartValue = (lines: readonly { product: SimProduct; quantity: number }[]) => lines.reduce((a, l) => a + l.product.priceCents * l.quantity, 0);
 
-export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampaign[]): LivedVisitor {
+/**
+ * Lives the plan under the arms. `gate` says which campaigns take their slots at each moment
+ * (by default the simulator's own reading of their targeting; run.ts passes the collector's
+ * answers); a campaign missing from `arms` never shows.
+ */
+export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampaign[], gate: Gate = localGate): LivedVisitor {
   const firstExposure = new Map<string, number>();
   const shown: { key: string; at: number }[] = [];
   const purchases: { at: number; valueCents: number }[] = [];
@@ -98,9 +109,28 @@ export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampa
     shown.push({ key: c.key, at });
     page.exposures.push({ campaign: c, at });
   };
-  const exposeOn = (page: LivedPage, placement: SimCampaign['placement']) => {
-    for (const c of assigned) {
-      if (c.placement !== placement) continue;
+  const moments: LivedVisitor['moments'] = [];
+  /** The campaigns that show at a moment: those that may show there, then the gate's choice among the visitor's. */
+  const shownAt = (m: Moment) => {
+    const candidates = campaigns.filter((c) => mayShow(c, m));
+    if (!candidates.length) return [];
+    moments.push({ moment: m, candidates });
+    return gate(m, candidates.filter((c) => arms.has(c.key)));
+  };
+  const momentOf = (s: SessionPlan, p: PagePlan, cartCents: number, checkout: boolean, exit = false): Moment => ({
+    id: `${s.index}/${p.n}${exit ? '/exit' : ''}`,
+    at: exit ? exitAt(p) : p.at,
+    page: p.kind,
+    exit,
+    ...(s.utm ? { utm: s.utm } : {}),
+    device: plan.device,
+    cartCents,
+    checkout,
+    ...(p.product ? { item: p.product.id } : {}),
+  });
+  /** A page view: each campaign shown there is exposed once its slot becomes viewable. */
+  const exposeOn = (page: LivedPage, m: Moment) => {
+    for (const c of shownAt(m)) {
       const at = viewableAt(page.plan, c.depth);
       if (at !== null) expose(page, c, at);
     }
@@ -110,7 +140,7 @@ export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampa
     const session: LivedSession = { plan: s, pages: [] };
     s.pages.forEach((p, i) => {
       const page: LivedPage = { plan: p, exposures: [] };
-      if (p.kind === 'home' || p.kind === 'product') exposeOn(page, p.kind);
+      if (p.kind === 'home' || p.kind === 'product') exposeOn(page, momentOf(s, p, 0, false));
       // A click on our content (not the holdout's default) when the visitor goes on to a product or category:
       // the click is how they got there, so the path stays the same in both arms.
       const next = s.pages[i + 1];
@@ -131,12 +161,13 @@ export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampa
     let cartOn: LivedPage;
     if (f.product) {
       cartOn = { plan: f.product, exposures: [] };
-      exposeOn(cartOn, 'product');
+      exposeOn(cartOn, momentOf(s, f.product, 0, false));
       session.pages.push(cartOn);
     } else cartOn = session.pages[session.pages.length - 1];
     cartOn.addToCart = decideCart;
+    const inCart = cartValue(s.cart);
     const cartPage: LivedPage = { plan: f.cart, exposures: [] };
-    exposeOn(cartPage, 'cart');
+    exposeOn(cartPage, momentOf(s, f.cart, inCart, false));
     session.pages.push(cartPage);
 
     const decideCheckout = f.cart.at + f.cart.dwellMs - 500;
@@ -158,12 +189,19 @@ export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampa
         };
         session.pages.push(orderPage);
         purchases.push({ at, valueCents });
+      } else if (f.order.clickU < BACK_TO_CART) {
+        // Back to the cart, in the time the order page would have taken (its uniforms are otherwise unused).
+        const back = { ...f.order, kind: 'cart' as const, n: f.order.n + 1 };
+        const backPage: LivedPage = { plan: back, exposures: [] };
+        exposeOn(backPage, momentOf(s, back, inCart, true));
+        session.pages.push(backPage);
       }
     }
-    // Leaving with a full cart: the exit-intent slot shows as the last page is left.
-    if (!bought) {
-      const lastPage = session.pages[session.pages.length - 1];
-      for (const c of assigned) if (c.placement === 'exit') expose(lastPage, c, lastPage.plan.at + Math.max(0, lastPage.plan.dwellMs - 800));
+    // Leaving with a full cart: on a desktop (the pointer heads for the tab bar), from a page with the exit slot.
+    const lastPage = session.pages[session.pages.length - 1];
+    if (!bought && plan.device === 'desktop' && (lastPage.plan.kind === 'cart' || lastPage.plan.kind === 'product')) {
+      const m = momentOf(s, lastPage.plan, inCart, cartPage.beginCheckout !== undefined, true);
+      for (const c of shownAt(m)) expose(lastPage, c, m.at);
     }
     return session;
   });
@@ -182,5 +220,8 @@ export function live(plan: VisitorPlan, arms: Arms, campaigns: readonly SimCampa
       revenueCents: inWindow.reduce((a, p) => a + p.valueCents, 0),
     });
   }
-  return { plan, sessions, outcomes };
+  return { plan, sessions, outcomes, moments };
 }
+
+/** When exit intent fires on a page: as the visitor leaves it. */
+const exitAt = (p: PagePlan) => p.at + Math.max(0, p.dwellMs - 800);

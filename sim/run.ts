@@ -6,10 +6,12 @@ import { localArms } from './assign';
 import { HOLDOUT, benchCampaigns, type SimCampaign } from './campaigns';
 import { simCatalog } from './catalog';
 import { LingerClient, batches, pool, type Decision } from './client';
-import { renderEvents } from './events';
-import { live, type Assignment } from './live';
+import { renderEvents, type SimEvent } from './events';
+import { journey } from './journey';
+import { live, type Assignment, type LivedVisitor } from './live';
 import { DAY_MS, planVisitor, type VisitorPlan } from './plan';
 import { uniform } from './random';
+import { decideQuery, isDynamic, slotsAt } from './targeting';
 import { trueEffects, type TrueEffect } from './truth';
 
 /** The offline population's seed for true effects (no run uses it as its own). */
@@ -92,7 +94,7 @@ export interface SimulationSummary {
   rejections: string[];
 }
 
-/** The page type a decision is asked for, per placement. */
+/** The page type a decision is asked for up front, per placement (exit slots are asked on exit only). */
 const DECIDE_PAGE: Record<SimCampaign['placement'], string> = { home: 'home', product: 'product', cart: 'cart', exit: 'cart' };
 
 /** A campaign start before the first backdated event, in the definition's own format (ISO by default). */
@@ -156,7 +158,10 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
     return arm;
   };
 
-  /** The visitor's arms: one decision per page type the campaigns are on, at the visitor's first visit. */
+  /**
+   * The visitor's arms: one decision per page type the campaigns are on, at the visitor's first
+   * visit. Campaigns that target what the visitor does are decided later, in the journey.
+   */
   const armsOf = async (plan: VisitorPlan): Promise<Map<string, Assignment>> => {
     if (assignLocally) {
       const arms = localArms(o.seed, plan.index, campaigns);
@@ -165,7 +170,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
     }
     const arms = new Map<string, Assignment>();
     const pages = new Map<string, string[]>();
-    for (const c of campaigns) {
+    for (const c of campaigns.filter((x) => !isDynamic(x))) {
       const page = DECIDE_PAGE[c.placement];
       pages.set(page, [...new Set([...(pages.get(page) ?? []), ...c.definition.slots])]);
     }
@@ -179,15 +184,42 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
     return arms;
   };
 
+  const shop = o.shop ?? o.base ?? 'https://shop.example';
+  const send = async (plan: VisitorPlan, events: SimEvent[]) => {
+    for (const batch of batches(events)) {
+      summary.sent.batches++;
+      if (!client) continue;
+      const answer = await client.send(batch, plan.userAgent, o.via ?? 'import');
+      summary.sent.accepted += answer.accepted;
+      summary.sent.duplicates += answer.duplicates;
+      summary.sent.rejected += answer.rejected.length;
+      for (const r of answer.rejected) if (summary.rejections.length < 10) summary.rejections.push(`${batch[r.index]?.name}: ${r.reason}`);
+    }
+  };
+
   const started = performance.now();
   let done = 0;
   const simulate = async (i: number) => {
     const plan = planVisitor(o.seed, i, window, catalog);
     const arms = await armsOf(plan);
-    const lived = live(plan, arms, campaigns);
+    const dropped = !!srmKey && arms.get(srmKey)?.variant === HOLDOUT && uniform(o.seed, 'srm', i) < srmDrop;
+    let lived: LivedVisitor;
+    let events: SimEvent[];
+    if (assignLocally || dropped) {
+      lived = live(plan, arms, campaigns);
+      events = renderEvents(lived, arms, catalog, shop);
+    } else {
+      // Against a collector, the visitor's events go out as the journey reaches each decision.
+      ({ lived, events } = await journey(plan, arms, campaigns, {
+        byId,
+        render: (l, a) => renderEvents(l, a, catalog, shop),
+        send: (batch) => send(plan, batch),
+        decide: (m) => client!.decide(plan.id, m.page, slotsAt(m, campaigns), plan.userAgent, undefined, decideQuery(m)),
+      }));
+    }
     for (const [key, a] of arms) armOf(key, a.variant).assigned++;
     summary.segments[plan.segment.name] = (summary.segments[plan.segment.name] ?? 0) + 1;
-    if (srmKey && arms.get(srmKey)?.variant === HOLDOUT && uniform(o.seed, 'srm', i) < srmDrop) {
+    if (dropped) {
       summary.campaigns.find((c) => c.key === srmKey)!.dropped++;
       return;
     }
@@ -197,7 +229,6 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
       if (outcome.converted) arm.conversions++;
       arm.revenueCents += outcome.revenueCents;
     }
-    const events = renderEvents(lived, arms, catalog, o.shop ?? o.base ?? 'https://shop.example');
     summary.sent.visitors++;
     summary.sent.sessions += lived.sessions.length;
     summary.sent.events += events.length;
@@ -208,15 +239,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
         summary.revenueCents += Math.round((e.props!.value as number) * 100);
       }
     }
-    for (const batch of batches(events)) {
-      summary.sent.batches++;
-      if (!client) continue;
-      const answer = await client.send(batch, plan.userAgent, o.via ?? 'import');
-      summary.sent.accepted += answer.accepted;
-      summary.sent.duplicates += answer.duplicates;
-      summary.sent.rejected += answer.rejected.length;
-      for (const r of answer.rejected) if (summary.rejections.length < 10) summary.rejections.push(`${batch[r.index]?.name}: ${r.reason}`);
-    }
+    if (assignLocally) await send(plan, events);
     if (++done % 500 === 0) log(`  ${done} visitors, ${summary.sent.events} events, ${((performance.now() - started) / 1000).toFixed(1)} s`);
   };
 

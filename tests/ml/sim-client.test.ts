@@ -23,7 +23,7 @@ function fakeCollector(options: { failFirstImports?: number; holdout?: (visitor:
   const campaigns = new Map<string, Record<string, unknown> & { id: string; name: string; slots: string[]; holdout: number; variants: { name: string }[] }>();
   const events = new Map<string, Stored>();
   const bodies = new Map<string, string[]>(); // first event id of a request → bodies sent
-  const decides: { visitor: string; page: string; slots: string[]; origin: string | null }[] = [];
+  const decides: { visitor: string; page: string; slots: string[]; origin: string | null; exit: boolean }[] = [];
   const puts: Record<string, unknown>[] = [];
   let failures = options.failFirstImports ?? 0;
   let order = 0;
@@ -57,7 +57,7 @@ function fakeCollector(options: { failFirstImports?: number; holdout?: (visitor:
       if (url.pathname === '/v1/decide') {
         const visitor = url.searchParams.get('visitor')!;
         const slots = url.searchParams.get('slots')!.split(',');
-        decides.push({ visitor, page: url.searchParams.get('page')!, slots, origin: headers.get('origin') });
+        decides.push({ visitor, page: url.searchParams.get('page')!, slots, origin: headers.get('origin'), exit: url.searchParams.get('exit') === '1' });
         const decisions = [];
         for (const slot of slots) {
           const c = [...campaigns.values()].find((x) => x.slots.includes(slot));
@@ -210,8 +210,12 @@ describe('the demo history', () => {
     const first = await loadDemoHistory(BASE, 'shop', keys, { definitions, visitors: 150, days: 21, fetch: fake.fetch });
     expect(first.loaded).toBe(true);
     expect([...fake.campaigns.values()].map((c) => c.name).sort()).toEqual(definitions.map((d) => d.name).sort());
-    // One decision per visitor and page type the campaigns are on: home, product, cart.
-    expect(fake.decides).toHaveLength(150 * 3);
+    // One decision per visitor and page type the campaigns are on (home, product, cart), up front;
+    // the exit slot is asked only as a desktop visitor leaves a cart or product page with a full cart.
+    const exits = fake.decides.filter((d) => d.exit);
+    expect(fake.decides.length - exits.length).toBe(150 * 3);
+    expect(exits.length).toBeGreaterThan(0);
+    for (const d of exits) expect(d).toMatchObject({ slots: ['exit-intent'], page: expect.stringMatching(/^(cart|product)$/) });
     const marker = markerVisitor();
     const markerOrders = [...fake.events.values()].filter((s) => s.event.visitor_id === marker).map((s) => s.order);
     const otherOrders = [...fake.events.values()].filter((s) => s.event.visitor_id !== marker).map((s) => s.order);
