@@ -168,6 +168,8 @@ try {
     }
     const secs = (performance.now() - t0) / 1000;
     log(`seed ${s}/${SEEDS}: ${summary.sent.events} events, ${secs.toFixed(0)} s (${(summary.sent.events / secs).toFixed(0)} events/s)`);
+    // The seed's readings at once (stderr), so a run stopped early still leaves what it measured.
+    if (!a.offline) for (const line of table.slice(-summary.campaigns.filter((c) => c.role !== 'demo').length)) log(line);
   }
 
   // The broken split: --srm-drop of one campaign's holdout visitors never arrive (their decisions were made).
