@@ -10,8 +10,12 @@
 //
 // Without --base it starts a local worker (wrangler dev on --port, a throwaway state seeded with
 // one site per seed, sim-1 … sim-N, and sim-srm). With --base it uses a running collector where
-// those sites exist with the given keys. --offline needs no collector at all: it checks the
-// simulator itself with the textbook interval computed from each run's own counts.
+// those sites exist with the given keys. --offline needs no collector at all: each run's own
+// counts go through the reports' statistics code (the headline's two-proportion test), so many
+// seeds (e.g. --offline --seeds 1000) tell whether the interval procedure and the truth agree.
+// Per campaign it also prints where the misses fall (below or above the truth), the mean error
+// and the spread of standardized errors: a one-sided pattern means bias, a spread over 1 means
+// the interval's variance is too small.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -22,8 +26,9 @@ import { startLocalWorker, type LocalWorker } from '../worker/dev/local-worker';
 import { benchCampaigns, HOLDOUT } from '../sim/campaigns';
 import { simCatalog } from '../sim/catalog';
 import {
-  normalCdf, reportInterval, resultLine, sampleInterval, srmFlagged, summarize, wilson, type CalibrationRow, type Interval,
+  byCampaign, normalCdf, reportInterval, resultLine, sampleInterval, srmFlagged, summarize, wilson, type CalibrationRow, type Interval,
 } from '../sim/calibration';
+import { compareArms } from '../worker/src/reports/stats';
 import { HttpError, LingerClient, type CampaignSummaryReport } from '../sim/client';
 import { runSimulation, TRUTH_SEED, type SimulationSummary } from '../sim/run';
 import { trueEffects, truthValue, type Estimand } from '../sim/truth';
@@ -45,6 +50,7 @@ const { values: a } = parseArgs({
     estimand: { type: 'string', default: 'observed' },
     'report-timeout': { type: 'string', default: '180' },
     offline: { type: 'boolean', default: false },
+    rows: { type: 'string', default: '50' },
   },
 });
 const SEEDS = Number(a.seeds);
@@ -66,6 +72,15 @@ const started = performance.now();
 log(`true effects from ${a.truth} offline visitors …`);
 const truth = trueEffects(campaigns, { days: DAYS, end }, simCatalog(), { seed: TRUTH_SEED, visitors: Number(a.truth) });
 const truthOf = (key: string) => truthValue(truth.find((t) => t.campaign === key)!, ESTIMAND);
+
+/** The report's headline for a run's own counts: the same statistics code, without the collector. */
+function headlineOf(c: SimulationSummary['campaigns'][number]): Interval | null {
+  const h = c.arms.find((x) => x.variant === HOLDOUT);
+  const v = c.arms.find((x) => x.variant !== HOLDOUT);
+  if (!h || !v) return null;
+  const sums = (x: { exposed: number; conversions: number }) => ({ n: x.exposed, sum: x.conversions, sumSquares: x.conversions });
+  return reportInterval(compareArms(sums(h), sums(v), { metric: 'conversion_rate', kind: 'proportion', cuped: false }));
+}
 
 /** Two arms' sample-ratio χ² test against the configured split (df = 1): p-value. */
 function srmPValue(holdout: number, treated: number, holdoutShare: number): number {
@@ -142,7 +157,7 @@ try {
     for (const c of summary.campaigns) {
       if (c.role === 'demo') continue;
       const own = sampleInterval(c);
-      const interval: Interval | null = reports ? reportInterval(reports.get(c.id)?.headline) : own;
+      const interval: Interval | null = reports ? reportInterval(reports.get(c.id)?.headline) : headlineOf(c);
       const t = truthOf(c.key);
       rows.push({ seed: s, campaign: c.key, role: c.role, truth: t, interval });
       const arms = c.arms.map((x) => `${x.variant === HOLDOUT ? 'H' : 'T'} ${x.conversions}/${x.exposed}`).join(', ');
@@ -153,6 +168,8 @@ try {
     }
     const secs = (performance.now() - t0) / 1000;
     log(`seed ${s}/${SEEDS}: ${summary.sent.events} events, ${secs.toFixed(0)} s (${(summary.sent.events / secs).toFixed(0)} events/s)`);
+    // The seed's readings at once (stderr), so a run stopped early still leaves what it measured.
+    if (!a.offline) for (const line of table.slice(-summary.campaigns.filter((c) => c.role !== 'demo').length)) log(line);
   }
 
   // The broken split: --srm-drop of one campaign's holdout visitors never arrive (their decisions were made).
@@ -177,13 +194,23 @@ try {
 
 if (process.exitCode) process.exit();
 const result = summarize(rows);
-console.log(`Calibration: ${SEEDS} seeds × ${VISITORS} visitors × ${DAYS} days${a.offline ? ' (offline: the textbook interval from each run\'s own counts)' : ''}; truth over ${a.truth} offline visitors, estimand "${ESTIMAND}"`);
+console.log(`Calibration: ${SEEDS} seeds × ${VISITORS} visitors × ${DAYS} days${a.offline ? ' (offline: each run\'s own counts through the reports\' statistics code)' : ''}; truth over ${a.truth} offline visitors, estimand "${ESTIMAND}"`);
 console.log('');
 console.log('  true effects (absolute difference in per-visitor conversion within the window):');
 for (const t of truth) console.log(`    ${t.campaign.padEnd(14)} ${f(t.absolute)} (± ${f(t.se)}; mature windows only ${f(t.mature.absolute)}), relative ${f(100 * t.relative, 1)} %, holdout rate ${f(100 * t.holdoutRate, 2)} %`);
 console.log('');
-console.log('seed  campaign       role       truth   sample   report  95 % interval');
-for (const line of table) console.log(line);
+if (SEEDS <= Number(a.rows)) {
+  console.log(`seed  campaign       role       truth   sample   ${a.offline ? 'stats ' : 'report'}  95 % interval`);
+  for (const line of table) console.log(line);
+  console.log('');
+}
+// Where the misses fall: a calibrated interval misses about 2.5 % on each side, centred on the truth.
+console.log('campaign       role    truth  covered   below/above  mean error (± se)  sd of (error / se)');
+for (const c of byCampaign(rows)) {
+  console.log(
+    `${c.campaign.padEnd(14)} ${c.role.padEnd(6)} ${f(c.truth).padStart(7)}  ${`${c.covered}/${c.intervals}`.padStart(7)}  ${`${c.below}/${c.above}`.padStart(12)}  ${`${f(c.bias)} (± ${f(c.biasSe)})`.padStart(17)}  ${f(c.zSd, 3).padStart(18)}`,
+  );
+}
 console.log('');
 // How precisely 20 seeds know each rate: a calibrated method still lands outside its target now and then.
 const band = (k: number, n: number) => `Wilson 95 %: ${wilson(k, n).map((x) => f(100 * x, 1)).join('–')} %`;

@@ -111,3 +111,56 @@ export function resultLine(c: Calibration, srm: boolean): string {
   const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 10000) / 10000 : null);
   return JSON.stringify({ seeds: c.seeds, coverage: round(c.coverage), aa_significant_rate: round(c.aa_significant_rate), srm_flagged: srm }).replace(/,"/g, ', "').replace(/":/g, '": ');
 }
+
+/** One campaign's readings over all seeds: where its misses fall, and whether its estimates centre on the truth. */
+export interface CampaignCalibration {
+  campaign: string;
+  role: CalibrationRow['role'];
+  truth: number;
+  intervals: number;
+  covered: number;
+  /** Intervals wholly below the truth (the estimate too low), and wholly above it. */
+  below: number;
+  above: number;
+  /** Mean of estimate − truth over the seeds, and its standard error: a bias shows as |bias| ≫ its SE. */
+  bias: number;
+  biasSe: number;
+  /**
+   * Standard deviation over the seeds of (estimate − truth) / SE, with the SE read off the interval's
+   * half-width: about 1 when the interval's variance is right, above 1 when it understates the noise.
+   */
+  zSd: number;
+}
+
+/** Per campaign (in first-seen order): coverage, one-sided misses, bias and the spread of standardized errors. */
+export function byCampaign(rows: readonly CalibrationRow[], z = 1.959963984540054): CampaignCalibration[] {
+  const groups = new Map<string, CalibrationRow[]>();
+  for (const r of rows) {
+    if (!r.interval || !Number.isFinite(r.interval.absolute)) continue;
+    const list = groups.get(r.campaign);
+    if (list) list.push(r);
+    else groups.set(r.campaign, [r]);
+  }
+  const meanSd = (xs: number[]) => {
+    const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+    const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : NaN;
+    return [m, sd];
+  };
+  return [...groups].map(([campaign, list]) => {
+    const errors = list.map((r) => r.interval!.absolute - r.truth);
+    const [bias, sd] = meanSd(errors);
+    const standardized = list.map((r) => (r.interval!.absolute - r.truth) / ((r.interval!.ci_high - r.interval!.ci_low) / (2 * z)));
+    return {
+      campaign,
+      role: list[0].role,
+      truth: list[0].truth,
+      intervals: list.length,
+      covered: list.filter((r) => covers(r.interval!, r.truth)).length,
+      below: list.filter((r) => r.interval!.ci_high < r.truth).length,
+      above: list.filter((r) => r.interval!.ci_low > r.truth).length,
+      bias,
+      biasSe: sd / Math.sqrt(list.length),
+      zSd: meanSd(standardized)[1],
+    };
+  });
+}

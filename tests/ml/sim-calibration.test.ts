@@ -5,7 +5,7 @@
 //   Φ(z) = 0.5*erfc(-z/sqrt(2)) for z = -3, -1.5, 0.5, 2.5
 // and with scipy 1.17: binomtest(k, n).proportion_ci(method='wilson') for 58/60, 3/40, 0/20.
 import { describe, expect, it } from 'vitest';
-import { covers, normalCdf, wilson, reportInterval, resultLine, sampleInterval, srmFlagged, summarize, twoProportion, type CalibrationRow } from '../../sim/calibration';
+import { byCampaign, covers, normalCdf, wilson, reportInterval, resultLine, sampleInterval, srmFlagged, summarize, twoProportion, type CalibrationRow } from '../../sim/calibration';
 import type { CampaignSummary } from '../../sim/run';
 
 describe('the textbook two-proportion interval', () => {
@@ -71,6 +71,30 @@ describe('summarize', () => {
   it('prints the last line exactly as the issue asks', () => {
     expect(resultLine(summarize(rows), true)).toBe('{"seeds": 3, "coverage": 0.6667, "aa_significant_rate": 0.25, "srm_flagged": true}');
     expect(JSON.parse(resultLine(summarize([]), false))).toEqual({ seeds: 0, coverage: null, aa_significant_rate: null, srm_flagged: false });
+  });
+});
+
+describe('per campaign', () => {
+  // With z = 2, an interval's SE is a quarter of its width. Errors 0.01, −0.02, 0.04 (mean 0.01,
+  // sd 0.03, se 0.03/√3); standardized 1, −4, 4 (sd √(49/3)).
+  const iv = (x: number, lo: number, hi: number) => ({ absolute: x, ci_low: lo, ci_high: hi, p_value: 0.5 });
+  const rows: CalibrationRow[] = [
+    { seed: 1, campaign: 'e', role: 'effect', truth: 0.02, interval: iv(0.03, 0.01, 0.05) },
+    { seed: 2, campaign: 'e', role: 'effect', truth: 0.02, interval: iv(0, -0.01, 0.01) },
+    { seed: 3, campaign: 'e', role: 'effect', truth: 0.02, interval: iv(0.06, 0.04, 0.08) },
+    { seed: 4, campaign: 'e', role: 'effect', truth: 0.02, interval: null },
+    { seed: 1, campaign: 'a', role: 'aa', truth: 0, interval: iv(0.01, -0.01, 0.03) },
+  ];
+
+  it('tells misses below the truth from misses above it, with the mean error and the spread of standardized errors', () => {
+    const [e, aa] = byCampaign(rows, 2);
+    expect(e).toMatchObject({ campaign: 'e', role: 'effect', truth: 0.02, intervals: 3, covered: 1, below: 1, above: 1 });
+    expect(e.bias).toBeCloseTo(0.01, 12);
+    expect(e.biasSe).toBeCloseTo(0.03 / Math.sqrt(3), 12);
+    expect(e.zSd).toBeCloseTo(Math.sqrt(49 / 3), 12);
+    expect(aa).toMatchObject({ campaign: 'a', intervals: 1, covered: 1, below: 0, above: 0 });
+    expect(aa.bias).toBeCloseTo(0.01, 12);
+    expect(aa.zSd).toBeNaN();
   });
 });
 

@@ -6,7 +6,7 @@ import fixtures from './fixtures/proportions.json';
 import { expectClose } from './helpers';
 
 describe('two-proportion z-test', () => {
-  it('matches the scipy reference: pooled z and p, unpooled CI, delta-method relative CI', () => {
+  it('matches the scipy reference: pooled z and p, unpooled CI, log-scale delta-method relative CI (scipy relative_risk, Katz)', () => {
     for (const f of fixtures.cases) {
       const label = `${f.control.conversions}/${f.control.visitors} vs ${f.treatment.conversions}/${f.treatment.visitors} α=${f.alpha}`;
       const r = twoProportionTest(f.control, f.treatment, f.alpha)!;

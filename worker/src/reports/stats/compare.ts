@@ -2,7 +2,7 @@
 // to a JSON-ready object. Degenerate input gives nulls and a reason, never NaN or Infinity, never a throw.
 import { chanceToWin } from './bayesian';
 import { cupedTest, type CupedSums } from './cuped';
-import type { ArmEstimate, TestResult } from './effect';
+import { relativeInterval, type ArmEstimate, type TestResult } from './effect';
 import { meanEstimate, welchTest } from './means';
 import { COVARIATE_FIELDS, MEAN_FIELDS, type MetricSums, RATIO_FIELDS, type RatioSums, validSums } from './moments';
 import { proportionEstimate, twoProportionTest } from './proportions';
@@ -189,7 +189,7 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
     if (!test) return finite({ ...result, reason: whyNoTest(control, treatment, options.kind, c !== null && t !== null) });
     const totalN = control.n + treatment.n;
     const seq = sequentialInterval(test.absolute, totalN, alpha, plannedSize);
-    const relSeq = test.relative && test.relative.variance > 0 ? sequentialInterval(test.relative, totalN, alpha, plannedSize) : null;
+    const relSeq = test.relative ? relativeInterval(test.control, test.treatment, (effect) => sequentialInterval(effect, totalN, alpha, plannedSize)) : null;
     const filled: Comparison = {
       ...result,
       test: chosen.test,
