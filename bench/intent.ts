@@ -40,6 +40,7 @@ import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../w
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
 import { trainIntent, type TrainedIntent } from '../worker/src/training';
 import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
+import { seededRandom, shuffled } from '../worker/src/ml/random';
 import type { EventRow } from '../worker/src/visitor-shard';
 import { SHARED_DATA, args, readBuys, readClicks, type Session } from './data';
 import { reliabilitySvg, type Series } from './svg';
@@ -186,16 +187,22 @@ function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, nu
 function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
   let order = [...t.y.keys()];
   if (t.last) order.sort((i, j) => t.last![j] - t.last![i]);
-  const capped = (rows: number[]) => [1, 0].flatMap((c) => rows.filter((i) => t.y[i] === c).slice(0, c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others));
+  const caps = [SAMPLE_CAPS.others, SAMPLE_CAPS.purchases];
+  const byClass = [0, 1].map((c) => order.filter((i) => t.y[i] === c));
+  let rows = byClass.flatMap((rows, c) => rows.slice(0, caps[c]));
+  let period = order;
   if (t.last) {
-    // both classes from the period each full class's sample covers, as the shard samples
-    const sampled = capped(order);
-    const since = sharedWindow([1, 0].map((c) => ({ lasts: sampled.filter((i) => t.y[i] === c).map((i) => t.last![i]), cap: c ? SAMPLE_CAPS.purchases : SAMPLE_CAPS.others })));
-    order = order.filter((i) => t.last![i] >= since);
+    // as the shard samples: one period for both classes, a class with more than its cap in it drawn at random
+    const { since, spread } = sharedWindow(byClass.map((rows, c) => ({ reach: rows.length >= caps[c] ? t.last![rows[caps[c] - 1]] : 0 })));
+    const random = seededRandom(7);
+    rows = byClass.flatMap((rows, c) => {
+      const inPeriod = rows.filter((i) => t.last![i] >= since);
+      return spread[c] ? shuffled(inPeriod, random).slice(0, caps[c]) : inPeriod.slice(0, caps[c]);
+    });
+    period = order.filter((i) => t.last![i] >= since);
   }
-  const rows = capped(order);
-  const purchases = order.filter((i) => t.y[i] === 1).length;
-  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: order.length - purchases });
+  const purchases = period.filter((i) => t.y[i] === 1).length;
+  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: period.length - purchases });
   if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
   return { trained, sampled: rows.length };
 }

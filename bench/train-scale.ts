@@ -230,11 +230,15 @@ function shardSample(db: DatabaseSync, caps: SampleCaps): ShardSample {
   const buyers: ShardSample['buyers'] = [];
   if (caps.purchases > 0 || caps.others > 0) {
     const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
-      purchased, cap, rows: cap > 0 ? sql.exec<{ state: string; last: number }>(SAMPLE_SQL.sessions, IDLE_BEFORE, purchased, cap).toArray() : [],
+      purchased, cap, reach: cap > 0 ? (sql.exec<{ last: number }>(SAMPLE_SQL.reach, IDLE_BEFORE, purchased, cap).toArray()[0]?.last ?? 0) : Infinity,
     }));
-    const since = sharedWindow(classes.map((c) => ({ lasts: c.rows.map((r) => r.last), cap: c.cap })));
+    const { since, spread } = sharedWindow(classes);
     for (const r of sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, IDLE_BEFORE, since)) population[r.purchased ? 'purchases' : 'others'] += r.n;
-    for (const { purchased, rows } of classes) for (const r of rows) if (r.last >= since) sessions.push({ x: JSON.parse(r.state).preBuy, y: purchased });
+    classes.forEach(({ purchased, cap }, k) => {
+      if (cap <= 0) return;
+      const rows = spread[k] ? sql.exec<{ state: string }>(SAMPLE_SQL.spread, IDLE_BEFORE, purchased, cap, since) : sql.exec<{ state: string }>(SAMPLE_SQL.sessions, IDLE_BEFORE, purchased, cap);
+      for (const r of rows) sessions.push({ x: JSON.parse(r.state).preBuy, y: purchased });
+    });
   }
   if (caps.visitors > 0 || caps.buyers > 0) {
     const counts = sql.exec<{ n: number; b: number }>(SAMPLE_SQL.visitorCounts).one();

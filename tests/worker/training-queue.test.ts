@@ -126,12 +126,12 @@ describe('bounded, stratified samples', () => {
     const caps = { purchases: 2, others: 3, visitors: 4, buyers: 1 };
     const parts: ShardSample[] = await Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).trainingData(Date.now(), caps)));
     parts.forEach((p, shard) => {
-      // Session i ends at old + 100 i (+ a few ms): newest first, each class's newest up to its
-      // cap, then both cut to the period both cover, and counted in that period.
+      // Session i ends at old + 100 i (+ a few ms). The period is the longest any class's newest
+      // `cap` sessions cover (a class under its cap covers all time); counted in that period.
       const mine = [...Array(SESSIONS).keys()].filter((i) => shardIndex(site, `visitor-q-${String(i).padStart(3, '0')}`) === shard).reverse();
       const byClass = [1, 0].map((c) => mine.filter((i) => (i % 5 === 0 ? 1 : 0) === c));
       const capOf = [caps.purchases, caps.others];
-      const since = Math.max(-1, ...byClass.map((rows, k) => (rows.length >= capOf[k] ? rows[capOf[k] - 1] : -1)));
+      const since = Math.min(...byClass.map((rows, k) => (rows.length >= capOf[k] ? rows[capOf[k] - 1] : -1)));
       const inWindow = byClass.map((rows) => rows.filter((i) => i >= since).length);
       expect([p.population.purchases, p.population.others]).toEqual(inWindow);
       expect(p.sessions.filter((s) => s.y === 1).length).toBe(Math.min(2, inWindow[0]));
@@ -140,8 +140,10 @@ describe('bounded, stratified samples', () => {
       expect(p.buyers.length).toBe(Math.min(1, p.population.buyers));
       expect(p.buyers.every((b) => b.purchases > 0)).toBe(true);
     });
-    // purchases are rarer, so their two newest reach further back than the three newest others: the others' period is the sample's
-    expect(total(parts, 'purchases')).toBeLessThan(BUYERS);
+    // purchases are rarer: their two newest reach further back than the three newest others, so the
+    // others are drawn from that longer period, and fewer sessions than the shop's all are counted
+    expect(total(parts, 'others')).toBeLessThan(SESSIONS - BUYERS);
+    expect(total(parts, 'others')).toBeGreaterThan(total(parts, 'purchases') * 2);
     expect([total(parts, 'visitors'), total(parts, 'buyers')]).toEqual([SESSIONS, BUYERS]);
     // a step asks only for its part
     const intentOnly = await shardByIndex(env, site, 0).trainingData(Date.now(), { ...caps, visitors: 0, buyers: 0 });

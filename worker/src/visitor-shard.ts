@@ -585,9 +585,9 @@ export class VisitorShard extends DurableObject<Env> {
     const sessions: ShardSample['sessions'] = [];
     if (caps.purchases > 0 || caps.others > 0) {
       const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
-        purchased, cap, rows: cap > 0 ? this.sql.exec<{ state: string; visitor_id: string; last: number }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap).toArray() : [],
+        purchased, cap, reach: cap > 0 ? (this.sql.exec<{ last: number }>(SAMPLE_SQL.reach, idleBefore, purchased, cap).toArray()[0]?.last ?? 0) : Infinity,
       }));
-      const since = sharedWindow(classes.map((c) => ({ lasts: c.rows.map((r) => r.last), cap: c.cap })));
+      const { since, spread } = sharedWindow(classes);
       for (const r of this.sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore, since)) {
         population[r.purchased ? 'purchases' : 'others'] += r.n;
       }
@@ -595,13 +595,16 @@ export class VisitorShard extends DurableObject<Env> {
         const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
         return row ? loadProfile(row.state) : newProfile(visitorId, now);
       };
-      for (const { purchased, rows } of classes) {
+      classes.forEach(({ purchased, cap }, k) => {
+        if (cap <= 0) return;
+        const rows = spread[k]
+          ? this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.spread, idleBefore, purchased, cap, since)
+          : this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
         for (const r of rows) {
-          if (r.last < since) continue;
           const s = loadSession(r.state);
           sessions.push({ x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), y: purchased });
         }
-      }
+      });
     }
     const visitorRow = (state: string) => {
       const p = loadProfile(state);

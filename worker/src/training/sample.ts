@@ -27,27 +27,33 @@ const BOUGHT = "coalesce(json_extract(state, '$.purchases'), 0) > 0";
  * The shard's sampling queries (VisitorShard.trainingData; `npm run bench:train-scale` runs the
  * same): the most recent finished human sessions per class, and visitors in id order (ids are
  * random, so that is a fair sample). ?1 is the time before which an open session counts as finished.
- * The classes are then cut to the period both cover (`sharedWindow`), and counted in it.
+ * Both classes are taken from one period (`sharedWindow`), and counted in it.
  */
 export const SAMPLE_SQL = {
   sessionCounts: `SELECT purchased, count(*) AS n FROM sessions WHERE ${FINISHED} AND last >= ?2 GROUP BY purchased`,
   sessions: `SELECT state, visitor_id, last FROM sessions WHERE ${FINISHED} AND purchased = ?2 ORDER BY last DESC LIMIT ?3`,
+  /** The `last` of a class's cap-th most recent session (none when it has fewer). */
+  reach: `SELECT last FROM sessions WHERE ${FINISHED} AND purchased = ?2 ORDER BY last DESC LIMIT 1 OFFSET ?3 - 1`,
+  /** A class drawn at random from the period since ?4. */
+  spread: `SELECT state, visitor_id, last FROM sessions WHERE ${FINISHED} AND purchased = ?2 AND last >= ?4 ORDER BY random() LIMIT ?3`,
   visitorCounts: `SELECT count(*) AS n, sum(${BOUGHT}) AS b FROM profiles`,
   visitors: 'SELECT state FROM profiles ORDER BY visitor_id LIMIT ?1',
   buyers: `SELECT state FROM profiles WHERE ${BOUGHT} ORDER BY visitor_id LIMIT ?1`,
 };
 
 /**
- * The start of the period that every class's sample covers: the most recent sessions of each
- * class reach back different lengths of time (purchases are rarer, so a full sample of them
+ * The period the sample covers, and how each class is drawn from it. The most recent sessions of
+ * each class reach back different lengths of time (purchases are rarer, so a full sample of them
  * reaches further back), and a model trained on such a sample would learn the older period's
- * differences as signs of buying. A class under its cap covers all time (0). Sessions before
- * the returned time are left out of the sample and of the counts (`sessionCounts` ?2).
+ * differences as signs of buying. So the period is the longest any class's most recent `cap`
+ * sessions cover (`reach`: the oldest of them, 0 when a class is under its cap, i.e. all time);
+ * a class that has more sessions than its cap in that period is drawn at random from all of it
+ * (`SAMPLE_SQL.spread`), the others keep their most recent ones, which are all they have in it.
+ * Both are counted in the period (`sessionCounts` ?2), so the prior shift stays right.
  */
-export function sharedWindow(classes: { lasts: readonly number[]; cap: number }[]): number {
-  let since = 0;
-  for (const c of classes) if (c.cap > 0 && c.lasts.length >= c.cap) since = Math.max(since, Math.min(...c.lasts));
-  return since;
+export function sharedWindow(classes: { reach: number }[]): { since: number; spread: boolean[] } {
+  const since = Math.min(...classes.map((c) => c.reach));
+  return { since, spread: classes.map((c) => c.reach > since) };
 }
 
 /** A shard's share of a site-wide cap (rounded up, at least 1). */
