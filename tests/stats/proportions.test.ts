@@ -6,7 +6,7 @@ import fixtures from './fixtures/proportions.json';
 import { expectClose } from './helpers';
 
 describe('two-proportion z-test', () => {
-  it('matches the scipy reference: pooled z and p, unpooled CI, log-scale delta-method relative CI (scipy relative_risk, Katz)', () => {
+  it("matches the scipy reference: pooled z and p, Newcombe's hybrid score CI from scipy's Wilson intervals, log-scale delta-method relative CI (scipy relative_risk, Katz)", () => {
     for (const f of fixtures.cases) {
       const label = `${f.control.conversions}/${f.control.visitors} vs ${f.treatment.conversions}/${f.treatment.visitors} α=${f.alpha}`;
       const r = twoProportionTest(f.control, f.treatment, f.alpha)!;
@@ -42,6 +42,18 @@ describe('two-proportion z-test', () => {
       expectClose(c.ci_low, f.ci_low, 1e-10, 1e-15, 'ci_low');
       expectClose(c.rel_ci_high, f.rel_ci_high, 1e-10, 1e-14, 'rel_ci_high');
       expectClose(c.control_value, f.control.conversions / f.control.visitors, 1e-15, 0, 'control rate');
+    }
+  });
+
+  it('keeps an honest interval with few conversions, and none in one arm (the Wald interval would shrink to one arm)', () => {
+    for (const f of fixtures.edge) {
+      const label = `${f.control.conversions}/${f.control.visitors} vs ${f.treatment.conversions}/${f.treatment.visitors}`;
+      const r = twoProportionTest(f.control, f.treatment, f.alpha)!;
+      expectClose(r.pValue, f.p_value, 1e-10, 0, `${label} p`);
+      expectClose(r.ci.low, f.ci_low, 1e-10, 1e-15, `${label} ci_low`);
+      expectClose(r.ci.high, f.ci_high, 1e-10, 1e-15, `${label} ci_high`);
+      // the interval and the test agree: 0 lies inside the interval exactly when p ≥ 0.05 here
+      expect(r.ci.low <= 0 && r.ci.high >= 0).toBe(r.pValue >= 0.05);
     }
   });
 

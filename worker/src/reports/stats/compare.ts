@@ -188,7 +188,9 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
     const test = chosen.run();
     if (!test) return finite({ ...result, reason: whyNoTest(control, treatment, options.kind, c !== null && t !== null) });
     const totalN = control.n + treatment.n;
-    const seq = sequentialInterval(test.absolute, totalN, alpha, plannedSize);
+    // Never narrower than the fixed-horizon interval (Newcombe's, for rates, is not symmetric).
+    const seqAround = sequentialInterval(test.absolute, totalN, alpha, plannedSize);
+    const seq = seqAround && { low: Math.min(seqAround.low, test.ci.low), high: Math.max(seqAround.high, test.ci.high) };
     const relSeq = test.relative ? relativeInterval(test.control, test.treatment, (effect) => sequentialInterval(effect, totalN, alpha, plannedSize)) : null;
     const filled: Comparison = {
       ...result,

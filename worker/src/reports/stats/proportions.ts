@@ -1,6 +1,7 @@
-// Conversion rates: the two-proportion z-test (pooled under H₀ for the p-value, unpooled for the interval).
+// Conversion rates: the two-proportion z-test (pooled under H₀ for the p-value), with Newcombe's
+// hybrid score interval for the difference.
 import { normalSf } from './distributions';
-import { type ArmEstimate, type TestResult, waldTest } from './effect';
+import { type ArmEstimate, type Interval, type TestResult, criticalValue, waldTest } from './effect';
 
 export interface Counts {
   visitors: number;
@@ -29,9 +30,32 @@ export function pooledZTest(control: Counts, treatment: Counts): { z: number; pV
   return { z, pValue: Math.min(1, 2 * normalSf(Math.abs(z))) };
 }
 
+/** Wilson's score interval for one proportion c/n. */
+export function wilsonInterval({ visitors: n, conversions }: Counts, z: number): Interval {
+  const p = conversions / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
 /**
- * Two-proportion z-test: the p-value from the pooled z, the CI of the difference from the unpooled
- * SE √(p_C(1−p_C)/n_C + p_T(1−p_T)/n_T), and the relative lift by the delta method.
+ * Newcombe's hybrid score interval for p_T − p_C (Newcombe 1998, method 10), from each arm's
+ * Wilson interval. Unlike the Wald interval p_T − p_C ± z·√(p_C(1−p_C)/n_C + p_T(1−p_T)/n_T), it
+ * keeps its coverage with few conversions, and an arm with none does not shrink it to nothing.
+ */
+export function newcombeInterval(control: Counts, treatment: Counts, alpha = 0.05): Interval {
+  const z = criticalValue({ kind: 'normal' }, alpha);
+  const pc = control.conversions / control.visitors;
+  const pt = treatment.conversions / treatment.visitors;
+  const c = wilsonInterval(control, z);
+  const t = wilsonInterval(treatment, z);
+  const d = pt - pc;
+  return { low: d - Math.hypot(pt - t.low, c.high - pc), high: d + Math.hypot(t.high - pt, pc - c.low) };
+}
+
+/**
+ * Two-proportion z-test: the p-value from the pooled z, the CI of the difference by Newcombe's
+ * hybrid score method, and the relative lift's interval on the log scale (effect.ts).
  */
 export function twoProportionTest(control: Counts, treatment: Counts, alpha = 0.05): TestResult | null {
   const c = proportionEstimate(control);
@@ -40,5 +64,5 @@ export function twoProportionTest(control: Counts, treatment: Counts, alpha = 0.
   if (!c || !t || !pooled) return null;
   const wald = waldTest(c, t, { kind: 'normal' }, alpha);
   if (!wald) return null;
-  return { ...wald, statistic: pooled.z, pValue: pooled.pValue };
+  return { ...wald, statistic: pooled.z, pValue: pooled.pValue, ci: newcombeInterval(control, treatment, alpha) };
 }
