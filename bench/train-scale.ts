@@ -32,7 +32,7 @@ import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
 import { shopRecipe, trainIntent } from '../worker/src/training';
-import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sharedWindow, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
+import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
 
 const LIMITS = { cpuSeconds: 10, memoryMB: 64 };
 const HEAP_CAP = ['--max-old-space-size=56', '--max-semi-space-size=4'];
@@ -225,20 +225,13 @@ function sqlStorage(db: DatabaseSync): SqlStorage {
 function shardSample(db: DatabaseSync, caps: SampleCaps): ShardSample {
   const sql = sqlStorage(db);
   const population: Population = { purchases: 0, others: 0, visitors: 0, buyers: 0 };
-  const sessions: ShardSample['sessions'] = [];
+  let sessions: ShardSample['sessions'] = [];
   const visitors: ShardSample['visitors'] = [];
   const buyers: ShardSample['buyers'] = [];
   if (caps.purchases > 0 || caps.others > 0) {
-    const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
-      purchased, cap, reach: cap > 0 ? (sql.exec<{ last: number }>(SAMPLE_SQL.reach, IDLE_BEFORE, purchased, cap).toArray()[0]?.last ?? 0) : Infinity,
-    }));
-    const { since, spread } = sharedWindow(classes);
-    for (const r of sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, IDLE_BEFORE, since)) population[r.purchased ? 'purchases' : 'others'] += r.n;
-    classes.forEach(({ purchased, cap }, k) => {
-      if (cap <= 0) return;
-      const rows = spread[k] ? sql.exec<{ state: string }>(SAMPLE_SQL.spread, IDLE_BEFORE, purchased, cap, since) : sql.exec<{ state: string }>(SAMPLE_SQL.sessions, IDLE_BEFORE, purchased, cap);
-      for (const r of rows) sessions.push({ x: JSON.parse(r.state).preBuy, y: purchased });
-    });
+    const sample = sampleSessions(sql, IDLE_BEFORE, caps, (r) => JSON.parse(r.state).preBuy);
+    sessions = sample.sessions;
+    Object.assign(population, sample.counts);
   }
   if (caps.visitors > 0 || caps.buyers > 0) {
     const counts = sql.exec<{ n: number; b: number }>(SAMPLE_SQL.visitorCounts).one();

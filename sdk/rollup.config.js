@@ -24,24 +24,11 @@ export default [
     output: { file: 'sdk/dist/linger.mjs', format: 'es' },
     plugins,
   },
-  {
-    input: 'sdk/src/durable.ts',
-    output: { file: 'sdk/dist/linger-store.js', format: 'es', plugins: [minify] },
-    plugins,
-  },
-  {
-    input: 'sdk/src/promotions.ts',
-    output: { file: 'sdk/dist/linger-promo.js', format: 'es', plugins: [minify] },
-    plugins,
-  },
-  {
-    input: 'sdk/src/items.ts',
-    output: { file: 'sdk/dist/linger-items.js', format: 'es', plugins: [minify] },
-    plugins,
-  },
-  {
-    input: 'sdk/src/render/index.ts',
-    output: { file: 'sdk/dist/linger-render.js', format: 'es', plugins: [minify] },
-    plugins,
-  },
+  // the files the tracker imports when a page needs them
+  ...[
+    ['sdk/src/durable.ts', 'linger-store.js'],
+    ['sdk/src/promotions.ts', 'linger-promo.js'],
+    ['sdk/src/items.ts', 'linger-items.js'],
+    ['sdk/src/render/index.ts', 'linger-render.js'],
+  ].map(([input, file]) => ({ input, output: { file: `sdk/dist/${file}`, format: 'es', plugins: [minify] }, plugins })),
 ];

@@ -2,6 +2,7 @@
 // cover its true effect, how often was an A/A campaign called significant, was the broken split
 // flagged. Also the textbook interval (two-proportion Wald, unpooled SE; z-test p-value with the
 // pooled SE), used to check the simulator itself without a collector (bench:stats --offline).
+import { wilsonInterval } from '../worker/src/reports/stats/proportions';
 import { HOLDOUT } from './campaigns';
 import type { CampaignSummary } from './run';
 
@@ -66,10 +67,8 @@ export function sampleInterval(c: CampaignSummary): Interval | null {
 /** Wilson's 95 % interval for a share k/n: how precisely a benchmark's rate is known from k of n trials. */
 export function wilson(k: number, n: number, z = 1.959963984540054): [number, number] {
   if (n === 0) return [0, 1];
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  const { low, high } = wilsonInterval({ visitors: n, conversions: k }, z);
+  return [low, high];
 }
 
 export const covers = (interval: Interval, truth: number) => interval.ci_low <= truth && truth <= interval.ci_high;

@@ -12,7 +12,7 @@ import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { migrateShard } from './shard-schema';
-import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sharedWindow, type Population, type SampleCaps, type ShardSample } from './training/sample';
+import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
@@ -26,7 +26,7 @@ import { revenueHistogramRows } from './reports/revenue-histogram';
 import { attributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
 import { ReportCache } from './reports/shard-cache';
-import { SiteRollupBatch, distinctVisitors, lifecycleRows, migrateSiteRollups, reclassifyAsBot, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
+import { SiteRollupBatch, distinctVisitors, lifecycleRows, migrateSiteRollups, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -293,7 +293,7 @@ export class VisitorShard extends DurableObject<Env> {
       applyEvent(session, profile, row, props, intentFeatures);
       applyCampaignEvent(this.sql, row, props);
       // A session whose behaviour shows a bot (bots/behaviour.ts): what it counted as a person's moves to the bot columns.
-      if (watchEvent(session, profile, row, props) && !sessionStarted) reclassifyAsBot(this.sql, watchOf(session).counted);
+      if (watchEvent(session, profile, row, props) && !sessionStarted) overview.reclassifyAsBot(watchOf(session).counted);
       const applied = {
         visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
         engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
@@ -582,29 +582,18 @@ export class VisitorShard extends DurableObject<Env> {
     while (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n && (await this.flushObservations()));
     const idleBefore = now - SESSION_IDLE_MS;
     const population: Population = { purchases: 0, others: 0, visitors: 0, buyers: 0 };
-    const sessions: ShardSample['sessions'] = [];
+    let sessions: ShardSample['sessions'] = [];
     if (caps.purchases > 0 || caps.others > 0) {
-      const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
-        purchased, cap, reach: cap > 0 ? (this.sql.exec<{ last: number }>(SAMPLE_SQL.reach, idleBefore, purchased, cap).toArray()[0]?.last ?? 0) : Infinity,
-      }));
-      const { since, spread } = sharedWindow(classes);
-      for (const r of this.sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore, since)) {
-        population[r.purchased ? 'purchases' : 'others'] += r.n;
-      }
       const profileOf = (visitorId: string) => {
         const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
         return row ? loadProfile(row.state) : newProfile(visitorId, now);
       };
-      classes.forEach(({ purchased, cap }, k) => {
-        if (cap <= 0) return;
-        const rows = spread[k]
-          ? this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.spread, idleBefore, purchased, cap, since)
-          : this.sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
-        for (const r of rows) {
-          const s = loadSession(r.state);
-          sessions.push({ x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), y: purchased });
-        }
+      const sample = sampleSessions(this.sql, idleBefore, caps, (r) => {
+        const s = loadSession(r.state);
+        return s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id));
       });
+      sessions = sample.sessions;
+      Object.assign(population, sample.counts);
     }
     const visitorRow = (state: string) => {
       const p = loadProfile(state);

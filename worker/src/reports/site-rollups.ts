@@ -16,18 +16,11 @@ export function lifecycleRows(sql: SqlStorage) {
 }
 
 export function migrateSiteRollups(sql: SqlStorage): void {
+  const counters = COUNTERS.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(', ');
   sql.exec(`
-    CREATE TABLE IF NOT EXISTS site_days (
-      day TEXT PRIMARY KEY, visitors INTEGER NOT NULL DEFAULT 0, sessions INTEGER NOT NULL DEFAULT 0,
-      engaged_ms INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
-      converting_sessions INTEGER NOT NULL DEFAULT 0, bot_sessions INTEGER NOT NULL DEFAULT 0, bot_events INTEGER NOT NULL DEFAULT 0
-    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS site_days (day TEXT PRIMARY KEY, ${counters}) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS visitor_days (visitor_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (visitor_id, day)) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS site_hours (
-      hour TEXT PRIMARY KEY, visitors INTEGER NOT NULL DEFAULT 0, sessions INTEGER NOT NULL DEFAULT 0,
-      engaged_ms INTEGER NOT NULL DEFAULT 0, orders INTEGER NOT NULL DEFAULT 0, revenue INTEGER NOT NULL DEFAULT 0,
-      converting_sessions INTEGER NOT NULL DEFAULT 0, bot_sessions INTEGER NOT NULL DEFAULT 0, bot_events INTEGER NOT NULL DEFAULT 0
-    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS site_hours (hour TEXT PRIMARY KEY, ${counters}) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS visitor_hours (visitor_id TEXT NOT NULL, hour TEXT NOT NULL, PRIMARY KEY (hour, visitor_id)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS item_days (
       day TEXT NOT NULL, item_id TEXT NOT NULL, views INTEGER NOT NULL DEFAULT 0, purchases INTEGER NOT NULL DEFAULT 0,
@@ -38,7 +31,10 @@ export function migrateSiteRollups(sql: SqlStorage): void {
   sql.exec(`CREATE INDEX IF NOT EXISTS profiles_lifecycle ON profiles (${Object.values(LIFECYCLE_FIELDS).join(', ')})`);
 }
 
-type DayCounter = 'visitors' | 'sessions' | 'engaged_ms' | 'orders' | 'revenue' | 'converting_sessions' | 'bot_sessions' | 'bot_events';
+/** A day's (and an hour's) counters, of people and of bots. */
+const COUNTERS = ['visitors', 'sessions', 'engaged_ms', 'orders', 'revenue', 'converting_sessions', 'bot_sessions', 'bot_events'] as const;
+type DayCounter = (typeof COUNTERS)[number];
+type Counters = Record<DayCounter, number>;
 
 /**
  * Hourly rows are kept for events of the last two days only (today and yesterday in any time
@@ -54,18 +50,10 @@ interface At {
 }
 const at = (ms: number, now: number): At => ({ day: utcDay(ms), hour: ms >= now - HOURLY_KEEP_MS ? utcHour(ms) : null });
 
-function bump(sql: SqlStorage, where: At, field: DayCounter, by: number) {
-  if (!by) return;
-  sql.exec(`INSERT INTO site_days (day, ${field}) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET ${field} = ${field} + excluded.${field}`, where.day, by);
-  if (where.hour) sql.exec(`INSERT INTO site_hours (hour, ${field}) VALUES (?, ?) ON CONFLICT (hour) DO UPDATE SET ${field} = ${field} + excluded.${field}`, where.hour, by);
-}
-
 const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 100) : 0);
 
-const COUNTERS: DayCounter[] = ['visitors', 'sessions', 'engaged_ms', 'orders', 'revenue', 'converting_sessions', 'bot_sessions', 'bot_events'];
 const ADD_COUNTERS = COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-type Counters = Record<DayCounter, number>;
-const zero = (): Counters => ({ visitors: 0, sessions: 0, engaged_ms: 0, orders: 0, revenue: 0, converting_sessions: 0, bot_sessions: 0, bot_events: 0 });
+const zero = () => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
 
 /**
  * One visitor's applied events, summed for the overview's rollups and written in a few
@@ -109,6 +97,21 @@ export class SiteRollupBatch {
         row.revenue += cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1);
       }
     }
+  }
+
+  /**
+   * A session found to be a bot's after it was counted as a person's: its counts move to the bot
+   * columns (what it added is known from its state).
+   */
+  reclassifyAsBot(s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number }): void {
+    const where = at(s.start, this.now);
+    this.bump(where, 'sessions', -1);
+    this.bump(where, 'engaged_ms', -s.engagedMs);
+    this.bump(where, 'orders', -s.orders);
+    this.bump(where, 'revenue', -s.revenueCents);
+    if (s.purchased) this.bump(where, 'converting_sessions', -1);
+    this.bump(where, 'bot_sessions', 1);
+    this.bump(where, 'bot_events', s.events);
   }
 
   /** Writes what was counted. */
@@ -169,32 +172,7 @@ export interface AppliedEvent {
   firstPurchase: boolean;
 }
 
-/**
- * A session found to be a bot's after it was counted as a person's: its counts move to the bot
- * columns (what it added is known from its state).
- */
-export function reclassifyAsBot(sql: SqlStorage, s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number }, now = Date.now()): void {
-  const day = at(s.start, now);
-  bump(sql, day, 'sessions', -1);
-  bump(sql, day, 'engaged_ms', -s.engagedMs);
-  bump(sql, day, 'orders', -s.orders);
-  bump(sql, day, 'revenue', -s.revenueCents);
-  if (s.purchased) bump(sql, day, 'converting_sessions', -1);
-  bump(sql, day, 'bot_sessions', 1);
-  bump(sql, day, 'bot_events', s.events);
-}
-
-export interface DayRow {
-  day: string;
-  visitors: number;
-  sessions: number;
-  engaged_ms: number;
-  orders: number;
-  revenue: number;
-  converting_sessions: number;
-  bot_sessions: number;
-  bot_events: number;
-}
+export type DayRow = { day: string } & Counters;
 
 /** The hourly rows (YYYY-MM-DDTHH) of days `fromDay` to `toDay`; only recent hours are kept. */
 export function siteHourRows(sql: SqlStorage, fromDay: string, toDay: string): (Omit<DayRow, 'day'> & { hour: string })[] {

@@ -56,6 +56,34 @@ export function sharedWindow(classes: { reach: number }[]): { since: number; spr
   return { since, spread: classes.map((c) => c.reach > since) };
 }
 
+/**
+ * A shard's finished sessions for the intent step, both classes from one period
+ * (`sharedWindow`), with each class's count in that period (VisitorShard.trainingData; `npm run
+ * bench:train-scale` runs the same). `row` turns a stored session into its training row.
+ */
+export function sampleSessions(
+  sql: SqlStorage,
+  idleBefore: number,
+  caps: Pick<SampleCaps, 'purchases' | 'others'>,
+  row: (stored: { state: string; visitor_id: string }) => number[],
+): { sessions: SessionRow[]; counts: Pick<Population, 'purchases' | 'others'> } {
+  const counts = { purchases: 0, others: 0 };
+  const sessions: SessionRow[] = [];
+  const classes = ([[1, caps.purchases], [0, caps.others]] as const).map(([purchased, cap]) => ({
+    purchased, cap, reach: cap > 0 ? (sql.exec<{ last: number }>(SAMPLE_SQL.reach, idleBefore, purchased, cap).toArray()[0]?.last ?? 0) : Infinity,
+  }));
+  const { since, spread } = sharedWindow(classes);
+  for (const r of sql.exec<{ purchased: number; n: number }>(SAMPLE_SQL.sessionCounts, idleBefore, since)) counts[r.purchased ? 'purchases' : 'others'] += r.n;
+  classes.forEach(({ purchased, cap }, k) => {
+    if (cap <= 0) return;
+    const rows = spread[k]
+      ? sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.spread, idleBefore, purchased, cap, since)
+      : sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
+    for (const r of rows) sessions.push({ x: row(r), y: purchased });
+  });
+  return { sessions, counts };
+}
+
 /** A shard's share of a site-wide cap (rounded up, at least 1). */
 export function perShard(caps: SampleCaps, shards: number): SampleCaps {
   const share = (n: number) => Math.max(1, Math.ceil(n / Math.max(1, shards)));
