@@ -114,12 +114,38 @@ const TAKE_OVER_REPORT = `DELETE FROM events WHERE visitor_id = ? AND page_id = 
   AND NOT EXISTS (SELECT 1 FROM events WHERE visitor_id = ? AND event_id = ?)
   RETURNING n, fresh`;
 const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
-const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, ?)
-  ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
 
 /** A stored event not applied yet: `n` its place in arrival order; `fresh` 0 when it took over a page view's engagement row that was already applied. */
 type Row = EventRow & { n: number; fresh: number } & Record<string, SqlStorageValue>;
+
+/**
+ * What applying visitors' events writes to their sessions, profiles, visitor rows and the
+ * overview's rollups: gathered per visitor, kept only when that visitor's apply succeeded, and
+ * written for the whole run in a few many-row statements (a statement's fixed cost dominates).
+ * Each visitor appears once per run, so no row is written twice.
+ */
+class ApplyWrites {
+  readonly sessions: SqlStorageValue[][] = [];
+  readonly profiles: SqlStorageValue[][] = [];
+  readonly visitors: SqlStorageValue[][] = [];
+  readonly overview = new SiteRollupBatch();
+
+  absorb(other: ApplyWrites) {
+    this.sessions.push(...other.sessions);
+    this.profiles.push(...other.profiles);
+    this.visitors.push(...other.visitors);
+    this.overview.absorb(other.overview);
+  }
+
+  flush(sql: SqlStorage) {
+    insertRows(sql, 'sessions (visitor_id, session_id, last, purchased, bot, state)', this.sessions, 'ON CONFLICT (visitor_id, session_id) DO UPDATE SET last = excluded.last, purchased = excluded.purchased, bot = excluded.bot, state = excluded.state');
+    insertRows(sql, 'profiles (visitor_id, state, segment, memberships, intent)', this.profiles, 'ON CONFLICT (visitor_id) DO UPDATE SET state = excluded.state, segment = excluded.segment, memberships = excluded.memberships, intent = excluded.intent');
+    insertRows(sql, 'visitors (visitor_id, first_seen, last_seen, events)', this.visitors, TOUCH_VISITOR_CONFLICT);
+    this.overview.flush(sql);
+  }
+}
 
 /** The order a browser made a visitor's events in. */
 const inBrowserOrder = (a: Row, b: Row) => a.seq - b.seq || a.client_ts - b.client_ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
@@ -156,7 +182,8 @@ export class VisitorShard extends DurableObject<Env> {
    * new ones for scoring; returns how many were new. Nothing here can fail on an event's
    * content, so a bug in scoring never makes a batch fail or block.
    */
-  ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
+  ingest(site: string, rowsJson: string, dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
+    const rows = JSON.parse(rowsJson) as EventRow[]; // the collector's own rows (batch.ts), as JSON
     if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
     if (this.site !== site) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
@@ -259,7 +286,9 @@ export class VisitorShard extends DurableObject<Env> {
     }
     this.applied++; // the rollups change: kept report answers go
     const observations: ItemObservation[] = [];
-    for (const list of byVisitor.values()) this.applyVisitorSafely(list.sort(inBrowserOrder), models, campaigns, observations);
+    const writes = new ApplyWrites();
+    for (const list of byVisitor.values()) this.applyVisitorSafely(list.sort(inBrowserOrder), models, campaigns, observations, writes);
+    writes.flush(this.sql);
     if (visitorId) {
       insertRows(this.sql, 'applied_early (n)', rows.map((r) => [r.n]));
     } else {
@@ -275,18 +304,25 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
-  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]) {
-    const attempt = (part: Row[]) => {
+  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites) {
+    // `alone`: one event of a visitor whose events failed together; its effects are written at
+    // once, since the next event's apply reads the profile and sessions it leaves
+    const attempt = (part: Row[], alone: boolean) => {
       const seen: ItemObservation[] = [];
-      this.ctx.storage.transactionSync(() => this.applyVisitor(part, models, campaigns, seen));
+      const mine = new ApplyWrites();
+      this.ctx.storage.transactionSync(() => {
+        this.applyVisitor(part, models, campaigns, seen, mine);
+        if (alone) mine.flush(this.sql);
+      });
       observations.push(...seen);
+      if (!alone) writes.absorb(mine);
     };
     try {
-      attempt(rows);
+      attempt(rows, false);
     } catch {
       for (const row of rows) {
         try {
-          attempt([row]);
+          attempt([row], true);
         } catch (err) {
           this.lastError = `${new Date().toISOString()} event ${row.event_id}: ${String(err)}`;
           console.error('quarantined event', row.event_id, err);
@@ -296,13 +332,16 @@ export class VisitorShard extends DurableObject<Env> {
     }
   }
 
-  /** Updates one visitor's sessions and profile with their new events (sorted), and scores them. */
-  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]): void {
+  /**
+   * Updates one visitor's sessions and profile with their new events (sorted), and scores them.
+   * Their rows and rollups go into `writes`, written for every visitor of the run at its end.
+   */
+  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites): void {
     const visitorId = rows[0].visitor_id;
     const profile: TeachingProfile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const bought = new Map<string, string[]>();
-    const overview = new SiteRollupBatch();
+    const overview = writes.overview;
     let first = Infinity;
     let last = -Infinity;
     for (const row of rows) {
@@ -351,18 +390,11 @@ export class VisitorShard extends DurableObject<Env> {
     for (const s of sessions.values()) {
       if (!latest || latest.last < s.last) latest = s;
       s.intent = predictIntent(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
-      this.sql.exec(
-        'INSERT OR REPLACE INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
-        visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),
-      );
+      writes.sessions.push([visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s)]);
     }
     const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(profile, Date.now())) : null;
-    this.sql.exec(
-      'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
-      visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
-    );
-    overview.flush(this.sql);
-    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)); // stored rows, not reports
+    writes.profiles.push([visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null]);
+    writes.visitors.push([visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)]); // stored rows, not reports
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
   }
