@@ -147,6 +147,12 @@ class ApplyWrites {
   }
 }
 
+/** Visitors' stored profiles by visitor id, and sessions by "visitor\nsession", as JSON. */
+interface StoredStates {
+  profiles: ReadonlyMap<string, string>;
+  sessions: ReadonlyMap<string, string>;
+}
+
 /** The order a browser made a visitor's events in. */
 const inBrowserOrder = (a: Row, b: Row) => a.seq - b.seq || a.client_ts - b.client_ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 
@@ -287,7 +293,8 @@ export class VisitorShard extends DurableObject<Env> {
     this.applied++; // the rollups change: kept report answers go
     const observations: ItemObservation[] = [];
     const writes = new ApplyWrites();
-    for (const list of byVisitor.values()) this.applyVisitorSafely(list.sort(inBrowserOrder), models, campaigns, observations, writes);
+    const stored = this.storedStates(byVisitor);
+    for (const list of byVisitor.values()) this.applyVisitorSafely(list.sort(inBrowserOrder), models, campaigns, observations, writes, stored);
     writes.flush(this.sql);
     if (visitorId) {
       insertRows(this.sql, 'applied_early (n)', rows.map((r) => [r.n]));
@@ -304,14 +311,14 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
-  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites) {
+  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates) {
     // `alone`: one event of a visitor whose events failed together; its effects are written at
     // once, since the next event's apply reads the profile and sessions it leaves
     const attempt = (part: Row[], alone: boolean) => {
       const seen: ItemObservation[] = [];
       const mine = new ApplyWrites();
       this.ctx.storage.transactionSync(() => {
-        this.applyVisitor(part, models, campaigns, seen, mine);
+        this.applyVisitor(part, models, campaigns, seen, mine, alone ? this.storedStates(new Map([[part[0].visitor_id, part]])) : stored);
         if (alone) mine.flush(this.sql);
       });
       observations.push(...seen);
@@ -336,9 +343,10 @@ export class VisitorShard extends DurableObject<Env> {
    * Updates one visitor's sessions and profile with their new events (sorted), and scores them.
    * Their rows and rollups go into `writes`, written for every visitor of the run at its end.
    */
-  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites): void {
+  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates): void {
     const visitorId = rows[0].visitor_id;
-    const profile: TeachingProfile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
+    const storedProfile = stored.profiles.get(visitorId);
+    const profile: TeachingProfile = storedProfile ? loadProfile(storedProfile) : newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const bought = new Map<string, string[]>();
     const overview = writes.overview;
@@ -347,7 +355,8 @@ export class VisitorShard extends DurableObject<Env> {
     for (const row of rows) {
       first = Math.min(first, row.ts);
       last = Math.max(last, row.ts);
-      let session = sessions.get(row.session_id) ?? this.loadSession(visitorId, row.session_id);
+      const storedSession = stored.sessions.get(`${visitorId}\n${row.session_id}`);
+      let session = sessions.get(row.session_id) ?? (storedSession ? loadSession(storedSession) : null);
       const sessionStarted = !session;
       if (!session) {
         session = newSession(row, profile);
@@ -513,14 +522,18 @@ export class VisitorShard extends DurableObject<Env> {
     return { pending: stored - count('applied_early'), quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
   }
 
-  private loadProfile(visitorId: string): Profile | null {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
-    return row ? loadProfile(row.state) : null;
-  }
-
-  private loadSession(visitorId: string, sessionId: string): SessionState | null {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ? AND session_id = ?', visitorId, sessionId).toArray()[0];
-    return row ? loadSession(row.state) : null;
+  /** The stored profiles and sessions (JSON) of the visitors about to be applied, read in two statements. */
+  private storedStates(byVisitor: ReadonlyMap<string, Row[]>): StoredStates {
+    const visitors = JSON.stringify([...byVisitor.keys()]);
+    const sessionIds = JSON.stringify([...new Set([...byVisitor.values()].flatMap((rows) => rows.map((r) => r.session_id)))]);
+    const profiles = new Map<string, string>();
+    for (const r of this.sql.exec<{ visitor_id: string; state: string }>('SELECT visitor_id, state FROM profiles WHERE visitor_id IN (SELECT value FROM json_each(?))', visitors)) profiles.set(r.visitor_id, r.state);
+    const sessions = new Map<string, string>();
+    for (const r of this.sql.exec<{ visitor_id: string; session_id: string; state: string }>(
+      'SELECT visitor_id, session_id, state FROM sessions WHERE visitor_id IN (SELECT value FROM json_each(?)) AND session_id IN (SELECT value FROM json_each(?))', visitors, sessionIds)) {
+      sessions.set(`${r.visitor_id}\n${r.session_id}`, r.state);
+    }
+    return { profiles, sessions };
   }
 
   private latestSession(visitorId: string): SessionState | null {
