@@ -518,8 +518,8 @@ export class VisitorShard extends DurableObject<Env> {
   /** Unapplied events, quarantined ones and undelivered observations. */
   status(): ShardStatus {
     const count = (table: string) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
-    const stored = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events WHERE n > ?', this.appliedThrough).one().n;
-    return { pending: stored - count('applied_early'), quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
+    const pending = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events WHERE n > ? AND n NOT IN (SELECT n FROM applied_early)', this.appliedThrough).one().n;
+    return { pending, quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
   }
 
   /** The stored profiles and sessions (JSON) of the visitors about to be applied, read in two statements. */
