@@ -84,42 +84,42 @@ describe('one engagement row per page view', () => {
     expect((await storedEvents(v)).body.events).toHaveLength(2);
   });
 
-  it('folds existing state when the shard is upgraded: the largest report of each page view stays, counted once', async () => {
+  it('folds existing state when the shard is upgraded: the largest report of each page view stays, counted once, pending or not as before', async () => {
     const v = 'visitor-engagement-upgrade';
     const t = Date.now() - 60_000;
     const a = pageView(v, 'page-upgrade', t, [10_000, 25_000]);
-    await sent([a.view, a.beats[0]]);
-    const stub = await shard(v);
-    await runDurableObjectAlarm(stub);
-    // back to the schema before this step, with three reports stored for the page view, one of them not applied yet
     const late = makeEvent({ visitor_id: v, session_id: `${v}-s1`, page_id: 'page-upgrade', name: 'user_engagement', ts: t + 45_000, props: { engaged_ms: 30_000 } });
-    const folded = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+    const other = makeEvent({ visitor_id: v, session_id: `${v}-s1`, page_id: 'page-upgrade', name: 'click', ts: t + 46_000, props: { label: 'buy' } });
+    await sent([a.view]); // the site's shard exists
+    const stub = await shard(v);
+    const migrated = await runInDurableObject(stub, (_s: VisitorShard, state) => {
       const sql = state.storage.sql;
-      const step = sql.exec<{ n: number }>('SELECT max(step) AS n FROM schema_steps').one().n;
-      sql.exec('DROP TRIGGER events_pending_update; DROP INDEX events_page_engagement; ALTER TABLE pending DROP COLUMN fresh');
-      sql.exec('DELETE FROM schema_steps WHERE step = ?', step);
+      // the shard's tables as they were before these steps (step 4: one engagement row per page view; 5: events in arrival order)
+      sql.exec('DROP TABLE events; DROP TABLE scoring_mark; DROP TABLE applied_early; DROP TABLE visitors; DROP TABLE sessions; DROP TABLE profiles; DROP TABLE quarantine; DROP TABLE dropped_reports; DROP TABLE brain_outbox; DROP TABLE meta; DELETE FROM schema_steps');
+      migrateShard(sql, 4);
       const insert = (e: any, applied: boolean) => {
         sql.exec(`INSERT INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts, received_at, url, props, device, bot)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'desktop', 0)`, e.event_id, e.visitor_id, e.session_id, e.page_id, e.seq, e.name, e.ts, e.ts, e.ts, e.url, JSON.stringify(e.props));
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'desktop', 0)`, e.event_id, e.visitor_id, e.session_id, e.page_id, e.seq, e.name, e.ts, e.ts, e.ts, e.url, JSON.stringify(e.props ?? {}));
         if (applied) sql.exec('DELETE FROM pending WHERE event_id = ?', e.event_id);
       };
+      // three reports stored for the page view, two of them applied (and counted), one not yet
+      insert(a.view, true);
+      insert(a.beats[0], true);
       insert(a.beats[1], true);
-      sql.exec('UPDATE visitors SET events = events + 1 WHERE visitor_id = ?', v); // as its apply did
       insert(late, false);
+      insert(other, false);
+      sql.exec('INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, 3)', v, t, t);
       migrateShard(sql);
+      const mark = sql.exec<{ n: number }>('SELECT applied_through AS n FROM scoring_mark').one().n;
       return {
-        rows: sql.exec<{ event_id: string }>("SELECT event_id FROM events WHERE visitor_id = ? AND name = 'user_engagement'", v).toArray().map((r) => r.event_id),
-        pending: sql.exec<{ event_id: string; fresh: number }>('SELECT event_id, fresh FROM pending WHERE visitor_id = ?', v).toArray().map((r) => ({ ...r })),
+        rows: sql.exec<{ event_id: string }>('SELECT event_id FROM events WHERE visitor_id = ? ORDER BY n', v).toArray().map((r) => r.event_id),
+        pending: sql.exec<{ event_id: string; fresh: number }>('SELECT event_id, fresh FROM events WHERE visitor_id = ? AND n > ? ORDER BY n', v, mark).toArray().map((r) => ({ ...r })),
+        counted: sql.exec<{ n: number }>('SELECT events AS n FROM visitors WHERE visitor_id = ?', v).one().n,
       };
     });
-    expect(folded.rows).toEqual([late.event_id]);
-    expect(folded.pending).toEqual([{ event_id: late.event_id, fresh: 1 }]);
-    // a later heartbeat updates the one row; a resent older one changes nothing
-    const last = makeEvent({ visitor_id: v, session_id: `${v}-s1`, page_id: 'page-upgrade', name: 'user_engagement', ts: t + 50_000, props: { engaged_ms: 31_000 } });
-    await sent([last, a.beats[0]]);
-    const { body } = await storedEvents(v);
-    expect(body.events.map((e: any) => e.event_id)).toEqual([a.view.event_id, last.event_id]);
-    expect(body.summary.events).toBe(2);
-    expect((await get(`/v1/visitors/${v}/profile`)).lifetime.engaged_ms).toBe(31_000);
+    // the applied ones first, then the pending ones in their apply order
+    expect(migrated.rows).toEqual([a.view.event_id, late.event_id, other.event_id]);
+    expect(migrated.pending).toEqual([{ event_id: late.event_id, fresh: 1 }, { event_id: other.event_id, fresh: 1 }]);
+    expect(migrated.counted).toBe(1); // the two applied reports folded away; the pending ones count when applied
   });
 });

@@ -46,6 +46,36 @@ describe('site rollups, summed per visitor', () => {
     expect(days.hours.map((h) => [h.hour, h.visitors])).toEqual([['2026-11-20T10', 2], ['2026-11-21T10', 1]]);
   });
 
+  it('gives the same rollups when visitors\' batches are absorbed into one run and written once', async () => {
+    const seen = [['v1', T0], ['v2', T0 + 60_000], ['v1', T0 + 24 * HOUR], ['v3', T0 + HOUR]] as const;
+    const each = (visitorId: string, ts: number) => [
+      event({ visitorId, ts, sessionStarted: true }),
+      event({ visitorId, ts, name: 'view_item', props: { item_id: 'sku-1' }, engagedDelta: 1_000 }),
+      event({ visitorId, ts: ts + 1_000, name: 'purchase', firstPurchase: true, props: { value: 10, items: [{ item_id: 'sku-1', price: 10 }] } }),
+    ];
+    const read = (sql: SqlStorage) => ({ days: siteDayRows(sql, '2026-11-20', '2026-11-21'), hours: siteHourRows(sql, '2026-11-20', '2026-11-21'), items: topItemRows(sql, '2026-11-20', '2026-11-21') });
+    const apart = await inShard((sql) => {
+      for (const [visitorId, ts] of seen) {
+        const batch = new SiteRollupBatch(T0 + 25 * HOUR);
+        for (const e of each(visitorId, ts)) batch.add(e);
+        batch.flush(sql);
+      }
+      return read(sql);
+    });
+    const together = await inShard((sql) => {
+      const run = new SiteRollupBatch(T0 + 25 * HOUR);
+      for (const [visitorId, ts] of seen) {
+        const mine = new SiteRollupBatch(T0 + 25 * HOUR);
+        for (const e of each(visitorId, ts)) mine.add(e);
+        run.absorb(mine);
+      }
+      run.flush(sql);
+      return read(sql);
+    });
+    expect(together).toEqual(apart);
+    expect(together.days.map((d) => [d.day, d.visitors, d.sessions, d.orders])).toEqual([['2026-11-20', 3, 3, 3], ['2026-11-21', 1, 1, 1]]);
+  });
+
   it('forgets the visitors of hours too old to be shown when a new hour begins', async () => {
     const left = await inShard((sql) => {
       const first = new SiteRollupBatch(T0);

@@ -11,7 +11,7 @@ import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
 import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
 import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
-import { migrateShard } from './shard-schema';
+import { EVENT_FIELDS, migrateShard } from './shard-schema';
 import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
@@ -30,6 +30,7 @@ import { SiteRollupBatch, distinctVisitors, lifecycleRows, migrateSiteRollups, s
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
+import { insertRows } from './sql-rows';
 
 /** A session as the shard stores it: its state, its bot watch, and what it has taught the brain. */
 type TeachingSession = WatchedSession & { taught?: Taught };
@@ -94,33 +95,66 @@ export const OBSERVE_EVERY_MS = 2_000;
 /** Outbox rows (one per apply) that are delivered at once, however recent the last delivery. */
 const OBSERVE_ROWS = 100;
 
-// An event already stored is ignored; the trigger queues each new one for scoring. A page
-// view's engagement reports share one row: a later report (more engaged time, or as much and a
-// later seq) takes the row over, id included, and is queued in its place (shard-schema.ts);
-// an older one, or a resent one, changes nothing.
-// Rows go in several to a statement (a statement's fixed cost in workerd is most of the cost of
-// a row); RETURNING lists the rows stored or updated, so duplicates are not counted.
-const EVENT_COLUMNS = 16;
+// An event already stored (the same id from the same visitor) is ignored. A page view's
+// engagement reports share one row: a later report (more engaged time, or as much and a later
+// seq) takes it over, so the old row goes and the new one is stored after it, in arrival order,
+// where scoring will find it; an older or resent report changes nothing (the page view's unique
+// index turns it away). Rows go in several to a statement (a statement's fixed cost in workerd
+// is most of the cost of a row); RETURNING lists the rows stored, so duplicates are not counted.
+const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length + 1; // and `fresh`
 /** Rows per statement, within the 100 bound parameters a query may have. */
 const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
-const insertEvents = (rows: number) => `INSERT INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts,
-  received_at, url, referrer, title, utm, props, device, bot) VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')}
-  ON CONFLICT (event_id) DO NOTHING
-  ON CONFLICT (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL DO UPDATE SET
-    event_id = excluded.event_id, session_id = excluded.session_id, seq = excluded.seq, client_ts = excluded.client_ts,
-    ts = excluded.ts, received_at = excluded.received_at, url = excluded.url, referrer = excluded.referrer,
-    title = excluded.title, utm = excluded.utm, props = excluded.props, device = excluded.device, bot = excluded.bot
-  WHERE coalesce(excluded.props ->> '$.engaged_ms', 0) > coalesce(events.props ->> '$.engaged_ms', 0)
-    OR (coalesce(excluded.props ->> '$.engaged_ms', 0) = coalesce(events.props ->> '$.engaged_ms', 0) AND excluded.seq > events.seq)
-  RETURNING 1`;
+const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS}, fresh)
+  VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING RETURNING 1`;
 const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
-const PENDING_EVENTS = `SELECT e.*, p.fresh FROM pending p JOIN events e ON e.event_id = p.event_id`;
-const TOUCH_VISITOR = `INSERT INTO visitors (visitor_id, first_seen, last_seen, events) VALUES (?, ?, ?, ?)
-  ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+/** Removes the page view's stored report when this one is later (and its id is not stored already); returns the row removed. */
+const TAKE_OVER_REPORT = `DELETE FROM events WHERE visitor_id = ? AND page_id = ? AND name = 'user_engagement'
+  AND (coalesce(props ->> '$.engaged_ms', 0) < coalesce(? ->> '$.engaged_ms', 0)
+    OR (coalesce(props ->> '$.engaged_ms', 0) = coalesce(? ->> '$.engaged_ms', 0) AND seq < ?))
+  AND NOT EXISTS (SELECT 1 FROM events WHERE visitor_id = ? AND event_id = ?)
+  RETURNING n, fresh`;
+const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
+const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
 
-/** A pending event; `fresh`: a new row (0: a page view's engagement row, updated). */
-type Row = EventRow & { fresh: number } & Record<string, SqlStorageValue>;
+/** A stored event not applied yet: `n` its place in arrival order; `fresh` 0 when it took over a page view's engagement row that was already applied. */
+type Row = EventRow & { n: number; fresh: number } & Record<string, SqlStorageValue>;
+
+/**
+ * What applying visitors' events writes to their sessions, profiles, visitor rows and the
+ * overview's rollups: gathered per visitor, kept only when that visitor's apply succeeded, and
+ * written for the whole run in a few many-row statements (a statement's fixed cost dominates).
+ * Each visitor appears once per run, so no row is written twice.
+ */
+class ApplyWrites {
+  readonly sessions: SqlStorageValue[][] = [];
+  readonly profiles: SqlStorageValue[][] = [];
+  readonly visitors: SqlStorageValue[][] = [];
+  readonly overview = new SiteRollupBatch();
+
+  absorb(other: ApplyWrites) {
+    this.sessions.push(...other.sessions);
+    this.profiles.push(...other.profiles);
+    this.visitors.push(...other.visitors);
+    this.overview.absorb(other.overview);
+  }
+
+  flush(sql: SqlStorage) {
+    insertRows(sql, 'sessions (visitor_id, session_id, last, purchased, bot, state)', this.sessions, 'ON CONFLICT (visitor_id, session_id) DO UPDATE SET last = excluded.last, purchased = excluded.purchased, bot = excluded.bot, state = excluded.state');
+    insertRows(sql, 'profiles (visitor_id, state, segment, memberships, intent)', this.profiles, 'ON CONFLICT (visitor_id) DO UPDATE SET state = excluded.state, segment = excluded.segment, memberships = excluded.memberships, intent = excluded.intent');
+    insertRows(sql, 'visitors (visitor_id, first_seen, last_seen, events)', this.visitors, TOUCH_VISITOR_CONFLICT);
+    this.overview.flush(sql);
+  }
+}
+
+/** Visitors' stored profiles by visitor id, and sessions by "visitor\nsession", as JSON. */
+interface StoredStates {
+  profiles: ReadonlyMap<string, string>;
+  sessions: ReadonlyMap<string, string>;
+}
+
+/** The order a browser made a visitor's events in. */
+const inBrowserOrder = (a: Row, b: Row) => a.seq - b.seq || a.client_ts - b.client_ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 
 export class VisitorShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -133,6 +167,8 @@ export class VisitorShard extends DurableObject<Env> {
   /** Report answers, dropped whenever events are applied (reports/shard-cache.ts). */
   private readonly reports = new ReportCache();
   private applied = 0;
+  /** Every event stored up to this number (arrival order) has been applied, save those applied early (table applied_early). */
+  private appliedThrough = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -144,6 +180,7 @@ export class VisitorShard extends DurableObject<Env> {
     migrateVisitorTokens(this.sql);
     migrateArchive(this.sql);
     this.site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? null;
+    this.appliedThrough = this.sql.exec<{ n: number }>('SELECT applied_through AS n FROM scoring_mark').one().n;
   }
 
   /**
@@ -151,7 +188,8 @@ export class VisitorShard extends DurableObject<Env> {
    * new ones for scoring; returns how many were new. Nothing here can fail on an event's
    * content, so a bug in scoring never makes a batch fail or block.
    */
-  ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
+  ingest(site: string, rowsJson: string, dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
+    const rows = JSON.parse(rowsJson) as EventRow[]; // the collector's own rows (batch.ts), as JSON
     if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
     if (this.site !== site) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
@@ -160,11 +198,12 @@ export class VisitorShard extends DurableObject<Env> {
     // Writes with no await between them commit together, and the answer waits for that commit.
     // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
     // event stored twice is impossible, so no explicit transaction is needed here.
+    const fresh = rows.map((r) => (r.name === 'user_engagement' && r.page_id !== null ? this.takeOverReport(r) : 1));
     let accepted = 0;
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       const part = rows.slice(i, i + ROWS_PER_INSERT);
-      const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
-        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
+      const values = part.flatMap((r, j) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot, fresh[i + j]]);
       accepted += this.sql.exec(INSERT_EVENTS[part.length], ...values).toArray().length;
     }
     if (dropped?.count) {
@@ -172,6 +211,17 @@ export class VisitorShard extends DurableObject<Env> {
     }
     if (accepted) this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
     return { accepted };
+  }
+
+  /**
+   * Makes way for a page view's later engagement report: its stored report goes, and the new
+   * one is `fresh` (counts as a new row) only if the old one was not applied yet either.
+   */
+  private takeOverReport(r: EventRow): number {
+    const old = this.sql.exec<{ n: number; fresh: number }>(TAKE_OVER_REPORT, r.visitor_id, r.page_id, r.props, r.props, r.seq, r.visitor_id, r.event_id).toArray()[0];
+    if (!old) return 1;
+    const applied = old.n <= this.appliedThrough || this.sql.exec('SELECT 1 FROM applied_early WHERE n = ?', old.n).toArray().length > 0;
+    return applied ? 0 : old.fresh;
   }
 
   /** Sets the alarm for `at` unless one is already due by then: an alarm serves all that waits. */
@@ -214,72 +264,99 @@ export class VisitorShard extends DurableObject<Env> {
 
   /**
    * Applies stored, unapplied events (of one visitor, or the oldest of all) to sessions and
-   * profiles, in the order the browser made them, each exactly once: an event's effect and the
-   * removal of its pending row commit together. An event that makes scoring throw is
-   * quarantined and the rest go on.
+   * profiles, each exactly once: an event's effect and the move of the mark past it (or its
+   * note in applied_early, for a visitor applied ahead of the others) commit together, since
+   * nothing here awaits once the rows are read. A visitor's events go in the order the browser
+   * made them. An event that makes scoring throw is quarantined and the rest go on.
    */
   private async applyPending(visitorId?: string): Promise<{ applied: number; more: boolean }> {
     if (!this.site) return { applied: 0, more: false };
     const models = await siteModels(this.env.DB, this.site);
     const campaigns = await this.campaignWindows();
     // from here on synchronous: no other call can interleave
+    const mark = this.appliedThrough;
     const rows = visitorId
-      ? this.sql.exec<Row>(`${PENDING_EVENTS} WHERE p.visitor_id = ? ORDER BY p.seq, p.client_ts, p.event_id`, visitorId).toArray()
-      : this.sql.exec<Row>(`${PENDING_EVENTS} ORDER BY p.visitor_id, p.seq, p.client_ts, p.event_id LIMIT ?`, APPLY_BATCH).toArray();
+      ? this.sql.exec<Row>(`${UNAPPLIED} WHERE visitor_id = ? AND n > ? AND n NOT IN (SELECT n FROM applied_early)`, visitorId, mark).toArray()
+      : this.sql.exec<Row>(`${UNAPPLIED} WHERE n > ? ORDER BY n LIMIT ?`, mark, APPLY_BATCH).toArray();
     if (!rows.length) return { applied: 0, more: false };
+    const last = rows[rows.length - 1].n;
+    const early = visitorId ? new Set<number>() : new Set(this.sql.exec<{ n: number }>('SELECT n FROM applied_early WHERE n <= ?', last).toArray().map((r) => r.n));
+    const byVisitor = new Map<string, Row[]>();
+    let applied = 0;
+    for (const row of rows) {
+      if (early.has(row.n)) continue;
+      applied++;
+      const list = byVisitor.get(row.visitor_id);
+      if (list) list.push(row);
+      else byVisitor.set(row.visitor_id, [row]);
+    }
     this.applied++; // the rollups change: kept report answers go
     const observations: ItemObservation[] = [];
-    let start = 0;
-    for (let i = 1; i <= rows.length; i++) {
-      if (i < rows.length && rows[i].visitor_id === rows[start].visitor_id) continue;
-      this.applyVisitorSafely(rows.slice(start, i), models, campaigns, observations);
-      start = i;
+    const writes = new ApplyWrites();
+    const stored = this.storedStates(byVisitor);
+    for (const list of byVisitor.values()) this.applyVisitorSafely(list.sort(inBrowserOrder), models, campaigns, observations, writes, stored);
+    writes.flush(this.sql);
+    if (visitorId) {
+      insertRows(this.sql, 'applied_early (n)', rows.map((r) => [r.n]));
+    } else {
+      if (early.size) this.sql.exec('DELETE FROM applied_early WHERE n <= ?', last);
+      this.sql.exec('UPDATE scoring_mark SET applied_through = ?', last);
+      this.appliedThrough = last;
     }
     if (observations.length) {
       this.sql.exec('INSERT INTO brain_outbox (body) VALUES (?)', JSON.stringify(observations));
       if (visitorId) this.scheduleObserve(); // the alarm delivers them
     }
-    return { applied: rows.length, more: !visitorId && rows.length === APPLY_BATCH };
+    return { applied, more: !visitorId && rows.length === APPLY_BATCH };
   }
 
   /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
-  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]) {
-    const attempt = (part: Row[]) => {
+  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates) {
+    // `alone`: one event of a visitor whose events failed together; its effects are written at
+    // once, since the next event's apply reads the profile and sessions it leaves
+    const attempt = (part: Row[], alone: boolean) => {
       const seen: ItemObservation[] = [];
-      this.ctx.storage.transactionSync(() => this.applyVisitor(part, models, campaigns, seen));
+      const mine = new ApplyWrites();
+      this.ctx.storage.transactionSync(() => {
+        this.applyVisitor(part, models, campaigns, seen, mine, alone ? this.storedStates(new Map([[part[0].visitor_id, part]])) : stored);
+        if (alone) mine.flush(this.sql);
+      });
       observations.push(...seen);
+      if (!alone) writes.absorb(mine);
     };
     try {
-      attempt(rows);
+      attempt(rows, false);
     } catch {
       for (const row of rows) {
         try {
-          attempt([row]);
+          attempt([row], true);
         } catch (err) {
           this.lastError = `${new Date().toISOString()} event ${row.event_id}: ${String(err)}`;
           console.error('quarantined event', row.event_id, err);
-          this.ctx.storage.transactionSync(() => {
-            this.sql.exec('INSERT OR REPLACE INTO quarantine (event_id, visitor_id, error, at) VALUES (?, ?, ?, ?)', row.event_id, row.visitor_id, String(err).slice(0, 500), Date.now());
-            this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id = ?', row.visitor_id, row.event_id);
-          });
+          this.sql.exec('INSERT OR REPLACE INTO quarantine (event_id, visitor_id, error, at) VALUES (?, ?, ?, ?)', row.event_id, row.visitor_id, String(err).slice(0, 500), Date.now());
         }
       }
     }
   }
 
-  /** Updates one visitor's sessions and profile with their new events (sorted), and scores them. */
-  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[]): void {
+  /**
+   * Updates one visitor's sessions and profile with their new events (sorted), and scores them.
+   * Their rows and rollups go into `writes`, written for every visitor of the run at its end.
+   */
+  private applyVisitor(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates): void {
     const visitorId = rows[0].visitor_id;
-    const profile: TeachingProfile = this.loadProfile(visitorId) ?? newProfile(visitorId, rows[0].ts);
+    const storedProfile = stored.profiles.get(visitorId);
+    const profile: TeachingProfile = storedProfile ? loadProfile(storedProfile) : newProfile(visitorId, rows[0].ts);
     const sessions = new Map<string, SessionState>();
     const bought = new Map<string, string[]>();
-    const overview = new SiteRollupBatch();
+    const overview = writes.overview;
     let first = Infinity;
     let last = -Infinity;
     for (const row of rows) {
       first = Math.min(first, row.ts);
       last = Math.max(last, row.ts);
-      let session = sessions.get(row.session_id) ?? this.loadSession(visitorId, row.session_id);
+      const storedSession = stored.sessions.get(`${visitorId}\n${row.session_id}`);
+      let session = sessions.get(row.session_id) ?? (storedSession ? loadSession(storedSession) : null);
       const sessionStarted = !session;
       if (!session) {
         session = newSession(row, profile);
@@ -322,21 +399,13 @@ export class VisitorShard extends DurableObject<Env> {
     for (const s of sessions.values()) {
       if (!latest || latest.last < s.last) latest = s;
       s.intent = predictIntent(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
-      this.sql.exec(
-        'INSERT OR REPLACE INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)',
-        visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s),
-      );
+      writes.sessions.push([visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s)]);
     }
     const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(profile, Date.now())) : null;
-    this.sql.exec(
-      'INSERT OR REPLACE INTO profiles (visitor_id, state, segment, memberships, intent) VALUES (?, ?, ?, ?, ?)',
-      visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null,
-    );
-    overview.flush(this.sql);
-    this.sql.exec(TOUCH_VISITOR, visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)); // stored rows, not reports
+    writes.profiles.push([visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null]);
+    writes.visitors.push([visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)]); // stored rows, not reports
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);
-    this.sql.exec('DELETE FROM pending WHERE visitor_id = ? AND event_id IN (SELECT value FROM json_each(?))', visitorId, JSON.stringify(rows.map((r) => r.event_id)));
   }
 
   /**
@@ -365,7 +434,6 @@ export class VisitorShard extends DurableObject<Env> {
   /** Erases every row about the visitor here; rollups keep only their sums. */
   eraseVisitor(visitorId: string) {
     return this.ctx.storage.transactionSync(() => {
-      this.sql.exec('DELETE FROM pending WHERE visitor_id = ?', visitorId);
       this.sql.exec('DELETE FROM visitor_tokens WHERE visitor_id = ?', visitorId);
       this.sql.exec('DELETE FROM dropped_reports WHERE visitor_id = ?', visitorId);
       this.sql.exec('DELETE FROM quarantine WHERE visitor_id = ?', visitorId);
@@ -450,17 +518,22 @@ export class VisitorShard extends DurableObject<Env> {
   /** Unapplied events, quarantined ones and undelivered observations. */
   status(): ShardStatus {
     const count = (table: string) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
-    return { pending: count('pending'), quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
+    const pending = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events WHERE n > ? AND n NOT IN (SELECT n FROM applied_early)', this.appliedThrough).one().n;
+    return { pending, quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
   }
 
-  private loadProfile(visitorId: string): Profile | null {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
-    return row ? loadProfile(row.state) : null;
-  }
-
-  private loadSession(visitorId: string, sessionId: string): SessionState | null {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ? AND session_id = ?', visitorId, sessionId).toArray()[0];
-    return row ? loadSession(row.state) : null;
+  /** The stored profiles and sessions (JSON) of the visitors about to be applied, read in two statements. */
+  private storedStates(byVisitor: ReadonlyMap<string, Row[]>): StoredStates {
+    const visitors = JSON.stringify([...byVisitor.keys()]);
+    const sessionIds = JSON.stringify([...new Set([...byVisitor.values()].flatMap((rows) => rows.map((r) => r.session_id)))]);
+    const profiles = new Map<string, string>();
+    for (const r of this.sql.exec<{ visitor_id: string; state: string }>('SELECT visitor_id, state FROM profiles WHERE visitor_id IN (SELECT value FROM json_each(?))', visitors)) profiles.set(r.visitor_id, r.state);
+    const sessions = new Map<string, string>();
+    for (const r of this.sql.exec<{ visitor_id: string; session_id: string; state: string }>(
+      'SELECT visitor_id, session_id, state FROM sessions WHERE visitor_id IN (SELECT value FROM json_each(?)) AND session_id IN (SELECT value FROM json_each(?))', visitors, sessionIds)) {
+      sessions.set(`${r.visitor_id}\n${r.session_id}`, r.state);
+    }
+    return { profiles, sessions };
   }
 
   private latestSession(visitorId: string): SessionState | null {
@@ -472,7 +545,7 @@ export class VisitorShard extends DurableObject<Env> {
   events(visitorId: string, limit = 1_000): StoredEvent[] {
     const rows = this.sql
       .exec<EventRow & Record<string, SqlStorageValue>>(
-        'SELECT * FROM events WHERE visitor_id = ? ORDER BY seq, client_ts LIMIT ?', visitorId, limit)
+        `SELECT ${EVENT_FIELDS} FROM events WHERE visitor_id = ? ORDER BY seq, client_ts LIMIT ?`, visitorId, limit)
       .toArray();
     return rows.map((r) => ({ ...r, utm: r.utm ? JSON.parse(r.utm) : null, props: JSON.parse(r.props), bot: r.bot === 1 }));
   }

@@ -2,6 +2,7 @@
 // for export to a warehouse. A shard archives each finished day once; retention purges only days
 // that are archived, so no event leaves the shard before it is kept elsewhere.
 import { utcDay } from './ip-hash';
+import { EVENT_FIELDS } from '../shard-schema';
 
 const DAY_MS = 86_400_000;
 
@@ -29,7 +30,7 @@ export function daysToArchive(sql: SqlStorage, now = Date.now(), max = 7): strin
 /** One day's events as NDJSON (JSON columns inlined). */
 export function dayAsNdjson(sql: SqlStorage, day: string): { body: string; events: number } {
   const from = Date.parse(day);
-  const rows = sql.exec('SELECT * FROM events WHERE ts >= ? AND ts < ? ORDER BY ts', from, from + DAY_MS).toArray();
+  const rows = sql.exec(`SELECT ${EVENT_FIELDS} FROM events WHERE ts >= ? AND ts < ? ORDER BY ts`, from, from + DAY_MS).toArray();
   const lines = rows.map((r) => JSON.stringify({ ...r, utm: r.utm ? JSON.parse(r.utm as string) : null, props: JSON.parse(r.props as string) }));
   return { body: lines.length ? `${lines.join('\n')}\n` : '', events: lines.length };
 }

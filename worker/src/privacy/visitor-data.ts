@@ -1,11 +1,12 @@
 // A visitor's data is theirs: everything a shard holds about one visitor, to export or to erase.
 // Erasure leaves only the aggregate rollups (sums over many visitors), in which nobody can be
 // singled out; the archived raw events of the visitor are rewritten without them by the caller.
+import { EVENT_FIELDS } from '../shard-schema';
 
 /** Tables of a visitor shard keyed by visitor, and what each holds. */
-const VISITOR_TABLES: { table: string; what: string }[] = [
+const VISITOR_TABLES: { table: string; what: string; columns?: string }[] = [
   { table: 'visitors', what: 'first and last seen, event and dropped counts' },
-  { table: 'events', what: 'every stored event' },
+  { table: 'events', what: 'every stored event', columns: EVENT_FIELDS },
   { table: 'sessions', what: 'session state and features' },
   { table: 'profiles', what: 'lifetime profile, segment, intent' },
   { table: 'campaign_assignments', what: 'campaign arms, exposures and clicks' },
@@ -25,9 +26,9 @@ function tablesPresent(sql: SqlStorage): Set<string> {
 export function exportVisitor(sql: SqlStorage, visitorId: string): Record<string, unknown[]> {
   const present = tablesPresent(sql);
   const out: Record<string, unknown[]> = Object.create(null);
-  for (const { table } of VISITOR_TABLES) {
+  for (const { table, columns } of VISITOR_TABLES) {
     if (!present.has(table)) continue;
-    out[table] = sql.exec(`SELECT * FROM ${table} WHERE visitor_id = ?`, visitorId).toArray().map((row) => {
+    out[table] = sql.exec(`SELECT ${columns ?? '*'} FROM ${table} WHERE visitor_id = ?`, visitorId).toArray().map((row) => {
       const r: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(row)) r[k] = JSON_COLUMNS.has(k) && typeof v === 'string' ? safeParse(v) : v;
       return r;

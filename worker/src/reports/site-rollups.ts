@@ -56,18 +56,19 @@ const ADD_COUNTERS = COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', 
 const zero = () => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
 
 /**
- * One visitor's applied events, summed for the overview's rollups and written in a few
- * statements at the end (`flush`, in the same transaction as the events' other effects), rather
- * than a statement per counter per event.
+ * Applied events, summed for the overview's rollups and written in a few statements at the end
+ * (`flush`, in the same transaction as the events' other effects), rather than a statement per
+ * counter per event. A shard sums each visitor's events in a batch of their own and, once that
+ * visitor's apply has succeeded, moves it into the batch of the whole run (`absorb`), written
+ * once for every visitor of the run.
  */
 export class SiteRollupBatch {
   private readonly days = new Map<string, Counters>();
   private readonly hours = new Map<string, Counters>();
   private readonly items = new Map<string, { day: string; item: string; views: number; purchases: number; revenue: number }>();
-  /** The visitor's days and recent hours, counted once each (per shard, ever) at the flush. */
+  /** Visitors' days and recent hours ("visitor\nday"), each counted once (per shard, ever) at the flush. */
   private readonly visitorDays = new Set<string>();
   private readonly visitorHours = new Set<string>();
-  private visitorId = '';
 
   constructor(private readonly now = Date.now()) {}
 
@@ -79,9 +80,8 @@ export class SiteRollupBatch {
       if (e.sessionStarted) this.bump(where, 'bot_sessions', 1);
       return;
     }
-    this.visitorId = e.visitorId;
-    this.visitorDays.add(where.day);
-    if (where.hour) this.visitorHours.add(where.hour);
+    this.visitorDays.add(`${e.visitorId}\n${where.day}`);
+    if (where.hour) this.visitorHours.add(`${e.visitorId}\n${where.hour}`);
     if (e.sessionStarted) this.bump(where, 'sessions', 1);
     this.bump(where, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
     const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
@@ -114,17 +114,37 @@ export class SiteRollupBatch {
     this.bump(where, 'bot_events', s.events);
   }
 
+  /** Adds what another batch counted (counted with the same clock). */
+  absorb(other: SiteRollupBatch): void {
+    const add = (into: Map<string, Counters>, from: Map<string, Counters>) => {
+      for (const [key, c] of from) {
+        const sum = counters(into, key);
+        for (const k of COUNTERS) sum[k] += c[k];
+      }
+    };
+    add(this.days, other.days);
+    add(this.hours, other.hours);
+    for (const [key, r] of other.items) {
+      const row = this.items.get(key);
+      if (!row) this.items.set(key, { ...r });
+      else (row.views += r.views), (row.purchases += r.purchases), (row.revenue += r.revenue);
+    }
+    for (const d of other.visitorDays) this.visitorDays.add(d);
+    for (const h of other.visitorHours) this.visitorHours.add(h);
+  }
+
   /** Writes what was counted. */
   flush(sql: SqlStorage): void {
+    const pairs = (keys: Set<string>) => [...keys].map((k) => k.split('\n'));
     if (this.visitorDays.size) {
-      const fresh = insertRows(sql, 'visitor_days (visitor_id, day)', [...this.visitorDays].map((d) => [this.visitorId, d]), 'ON CONFLICT DO NOTHING RETURNING day');
+      const fresh = insertRows(sql, 'visitor_days (visitor_id, day)', pairs(this.visitorDays), 'ON CONFLICT DO NOTHING RETURNING day');
       for (const r of fresh) this.bump({ day: r.day as string, hour: null }, 'visitors', 1);
     }
     if (this.visitorHours.size) {
-      const fresh = insertRows(sql, 'visitor_hours (visitor_id, hour)', [...this.visitorHours].map((h) => [this.visitorId, h]), 'ON CONFLICT DO NOTHING RETURNING hour');
+      const fresh = insertRows(sql, 'visitor_hours (visitor_id, hour)', pairs(this.visitorHours), 'ON CONFLICT DO NOTHING RETURNING hour');
       for (const r of fresh) counters(this.hours, r.hour as string).visitors++;
       // An hour's first row here: a moment to forget the visitors of hours too old to be shown.
-      const hours = fresh.map((r) => [r.hour]);
+      const hours = [...new Set(fresh.map((r) => r.hour))].map((h) => [h]);
       if (insertRows(sql, 'site_hours (hour)', hours, 'ON CONFLICT DO NOTHING RETURNING hour').length) sql.exec('DELETE FROM visitor_hours WHERE hour < ?', utcHour(this.now - HOURLY_KEEP_MS));
     }
     const counted = (m: Map<string, Counters>) => [...m].filter(([, c]) => COUNTERS.some((k) => c[k])).map(([key, c]) => [key, ...COUNTERS.map((k) => c[k])]);
