@@ -1,12 +1,14 @@
-// Reports read rollups only: one RPC per shard of the site, merged here.
+// Reports read rollups only: one RPC per shard of the site, each answering its rows packed
+// (reports/packed.ts), unpacked and merged here.
 import type { Env } from '../env';
 import { shardByIndex } from '../shards';
 import type { Site } from '../sites';
 import type { AttributionModel } from './attribution';
-import type { AttributionRow } from './attribution-rollups';
-import type { RollupRow, RollupShape } from './campaign-rollups';
-import type { HistogramRow } from './revenue-histogram';
-import type { DayRow } from './site-rollups';
+import { ATTRIBUTION_ROW_COLUMNS, type AttributionRow } from './attribution-rollups';
+import { ROLLUP_ROW_COLUMNS, type RollupRow, type RollupShape } from './campaign-rollups';
+import { unpackGrouped, unpackRows } from './packed';
+import { HISTOGRAM_ROW_COLUMNS, type HistogramRow } from './revenue-histogram';
+import { DAY_ROW_COLUMNS, HOUR_ROW_COLUMNS, ITEM_ROW_COLUMNS, type DayRow } from './site-rollups';
 
 export interface CampaignRows {
   id: string;
@@ -23,15 +25,19 @@ const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_,
 export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
   const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to, shape)));
   const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] }, breakdown: [] }]));
-  for (const part of parts) {
-    for (const c of part) {
-      const into = out.get(c.id)!;
-      into.itt.push(...c.itt);
-      into.triggered.push(...c.triggered);
-      into.hist.itt.push(...c.hist.itt);
-      into.hist.triggered.push(...c.hist.triggered);
-      into.breakdown.push(...c.breakdown);
+  // each campaign's rows shard after shard, in each shard's order
+  const add = (text: string, names: readonly string[], into: (c: CampaignRows) => unknown[]) => {
+    for (const [id, rows] of unpackGrouped(text, names)) {
+      const c = out.get(id);
+      if (c) into(c).push(...rows);
     }
+  };
+  for (const part of parts) {
+    add(part.itt, ROLLUP_ROW_COLUMNS, (c) => c.itt);
+    add(part.triggered, ROLLUP_ROW_COLUMNS, (c) => c.triggered);
+    add(part.hist.itt, HISTOGRAM_ROW_COLUMNS, (c) => c.hist.itt);
+    add(part.hist.triggered, HISTOGRAM_ROW_COLUMNS, (c) => c.hist.triggered);
+    add(part.breakdown, ROLLUP_ROW_COLUMNS, (c) => c.breakdown);
   }
   return out;
 }
@@ -52,9 +58,17 @@ function addRow(into: Map<string, DayRow>, d: DayRow) {
   else for (const k of Object.keys(d) as (keyof DayRow)[]) if (k !== 'day') (row[k] as number) += d[k] as number;
 }
 
-/** The overview's rollups from every shard, summed. */
-export async function overviewRows(env: Env, site: Site, from: string, to: string): Promise<OverviewRows> {
-  const parts = await Promise.all(shards(env, site).map((s) => s.overviewRollups(from, to)));
+/** The overview's rollups from every shard, summed; the recent hours only `withHours`. */
+export async function overviewRows(env: Env, site: Site, from: string, to: string, withHours = true): Promise<OverviewRows> {
+  const packed = await Promise.all(shards(env, site).map((s) => s.overviewRollups(from, to, withHours)));
+  const parts = packed.map((p) => ({
+    visitors: p.visitors,
+    days: unpackRows<DayRow>(p.days, DAY_ROW_COLUMNS),
+    hours: unpackRows<Omit<DayRow, 'day'> & { hour: string }>(p.hours, HOUR_ROW_COLUMNS),
+    items: unpackRows<{ item_id: string; views: number; purchases: number; revenue: number }>(p.items, ITEM_ROW_COLUMNS),
+    segments: unpackRows<{ name: string; visitors: number }>(p.segments, ['name', 'visitors']),
+    lifecycle: unpackRows<{ stage: string; visitors: number }>(p.lifecycle, ['stage', 'visitors']),
+  }));
   const days = new Map<string, DayRow>();
   const hours = new Map<string, DayRow>();
   const items = new Map<string, { item_id: string; views: number; purchases: number; revenue: number }>();
@@ -90,7 +104,7 @@ export async function attributionRowsOf(env: Env, site: Site, model: Attribution
   const parts = await Promise.all(shards(env, site).map((s) => s.attributionRollups(model, from, to)));
   const sums = new Map<string, AttributionRow>();
   for (const part of parts) {
-    for (const r of part) {
+    for (const r of unpackRows<AttributionRow>(part, ATTRIBUTION_ROW_COLUMNS)) {
       const key = `${r.day}\u0000${r.campaign_id}`;
       const into = sums.get(key);
       if (into) (into.purchases += r.purchases), (into.revenue += r.revenue);
