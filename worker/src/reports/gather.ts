@@ -5,7 +5,7 @@ import { shardByIndex } from '../shards';
 import type { Site } from '../sites';
 import type { AttributionModel } from './attribution';
 import { ATTRIBUTION_ROW_COLUMNS, type AttributionRow } from './attribution-rollups';
-import { ROLLUP_ROW_COLUMNS, type RollupRow, type RollupShape } from './campaign-rollups';
+import { HEADLINE_FIELDS, rollupRowColumns, type Analysis, type HeadlineRow, type RollupRow, type RollupShape } from './campaign-rollups';
 import { unpackGrouped, unpackRows } from './packed';
 import { HISTOGRAM_ROW_COLUMNS, type HistogramRow } from './revenue-histogram';
 import { DAY_ROW_COLUMNS, HOUR_ROW_COLUMNS, ITEM_ROW_COLUMNS, type DayRow } from './site-rollups';
@@ -16,14 +16,26 @@ export interface CampaignRows {
   triggered: RollupRow[];
   hist: { itt: HistogramRow[]; triggered: HistogramRow[] };
   /** The shape's breakdown rows (RollupShape.breakdown). */
-  breakdown: RollupRow[];
+  breakdown: HeadlineRow[];
 }
 
 const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i));
 
 /** The rollup rows of these campaigns, from every shard, entries from `from` to `to` (days, inclusive). */
-export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
+export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: Omit<RollupShape, 'headline'>): Promise<Map<string, CampaignRows>> {
+  return gatherCampaigns(env, site, ids, from, to, shape);
+}
+
+/** Each campaign's arm totals of one analysis, headline stats only (the campaign list). */
+export async function campaignHeadlines(env: Env, site: Site, ids: string[], from: string, to: string, analysis: Analysis): Promise<Map<string, HeadlineRow[]>> {
+  const rows = await gatherCampaigns(env, site, ids, from, to, { group: [], analyses: [analysis], hist: false, headline: true });
+  return new Map([...rows].map(([id, c]) => [id, c[analysis]]));
+}
+
+/** Rows read with `shape.headline` hold the headline stats only: campaignHeadlines types them so. */
+async function gatherCampaigns(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
   const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to, shape)));
+  const rowColumns = rollupRowColumns(shape?.headline ? HEADLINE_FIELDS : undefined);
   const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] }, breakdown: [] }]));
   // each campaign's rows shard after shard, in each shard's order
   const add = (text: string, names: readonly string[], into: (c: CampaignRows) => unknown[]) => {
@@ -33,11 +45,11 @@ export async function campaignRows(env: Env, site: Site, ids: string[], from: st
     }
   };
   for (const part of parts) {
-    add(part.itt, ROLLUP_ROW_COLUMNS, (c) => c.itt);
-    add(part.triggered, ROLLUP_ROW_COLUMNS, (c) => c.triggered);
+    add(part.itt, rowColumns, (c) => c.itt);
+    add(part.triggered, shape?.exposed && !shape.analyses.includes('triggered') ? rollupRowColumns() : rowColumns, (c) => c.triggered);
     add(part.hist.itt, HISTOGRAM_ROW_COLUMNS, (c) => c.hist.itt);
     add(part.hist.triggered, HISTOGRAM_ROW_COLUMNS, (c) => c.hist.triggered);
-    add(part.breakdown, ROLLUP_ROW_COLUMNS, (c) => c.breakdown);
+    add(part.breakdown, rollupRowColumns(HEADLINE_FIELDS), (c) => c.breakdown);
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type { Analysis, RollupShape } from '../reports/campaign-rollups';
 import { BREAKDOWNS, campaignList, campaignReport, type Breakdown, type CampaignInfo } from '../reports/campaign-report';
 import { answerCache } from '../reports/answer-cache';
 import { toCsv } from '../reports/csv';
-import { attributionRowsOf, campaignRows, overviewRows } from '../reports/gather';
+import { attributionRowsOf, campaignHeadlines, campaignRows, overviewRows } from '../reports/gather';
 import { ATTRIBUTION_MODELS, type AttributionModel } from '../reports/attribution';
 import { attributionReport } from '../reports/attribution-report';
 import { hourlyReport, overviewReport } from '../reports/overview';
@@ -89,8 +89,8 @@ reports.get('/campaigns', async (c) => {
   const now = Date.now();
   const campaigns = (await servingCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
   // The list shows each arm's totals: one row per arm and shard.
-  const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to, { group: [], analyses: [analysis], hist: false });
-  const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)![analysis] })), now);
+  const rows = await campaignHeadlines(c.env, site, campaigns.map((x) => x.id), r.from, r.to, analysis);
+  const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)! })), now);
   if (wantsCsv(c)) {
     return csv(c, 'campaigns', ['id', 'name', 'type', 'status', 'holdout_visitors', 'treated_visitors', 'variant', 'control_rate', 'treatment_rate', 'absolute', 'relative', 'ci_low', 'ci_high', 'p_value', 'q_value', 'verdict', 'warnings'],
       list.map((x) => [x.id, x.name, x.type, x.status, x.arms.find((a) => a.variant === 'holdout')?.visitors ?? 0, x.arms.filter((a) => a.variant !== 'holdout').reduce((n, a) => n + a.visitors, 0),
@@ -117,7 +117,7 @@ reports.get('/campaigns/:id', async (c) => {
   // One fan-out: the analysis's rows per arm and day (the arms, the daily uplift), the triggered
   // arm totals (the exposed counts), and apart the rows of the breakdown's dimension.
   const by = breakdown === 'variant' || breakdown === 'day' ? undefined : breakdown;
-  const shape: RollupShape = { group: ['day'], analyses: [analysis], hist: true, exposed: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
+  const shape: Omit<RollupShape, 'headline'> = { group: ['day'], analyses: [analysis], hist: true, exposed: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
   const rows = (await campaignRows(c.env, site, [id], from, r.to, shape)).get(id)!;
   const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to, breakdownRows: by && rows.breakdown });
   if (wantsCsv(c)) {
