@@ -6,7 +6,8 @@
 //
 // Numbers stay exact: INTEGER columns print as integers, and the rollups' REAL sums (all
 // integer-valued: counts, cents, their squares and products) are cast to integers with
-// `integer()`, since SQLite's JSON prints a REAL with 15 significant digits only.
+// `integer()`. workerd's SQLite prints a REAL in full, but other builds (node:sqlite's 3.51, for
+// one) print 15 significant digits only; whole numbers are exact text on any.
 
 /** A column expression read as an integer (for REAL columns holding whole numbers). */
 export const integer = (column: string) => `CAST(${column} AS INTEGER)`;

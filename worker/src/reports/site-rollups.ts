@@ -21,8 +21,8 @@ export function lifecycleRows(sql: SqlStorage) {
  * The shard's lifecycle mix at `now` (bound first), as rows (stage, visitors): lifecycleStage
  * (ml/lifecycle.ts) written in SQL over lifecycleRows, so a count per stage leaves the shard
  * instead of a row per profile (tests/worker/reports-packed.test.ts holds the two to the same
- * stages). A missing field counts as 0, as in JS. Stages come in the order a pass over
- * lifecycleRows (by last visit) first meets them.
+ * stages). A missing field counts as 0, as in JS. Stages come in the order of their earliest
+ * last visit, as a pass over lifecycleRows (by last visit) first meets them.
  */
 export function lifecycleMixSelect(rules: LifecycleRules): string {
   const days = '(?1 - coalesce(last, 0)) / 86400000.0';
@@ -31,7 +31,9 @@ export function lifecycleMixSelect(rules: LifecycleRules): string {
     WHEN ${v('purchases')} >= ${rules.loyalPurchases} OR ${v('visits')} >= ${rules.loyalVisits} THEN 'loyal'
     WHEN ${v('visits')} >= 2 THEN 'returning'
     WHEN ${v('engaged')} >= ${rules.engagedMs} OR ${v('views')} >= ${rules.engagedProductViews} THEN 'engaged' ELSE 'new' END`;
-  const inputs = `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM profiles`;
+  // LIMIT -1 (no limit) keeps SQLite from flattening the inputs into the CASE: read apart, the
+  // five fields come from the covering index (profiles_lifecycle), not from each profile's JSON.
+  const inputs = `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM profiles LIMIT -1`;
   return `SELECT ${stage} AS stage, count(*) AS visitors FROM (${inputs}) GROUP BY 1 ORDER BY min(coalesce(last, 0))`;
 }
 
