@@ -96,16 +96,13 @@ export function armSummary(variant: string, s: Stats, exposed: number) {
 /** What a conversion test reads of an arm. */
 type ConversionStats = Pick<Stats, 'n' | 'conv'>;
 
-const conversionSums = (s: ConversionStats & Partial<Stats>, cuped: boolean) => ({
-  n: s.n,
-  sum: s.conv,
-  sumSquares: s.conv,
-  ...(cuped ? { covariate: { sum: s.xconv!, sumSquares: s.xconv!, sumProducts: s.xconv_conv! } } : {}),
-});
+const conversionSums = (s: ConversionStats) => ({ n: s.n, sum: s.conv, sumSquares: s.conv });
+/** With the pre-exposure conversion as the CUPED covariate. */
+const cupedConversionSums = (s: Stats) => ({ ...conversionSums(s), covariate: { sum: s.xconv, sumSquares: s.xconv, sumProducts: s.xconv_conv } });
 
 /** Conversion uplift of treatment against control, plain (no covariate), as the headline uses. */
 export function conversionUplift(control: ConversionStats, treatment: ConversionStats, alpha = 0.05): Comparison {
-  return compareArms(conversionSums(control, false), conversionSums(treatment, false), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: false });
+  return compareArms(conversionSums(control), conversionSums(treatment), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: false });
 }
 
 function uplifts(variant: string, control: Stats, treatment: Stats, revenue: { control: { sum: number; sumSquares: number }; treatment: { sum: number; sumSquares: number } }, alpha: number) {
@@ -117,7 +114,7 @@ function uplifts(variant: string, control: Stats, treatment: Stats, revenue: { c
     seq_ci_low: c.seq_ci_low, seq_ci_high: c.seq_ci_high, seq_p_value: c.seq_p_value, test: c.test, reason: c.reason, cuped: cuped ? cupedOf(cuped) : null,
   });
   const conversion = conversionUplift(control, treatment, alpha);
-  const conversionCuped = compareArms(conversionSums(control, true), conversionSums(treatment, true), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: true });
+  const conversionCuped = compareArms(cupedConversionSums(control), cupedConversionSums(treatment), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: true });
   // Revenue per visitor, winsorized (cents → currency units).
   const rpv = (n: number, r: { sum: number; sumSquares: number }) => ({ n, sum: r.sum / 100, sumSquares: r.sumSquares / 10_000 });
   const revenueTest = compareArms(rpv(control.n, revenue.control), rpv(treatment.n, revenue.treatment), { metric: 'revenue_per_visitor', kind: 'mean', alpha, cuped: false });
