@@ -21,12 +21,11 @@ import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './c
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, migrateCampaignTables } from './campaigns/records';
 import { servingCampaigns } from './campaigns/store';
-import { breakdownRows, campaignsRollupRows, migrateCampaignRollups, refreshVisitorOutcomes, type Analysis, type CampaignWindow, type RollupShape } from './reports/campaign-rollups';
-import { revenueHistogramRows } from './reports/revenue-histogram';
-import { attributionRows } from './reports/attribution-rollups';
+import { migrateCampaignRollups, packedCampaignRollups, refreshVisitorOutcomes, type CampaignWindow, type PackedCampaignRollups, type RollupShape } from './reports/campaign-rollups';
+import { packedAttributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
 import { ReportCache } from './reports/shard-cache';
-import { SiteRollupBatch, distinctVisitors, lifecycleRows, migrateSiteRollups, siteDayRows, siteHourRows, topItemRows } from './reports/site-rollups';
+import { SiteRollupBatch, migrateSiteRollups, packedOverview, type PackedOverview } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -448,52 +447,27 @@ export class VisitorShard extends DurableObject<Env> {
     return new Map(list.map((c) => [c.id, { windowDays: c.window_days }]));
   }
 
-  /** The rollup rows of these campaigns, both analyses, entries from `from` to `to` (UTC days), for the reports. */
-  async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape) {
+  // Report reads: each applies the shard's pending events first (a report counts what was
+  // stored), then answers packed rows (reports/packed.ts), kept until events are applied again.
+
+  /** The rollup rows of these campaigns that `shape` asks for, entries from `from` to `to` (UTC days), for the reports. */
+  async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape): Promise<PackedCampaignRollups> {
     for (let more = true; more; ) more = (await this.applyPending()).more;
-    const rows = (a: Analysis) => (!shape || shape.analyses.includes(a) ? campaignsRollupRows(this.sql, ids, a, from, to, shape?.group) : new Map<string, never[]>());
-    const hist = (id: string, a: Analysis) => (!shape || (shape.hist && shape.analyses.includes(a)) ? revenueHistogramRows(this.sql, id, a, from, to, !shape) : []);
-    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () => {
-      const itt = rows('itt');
-      const triggered = rows('triggered');
-      return ids.map((id) => ({
-        id, itt: itt.get(id) ?? [], triggered: triggered.get(id) ?? [], hist: { itt: hist(id, 'itt'), triggered: hist(id, 'triggered') },
-        breakdown: breakdownRows(this.sql, id, from, to, shape?.breakdown),
-      }));
-    });
+    return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () => packedCampaignRollups(this.sql, ids, from, to, shape));
   }
 
   /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */
-  async attributionRollups(model: AttributionModel, from: string, to: string) {
+  async attributionRollups(model: AttributionModel, from: string, to: string): Promise<string> {
     for (let more = true; more; ) more = (await this.applyPending()).more;
-    return this.reports.answer(this.applied, JSON.stringify(['attribution', model, from, to]), () => attributionRows(this.sql, model, from, to));
+    return this.reports.answer(this.applied, JSON.stringify(['attribution', model, from, to]), () => packedAttributionRows(this.sql, model, from, to));
   }
 
-  /** The overview's rollups of this shard: days, distinct visitors, items, and the segment and lifecycle mix now. */
-  async overviewRollups(from: string, to: string) {
+  /** The overview's rollups of this shard: days (and recent hours when asked), distinct visitors, items, and the segment and lifecycle mix now. */
+  async overviewRollups(from: string, to: string, hours = true): Promise<PackedOverview> {
     for (let more = true; more; ) more = (await this.applyPending()).more;
     const now = Date.now();
     // The lifecycle mix moves with the clock too: kept for a minute at most.
-    return this.reports.answer(this.applied, JSON.stringify(['overview', from, to, Math.floor(now / 60_000)]), () => this.overviewOf(from, to, now));
-  }
-
-  private overviewOf(from: string, to: string, now: number) {
-    const segments = this.sql
-      .exec<{ name: string; visitors: number }>("SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1")
-      .toArray();
-    const lifecycle = new Map<string, number>();
-    for (const r of lifecycleRows(this.sql)) {
-      const stage = lifecycleStage({ daysSinceLastVisit: (now - r.last) / 86_400_000, visits: r.visits, purchases: r.purchases, engagedMs: r.engaged, productViews: r.views }, DEFAULT_LIFECYCLE);
-      lifecycle.set(stage, (lifecycle.get(stage) ?? 0) + 1);
-    }
-    return {
-      days: siteDayRows(this.sql, from, to),
-      hours: siteHourRows(this.sql, from, to),
-      visitors: distinctVisitors(this.sql, from, to),
-      items: topItemRows(this.sql, from, to, 50),
-      segments,
-      lifecycle: [...lifecycle].map(([stage, visitors]) => ({ stage, visitors })),
-    };
+    return this.reports.answer(this.applied, JSON.stringify(['overview', from, to, hours, Math.floor(now / 60_000)]), () => packedOverview(this.sql, from, to, now, hours, DEFAULT_LIFECYCLE));
   }
 
   /** Delivers queued item observations to the site's recommender; false when it could not be reached. */

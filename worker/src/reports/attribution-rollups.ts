@@ -4,6 +4,7 @@
 // late, resent or out-of-order event moves credit instead of adding it twice.
 import { visitorCredits, type AttributionModel, type Credit } from './attribution';
 import type { OutcomeEvent } from './outcomes';
+import { packRows } from './packed';
 
 export function migrateAttribution(sql: SqlStorage): void {
   sql.exec(`
@@ -51,10 +52,9 @@ export interface AttributionRow {
   revenue: number;
 }
 
-/** The model's rollup rows, purchase days from `from` to `to` (inclusive). */
-export function attributionRows(sql: SqlStorage, model: AttributionModel, from: string, to: string): AttributionRow[] {
-  return sql
-    .exec<AttributionRow & Record<string, SqlStorageValue>>(
-      'SELECT day, campaign_id, purchases, revenue FROM attribution_rollups WHERE model = ? AND day >= ? AND day <= ?', model, from, to)
-    .toArray();
+export const ATTRIBUTION_ROW_COLUMNS = ['day', 'campaign_id', 'purchases', 'revenue'] as const;
+
+/** The model's rollup rows, purchase days from `from` to `to` (inclusive), as packRows text of ATTRIBUTION_ROW_COLUMNS. */
+export function packedAttributionRows(sql: SqlStorage, model: AttributionModel, from: string, to: string): string {
+  return packRows(sql, 'SELECT day, campaign_id, purchases, revenue FROM attribution_rollups WHERE model = ? AND day >= ? AND day <= ?', ATTRIBUTION_ROW_COLUMNS, model, from, to);
 }

@@ -2,7 +2,7 @@
 // statistics engine: per arm counts and rates, uplift of each variant against the holdout with
 // intervals and p-values, the guards (SRM, minimum sample and duration), a breakdown, the daily
 // cumulative uplift and the funnel. Pure: the route gathers the rows, this turns them into JSON.
-import type { Analysis, RollupRow } from './campaign-rollups';
+import { HEADLINE_FIELDS, type Analysis, type HeadlineRow, type HeadlineStats, type RollupRow } from './campaign-rollups';
 import { STAT_FIELDS, zeroStats, addStats, type Stats } from './outcomes';
 import { winsorizationCap, winsorizedSums, type HistogramRow } from './revenue-histogram';
 import { benjaminiHochberg, compareArms, daysStillNeeded, guardVerdict, sampleVariance, srmTest, type Comparison, type Verdict } from './stats';
@@ -42,7 +42,7 @@ export interface ReportOptions {
    * breakdown's dimension only (the hour: of `hourDay`, by day and hour), which give the same
    * sums in far fewer rows (RollupShape.breakdown).
    */
-  breakdownRows?: readonly RollupRow[];
+  breakdownRows?: readonly HeadlineRow[];
 }
 
 /** The rows' stats summed in order, into one accumulator (no object per row). */
@@ -52,8 +52,15 @@ function sumRows(rows: readonly RollupRow[]): Stats {
   return acc;
 }
 
-function byKey<T>(rows: readonly RollupRow[], key: (r: RollupRow) => T): Map<T, RollupRow[]> {
-  const out = new Map<T, RollupRow[]>();
+/** sumRows of the headline stats only (rows read with RollupShape.headline, or breakdown rows). */
+function sumHeadlines(rows: readonly HeadlineRow[]): HeadlineStats {
+  const acc: HeadlineStats = { n: 0, conv: 0, rev: 0 };
+  for (const r of rows) for (const f of HEADLINE_FIELDS) acc[f] += r[f];
+  return acc;
+}
+
+function byKey<R, T>(rows: readonly R[], key: (r: R) => T): Map<T, R[]> {
+  const out = new Map<T, R[]>();
   for (const r of rows) {
     const k = key(r);
     const list = out.get(k);
@@ -86,16 +93,16 @@ export function armSummary(variant: string, s: Stats, exposed: number) {
   };
 }
 
-const conversionSums = (s: Stats, cuped: boolean) => ({
-  n: s.n,
-  sum: s.conv,
-  sumSquares: s.conv,
-  ...(cuped ? { covariate: { sum: s.xconv, sumSquares: s.xconv, sumProducts: s.xconv_conv } } : {}),
-});
+/** What a conversion test reads of an arm. */
+type ConversionStats = Pick<Stats, 'n' | 'conv'>;
+
+const conversionSums = (s: ConversionStats) => ({ n: s.n, sum: s.conv, sumSquares: s.conv });
+/** With the pre-exposure conversion as the CUPED covariate. */
+const cupedConversionSums = (s: Stats) => ({ ...conversionSums(s), covariate: { sum: s.xconv, sumSquares: s.xconv, sumProducts: s.xconv_conv } });
 
 /** Conversion uplift of treatment against control, plain (no covariate), as the headline uses. */
-export function conversionUplift(control: Stats, treatment: Stats, alpha = 0.05): Comparison {
-  return compareArms(conversionSums(control, false), conversionSums(treatment, false), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: false });
+export function conversionUplift(control: ConversionStats, treatment: ConversionStats, alpha = 0.05): Comparison {
+  return compareArms(conversionSums(control), conversionSums(treatment), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: false });
 }
 
 function uplifts(variant: string, control: Stats, treatment: Stats, revenue: { control: { sum: number; sumSquares: number }; treatment: { sum: number; sumSquares: number } }, alpha: number) {
@@ -107,7 +114,7 @@ function uplifts(variant: string, control: Stats, treatment: Stats, revenue: { c
     seq_ci_low: c.seq_ci_low, seq_ci_high: c.seq_ci_high, seq_p_value: c.seq_p_value, test: c.test, reason: c.reason, cuped: cuped ? cupedOf(cuped) : null,
   });
   const conversion = conversionUplift(control, treatment, alpha);
-  const conversionCuped = compareArms(conversionSums(control, true), conversionSums(treatment, true), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: true });
+  const conversionCuped = compareArms(cupedConversionSums(control), cupedConversionSums(treatment), { metric: 'conversion_rate', kind: 'proportion', alpha, cuped: true });
   // Revenue per visitor, winsorized (cents → currency units).
   const rpv = (n: number, r: { sum: number; sumSquares: number }) => ({ n, sum: r.sum / 100, sumSquares: r.sumSquares / 10_000 });
   const revenueTest = compareArms(rpv(control.n, revenue.control), rpv(treatment.n, revenue.treatment), { metric: 'revenue_per_visitor', kind: 'mean', alpha, cuped: false });
@@ -145,7 +152,7 @@ const VERDICT_WORDS: Record<Verdict, string> = {
 };
 
 /** The verdict and warnings from the guards; `pValue` is the one the verdict rests on (adjusted across the page). */
-export function guards(campaign: CampaignInfo, control: Stats, treatment: Stats, srmFlagged: boolean, absolute: number | null, pValue: number | null, now: number, alpha = 0.05) {
+export function guards(campaign: CampaignInfo, control: ConversionStats, treatment: ConversionStats, srmFlagged: boolean, absolute: number | null, pValue: number | null, now: number, alpha = 0.05) {
   const g = guardVerdict({
     control: { visitors: control.n, conversions: control.conv },
     treatment: { visitors: treatment.n, conversions: treatment.conv },
@@ -164,9 +171,11 @@ export function guards(campaign: CampaignInfo, control: Stats, treatment: Stats,
 
 /** Per variant (holdout included), the summed stats of `rows`. */
 export const armsOf = (rows: readonly RollupRow[]) => new Map([...byKey(rows, (r) => r.variant)].map(([v, list]) => [v, sumRows(list)]));
+/** armsOf, headline stats only. */
+const headlineArmsOf = (rows: readonly HeadlineRow[]) => new Map([...byKey(rows, (r) => r.variant)].map(([v, list]) => [v, sumHeadlines(list)]));
 
 /** The treatment arm a headline compares: the variant with the most visitors. */
-export function mainVariant(campaign: CampaignInfo, arms: ReadonlyMap<string, Stats>): string {
+export function mainVariant(campaign: CampaignInfo, arms: ReadonlyMap<string, HeadlineStats>): string {
   return [...campaign.variants].map((v) => v.name).sort((a, b) => (arms.get(b)?.n ?? 0) - (arms.get(a)?.n ?? 0))[0] ?? HOLDOUT;
 }
 
@@ -241,9 +250,9 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
 }
 
 /** Rows grouped by a dimension, each with its arms and the conversion uplift of the main variant. */
-export function breakdownOf(rows: readonly RollupRow[], by: Breakdown, main: string, alpha = 0.05) {
+export function breakdownOf(rows: readonly HeadlineRow[], by: Breakdown, main: string, alpha = 0.05) {
   if (by === 'variant') {
-    const arms = armsOf(rows);
+    const arms = headlineArmsOf(rows);
     const control = arms.get(HOLDOUT) ?? zeroStats();
     return {
       by,
@@ -259,7 +268,7 @@ export function breakdownOf(rows: readonly RollupRow[], by: Breakdown, main: str
   return {
     by,
     rows: [...groups.keys()].sort().map((key) => {
-      const arms = armsOf(groups.get(key)!);
+      const arms = headlineArmsOf(groups.get(key)!);
       const c = conversionUplift(arms.get(HOLDOUT) ?? zeroStats(), arms.get(main) ?? zeroStats(), alpha);
       return {
         key,
@@ -276,9 +285,9 @@ export function breakdownOf(rows: readonly RollupRow[], by: Breakdown, main: str
  * the campaigns shown, and the verdict rests on it, so a marketer who looks every day at many
  * campaigns is not misled by the ones that got lucky.
  */
-export function campaignList(entries: readonly { campaign: CampaignInfo; rows: readonly RollupRow[] }[], now: number, alpha = 0.05) {
+export function campaignList(entries: readonly { campaign: CampaignInfo; rows: readonly HeadlineRow[] }[], now: number, alpha = 0.05) {
   const firsts = entries.map(({ campaign, rows }) => {
-    const arms = armsOf(rows);
+    const arms = headlineArmsOf(rows);
     const main = mainVariant(campaign, arms);
     const control = arms.get(HOLDOUT) ?? zeroStats();
     const treatment = arms.get(main) ?? zeroStats();

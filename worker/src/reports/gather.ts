@@ -1,12 +1,14 @@
-// Reports read rollups only: one RPC per shard of the site, merged here.
+// Reports read rollups only: one RPC per shard of the site, each answering its rows packed
+// (reports/packed.ts), unpacked and merged here.
 import type { Env } from '../env';
 import { shardByIndex } from '../shards';
 import type { Site } from '../sites';
 import type { AttributionModel } from './attribution';
-import type { AttributionRow } from './attribution-rollups';
-import type { RollupRow, RollupShape } from './campaign-rollups';
-import type { HistogramRow } from './revenue-histogram';
-import type { DayRow } from './site-rollups';
+import { ATTRIBUTION_ROW_COLUMNS, type AttributionRow } from './attribution-rollups';
+import { HEADLINE_FIELDS, rollupRowColumns, type Analysis, type HeadlineRow, type RollupRow, type RollupShape } from './campaign-rollups';
+import { unpackGrouped, unpackRows } from './packed';
+import { HISTOGRAM_ROW_COLUMNS, type HistogramRow } from './revenue-histogram';
+import { DAY_ROW_COLUMNS, HOUR_ROW_COLUMNS, ITEM_ROW_COLUMNS, type DayRow } from './site-rollups';
 
 export interface CampaignRows {
   id: string;
@@ -14,24 +16,40 @@ export interface CampaignRows {
   triggered: RollupRow[];
   hist: { itt: HistogramRow[]; triggered: HistogramRow[] };
   /** The shape's breakdown rows (RollupShape.breakdown). */
-  breakdown: RollupRow[];
+  breakdown: HeadlineRow[];
 }
 
 const shards = (env: Env, site: Site) => Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i));
 
 /** The rollup rows of these campaigns, from every shard, entries from `from` to `to` (days, inclusive). */
-export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
+export async function campaignRows(env: Env, site: Site, ids: string[], from: string, to: string, shape?: Omit<RollupShape, 'headline'>): Promise<Map<string, CampaignRows>> {
+  return gatherCampaigns(env, site, ids, from, to, shape);
+}
+
+/** Each campaign's arm totals of one analysis, headline stats only (the campaign list). */
+export async function campaignHeadlines(env: Env, site: Site, ids: string[], from: string, to: string, analysis: Analysis): Promise<Map<string, HeadlineRow[]>> {
+  const rows = await gatherCampaigns(env, site, ids, from, to, { group: [], analyses: [analysis], hist: false, headline: true });
+  return new Map([...rows].map(([id, c]) => [id, c[analysis]]));
+}
+
+/** Rows read with `shape.headline` hold the headline stats only: campaignHeadlines types them so. */
+async function gatherCampaigns(env: Env, site: Site, ids: string[], from: string, to: string, shape?: RollupShape): Promise<Map<string, CampaignRows>> {
   const parts = await Promise.all(shards(env, site).map((s) => s.campaignRollups(ids, from, to, shape)));
+  const rowColumns = rollupRowColumns(shape?.headline ? HEADLINE_FIELDS : undefined);
   const out = new Map<string, CampaignRows>(ids.map((id) => [id, { id, itt: [], triggered: [], hist: { itt: [], triggered: [] }, breakdown: [] }]));
-  for (const part of parts) {
-    for (const c of part) {
-      const into = out.get(c.id)!;
-      into.itt.push(...c.itt);
-      into.triggered.push(...c.triggered);
-      into.hist.itt.push(...c.hist.itt);
-      into.hist.triggered.push(...c.hist.triggered);
-      into.breakdown.push(...c.breakdown);
+  // each campaign's rows shard after shard, in each shard's order
+  const add = (text: string, names: readonly string[], into: (c: CampaignRows) => unknown[]) => {
+    for (const [id, rows] of unpackGrouped(text, names)) {
+      const c = out.get(id);
+      if (c) into(c).push(...rows);
     }
+  };
+  for (const part of parts) {
+    add(part.itt, rowColumns, (c) => c.itt);
+    add(part.triggered, shape?.exposed && !shape.analyses.includes('triggered') ? rollupRowColumns() : rowColumns, (c) => c.triggered);
+    add(part.hist.itt, HISTOGRAM_ROW_COLUMNS, (c) => c.hist.itt);
+    add(part.hist.triggered, HISTOGRAM_ROW_COLUMNS, (c) => c.hist.triggered);
+    add(part.breakdown, rollupRowColumns(HEADLINE_FIELDS), (c) => c.breakdown);
   }
   return out;
 }
@@ -52,9 +70,17 @@ function addRow(into: Map<string, DayRow>, d: DayRow) {
   else for (const k of Object.keys(d) as (keyof DayRow)[]) if (k !== 'day') (row[k] as number) += d[k] as number;
 }
 
-/** The overview's rollups from every shard, summed. */
-export async function overviewRows(env: Env, site: Site, from: string, to: string): Promise<OverviewRows> {
-  const parts = await Promise.all(shards(env, site).map((s) => s.overviewRollups(from, to)));
+/** The overview's rollups from every shard, summed; the recent hours only `withHours`. */
+export async function overviewRows(env: Env, site: Site, from: string, to: string, withHours = true): Promise<OverviewRows> {
+  const packed = await Promise.all(shards(env, site).map((s) => s.overviewRollups(from, to, withHours)));
+  const parts = packed.map((p) => ({
+    visitors: p.visitors,
+    days: unpackRows<DayRow>(p.days, DAY_ROW_COLUMNS),
+    hours: unpackRows<Omit<DayRow, 'day'> & { hour: string }>(p.hours, HOUR_ROW_COLUMNS),
+    items: unpackRows<{ item_id: string; views: number; purchases: number; revenue: number }>(p.items, ITEM_ROW_COLUMNS),
+    segments: unpackRows<{ name: string; visitors: number }>(p.segments, ['name', 'visitors']),
+    lifecycle: unpackRows<{ stage: string; visitors: number }>(p.lifecycle, ['stage', 'visitors']),
+  }));
   const days = new Map<string, DayRow>();
   const hours = new Map<string, DayRow>();
   const items = new Map<string, { item_id: string; views: number; purchases: number; revenue: number }>();
@@ -90,7 +116,7 @@ export async function attributionRowsOf(env: Env, site: Site, model: Attribution
   const parts = await Promise.all(shards(env, site).map((s) => s.attributionRollups(model, from, to)));
   const sums = new Map<string, AttributionRow>();
   for (const part of parts) {
-    for (const r of part) {
+    for (const r of unpackRows<AttributionRow>(part, ATTRIBUTION_ROW_COLUMNS)) {
       const key = `${r.day}\u0000${r.campaign_id}`;
       const into = sums.get(key);
       if (into) (into.purchases += r.purchases), (into.revenue += r.revenue);

@@ -3,6 +3,7 @@
 // revenue in quarter-octave buckets (edges 2^(k/4) cents), with each bucket's count, Σy and Σy².
 // Winsorizing at the lower edge of the bucket that holds the chosen percentile is then exact:
 // every value at or above that edge becomes the edge, every value below stays as it was.
+import { integer, packRows } from './packed';
 
 const BUCKETS_PER_OCTAVE = 4;
 
@@ -35,13 +36,20 @@ export interface HistogramRow {
   sum2: number;
 }
 
-/** The histogram of entries from `fromDay` to `toDay`; `byDay` false sums the days (day reads ''). */
-export function revenueHistogramRows(sql: SqlStorage, campaignId: string, analysis: string, fromDay: string, toDay: string, byDay = true): HistogramRow[] {
-  const query = byDay
-    ? 'SELECT variant, day, bucket, n, sum, sum2 FROM campaign_revenue_hist WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ? AND n > 0'
-    : `SELECT variant, '' AS day, bucket, sum(n) AS n, sum(sum) AS sum, sum(sum2) AS sum2 FROM campaign_revenue_hist
-       WHERE campaign_id = ? AND analysis = ? AND day >= ? AND day <= ? AND n > 0 GROUP BY variant, bucket`;
-  return sql.exec<HistogramRow & Record<string, SqlStorageValue>>(query, campaignId, analysis, fromDay, toDay).toArray();
+/** The columns of a HistogramRow, in their packed order. */
+export const HISTOGRAM_ROW_COLUMNS = ['variant', 'day', 'bucket', 'n', 'sum', 'sum2'] as const;
+
+/**
+ * The histograms of these campaigns, entries from `fromDay` to `toDay`, as packRows text: the
+ * campaign id, then HISTOGRAM_ROW_COLUMNS. `byDay` false sums the days (day reads '').
+ */
+export function packedHistogramRows(sql: SqlStorage, campaignIds: readonly string[], analysis: string, fromDay: string, toDay: string, byDay = true): string {
+  const where = 'campaign_id IN (SELECT value FROM json_each(?)) AND analysis = ? AND day >= ? AND day <= ? AND n > 0';
+  const select = byDay
+    ? `SELECT campaign_id, variant, day, bucket, n, sum, sum2 FROM campaign_revenue_hist WHERE ${where}`
+    : `SELECT campaign_id, variant, '' AS day, bucket, sum(n) AS n, sum(sum) AS sum, sum(sum2) AS sum2 FROM campaign_revenue_hist
+       WHERE ${where} GROUP BY campaign_id, variant, bucket`;
+  return packRows(sql, select, ['campaign_id', 'variant', 'day', 'bucket', integer('n'), integer('sum'), integer('sum2')], JSON.stringify(campaignIds), analysis, fromDay, toDay);
 }
 
 /** Fewer buyers than this give no cap: a percentile of a handful of orders means little. */

@@ -2,7 +2,9 @@
 // orders, revenue and converting sessions of people, with bots counted apart; and per item and
 // day its views, purchases and revenue. Written as events are applied (each event exactly once),
 // read by GET /v1/reports/overview summed over the site's shards.
+import type { LifecycleRules } from '../ml/lifecycle';
 import { insertRows } from '../sql-rows';
+import { packRows } from './packed';
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -13,6 +15,26 @@ const LIFECYCLE_FIELDS = { last: "state ->> '$.lastSeen'", visits: "state ->> '$
 export function lifecycleRows(sql: SqlStorage) {
   return sql.exec<Record<keyof typeof LIFECYCLE_FIELDS, number>>(
     `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM profiles`);
+}
+
+/**
+ * The shard's lifecycle mix at `now` (bound first), as rows (stage, visitors): lifecycleStage
+ * (ml/lifecycle.ts) written in SQL over lifecycleRows, so a count per stage leaves the shard
+ * instead of a row per profile (tests/worker/reports-packed.test.ts holds the two to the same
+ * stages). A missing field counts as 0, as in JS. Stages come in the order of their earliest
+ * last visit, as a pass over lifecycleRows (by last visit) first meets them.
+ */
+export function lifecycleMixSelect(rules: LifecycleRules): string {
+  const days = '(?1 - coalesce(last, 0)) / 86400000.0';
+  const v = (f: keyof typeof LIFECYCLE_FIELDS) => `coalesce(${f}, 0)`;
+  const stage = `CASE WHEN ${days} >= ${rules.churnedAfterDays} THEN 'churned' WHEN ${days} >= ${rules.lapsingAfterDays} THEN 'lapsing'
+    WHEN ${v('purchases')} >= ${rules.loyalPurchases} OR ${v('visits')} >= ${rules.loyalVisits} THEN 'loyal'
+    WHEN ${v('visits')} >= 2 THEN 'returning'
+    WHEN ${v('engaged')} >= ${rules.engagedMs} OR ${v('views')} >= ${rules.engagedProductViews} THEN 'engaged' ELSE 'new' END`;
+  // LIMIT -1 (no limit) keeps SQLite from flattening the inputs into the CASE: read apart, the
+  // five fields come from the covering index (profiles_lifecycle), not from each profile's JSON.
+  const inputs = `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM profiles LIMIT -1`;
+  return `SELECT ${stage} AS stage, count(*) AS visitors FROM (${inputs}) GROUP BY 1 ORDER BY min(coalesce(last, 0))`;
 }
 
 export function migrateSiteRollups(sql: SqlStorage): void {
@@ -204,15 +226,44 @@ export function siteDayRows(sql: SqlStorage, fromDay: string, toDay: string): Da
   return sql.exec<DayRow & Record<string, SqlStorageValue>>('SELECT * FROM site_days WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay).toArray();
 }
 
+const TOP_ITEMS = `SELECT item_id, sum(views) AS views, sum(purchases) AS purchases, sum(revenue) AS revenue FROM item_days
+  WHERE day >= ? AND day <= ? GROUP BY item_id ORDER BY revenue DESC, views DESC LIMIT ?`;
+
 export function topItemRows(sql: SqlStorage, fromDay: string, toDay: string, limit = 50) {
-  return sql
-    .exec<{ item_id: string; views: number; purchases: number; revenue: number }>(
-      `SELECT item_id, sum(views) AS views, sum(purchases) AS purchases, sum(revenue) AS revenue FROM item_days
-       WHERE day >= ? AND day <= ? GROUP BY item_id ORDER BY revenue DESC, views DESC LIMIT ?`, fromDay, toDay, limit)
-    .toArray();
+  return sql.exec<{ item_id: string; views: number; purchases: number; revenue: number }>(TOP_ITEMS, fromDay, toDay, limit).toArray();
 }
 
 /** Distinct visitors (people) seen from `fromDay` to `toDay`; exact when summed over shards, since a visitor lives in one. */
 export function distinctVisitors(sql: SqlStorage, fromDay: string, toDay: string): number {
   return sql.exec<{ n: number }>('SELECT count(DISTINCT visitor_id) AS n FROM visitor_days WHERE day >= ? AND day <= ?', fromDay, toDay).one().n;
+}
+
+/** What a shard answers for the overview (gather.ts sums it over the shards): each list as packRows text. */
+export interface PackedOverview {
+  /** DAY_ROW_COLUMNS */
+  days: string;
+  /** HOUR_ROW_COLUMNS; only when asked for. */
+  hours: string;
+  visitors: number;
+  /** ITEM_ROW_COLUMNS: the shard's top 50 items by revenue. */
+  items: string;
+  /** (name, visitors) */
+  segments: string;
+  /** (stage, visitors) */
+  lifecycle: string;
+}
+export const DAY_ROW_COLUMNS = ['day', ...COUNTERS] as const;
+export const HOUR_ROW_COLUMNS = ['hour', ...COUNTERS] as const;
+export const ITEM_ROW_COLUMNS = ['item_id', 'views', 'purchases', 'revenue'] as const;
+
+/** The overview's rows of this shard, days `fromDay` to `toDay`; the segment and lifecycle mix as of `now`. */
+export function packedOverview(sql: SqlStorage, fromDay: string, toDay: string, now: number, hours: boolean, rules: LifecycleRules): PackedOverview {
+  return {
+    days: packRows(sql, 'SELECT * FROM site_days WHERE day >= ? AND day <= ? ORDER BY day', DAY_ROW_COLUMNS, fromDay, toDay),
+    hours: hours ? packRows(sql, 'SELECT * FROM site_hours WHERE hour >= ? AND hour < ? ORDER BY hour', HOUR_ROW_COLUMNS, fromDay, `${toDay}U`) : '[]',
+    visitors: distinctVisitors(sql, fromDay, toDay),
+    items: packRows(sql, TOP_ITEMS, ITEM_ROW_COLUMNS, fromDay, toDay, 50),
+    segments: packRows(sql, "SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1", ['name', 'visitors']),
+    lifecycle: packRows(sql, lifecycleMixSelect(rules), ['stage', 'visitors'], now),
+  };
 }

@@ -10,11 +10,11 @@ import type { Campaign } from '../campaigns/definition';
 import { catalogOf } from '../catalog';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
-import type { Analysis, Dimension } from '../reports/campaign-rollups';
+import type { Analysis, RollupShape } from '../reports/campaign-rollups';
 import { BREAKDOWNS, campaignList, campaignReport, type Breakdown, type CampaignInfo } from '../reports/campaign-report';
 import { answerCache } from '../reports/answer-cache';
 import { toCsv } from '../reports/csv';
-import { attributionRowsOf, campaignRows, overviewRows } from '../reports/gather';
+import { attributionRowsOf, campaignHeadlines, campaignRows, overviewRows } from '../reports/gather';
 import { ATTRIBUTION_MODELS, type AttributionModel } from '../reports/attribution';
 import { attributionReport } from '../reports/attribution-report';
 import { hourlyReport, overviewReport } from '../reports/overview';
@@ -60,10 +60,10 @@ reports.get('/overview', async (c) => {
   const r = range(c);
   if (typeof r === 'string') return fail(c, 400, r);
   const site = c.get('site');
-  const [rows, catalog] = await Promise.all([overviewRows(c.env, site, r.from, r.to), catalogOf(c.env.DB, site.key)]);
-  const report = overviewReport(rows, catalog, r);
   const granularity = c.req.query('granularity') ?? 'day';
   if (granularity !== 'day' && granularity !== 'hour') return fail(c, 400, 'granularity must be day or hour');
+  const [rows, catalog] = await Promise.all([overviewRows(c.env, site, r.from, r.to, granularity === 'hour'), catalogOf(c.env.DB, site.key)]);
+  const report = overviewReport(rows, catalog, r);
   if (granularity === 'hour') {
     // The hours of the range's last day (today by default), from the hourly rollups.
     const hourly = hourlyReport(rows, r.to, Date.now());
@@ -89,8 +89,8 @@ reports.get('/campaigns', async (c) => {
   const now = Date.now();
   const campaigns = (await servingCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
   // The list shows each arm's totals: one row per arm and shard.
-  const rows = await campaignRows(c.env, site, campaigns.map((x) => x.id), r.from, r.to, { group: [], analyses: [analysis], hist: false });
-  const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)![analysis] })), now);
+  const rows = await campaignHeadlines(c.env, site, campaigns.map((x) => x.id), r.from, r.to, analysis);
+  const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)! })), now);
   if (wantsCsv(c)) {
     return csv(c, 'campaigns', ['id', 'name', 'type', 'status', 'holdout_visitors', 'treated_visitors', 'variant', 'control_rate', 'treatment_rate', 'absolute', 'relative', 'ci_low', 'ci_high', 'p_value', 'q_value', 'verdict', 'warnings'],
       list.map((x) => [x.id, x.name, x.type, x.status, x.arms.find((a) => a.variant === 'holdout')?.visitors ?? 0, x.arms.filter((a) => a.variant !== 'holdout').reduce((n, a) => n + a.visitors, 0),
@@ -114,10 +114,10 @@ reports.get('/campaigns/:id', async (c) => {
   const now = Date.now();
   // The whole campaign by default: an effect report covers every visitor who entered it.
   const from = c.req.query('from') ? r.from : isoDay(campaign.start);
-  // One fan-out: rows per arm and day (the arms, the daily uplift; the triggered rows summed per
-  // arm give the exposed counts), and apart the rows of the breakdown's dimension.
+  // One fan-out: the analysis's rows per arm and day (the arms, the daily uplift), the triggered
+  // arm totals (the exposed counts), and apart the rows of the breakdown's dimension.
   const by = breakdown === 'variant' || breakdown === 'day' ? undefined : breakdown;
-  const shape = { group: ['day'] as Dimension[], analyses: [...new Set<Analysis>([analysis, 'triggered'])], hist: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
+  const shape: Omit<RollupShape, 'headline'> = { group: ['day'], analyses: [analysis], hist: true, exposed: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
   const rows = (await campaignRows(c.env, site, [id], from, r.to, shape)).get(id)!;
   const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to, breakdownRows: by && rows.breakdown });
   if (wantsCsv(c)) {
@@ -137,7 +137,7 @@ reports.get('/funnel', async (c) => {
   const campaign = (await servingCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
   const now = Date.now();
-  const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now), { group: [], analyses: ['itt', 'triggered'], hist: true })).get(id)!;
+  const rows = (await campaignRows(c.env, site, [id], isoDay(campaign.start), isoDay(now), { group: [], analyses: [analysis], hist: true, exposed: true })).get(id)!;
   const { funnel } = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown: 'variant', now });
   if (wantsCsv(c)) {
     return csv(c, `funnel-${id}`, ['variant', 'visitors', ...funnel.steps.flatMap((s) => [s, `${s}_rate`])],
