@@ -9,7 +9,7 @@ import { DEFAULT_LIFECYCLE, lifecycleStage, type LifecycleRules } from '../../wo
 import { campaignsRollupRows, HEADLINE_FIELDS, packedCampaignRollups, packedRollupRows, rollupRowColumns, setContribution, type Bucket, type RollupRow } from '../../worker/src/reports/campaign-rollups';
 import { STAT_FIELDS, zeroStats } from '../../worker/src/reports/outcomes';
 import { packRows, unpackGrouped, unpackRows } from '../../worker/src/reports/packed';
-import { lifecycleMixSelect, lifecycleRows } from '../../worker/src/reports/site-rollups';
+import { SEGMENT_MIX, lifecycleMixSelect, lifecycleRows } from '../../worker/src/reports/site-rollups';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
@@ -107,6 +107,9 @@ describe('the lifecycle mix counted in SQL', () => {
         const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${lifecycleMixSelect(r)}`, now).toArray();
         expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX profiles_lifecycle/);
       }
+      // and the segment mix from the same index
+      const segmentPlan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${SEGMENT_MIX}`).toArray();
+      expect(segmentPlan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX profiles_lifecycle_segment/);
     });
   });
 });
