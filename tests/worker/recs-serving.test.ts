@@ -9,6 +9,7 @@ import { TEST_SITE } from './helpers';
 
 const SITE = TEST_SITE.key;
 const brain = () => env.BRAIN.get(env.BRAIN.idFromName(SITE));
+const rulesOf = (item: string) => runInDurableObject(brain(), (instance: SiteBrain) => [...(instance as unknown as { sequential(item: string): Map<string, number> }).sequential(item).keys()]);
 const neighboursOf = (item: string) => runInDurableObject(brain(), (instance: SiteBrain) => instance.neighbours('view', item).map((n) => n.item));
 
 let sessions = 0;
@@ -47,5 +48,12 @@ describe('SiteBrain serving from memory', () => {
     expect(after.model_version).not.toBe(before.model_version);
     expect(before.items.map((i) => i.item_id)).not.toContain('d');
     expect(after.items.map((i) => i.item_id)).toContain('d');
+  });
+
+  it('what followed an item follows the sessions that come in', async () => {
+    expect(await rulesOf('b')).toEqual([]); // nothing came after b
+    expect(await rulesOf('b')).toEqual([]); // now kept in memory
+    await brain().observe(SITE, buildDelta(viewedTogether(2, ['b', 'd'])));
+    expect(await rulesOf('b')).toEqual(['d']);
   });
 });

@@ -20,6 +20,8 @@ import { addDecayed, decayedScore } from './recs/trending';
 
 /** Parsed neighbour lists kept in memory, at most (a full one holds 50 items: about 3 kB). */
 const KEPT_NEIGHBOUR_LISTS = 2_000;
+/** Items whose sequential-rule scores are kept per session index, at most (a popular one has a few hundred followers: about 20 kB). */
+const KEPT_RULE_LISTS = 500;
 const listKey = (kind: 'view' | 'buy', item: string) => `${kind} ${item}`;
 
 export type { Reason, RecContext, RecRequest, Recommendation } from './recs/blend';
@@ -43,6 +45,8 @@ export class SiteBrain extends DurableObject<Env> {
   private trendCache: { at: number; limit: number; scores: Map<string, number> } | null = null;
   /** Parsed neighbour lists read since they last changed: a popular item's list serves many requests. */
   private readonly neighbourLists = new Map<string, Neighbour[]>();
+  /** Sequential-rule scores per item, of the session models built last (they change together). */
+  private readonly rulesOf = new Map<string, Map<string, number>>();
   /** The model version, read once: only a finishing rebuild changes it. */
   private modelVersion: number | null = null;
 
@@ -227,9 +231,21 @@ export class SiteBrain extends DurableObject<Env> {
     const rows = this.sql.exec<{ time: number; items: string }>('SELECT time, items FROM sessions ORDER BY time DESC LIMIT ?', INDEXED_SESSIONS).toArray();
     for (const r of rows.reverse()) index.add({ items: JSON.parse(r.items), time: r.time });
     this.models = new SessionModels(index);
+    this.rulesOf.clear();
     this.modelsBuilt = now;
     this.dirty = false;
     return this.models;
+  }
+
+  /** What followed the item in the indexed sessions; a popular item's answer is kept until the index changes. */
+  private sequential(item: string): Map<string, number> {
+    const models = this.sessionModels();
+    const scores = this.rulesOf.get(item) ?? models.sequential(item);
+    // the least recently read goes
+    this.rulesOf.delete(item);
+    if (this.rulesOf.size >= KEPT_RULE_LISTS) this.rulesOf.delete(this.rulesOf.keys().next().value!);
+    this.rulesOf.set(item, scores);
+    return scores;
   }
 
   /** The trending items; the list is kept for 10 s, since it moves slowly and sorting it costs. */
@@ -248,7 +264,7 @@ export class SiteBrain extends DurableObject<Env> {
     const models: RecModels = {
       neighbours: (kind, item) => this.neighbours(kind, item),
       session: (views, now) => this.sessionModels().session(views, now),
-      sequential: (item) => this.sessionModels().sequential(item),
+      sequential: (item) => this.sequential(item),
       trending: (limit) => this.trending(limit),
       popularity: (item) => this.sessionModels().popularity(item),
     };
