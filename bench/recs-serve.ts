@@ -1,9 +1,12 @@
-// npm run bench:recs-serve [-- --items 10000 --events 1000000 --requests 2000 --state DIR]
+// npm run bench:recs-serve [-- --items 10000 --events 1000000 --requests 2000 --state DIR --port 8797]
 // Fills a local worker (wrangler dev) with a synthetic shop through the real collector, then
 // measures GET /v1/recs latency from this process. With --state, the filled shop is kept in DIR,
 // and a later run with the same DIR measures it again without filling. Baseline in the same run: GET /v1/health,
 // which does no work, so the ratio shows what recommending costs over the local server itself.
-import { existsSync, writeFileSync } from 'node:fs';
+// The server's CPU time per request (wrangler and workerd, read from /proc on Linux) is measured
+// apart from latency, on other requests of the same mix: it holds still when the machine is busy.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startLocalWorker } from '../worker/dev/local-worker';
 import { seededRandom } from '../worker/src/ml/random';
@@ -17,8 +20,10 @@ const EVENTS = Number(a.events ?? 1_000_000);
 const REQUESTS = Number(a.requests ?? 2_000);
 const CATEGORIES = 50;
 const CONCURRENCY = 6;
-const PORT = 8797;
+const PORT = Number(a.port ?? 8797);
 const SITE = 'bench';
+// The shop's page origin, fixed so that a kept state answers on any --port.
+const SHOP_ORIGIN = 'http://127.0.0.1:8797';
 
 const random = seededRandom(11);
 /** Zipf-like pick from 0..n-1: a few items are popular, most are not. */
@@ -36,7 +41,7 @@ let eventCounter = 0;
 const visitors = Array.from({ length: Math.max(100, Math.round(EVENTS / 25)) }, (_, i) => `visitor-${String(i).padStart(7, '0')}`);
 const seqOf = new Map<string, number>();
 
-/** One synthetic session: a theme category, 3–12 product views, sometimes a cart add and a purchase. */
+/** One synthetic session: a theme category, 3–12 product views, engaged time, sometimes a cart add and a purchase. */
 function session(now: number) {
   const visitor = visitors[Math.floor(random() * visitors.length)];
   const sessionId = `s-${++eventCounter}-${Math.floor(random() * 1e9)}`;
@@ -55,6 +60,8 @@ function session(now: number) {
     viewed.push(item);
     ev('view_item', { item_id: item, item_category: categoryOf.get(item) });
   }
+  // the tracker's engaged-time report: only sessions engaged like a person's teach the recommender
+  ev('user_engagement', { engaged_ms: 2_000 + Math.floor(random() * 30_000) });
   if (random() < 0.12) {
     ev('add_to_cart', { item_id: viewed[viewed.length - 1], item_category: categoryOf.get(viewed[viewed.length - 1]), quantity: 1 });
     if (random() < 0.35) {
@@ -67,13 +74,34 @@ function session(now: number) {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** CPU ms (user + system) used so far by this process's children and their children: the local server. */
+function serverCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
+  const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      // the fields after the command name: state, ppid, ... utime (12th), stime (13th)
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return [{ pid: Number(pid), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * tick }];
+    } catch {
+      return []; // it ended meanwhile
+    }
+  });
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of stats) if (!ours.has(s.pid) && ours.has(s.ppid)) ours.add(s.pid), (grew = true);
+  }
+  return stats.reduce((sum, s) => (s.pid !== process.pid && ours.has(s.pid) ? sum + s.cpu : sum), 0);
+}
+
 // A kept state counts as filled only once its fill finished (a stopped fill leaves a partial shop).
 const FILLED = a.state && join(a.state, 'recs-serve-filled');
 if (a.state && existsSync(a.state) && !existsSync(FILLED!)) {
   console.error(`bench:recs-serve: ${a.state} holds no finished fill (a run stopped before it ended); remove it or choose another --state`);
   process.exit(2);
 }
-const worker = await startLocalWorker(PORT, (base) => ({ site: SITE, name: 'Bench shop', origins: [base], adminKey: 'bench-admin-key', readKey: 'bench-read-key', shards: 16 }), { items: catalog, state: a.state });
+const worker = await startLocalWorker(PORT, () => ({ site: SITE, name: 'Bench shop', origins: [SHOP_ORIGIN], adminKey: 'bench-admin-key', readKey: 'bench-read-key', shards: 16 }), { items: catalog, state: a.state });
 try {
   if (worker.reused) console.error(`  reusing the shop filled in ${a.state}`);
   // ---- fill --------------------------------------------------------------------------------
@@ -84,7 +112,9 @@ try {
   const fillStart = performance.now();
   const post = async (events: object[]) => {
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(`${worker.base}/v1/collect?site=${SITE}`, { method: 'POST', body: JSON.stringify({ events }) });
+      // with the visitor's token, as the SDK sends it: its shard keeps the hash, and reads are checked against it
+      const token = visitorToken((events[0] as { visitor_id: string }).visitor_id);
+      const res = await fetch(`${worker.base}/v1/collect?site=${SITE}`, { method: 'POST', body: JSON.stringify({ token, events }) });
       if (res.status === 202) return;
       if (attempt > 5) throw new Error(`collect answered ${res.status}: ${await res.text()}`);
       await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
@@ -123,16 +153,18 @@ try {
 
   // ---- measure -----------------------------------------------------------------------------
   const contexts = ['product', 'home', 'cart'] as const;
-  const urls = Array.from({ length: REQUESTS }, (_, i) => {
-    const context = contexts[i % 3];
-    const visitor = visitors[Math.floor(random() * visitors.length)];
-    const item = context === 'product' ? `&item=${catalog[zipf(ITEMS)].id}` : '';
-    return `${worker.base}/v1/recs?site=${SITE}&visitor=${visitor}&token=${visitorToken(visitor)}&context=${context}${item}&limit=10`;
-  });
+  const recsUrls = () =>
+    Array.from({ length: REQUESTS }, (_, i) => {
+      const context = contexts[i % 3];
+      const visitor = visitors[Math.floor(random() * visitors.length)];
+      const item = context === 'product' ? `&item=${catalog[zipf(ITEMS)].id}` : '';
+      return `${worker.base}/v1/recs?site=${SITE}&visitor=${visitor}&token=${visitorToken(visitor)}&context=${context}${item}&limit=10`;
+    });
+  const urls = recsUrls();
   // as from the shop's page: personalized content is served only to pages of an allowed origin
   const time = async (url: string) => {
     const start = performance.now();
-    const res = await fetch(url, { headers: { origin: worker.base } });
+    const res = await fetch(url, { headers: { origin: SHOP_ORIGIN } });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`${url}: ${res.status}`);
     return performance.now() - start;
@@ -148,10 +180,18 @@ try {
     byContext[contexts[i % 3]].push(ms);
     health.push(await time(`${worker.base}/v1/health`));
   }
+  // Server CPU per request, on requests of other visitors (no answer seen above is asked again).
+  const cpuPer = async (list: string[]) => {
+    const before = serverCpuMs();
+    for (const url of list) await time(url);
+    return (serverCpuMs() - before) / list.length;
+  };
+  const recsCpu = await cpuPer(recsUrls());
+  const healthCpu = await cpuPer(urls.map(() => `${worker.base}/v1/health`));
   const sorted = (x: number[]) => [...x].sort((p, q) => p - q);
   const r = sorted(recs);
   const h = sorted(health);
-  const sample = await (await fetch(urls[0])).json<any>();
+  const sample = await (await fetch(urls[0], { headers: { origin: SHOP_ORIGIN } })).json<any>();
   console.log(`\nSynthetic shop: ${ITEMS} items in ${CATEGORIES} categories, ${worker.reused ? `filled earlier in ${a.state}` : `${sent} events`} from ${visitors.length} visitors`);
   if (!worker.reused) {
     console.log(`  fill through /v1/collect: ${fillSeconds.toFixed(0)} s (${Math.round(sent / fillSeconds)} events/s, ${CONCURRENCY} concurrent requests)`);
@@ -164,6 +204,7 @@ try {
     console.log(`    ${c.padEnd(8)}  p50 ${pct(s, 50).toFixed(2)} ms   p95 ${pct(s, 95).toFixed(2)} ms`);
   }
   console.log(`  baseline GET /v1/health: p50 ${pct(h, 50).toFixed(2)} ms   p95 ${pct(h, 95).toFixed(2)} ms`);
+  console.log(`  server CPU per request: recs ${recsCpu.toFixed(2)} ms, health ${healthCpu.toFixed(2)} ms (${REQUESTS} sequential requests each)`);
   console.log(`  ratio (p95 recs / p95 health): ${(pct(r, 95) / pct(h, 95)).toFixed(1)}×   sample: ${sample.items.length} items, first reason ${sample.items[0]?.reason}`);
   console.log(
     JSON.stringify({
@@ -173,6 +214,8 @@ try {
       recs_ms: { p50: +pct(r, 50).toFixed(2), p95: +pct(r, 95).toFixed(2), p99: +pct(r, 99).toFixed(2) },
       by_context_p95_ms: Object.fromEntries(contexts.map((c) => [c, +pct(sorted(byContext[c]), 95).toFixed(2)])),
       health_ms: { p50: +pct(h, 50).toFixed(2), p95: +pct(h, 95).toFixed(2) },
+      server_cpu_ms_per_request: { recs: +recsCpu.toFixed(2), health: +healthCpu.toFixed(2) },
+      load_average_1m: +loadavg()[0].toFixed(2), // the machine's business when it ended: latency is worth less when high
     }),
   );
 } finally {

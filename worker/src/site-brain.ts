@@ -18,6 +18,12 @@ import { SessionModels } from './recs/session-models';
 import { INDEXED_SESSIONS, KEPT_SESSION_MS, KEPT_SESSIONS, NEIGHBOURS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TRENDING_ROWS_PER_ITEM } from './recs/stores';
 import { addDecayed, decayedScore } from './recs/trending';
 
+/** Parsed neighbour lists kept in memory, at most (a full one holds 50 items: about 3 kB). */
+const KEPT_NEIGHBOUR_LISTS = 2_000;
+/** Items whose sequential-rule scores are kept per session index, at most (a popular one has a few hundred followers: about 20 kB). */
+const KEPT_RULE_LISTS = 500;
+const listKey = (kind: 'view' | 'buy', item: string) => `${kind} ${item}`;
+
 export type { Reason, RecContext, RecRequest, Recommendation } from './recs/blend';
 
 const SCHEMA = `
@@ -37,6 +43,12 @@ export class SiteBrain extends DurableObject<Env> {
   private modelsBuilt = 0;
   private dirty = true;
   private trendCache: { at: number; limit: number; scores: Map<string, number> } | null = null;
+  /** Parsed neighbour lists read since they last changed: a popular item's list serves many requests. */
+  private readonly neighbourLists = new Map<string, Neighbour[]>();
+  /** Sequential-rule scores per item, of the session models built last (they change together). */
+  private readonly rulesOf = new Map<string, Map<string, number>>();
+  /** The model version, read once: only a finishing rebuild changes it. */
+  private modelVersion: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -81,6 +93,7 @@ export class SiteBrain extends DurableObject<Env> {
       // Their neighbour lists are stale now: recomputed when next read, or by the rebuild.
       const staleRows = Object.entries(stale).flatMap(([kind, items]) => [...items].map((item) => [kind, item]));
       insertRows(this.sql, 'stale (kind, item)', staleRows, 'ON CONFLICT DO NOTHING');
+      for (const [kind, item] of staleRows) this.neighbourLists.delete(listKey(kind as 'view' | 'buy', item));
       for (const s of delta.sessions) {
         const items = s.items.filter(known).slice(0, SESSION_ITEMS);
         if (items.length) this.sql.exec('INSERT OR REPLACE INTO sessions (session_id, time, items) VALUES (?, ?, ?)', s.id, s.time, JSON.stringify(items));
@@ -112,6 +125,7 @@ export class SiteBrain extends DurableObject<Env> {
 
   /** Recomputes one item's neighbour list with its association-rule measures. */
   private refreshNeighbours(kind: 'view' | 'buy', item: string) {
+    this.neighbourLists.delete(listKey(kind, item));
     const countCol = kind === 'view' ? 'view_sessions' : 'baskets';
     const total = this.sql.exec<{ n: number }>('SELECT n FROM totals WHERE kind = ?', kind).toArray()[0]?.n ?? 0;
     const own = this.sql.exec<{ c: number }>(`SELECT ${countCol} AS c FROM item_stats WHERE item = ?`, item).toArray()[0]?.c ?? 0;
@@ -126,9 +140,25 @@ export class SiteBrain extends DurableObject<Env> {
 
   /** An item's neighbour list, recomputed first if events changed it since. */
   neighbours(kind: 'view' | 'buy', item: string): Neighbour[] {
-    if (this.sql.exec('DELETE FROM stale WHERE kind = ? AND item = ?', kind, item).rowsWritten) this.refreshNeighbours(kind, item);
+    const key = listKey(kind, item);
+    const kept = this.neighbourLists.get(key);
+    if (kept) {
+      // a list is forgotten when its item is marked stale or refreshed; a read makes it the newest
+      this.neighbourLists.delete(key);
+      this.neighbourLists.set(key, kept);
+      return kept;
+    }
+    // read before deleting: a fresh list's read writes nothing, so the answer waits for no commit
+    if (this.sql.exec('SELECT 1 FROM stale WHERE kind = ? AND item = ?', kind, item).toArray().length) {
+      this.sql.exec('DELETE FROM stale WHERE kind = ? AND item = ?', kind, item);
+      this.refreshNeighbours(kind, item);
+    }
     const row = this.sql.exec<{ list: string }>('SELECT list FROM neighbours WHERE kind = ? AND item = ?', kind, item).toArray()[0];
-    return row ? JSON.parse(row.list) : [];
+    const list: Neighbour[] = row ? JSON.parse(row.list) : [];
+    // the least recently read goes: bounded whatever ids pages ask for
+    if (this.neighbourLists.size >= KEPT_NEIGHBOUR_LISTS) this.neighbourLists.delete(this.neighbourLists.keys().next().value!);
+    this.neighbourLists.set(key, list);
+    return list;
   }
 
   /** Forgets sessions (a visitor's erasure): their items leave the session index; pair counts are sums and stay. */
@@ -182,11 +212,15 @@ export class SiteBrain extends DurableObject<Env> {
   }
 
   private rebuildHost(): RebuildHost {
-    return { sql: this.sql, transaction: (run) => this.ctx.storage.transactionSync(run), refreshNeighbours: (kind, item) => this.refreshNeighbours(kind, item) };
+    const transaction = <T>(run: () => T): T => {
+      this.modelVersion = null; // a chunk may finish the rebuild, which counts the version up
+      return this.ctx.storage.transactionSync(run);
+    };
+    return { sql: this.sql, transaction, refreshNeighbours: (kind, item) => this.refreshNeighbours(kind, item) };
   }
 
   private version(): number {
-    return this.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? 0;
+    return (this.modelVersion ??= this.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? 0);
   }
 
   /** The session models over the most recent sessions, rebuilt when new sessions came in (at most every 5 s for a big shop). */
@@ -197,9 +231,21 @@ export class SiteBrain extends DurableObject<Env> {
     const rows = this.sql.exec<{ time: number; items: string }>('SELECT time, items FROM sessions ORDER BY time DESC LIMIT ?', INDEXED_SESSIONS).toArray();
     for (const r of rows.reverse()) index.add({ items: JSON.parse(r.items), time: r.time });
     this.models = new SessionModels(index);
+    this.rulesOf.clear();
     this.modelsBuilt = now;
     this.dirty = false;
     return this.models;
+  }
+
+  /** What followed the item in the indexed sessions; a popular item's answer is kept until the index changes. */
+  private sequential(item: string): Map<string, number> {
+    const models = this.sessionModels();
+    const scores = this.rulesOf.get(item) ?? models.sequential(item);
+    // the least recently read goes
+    this.rulesOf.delete(item);
+    if (this.rulesOf.size >= KEPT_RULE_LISTS) this.rulesOf.delete(this.rulesOf.keys().next().value!);
+    this.rulesOf.set(item, scores);
+    return scores;
   }
 
   /** The trending items; the list is kept for 10 s, since it moves slowly and sorting it costs. */
@@ -218,7 +264,7 @@ export class SiteBrain extends DurableObject<Env> {
     const models: RecModels = {
       neighbours: (kind, item) => this.neighbours(kind, item),
       session: (views, now) => this.sessionModels().session(views, now),
-      sequential: (item) => this.sessionModels().sequential(item),
+      sequential: (item) => this.sequential(item),
       trending: (limit) => this.trending(limit),
       popularity: (item) => this.sessionModels().popularity(item),
     };

@@ -7,6 +7,7 @@
 // `sessions` sessions holding one item, co-occurrence precomputed top-50 lists of the anchors,
 // trending a cached top list; the product page's ranker scores at most 50 candidates per source.
 import type { CatalogItem } from '../catalog';
+import { bestFirst } from './best-first';
 import { DEFAULT_RANKER } from './default-ranker';
 import { rankerScores, type Ranker } from './ranker';
 import type { Source, SourceKey } from './sources';
@@ -187,10 +188,10 @@ export function rank(total: ReadonlyMap<string, Blended>, req: RecRequest, catal
     const reason = t.reason === 'trending' && boost > t.best ? 'category_affinity' : t.reason;
     ranked.push({ item_id: item, score: t.score * (1 + boost), reason, name: product?.name, category: product?.category, price: product?.price });
   }
-  ranked.sort(byScoreThenId);
   const counts = new Map<string, number>();
   const out: Recommendation[] = [];
-  for (const r of ranked) {
+  // best first, sorting only as far as the answer reads (candidates are often thousands)
+  for (const r of bestFirst(ranked, byScoreThenId)) {
     if (out.length >= req.limit) break;
     const c = r.category ?? '';
     const n = counts.get(c) ?? 0;

@@ -8,6 +8,7 @@
 // trains the served one (docs/evaluation.md). Per request: at most CANDIDATES per source, a
 // few comparisons per tree for each.
 import { gbdtLogit, type GbdtModel } from '../ml/gbdt';
+import { bestFirst } from './best-first';
 import type { Source, SourceKey } from './sources';
 
 export const RANKED_SOURCES: SourceKey[] = ['session', 'sequential', 'viewed_together', 'bought_together', 'reminder', 'trending'];
@@ -31,13 +32,21 @@ export interface Ranker {
   model: GbdtModel;
 }
 
+/** Best score first; ties by item id. */
+const byScoreThenItem = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
 /** Each candidate's features, in the order of RANKER_FEATURES. */
 export function rankerRows(sources: readonly Source[], views: readonly string[], anchor: string | undefined, popularity: (item: string) => number): { items: string[]; X: number[][] } {
   const bySource = new Map<SourceKey, { max: number; scores: ReadonlyMap<string, number>; ranks: Map<string, number> }>();
   const candidates = new Set<string>();
   for (const { key, scores } of sources) {
     if (!RANKED_SOURCES.includes(key)) continue;
-    const top = [...scores].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, RANKS);
+    // a source may score thousands of items: only its best RANKS are sorted
+    const top: [string, number][] = [];
+    for (const entry of bestFirst([...scores].filter(([, s]) => s > 0), byScoreThenItem)) {
+      if (top.length === RANKS) break;
+      top.push(entry);
+    }
     const ranks = new Map(top.map(([item], i) => [item, i + 1]));
     bySource.set(key, { max: top.length ? top[0][1] : 0, scores, ranks });
     for (let i = 0; i < Math.min(CANDIDATES, top.length); i++) candidates.add(top[i][0]);

@@ -15,6 +15,7 @@
 //             · (1 + idf · log(N / df(i)))          rarer items count more                 (VSTAN)
 // Any of the λ set to null switches its factor off. The per-request work is bounded by
 // sampleSize × |s| for the similarities and k × |c| for the scores, whatever the index size.
+import { bestFirst } from './best-first';
 import type { SessionIndex } from './session-index';
 
 export interface StanOptions {
@@ -67,8 +68,13 @@ export class Stan {
       if (snhDays !== null) sim *= Math.exp(-Math.max(0, now - this.index.time(c)) / (snhDays * DAY_MS));
       if (sim > 0) scored.push([c, sim]);
     }
-    scored.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-    return scored.slice(0, k);
+    // the k best of up to sampleSize, in the order a full sort gives
+    const best: [number, number][] = [];
+    for (const entry of bestFirst(scored, (a, b) => b[1] - a[1] || b[0] - a[0])) {
+      if (best.length === k) break;
+      best.push(entry);
+    }
+    return best;
   }
 
   /** Item scores for the current clicks (newest last) at time `now`. */
@@ -79,6 +85,13 @@ export class Stan {
     const inSession = new Set(clicks);
     const n = clicks.length;
     const total = this.index.size;
+    // an item's IDF factor, computed once per request (items recur across neighbours)
+    const idfOf = new Map<string, number>();
+    const idfFactor = (item: string) => {
+      let f = idfOf.get(item);
+      if (f === undefined) idfOf.set(item, (f = 1 + idf! * Math.log(total / Math.max(1, this.index.frequency(item)))));
+      return f;
+    };
     for (const [c, sim] of this.neighbours(clicks, now)) {
       const items = this.index.items(c);
       // i*: the last position of c holding an item of the current session (1-based)
@@ -96,7 +109,7 @@ export class Stan {
       items.forEach((item, p) => last.set(item, p + 1));
       for (const [item, pos] of last) {
         let add = inh === null ? base : base * Math.exp(-Math.abs(pos - star) / inh);
-        if (idf !== null) add *= 1 + idf * Math.log(total / Math.max(1, this.index.frequency(item)));
+        if (idf !== null) add *= idfFactor(item);
         scores.set(item, (scores.get(item) ?? 0) + add);
       }
     }
