@@ -118,8 +118,7 @@ export async function storeBatch(env: Env, site: Site, batch: PreparedBatch): Pr
   const calls = [...batch.shards].map(([index, events]) => {
     const report = batch.dropped && events.some((e) => e.visitor_id === batch.dropped!.visitorId) ? batch.dropped : undefined;
     const token = claim && events.some((e) => e.visitor_id === claim.visitorId) ? claim : undefined;
-    // as one JSON string: an RPC copies a string at once, where it walks every field of every object
-    return shardByIndex(env, site, index).ingest(site.key, JSON.stringify(events), report, token).then((r) => ({ ...r, sent: events.length }));
+    return shardByIndex(env, site, index).ingest(site.key, events, report, token).then((r) => ({ ...r, sent: events.length }));
   });
   const results = await Promise.allSettled(calls);
   reportsChanged(site.key); // kept report answers of this site go (reports/answer-cache.ts)

@@ -17,6 +17,7 @@ import { SessionIndex } from './recs/session-index';
 import { SessionModels } from './recs/session-models';
 import { INDEXED_SESSIONS, KEPT_SESSION_MS, KEPT_SESSIONS, NEIGHBOURS, SESSION_ITEMS, TREND_HALF_LIFE_MS, TRENDING_ROWS_PER_ITEM } from './recs/stores';
 import { addDecayed, decayedScore } from './recs/trending';
+import { keepRecent } from './recs/keep-recent';
 
 /** Parsed neighbour lists kept in memory, at most (a full one holds 50 items: about 3 kB). */
 const KEPT_NEIGHBOUR_LISTS = 2_000;
@@ -142,23 +143,15 @@ export class SiteBrain extends DurableObject<Env> {
   neighbours(kind: 'view' | 'buy', item: string): Neighbour[] {
     const key = listKey(kind, item);
     const kept = this.neighbourLists.get(key);
-    if (kept) {
-      // a list is forgotten when its item is marked stale or refreshed; a read makes it the newest
-      this.neighbourLists.delete(key);
-      this.neighbourLists.set(key, kept);
-      return kept;
-    }
+    // a list is forgotten when its item is marked stale or refreshed; a read makes it the newest
+    if (kept) return keepRecent(this.neighbourLists, key, kept, KEPT_NEIGHBOUR_LISTS);
     // read before deleting: a fresh list's read writes nothing, so the answer waits for no commit
     if (this.sql.exec('SELECT 1 FROM stale WHERE kind = ? AND item = ?', kind, item).toArray().length) {
       this.sql.exec('DELETE FROM stale WHERE kind = ? AND item = ?', kind, item);
       this.refreshNeighbours(kind, item);
     }
     const row = this.sql.exec<{ list: string }>('SELECT list FROM neighbours WHERE kind = ? AND item = ?', kind, item).toArray()[0];
-    const list: Neighbour[] = row ? JSON.parse(row.list) : [];
-    // the least recently read goes: bounded whatever ids pages ask for
-    if (this.neighbourLists.size >= KEPT_NEIGHBOUR_LISTS) this.neighbourLists.delete(this.neighbourLists.keys().next().value!);
-    this.neighbourLists.set(key, list);
-    return list;
+    return keepRecent(this.neighbourLists, key, row ? (JSON.parse(row.list) as Neighbour[]) : [], KEPT_NEIGHBOUR_LISTS);
   }
 
   /** Forgets sessions (a visitor's erasure): their items leave the session index; pair counts are sums and stay. */
@@ -240,12 +233,7 @@ export class SiteBrain extends DurableObject<Env> {
   /** What followed the item in the indexed sessions; a popular item's answer is kept until the index changes. */
   private sequential(item: string): Map<string, number> {
     const models = this.sessionModels();
-    const scores = this.rulesOf.get(item) ?? models.sequential(item);
-    // the least recently read goes
-    this.rulesOf.delete(item);
-    if (this.rulesOf.size >= KEPT_RULE_LISTS) this.rulesOf.delete(this.rulesOf.keys().next().value!);
-    this.rulesOf.set(item, scores);
-    return scores;
+    return keepRecent(this.rulesOf, item, this.rulesOf.get(item) ?? models.sequential(item), KEPT_RULE_LISTS);
   }
 
   /** The trending items; the list is kept for 10 s, since it moves slowly and sorting it costs. */

@@ -187,8 +187,7 @@ export class VisitorShard extends DurableObject<Env> {
    * new ones for scoring; returns how many were new. Nothing here can fail on an event's
    * content, so a bug in scoring never makes a batch fail or block.
    */
-  ingest(site: string, rowsJson: string, dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
-    const rows = JSON.parse(rowsJson) as EventRow[]; // the collector's own rows (batch.ts), as JSON
+  ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
     if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
     if (this.site !== site) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
