@@ -1,15 +1,15 @@
 // A shard answers a report's rows packed (reports/packed.ts): one JSON text that SQLite builds.
 // Checked here: (a) packed rows equal the rows read one by one, with sums past 10^16, strings
 // with quotes and NULs; (b) the headline reads (the campaign list, breakdowns) give the
-// headline stats of the full rows; (c) the lifecycle mix counted in SQL equals lifecycleStage
-// applied to every profile, thresholds and missing fields included.
+// headline stats of the full rows; (c) the lifecycle and segment mix counted in SQL equals
+// lifecycleStage applied to every profile, and its segment, thresholds and missing fields included.
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIFECYCLE, lifecycleStage, type LifecycleRules } from '../../worker/src/ml/lifecycle';
 import { campaignsRollupRows, HEADLINE_FIELDS, packedCampaignRollups, packedRollupRows, rollupRowColumns, setContribution, type Bucket, type RollupRow } from '../../worker/src/reports/campaign-rollups';
 import { STAT_FIELDS, zeroStats } from '../../worker/src/reports/outcomes';
 import { packRows, unpackGrouped, unpackRows } from '../../worker/src/reports/packed';
-import { SEGMENT_MIX, lifecycleMixSelect, lifecycleRows } from '../../worker/src/reports/site-rollups';
+import { LIFECYCLE_COLUMNS, PROFILE_MIX_COLUMNS, lifecycleInputs, lifecycleRows, profileMixSelect } from '../../worker/src/reports/site-rollups';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
@@ -74,42 +74,49 @@ describe('packed report rows', () => {
   });
 });
 
-describe('the lifecycle mix counted in SQL', () => {
-  it('equals lifecycleStage of every profile, at the thresholds and with fields missing', async () => {
+describe('the lifecycle and segment mix counted in SQL', () => {
+  it('equals lifecycleStage and the segment of every profile, at the thresholds and with fields missing', async () => {
     const now = 1_795_000_000_000;
     const DAY = 86_400_000;
     const rules: LifecycleRules[] = [DEFAULT_LIFECYCLE, { churnedAfterDays: 60, lapsingAfterDays: 14, loyalPurchases: 3, loyalVisits: 5, engagedMs: 30_000, engagedProductViews: 2 }];
     await inAShard((sql) => {
       sql.exec('DELETE FROM profiles');
+      // as the apply writes a profile: its JSON, and its lifecycle inputs beside it
+      const insert = (id: string, state: { lastSeen: number; visits: number; purchases: number; engagedMs: number; productViews: number }, segment: string | null) =>
+        sql.exec(`INSERT INTO profiles (visitor_id, state, segment, ${LIFECYCLE_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, JSON.stringify(state), segment, ...lifecycleInputs(state));
       let i = 0;
       const ago = [0, 1, 13.999, 14, 29.5, 30, 30.0001, 59, 60, 89.999, 90, 200].map((d) => Math.round(d * DAY));
+      const segments = ['Browsers', 'Buyers', null, '__proto__'];
       for (const since of ago) {
         for (const visits of [0, 1, 2, 4, 5, 8, 9]) {
           for (const [purchases, engagedMs, productViews] of [[0, 0, 0], [0, 29_999, 1], [0, 30_000, 2], [0, 60_000, 3], [1, 59_999, 2], [2, 0, 0], [3, 0, 0]]) {
-            const state = { visitorId: `lm-${i}`, lastSeen: now - since, visits, purchases, engagedMs, productViews };
-            sql.exec('INSERT INTO profiles (visitor_id, state) VALUES (?, ?)', `lm-${i++}`, JSON.stringify(state));
+            insert(`lm-${i}`, { lastSeen: now - since, visits, purchases, engagedMs, productViews }, segments[i++ % segments.length]);
           }
         }
       }
-      // fields missing, as a profile written before they existed
-      sql.exec('INSERT INTO profiles (visitor_id, state) VALUES (?, ?)', 'lm-bare', JSON.stringify({ visitorId: 'lm-bare', lastSeen: now - DAY }));
-      sql.exec('INSERT INTO profiles (visitor_id, state) VALUES (?, ?)', 'lm-empty', JSON.stringify({ visitorId: 'lm-empty' }));
+      // fields missing (NULL), as a profile written before they were columns
+      sql.exec('INSERT INTO profiles (visitor_id, state, last_seen) VALUES (?, ?, ?)', 'lm-bare', '{}', now - DAY);
+      sql.exec('INSERT INTO profiles (visitor_id, state) VALUES (?, ?)', 'lm-empty', '{}');
       for (const r of rules) {
         const want = new Map<string, number>();
         for (const p of lifecycleRows(sql)) {
-          const stage = lifecycleStage({ daysSinceLastVisit: (now - p.last) / DAY, visits: p.visits, purchases: p.purchases, engagedMs: p.engaged, productViews: p.views }, r);
+          const stage = lifecycleStage({ daysSinceLastVisit: (now - (p.last ?? 0)) / DAY, visits: p.visits ?? 0, purchases: p.purchases ?? 0, engagedMs: p.engaged ?? 0, productViews: p.views ?? 0 }, r);
           want.set(stage, (want.get(stage) ?? 0) + 1);
         }
-        const got = unpackRows<{ stage: string; visitors: number }>(packRows(sql, lifecycleMixSelect(r), ['stage', 'visitors'], now), ['stage', 'visitors']);
-        expect(new Map(got.map((g) => [g.stage, g.visitors]))).toEqual(want);
+        const mix = unpackRows<{ stage: string; segment: string; visitors: number }>(packRows(sql, profileMixSelect(r), PROFILE_MIX_COLUMNS, now), [...PROFILE_MIX_COLUMNS]);
+        const got = new Map<string, number>();
+        for (const m of mix) got.set(m.stage, (got.get(m.stage) ?? 0) + m.visitors);
+        expect(got).toEqual(want);
         expect(want.size).toBe(6);
-        // the five fields read from their covering index, not from each profile's JSON
-        const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${lifecycleMixSelect(r)}`, now).toArray();
-        expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX profiles_lifecycle/);
+        const bySegment = new Map<string, number>();
+        for (const m of mix) bySegment.set(m.segment, (bySegment.get(m.segment) ?? 0) + m.visitors);
+        const segmentWant = new Map(sql.exec<{ s: string; n: number }>("SELECT coalesce(segment, 'unsegmented') AS s, count(*) AS n FROM profiles NOT INDEXED GROUP BY 1").toArray().map((x) => [x.s, x.n]));
+        expect(bySegment).toEqual(segmentWant);
+        expect(bySegment.get('__proto__')).toBe(147);
+        // one pass over the index that holds every column read, not over the profiles
+        const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${profileMixSelect(r)}`, now).toArray();
+        expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX profiles_mix/);
       }
-      // and the segment mix from the same index
-      const segmentPlan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${SEGMENT_MIX}`).toArray();
-      expect(segmentPlan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX profiles_lifecycle_segment/);
     });
   });
 });

@@ -163,6 +163,17 @@ const STEPS = [
    ALTER TABLE events_in_order RENAME TO events;
    CREATE UNIQUE INDEX events_by_visitor ON events (visitor_id, event_id);
    CREATE UNIQUE INDEX events_page_engagement ON events (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL;`,
+  // A profile's lifecycle inputs as plain columns beside its JSON, written with it: the overview's
+  // lifecycle and segment mix read them from one covering index (reports/site-rollups.ts).
+  // Expressions over the JSON were evaluated for every profile on every read, about half of what
+  // a shard spent on an overview.
+  `ALTER TABLE profiles ADD COLUMN last_seen INTEGER;
+   ALTER TABLE profiles ADD COLUMN visits INTEGER;
+   ALTER TABLE profiles ADD COLUMN purchases INTEGER;
+   ALTER TABLE profiles ADD COLUMN engaged_ms INTEGER;
+   ALTER TABLE profiles ADD COLUMN product_views INTEGER;
+   UPDATE profiles SET last_seen = state ->> '$.lastSeen', visits = state ->> '$.visits', purchases = state ->> '$.purchases',
+     engaged_ms = state ->> '$.engagedMs', product_views = state ->> '$.productViews';`,
 ];
 
 /** Applies the steps not applied yet (`through`: stop before that step, for tests of a migration). */

@@ -25,7 +25,7 @@ import { migrateCampaignRollups, packedCampaignRollups, refreshVisitorOutcomes, 
 import { packedAttributionRows } from './reports/attribution-rollups';
 import type { AttributionModel } from './reports/attribution';
 import { ReportCache } from './reports/shard-cache';
-import { SiteRollupBatch, migrateSiteRollups, packedOverview, type PackedOverview } from './reports/site-rollups';
+import { LIFECYCLE_COLUMNS, SiteRollupBatch, lifecycleInputs, migrateSiteRollups, packedOverview, type PackedOverview } from './reports/site-rollups';
 import { botReason, botSessionCounts, countAsPerson, mayTeach, viewedBefore, watchEvent, watchOf, type WatchedSession } from './bots/session-watch';
 import { buildDelta, holdBought, newTaught, newTrendDay, retract, teach, type ItemObservation, type Taught, type TrendDay } from './recs/brain-delta';
 import { catalogOf } from './catalog';
@@ -140,11 +140,14 @@ class ApplyWrites {
 
   flush(sql: SqlStorage) {
     insertRows(sql, 'sessions (visitor_id, session_id, last, purchased, bot, state)', this.sessions, 'ON CONFLICT (visitor_id, session_id) DO UPDATE SET last = excluded.last, purchased = excluded.purchased, bot = excluded.bot, state = excluded.state');
-    insertRows(sql, 'profiles (visitor_id, state, segment, memberships, intent)', this.profiles, 'ON CONFLICT (visitor_id) DO UPDATE SET state = excluded.state, segment = excluded.segment, memberships = excluded.memberships, intent = excluded.intent');
+    insertRows(sql, `profiles (${PROFILE_COLUMNS.join(', ')})`, this.profiles, `ON CONFLICT (visitor_id) DO UPDATE SET ${PROFILE_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`);
     insertRows(sql, 'visitors (visitor_id, first_seen, last_seen, events)', this.visitors, TOUCH_VISITOR_CONFLICT);
     this.overview.flush(sql);
   }
 }
+
+/** A profile row's columns: its state as JSON, and the lifecycle inputs the overview reads beside it (reports/site-rollups.ts). */
+const PROFILE_COLUMNS = ['visitor_id', 'state', 'segment', 'memberships', 'intent', ...LIFECYCLE_COLUMNS];
 
 /** Visitors' stored profiles by visitor id, and sessions by "visitor\nsession", as JSON. */
 interface StoredStates {
@@ -400,7 +403,7 @@ export class VisitorShard extends DurableObject<Env> {
       writes.sessions.push([visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s)]);
     }
     const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(profile, Date.now())) : null;
-    writes.profiles.push([visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null]);
+    writes.profiles.push([visitorId, JSON.stringify(profile), seg?.segment ?? null, seg ? JSON.stringify(seg.memberships) : null, latest?.intent ?? null, ...lifecycleInputs(profile)]);
     writes.visitors.push([visitorId, first, last, rows.reduce((n, r) => n + r.fresh, 0)]); // stored rows, not reports
     // The visitor's campaign outcomes, afresh from their stored events (bots count in none).
     if (campaigns.size) refreshVisitorOutcomes(this.sql, visitorId, campaigns, seg?.segment ?? null, !!latest?.bot);

@@ -8,7 +8,7 @@ import { ATTRIBUTION_ROW_COLUMNS, type AttributionRow } from './attribution-roll
 import { HEADLINE_FIELDS, rollupRowColumns, type Analysis, type HeadlineRow, type RollupRow, type RollupShape } from './campaign-rollups';
 import { unpackGrouped, unpackRows } from './packed';
 import { HISTOGRAM_ROW_COLUMNS, type HistogramRow } from './revenue-histogram';
-import { DAY_ROW_COLUMNS, HOUR_ROW_COLUMNS, ITEM_ROW_COLUMNS, type DayRow } from './site-rollups';
+import { DAY_ROW_COLUMNS, HOUR_ROW_COLUMNS, ITEM_ROW_COLUMNS, PROFILE_MIX_COLUMNS, type DayRow } from './site-rollups';
 
 export interface CampaignRows {
   id: string;
@@ -78,8 +78,7 @@ export async function overviewRows(env: Env, site: Site, from: string, to: strin
     days: unpackRows<DayRow>(p.days, DAY_ROW_COLUMNS),
     hours: unpackRows<Omit<DayRow, 'day'> & { hour: string }>(p.hours, HOUR_ROW_COLUMNS),
     items: unpackRows<{ item_id: string; views: number; purchases: number; revenue: number }>(p.items, ITEM_ROW_COLUMNS),
-    segments: unpackRows<{ name: string; visitors: number }>(p.segments, ['name', 'visitors']),
-    lifecycle: unpackRows<{ stage: string; visitors: number }>(p.lifecycle, ['stage', 'visitors']),
+    mix: unpackRows<{ stage: string; segment: string; visitors: number }>(p.mix, PROFILE_MIX_COLUMNS),
   }));
   const days = new Map<string, DayRow>();
   const hours = new Map<string, DayRow>();
@@ -98,16 +97,18 @@ export async function overviewRows(env: Env, site: Site, from: string, to: strin
       into.revenue += it.revenue;
       items.set(it.item_id, into);
     }
-    for (const s of p.segments) segments.set(s.name, (segments.get(s.name) ?? 0) + s.visitors);
-    for (const l of p.lifecycle) lifecycle.set(l.stage, (lifecycle.get(l.stage) ?? 0) + l.visitors);
+    for (const m of p.mix) {
+      segments.set(m.segment, (segments.get(m.segment) ?? 0) + m.visitors);
+      lifecycle.set(m.stage, (lifecycle.get(m.stage) ?? 0) + m.visitors);
+    }
   }
   return {
     days: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
     hours: [...hours.values()].sort((a, b) => a.day.localeCompare(b.day)),
     visitors,
     items: [...items.values()].sort((a, b) => b.revenue - a.revenue || b.views - a.views),
-    segments: [...segments].map(([name, n]) => ({ name, visitors: n })).sort((a, b) => b.visitors - a.visitors),
-    lifecycle: [...lifecycle].map(([stage, n]) => ({ stage, visitors: n })).sort((a, b) => b.visitors - a.visitors),
+    segments: [...segments].map(([name, n]) => ({ name, visitors: n })).sort((a, b) => b.visitors - a.visitors || a.name.localeCompare(b.name)),
+    lifecycle: [...lifecycle].map(([stage, n]) => ({ stage, visitors: n })).sort((a, b) => b.visitors - a.visitors || a.stage.localeCompare(b.stage)),
   };
 }
 

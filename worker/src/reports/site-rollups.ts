@@ -8,37 +8,37 @@ import { packRows } from './packed';
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** What the lifecycle mix reads of a profile: the same expressions make the index, which a read then uses alone. */
-const LIFECYCLE_FIELDS = { last: "state ->> '$.lastSeen'", visits: "state ->> '$.visits'", purchases: "state ->> '$.purchases'", engaged: "state ->> '$.engagedMs'", views: "state ->> '$.productViews'" };
+/** What the lifecycle mix reads of a profile: columns written beside its JSON (shard-schema.ts), kept in one index with the segment. */
+const LIFECYCLE_FIELDS = { last: 'last_seen', visits: 'visits', purchases: 'purchases', engaged: 'engaged_ms', views: 'product_views' };
+export const LIFECYCLE_COLUMNS = Object.values(LIFECYCLE_FIELDS);
+
+/** A profile's lifecycle inputs, in the order of LIFECYCLE_COLUMNS. */
+export const lifecycleInputs = (p: { lastSeen: number; visits: number; purchases: number; engagedMs: number; productViews: number }) =>
+  [p.lastSeen, p.visits, p.purchases, p.engagedMs, p.productViews];
 
 /** Every profile's lifecycle inputs (the profiles table is the shard's, visitor-shard.ts). */
 export function lifecycleRows(sql: SqlStorage) {
   return sql.exec<Record<keyof typeof LIFECYCLE_FIELDS, number>>(
-    `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM profiles`);
+    `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, column]) => `${column} AS ${name}`).join(', ')} FROM profiles`);
 }
 
 /**
- * The shard's lifecycle mix at `now` (bound first), as rows (stage, visitors): lifecycleStage
- * (ml/lifecycle.ts) written in SQL over lifecycleRows, so a count per stage leaves the shard
- * instead of a row per profile (tests/worker/reports-packed.test.ts holds the two to the same
- * stages). A missing field counts as 0, as in JS. Stages come in the order of their earliest
- * last visit, as a pass over lifecycleRows (by last visit) first meets them.
+ * The shard's lifecycle and segment mix at `now` (bound first), as rows (stage, segment,
+ * visitors): lifecycleStage (ml/lifecycle.ts) written in SQL over lifecycleRows, so a count per
+ * stage and segment leaves the shard instead of a row per profile (tests/worker/reports-packed.test.ts
+ * holds the two to the same stages). A missing field counts as 0, as in JS. One pass over the
+ * profiles_mix index, which holds every column read.
  */
-export function lifecycleMixSelect(rules: LifecycleRules): string {
-  const days = '(?1 - coalesce(last, 0)) / 86400000.0';
-  const v = (f: keyof typeof LIFECYCLE_FIELDS) => `coalesce(${f}, 0)`;
+export function profileMixSelect(rules: LifecycleRules): string {
+  const days = `(?1 - coalesce(${LIFECYCLE_FIELDS.last}, 0)) / 86400000.0`;
+  const v = (f: keyof typeof LIFECYCLE_FIELDS) => `coalesce(${LIFECYCLE_FIELDS[f]}, 0)`;
   const stage = `CASE WHEN ${days} >= ${rules.churnedAfterDays} THEN 'churned' WHEN ${days} >= ${rules.lapsingAfterDays} THEN 'lapsing'
     WHEN ${v('purchases')} >= ${rules.loyalPurchases} OR ${v('visits')} >= ${rules.loyalVisits} THEN 'loyal'
     WHEN ${v('visits')} >= 2 THEN 'returning'
     WHEN ${v('engaged')} >= ${rules.engagedMs} OR ${v('views')} >= ${rules.engagedProductViews} THEN 'engaged' ELSE 'new' END`;
-  // LIMIT -1 (no limit) keeps SQLite from flattening the inputs into the CASE: read apart, the
-  // five fields come from the covering index (profiles_lifecycle), not from each profile's JSON.
-  const inputs = `SELECT ${Object.entries(LIFECYCLE_FIELDS).map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM profiles LIMIT -1`;
-  return `SELECT ${stage} AS stage, count(*) AS visitors FROM (${inputs}) GROUP BY 1 ORDER BY min(coalesce(last, 0))`;
+  return `SELECT ${stage} AS stage, coalesce(segment, 'unsegmented') AS segment, count(*) AS visitors FROM profiles GROUP BY 1, 2`;
 }
-
-/** Visitors per segment now (read from the lifecycle index, which holds the segment too). */
-export const SEGMENT_MIX = "SELECT coalesce(segment, 'unsegmented') AS name, count(*) AS visitors FROM profiles GROUP BY 1";
+export const PROFILE_MIX_COLUMNS = ['stage', 'segment', 'visitors'] as const;
 
 export function migrateSiteRollups(sql: SqlStorage): void {
   const counters = COUNTERS.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(', ');
@@ -52,10 +52,12 @@ export function migrateSiteRollups(sql: SqlStorage): void {
       revenue INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, item_id)
     ) WITHOUT ROWID;`);
   // The overview's lifecycle and segment mix read five fields and the segment of every profile:
-  // kept in an index, a read takes them from there instead of scanning each profile's JSON. Every
-  // apply rewrites a profile's entry anyway (its state changes), so the segment costs no write.
+  // kept in an index, a read takes them from there instead of scanning the profiles. Every apply
+  // rewrites a profile's entry anyway (its state changes), so the index costs little. (Earlier
+  // indexes held the fields as expressions over the JSON.)
   sql.exec(`DROP INDEX IF EXISTS profiles_lifecycle;
-    CREATE INDEX IF NOT EXISTS profiles_lifecycle_segment ON profiles (${Object.values(LIFECYCLE_FIELDS).join(', ')}, segment)`);
+    DROP INDEX IF EXISTS profiles_lifecycle_segment;
+    CREATE INDEX IF NOT EXISTS profiles_mix ON profiles (${LIFECYCLE_COLUMNS.join(', ')}, segment)`);
 }
 
 /** A day's (and an hour's) counters, of people and of bots. */
@@ -252,10 +254,8 @@ export interface PackedOverview {
   visitors: number;
   /** ITEM_ROW_COLUMNS: the shard's top 50 items by revenue. */
   items: string;
-  /** (name, visitors) */
-  segments: string;
-  /** (stage, visitors) */
-  lifecycle: string;
+  /** PROFILE_MIX_COLUMNS: visitors per lifecycle stage and segment, now. */
+  mix: string;
 }
 export const DAY_ROW_COLUMNS = ['day', ...COUNTERS] as const;
 export const HOUR_ROW_COLUMNS = ['hour', ...COUNTERS] as const;
@@ -268,7 +268,6 @@ export function packedOverview(sql: SqlStorage, fromDay: string, toDay: string, 
     hours: hours ? packRows(sql, 'SELECT * FROM site_hours WHERE hour >= ? AND hour < ? ORDER BY hour', HOUR_ROW_COLUMNS, fromDay, `${toDay}U`) : '[]',
     visitors: distinctVisitors(sql, fromDay, toDay),
     items: packRows(sql, TOP_ITEMS, ITEM_ROW_COLUMNS, fromDay, toDay, 50),
-    segments: packRows(sql, SEGMENT_MIX, ['name', 'visitors']),
-    lifecycle: packRows(sql, lifecycleMixSelect(rules), ['stage', 'visitors'], now),
+    mix: packRows(sql, profileMixSelect(rules), PROFILE_MIX_COLUMNS, now),
   };
 }
