@@ -106,12 +106,21 @@ const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
 const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS}, fresh)
   VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING RETURNING 1`;
 const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
-/** Removes the page view's stored report when this one is later (and its id is not stored already); returns the row removed. */
-const TAKE_OVER_REPORT = `DELETE FROM events WHERE visitor_id = ? AND page_id = ? AND name = 'user_engagement'
-  AND (coalesce(props ->> '$.engaged_ms', 0) < coalesce(? ->> '$.engaged_ms', 0)
-    OR (coalesce(props ->> '$.engaged_ms', 0) = coalesce(? ->> '$.engaged_ms', 0) AND seq < ?))
-  AND NOT EXISTS (SELECT 1 FROM events WHERE visitor_id = ? AND event_id = ?)
-  RETURNING n, fresh`;
+/**
+ * Removes the stored report of each page view that one of these reports (visitor, page, props,
+ * seq, event id) is later than, unless that report's id is stored already; returns the rows
+ * removed. One statement for a batch's reports (a statement's fixed cost is most of the cost).
+ */
+const takeOverReports = (rows: number) => `WITH incoming (visitor_id, page_id, ms, seq, event_id) AS (
+    VALUES ${Array(rows).fill("(?, ?, coalesce(? ->> '$.engaged_ms', 0), ?, ?)").join(', ')})
+  DELETE FROM events WHERE n IN (
+    SELECT e.n FROM incoming i JOIN events e ON e.visitor_id = i.visitor_id AND e.page_id = i.page_id AND e.name = 'user_engagement'
+    WHERE (coalesce(e.props ->> '$.engaged_ms', 0) < i.ms OR (coalesce(e.props ->> '$.engaged_ms', 0) = i.ms AND e.seq < i.seq))
+      AND NOT EXISTS (SELECT 1 FROM events x WHERE x.visitor_id = i.visitor_id AND x.event_id = i.event_id))
+  RETURNING n, fresh, visitor_id, page_id`;
+/** Reports per statement, within the 100 bound parameters a query may have. */
+const REPORTS_PER_TAKE_OVER = 20;
+const TAKE_OVER_REPORTS = Array.from({ length: REPORTS_PER_TAKE_OVER + 1 }, (_, n) => takeOverReports(Math.max(1, n)));
 const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
 const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
@@ -199,7 +208,7 @@ export class VisitorShard extends DurableObject<Env> {
     // Writes with no await between them commit together, and the answer waits for that commit.
     // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
     // event stored twice is impossible, so no explicit transaction is needed here.
-    const fresh = rows.map((r) => (r.name === 'user_engagement' && r.page_id !== null ? this.takeOverReport(r) : 1));
+    const fresh = this.takeOverReports(rows);
     let accepted = 0;
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       const part = rows.slice(i, i + ROWS_PER_INSERT);
@@ -215,14 +224,26 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /**
-   * Makes way for a page view's later engagement report: its stored report goes, and the new
-   * one is `fresh` (counts as a new row) only if the old one was not applied yet either.
+   * Makes way for page views' later engagement reports: each one's stored report goes, and the
+   * new one is `fresh` (counts as a new row) only if the old one was not applied yet either.
+   * Answers each row's `fresh` (1 for every row that is not such a report).
    */
-  private takeOverReport(r: EventRow): number {
-    const old = this.sql.exec<{ n: number; fresh: number }>(TAKE_OVER_REPORT, r.visitor_id, r.page_id, r.props, r.props, r.seq, r.visitor_id, r.event_id).toArray()[0];
-    if (!old) return 1;
-    const applied = old.n <= this.appliedThrough || this.sql.exec('SELECT 1 FROM applied_early WHERE n = ?', old.n).toArray().length > 0;
-    return applied ? 0 : old.fresh;
+  private takeOverReports(rows: EventRow[]): number[] {
+    const reports = rows.filter((r) => r.name === 'user_engagement' && r.page_id !== null);
+    const removed = new Map<string, { n: number; fresh: number }>();
+    for (let i = 0; i < reports.length; i += REPORTS_PER_TAKE_OVER) {
+      const part = reports.slice(i, i + REPORTS_PER_TAKE_OVER);
+      const values = part.flatMap((r) => [r.visitor_id, r.page_id, r.props, r.seq, r.event_id]);
+      for (const old of this.sql.exec<{ n: number; fresh: number; visitor_id: string; page_id: string }>(TAKE_OVER_REPORTS[part.length], ...values)) {
+        removed.set(`${old.visitor_id}\n${old.page_id}`, { n: old.n, fresh: old.fresh });
+      }
+    }
+    return rows.map((r) => {
+      const old = r.name === 'user_engagement' && r.page_id !== null ? removed.get(`${r.visitor_id}\n${r.page_id}`) : undefined;
+      if (!old) return 1;
+      const applied = old.n <= this.appliedThrough || this.sql.exec('SELECT 1 FROM applied_early WHERE n = ?', old.n).toArray().length > 0;
+      return applied ? 0 : old.fresh;
+    });
   }
 
   /** Sets the alarm for `at` unless one is already due by then: an alarm serves all that waits. */
