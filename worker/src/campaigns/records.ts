@@ -62,6 +62,9 @@ export interface CampaignEventRow {
 const EXPOSURES = new Set(['view_promotion', 'view_item_list']);
 const CLICKS = new Set(['select_promotion', 'select_item']);
 
+/** Whether applyCampaignEvent may write for an event of this name (exposures and clicks only). */
+export const isCampaignEvent = (name: string) => EXPOSURES.has(name) || CLICKS.has(name);
+
 /**
  * Applies one newly stored event (call exactly once per event, in the shard's apply loop).
  * `view_promotion` / `view_item_list` with a `campaign_id`: the slot became viewable (for the

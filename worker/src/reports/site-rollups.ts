@@ -77,7 +77,22 @@ interface At {
   day: string;
   hour: string | null;
 }
-const at = (ms: number, now: number): At => ({ day: utcDay(ms), hour: ms >= now - HOURLY_KEEP_MS ? utcHour(ms) : null });
+const at = (ms: number, now: number): At => {
+  const hour = hourText(ms);
+  return { day: hour.slice(0, 10), hour: ms >= now - HOURLY_KEEP_MS ? hour : null };
+};
+
+/** utcHour, remembered per hour: every applied event needs its day and hour, and formatting a date costs more than the rest of counting it. */
+const hourTexts = new Map<number, string>();
+function hourText(ms: number): string {
+  const key = Math.floor(ms / 3_600_000);
+  let text = hourTexts.get(key);
+  if (text === undefined) {
+    if (hourTexts.size >= 1_000) hourTexts.clear(); // bounded: old days are rare
+    hourTexts.set(key, (text = utcHour(ms)));
+  }
+  return text;
+}
 
 const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 100) : 0);
 
