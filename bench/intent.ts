@@ -7,7 +7,7 @@
 // - "served" (the headline, the JSON's top level) is the model the worker ships, trained as the
 //   worker trains it: the shard's bounded sample of the training sessions (SAMPLE_CAPS, most
 //   recent first), then worker/src/training.ts `trainIntent` (at most 20,000 stratified rows,
-//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS), scored with its clip
+//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS), scored with its clip
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
 //   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
 //   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
