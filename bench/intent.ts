@@ -6,8 +6,8 @@
 // own code: session-state's applyEvent, then intent-features).
 // - "served" (the headline, the JSON's top level) is the model the worker ships, trained as the
 //   worker trains it: the shard's bounded sample of the training sessions (SAMPLE_CAPS, most
-//   recent first), then worker/src/training.ts `trainIntent` (at most 8,000 stratified rows,
-//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds and ≤ 400 rounds), scored with its clip
+//   recent first), then worker/src/training.ts `trainIntent` (at most 20,000 stratified rows,
+//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS), scored with its clip
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
 //   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
 //   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
@@ -182,7 +182,7 @@ function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, nu
  * training sessions (SAMPLE_CAPS: the most recent sessions of each class, cut to the period both
  * cover: training/sample.ts `sharedWindow`), then `trainIntent`
  * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
- * folds and ≤ 400 rounds, the calibrated score moved back to the whole's purchase rate).
+ * folds and ≤ 400 rounds, fewer at a higher rate above 10,000 rows, the calibrated score moved back to the whole's purchase rate).
  */
 function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
   let order = [...t.y.keys()];

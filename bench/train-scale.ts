@@ -32,7 +32,7 @@ import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
 import { shopRecipe, trainIntent } from '../worker/src/training';
-import { mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
+import { INTENT_ROWS, mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
 
 const LIMITS = { cpuSeconds: 10, memoryMB: 64 };
 const HEAP_CAP = ['--max-old-space-size=56', '--max-semi-space-size=4'];
@@ -340,7 +340,8 @@ function child(kind: string, dir: string, shards: number) {
       db.close();
     }
     const clip = fitClip(x);
-    const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(y.length));
+    // the sample's recipe (its rounds and rate are set for INTENT_ROWS rows), on every row
+    const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(Math.min(y.length, INTENT_ROWS)));
     writeFileSync(join(dir, 'full-model.json'), JSON.stringify({ model, clip }));
     return out({ rows: y.length });
   }

@@ -7,7 +7,8 @@ import { predictIntent } from '../../worker/src/ml/calibrated-intent';
 import { expectedCalibrationError } from '../../worker/src/ml/calibration';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
-import { trainIntent } from '../../worker/src/training';
+import { ROW_ROUNDS, shopRecipe, trainIntent } from '../../worker/src/training';
+import { INTENT_ROWS, stratifiedSubset } from '../../worker/src/training/sample';
 
 /** Sessions bucketed by product views (0–8) and cart adds (0/1), each bucket with a known purchase probability. */
 function shop(n: number, seed: number) {
@@ -47,7 +48,7 @@ describe('a trained shop serves calibrated scores', () => {
     const naive = trainIntent(sample); // the sample's own rate, as if it were the shop's
     if ('skipped' in trained || 'skipped' in naive) throw new Error('expected models');
     expect(trained.model.kind).toBe('calibrated');
-    expect(trained.rows).toBe(8_000); // the sample is larger: a stratified part of it, and the shift undoes both
+    expect(trained.rows).toBe(Math.min(INTENT_ROWS, keep.length)); // the shift undoes the sample's rates (and a stratified part's, when it is larger)
     expect(trained.priorShift).toBeCloseTo(Math.log(1 / 4), 1);
 
     const fresh = shop(40_000, 32);
@@ -70,4 +71,32 @@ describe('a trained shop serves calibrated scores', () => {
     const unshifted = fresh.x.map((row) => predictIntent(naive.model, clipRow(naive.clip, row)));
     expect(expectedCalibrationError(fresh.y, unshifted)).toBeGreaterThan(0.05);
   }, 120_000);
+});
+
+describe('one training stays bounded', () => {
+  it('keeps rows × rounds within ROW_ROUNDS, with the rate raised as the rounds are cut', () => {
+    for (const rows of [100, 1_000, 2_000, 8_000, 10_000, 16_000, INTENT_ROWS]) {
+      const { gbdt, folds } = shopRecipe(rows);
+      expect(rows * gbdt.trees!).toBeLessThanOrEqual(Math.max(ROW_ROUNDS, rows * 400));
+      expect(gbdt.trees).toBeLessThanOrEqual(400);
+      expect(gbdt.rate! * gbdt.trees!).toBeCloseTo(20, 6); // the most boosting the recipe allows stays the same
+      expect(folds).toBe(rows <= 10_000 ? 3 : 2); // a large sample's calibrator: 2 folds, one ensemble fewer
+    }
+    // a shop of up to 10,000 rows trains as before: 400 rounds at 0.05
+    expect(shopRecipe(7_891).gbdt).toMatchObject({ trees: 400, rate: 0.05, minLeaf: 50 });
+    expect(shopRecipe(INTENT_ROWS).gbdt).toMatchObject({ trees: ROW_ROUNDS / INTENT_ROWS, minLeaf: 50 });
+    expect(shopRecipe(400).gbdt.minLeaf).toBe(10); // a small shop's leaves: a 40th of its rows
+  });
+
+  it('draws at most INTENT_ROWS rows, each class in proportion', () => {
+    const r = seededRandom(3);
+    const y = Array.from({ length: 50_000 }, () => (r() < 0.2 ? 1 : 0));
+    const rows = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
+    expect(rows.length).toBe(INTENT_ROWS);
+    expect(new Set(rows).size).toBe(INTENT_ROWS);
+    const positives = rows.filter((i) => y[i] === 1).length;
+    const share = y.filter((v) => v === 1).length / y.length;
+    expect(Math.abs(positives - share * INTENT_ROWS)).toBeLessThanOrEqual(1);
+    expect(stratifiedSubset(y.slice(0, 1_000), INTENT_ROWS, seededRandom(11))).toHaveLength(1_000);
+  });
 });

@@ -8,7 +8,7 @@ import { shuffled } from '../ml/random';
 export const SAMPLE_CAPS = {
   /** Finished sessions with a purchase, and without one (the intent step). */
   purchases: 6_000,
-  others: 10_000,
+  others: 16_000,
   /** Visitors whose features are clustered, and buyers whose RFM cuts are taken (the segments step). */
   visitors: 20_000,
   buyers: 20_000,
@@ -17,7 +17,7 @@ export const SAMPLE_CAPS = {
  * The intent model trains on at most this many rows of the sample (stratified): the calibrated
  * recipe fits about five tree ensembles, and this keeps them within one invocation's CPU.
  */
-export const INTENT_ROWS = 8_000;
+export const INTENT_ROWS = 20_000;
 
 export type SampleCaps = typeof SAMPLE_CAPS;
 
