@@ -1,13 +1,14 @@
 // What /v1/recs asks of SiteBrain. Most answers need the brain's models (co-occurrence of the
-// anchors, VSTAN over the live session), so the brain ranks them. The home page of a visitor
-// without a live session reads only the visitor's recent items and the shop's trending list:
-// that list is kept in this isolate for a moment, so such a request (a returning visitor's first
-// page, an anonymous one) asks no Durable Object but the visitor's shard. A Durable Object call
-// costs more than the ranking itself. The ranking is the same function either way (blend.ts).
+// anchors, VSTAN over the live session), so the brain ranks them. A request without a live
+// session and without anchors (a home page, an empty cart) reads only what the visitor's shard
+// gave (recent items, affinity) and the shop's trending list: that list is kept in this isolate
+// for a moment, so such a request (a returning visitor's first page, an anonymous one) asks no
+// Durable Object but the visitor's shard. A Durable Object call costs more than the ranking
+// itself. The ranking is the same function either way (blend.ts).
 import { catalogOf } from '../catalog';
 import type { Env } from '../env';
 import type { SiteBrain } from '../site-brain';
-import { recommendItems, type RecModels, type RecRequest, type Recommendation } from './blend';
+import { readsOnlyTrending, recommendItems, type RecModels, type RecRequest, type Recommendation } from './blend';
 
 /**
  * How long a trending list read from the brain serves here. The brain itself recomputes it at
@@ -35,11 +36,10 @@ export type RecAnswer = { items: Recommendation[]; model_version: string };
 /** Ranked items for a visitor in a context, each with its reason and the model version. */
 export async function serveRecs(env: Env, req: RecRequest, now = Date.now()): Promise<RecAnswer> {
   const brain = env.BRAIN.get(env.BRAIN.idFromName(req.site));
-  if (req.context !== 'home' || req.views.length) return brain.recommend(req);
+  if (!readsOnlyTrending(req)) return brain.recommend(req);
   const [trending, catalog] = await Promise.all([keptTrending(brain, req.site, req.limit * 3, now), catalogOf(env.DB, req.site)]);
-  // without a session's views, home reads no other model (blend.ts: requestSources)
   const none = () => {
-    throw new Error('home without a session reads only trending');
+    throw new Error('this request reads only trending');
   };
   const models: RecModels = { neighbours: none, session: none, sequential: none, popularity: none, trending: () => trending.scores };
   return { items: recommendItems(req, models, catalog, now), model_version: trending.modelVersion };
