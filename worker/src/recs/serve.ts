@@ -35,8 +35,8 @@ export type RecAnswer = { items: Recommendation[]; model_version: string };
 
 /** Ranked items for a visitor in a context, each with its reason and the model version. */
 export async function serveRecs(env: Env, req: RecRequest, now = Date.now()): Promise<RecAnswer> {
-  const brain = env.BRAIN.get(env.BRAIN.idFromName(req.site));
-  if (!readsOnlyTrending(req)) return brain.recommend(req);
+  const brain = () => env.BRAIN.get(env.BRAIN.idFromName(req.site));
+  if (!readsOnlyTrending(req)) return brain().recommend(req);
   const [trending, catalog] = await Promise.all([keptTrending(brain, req.site, req.limit * 3, now), catalogOf(env.DB, req.site)]);
   const none = () => {
     throw new Error('this request reads only trending');
@@ -45,10 +45,11 @@ export async function serveRecs(env: Env, req: RecRequest, now = Date.now()): Pr
   return { items: recommendItems(req, models, catalog, now), model_version: trending.modelVersion };
 }
 
-async function keptTrending(brain: DurableObjectStub<SiteBrain>, site: string, limit: number, now: number): Promise<KeptTrending> {
+/** The site's trending list, kept or read from its brain (`brain`: its stub, made only when needed). */
+async function keptTrending(brain: () => DurableObjectStub<SiteBrain>, site: string, limit: number, now: number): Promise<KeptTrending> {
   const kept = trendingBySite.get(site);
   if (kept && kept.limit >= limit && now - kept.at < TRENDING_KEPT_MS && now >= kept.at) return kept;
-  const answer = await brain.trendingList(limit);
+  const answer = await brain().trendingList(limit);
   const fresh = { at: now, limit, scores: new Map(answer.items.map((t) => [t.item, t.score])), modelVersion: answer.model_version };
   // a new shop's empty list is not kept: its first trending items show at once
   if (answer.items.length) {
