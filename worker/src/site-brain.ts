@@ -246,6 +246,11 @@ export class SiteBrain extends DurableObject<Env> {
     return scores;
   }
 
+  /** The trending items with their scores (at least `limit` when there are) and the model version, for serving outside the brain (recs/serve.ts). */
+  trendingList(limit: number): { items: { item: string; score: number }[]; model_version: string } {
+    return { items: [...this.trending(limit)].map(([item, score]) => ({ item, score })), model_version: `brain-${this.version()}` };
+  }
+
   /** Ranked items for a visitor in a context, each with the reason it is there. */
   async recommend(req: RecRequest): Promise<{ items: Recommendation[]; model_version: string }> {
     const catalog = await catalogOf(this.env.DB, req.site);

@@ -104,7 +104,7 @@ const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length + 1; // and `fresh`
 /** Rows per statement, within the 100 bound parameters a query may have. */
 const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
 const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS}, fresh)
-  VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING RETURNING 1`;
+  VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING RETURNING n`;
 const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
 /**
  * Removes the stored report of each page view that one of these reports (visitor, page, props,
@@ -180,6 +180,8 @@ export class VisitorShard extends DurableObject<Env> {
   private applied = 0;
   /** Every event stored up to this number (arrival order) has been applied, save those applied early (table applied_early). */
   private appliedThrough = 0;
+  /** The last event stored (arrival order): none stored after `appliedThrough` means nothing waits to be applied. */
+  private storedThrough = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -192,6 +194,7 @@ export class VisitorShard extends DurableObject<Env> {
     migrateArchive(this.sql);
     this.site = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'site'").toArray()[0]?.value ?? null;
     this.appliedThrough = this.sql.exec<{ n: number }>('SELECT applied_through AS n FROM scoring_mark').one().n;
+    this.storedThrough = this.sql.exec<{ n: number }>('SELECT coalesce(max(n), 0) AS n FROM events').one().n;
   }
 
   /**
@@ -214,7 +217,10 @@ export class VisitorShard extends DurableObject<Env> {
       const part = rows.slice(i, i + ROWS_PER_INSERT);
       const values = part.flatMap((r, j) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
         r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot, fresh[i + j]]);
-      accepted += this.sql.exec(INSERT_EVENTS[part.length], ...values).toArray().length;
+      for (const { n } of this.sql.exec<{ n: number }>(INSERT_EVENTS[part.length], ...values)) {
+        accepted++;
+        this.storedThrough = Math.max(this.storedThrough, n);
+      }
     }
     if (dropped?.count) {
       this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
@@ -624,16 +630,20 @@ export class VisitorShard extends DurableObject<Env> {
   /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */
   async recContext(visitorId: string, tokenHash: string) {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
-    await this.applyPending(visitorId);
+    // a read usually finds everything applied: then it waits for nothing
+    if (this.storedThrough > this.appliedThrough) await this.applyPending(visitorId);
     return this.readRecContext(visitorId);
   }
 
   /** The visitor's session views, recent items, cart, bought items and category affinity, as stored now. */
   private readRecContext(visitorId: string): VisitorRecContext {
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitorId).toArray()[0];
+    // the profile and the latest session in one statement: a statement's fixed cost is most of a small read's
+    const row = this.sql.exec<{ profile: string; session: string | null }>(
+      `SELECT state AS profile, (SELECT state FROM sessions WHERE visitor_id = ?1 ORDER BY last DESC LIMIT 1) AS session
+       FROM profiles WHERE visitor_id = ?1`, visitorId).toArray()[0];
     if (!row) return { views: [], recent: [], cart: [], bought: [], affinity: {} };
-    const p = loadProfile(row.state);
-    const s = this.latestSession(visitorId);
+    const p = loadProfile(row.profile);
+    const s = row.session === null ? null : loadSession(row.session);
     const now = Date.now();
     return {
       views: s && now - s.last < SESSION_IDLE_MS ? s.views : [],

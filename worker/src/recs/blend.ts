@@ -108,12 +108,23 @@ export function reminderScores(views: readonly string[], decay: number): Map<str
   return out;
 }
 
+/** The items whose co-occurrence neighbours a request reads: the product shown, or the cart. */
+const anchorsOf = (req: RecRequest): readonly string[] => (req.context === 'product' && req.item ? [req.item] : req.context === 'cart' ? req.cart : []);
+
+/**
+ * True when a request reads no model but trending: no session views, no anchors (a home page
+ * or an empty cart of a visitor without a live session). The rest it reads comes with it.
+ */
+export function readsOnlyTrending(req: RecRequest): boolean {
+  return !req.views.length && !anchorsOf(req).length;
+}
+
 /** The sources a request reads, unweighted. */
 export function requestSources(req: RecRequest, models: RecModels, weights: BlendWeights, now: number): Source[] {
   const w = weights.contexts[req.context];
   const sources: Source[] = [];
   const views = req.views.slice(-MAX_SESSION_CLICKS);
-  const anchors = req.context === 'product' && req.item ? [req.item] : req.context === 'cart' ? req.cart : [];
+  const anchors = anchorsOf(req);
   const fromNeighbours = (kind: 'view' | 'buy') => {
     const m = new Map<string, number>();
     for (const item of anchors) for (const n of models.neighbours(kind, item)) m.set(n.item, (m.get(n.item) ?? 0) + n.score);

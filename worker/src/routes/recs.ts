@@ -6,6 +6,7 @@ import { rateLimit } from '../access/rate-limit';
 import { exposeErrors, requirePageOrigin, siteCors } from '../cors';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
+import { serveRecs } from '../recs/serve';
 import { shardOf } from '../shards';
 import type { RecContext } from '../site-brain';
 import { requireSite } from '../site-context';
@@ -33,7 +34,6 @@ recs.get('/', async (c) => {
     ? await shardOf(c.env, site, q.visitor).recContext(q.visitor, hash!)
     : { views: [], recent: [], cart: [], bought: [], affinity: {} };
   if (!visitor) return fail(c, 403, 'token does not match visitor');
-  const brain = c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key));
-  const result = await brain.recommend({ site: site.key, context, item: q.item, limit, ...visitor });
+  const result = await serveRecs(c.env, { site: site.key, context, item: q.item, limit, ...visitor });
   return c.json({ visitor: q.visitor ?? null, context, item: q.item ?? null, ...result });
 });
