@@ -617,7 +617,7 @@ export class VisitorShard extends DurableObject<Env> {
    */
   async decide(visitorId: string, tokenHash: string, request: DecideRequest): Promise<{ decisions: SlotDecision[]; recs: SlotItems[] } | null> {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
-    await this.applyPending(visitorId); // target on what the visitor just did
+    await this.applyVisitorNow(visitorId); // target on what the visitor just did
     // from here on synchronous until the recommender answers: no other call can interleave
     const decided = decideCampaigns(this.sql, visitorId, request);
     const asks = slotAsks(request.campaigns, decided, request.item);
@@ -630,9 +630,14 @@ export class VisitorShard extends DurableObject<Env> {
   /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */
   async recContext(visitorId: string, tokenHash: string) {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
+    await this.applyVisitorNow(visitorId);
+    return this.readRecContext(visitorId);
+  }
+
+  /** Applies the visitor's stored events that wait, for a read that must see them. */
+  private async applyVisitorNow(visitorId: string) {
     // a read usually finds everything applied: then it waits for nothing
     if (this.storedThrough > this.appliedThrough) await this.applyPending(visitorId);
-    return this.readRecContext(visitorId);
   }
 
   /** The visitor's session views, recent items, cart, bought items and category affinity, as stored now. */
