@@ -272,12 +272,7 @@ export class VisitorShard extends DurableObject<Env> {
   async alarm(): Promise<void> {
     this.alarmAt = null;
     try {
-      let applied = 0;
-      for (let more = true; more; ) {
-        const run = await this.applyPending();
-        applied += run.applied;
-        more = run.more;
-      }
+      const applied = await this.applyAll();
       const outbox = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n;
       if (!outbox) return;
       if (applied && outbox < OBSERVE_ROWS && Date.now() < this.lastObserved + OBSERVE_EVERY_MS) return this.scheduleObserve();
@@ -290,6 +285,17 @@ export class VisitorShard extends DurableObject<Env> {
     }
   }
 
+  /** Applies every stored event that waits, run after run; answers how many were applied. */
+  private async applyAll(): Promise<number> {
+    let applied = 0;
+    for (let more = true; more; ) {
+      const run = await this.applyPending();
+      applied += run.applied;
+      more = run.more;
+    }
+    return applied;
+  }
+
   /**
    * Applies stored, unapplied events (of one visitor, or the oldest of all) to sessions and
    * profiles, each exactly once: an event's effect and the move of the mark past it (or its
@@ -298,7 +304,8 @@ export class VisitorShard extends DurableObject<Env> {
    * made them. An event that makes scoring throw is quarantined and the rest go on.
    */
   private async applyPending(visitorId?: string): Promise<{ applied: number; more: boolean }> {
-    if (!this.site) return { applied: 0, more: false };
+    // nothing stored past the mark: nothing waits (a read usually finds it so, and awaits nothing)
+    if (!this.site || this.storedThrough <= this.appliedThrough) return { applied: 0, more: false };
     const models = await siteModels(this.env.DB, this.site);
     const campaigns = await this.campaignWindows();
     // from here on synchronous: no other call can interleave
@@ -341,10 +348,9 @@ export class VisitorShard extends DurableObject<Env> {
   /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
   private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates) {
     // `alone`: one event of a visitor whose events failed together; its effects are written at
-    // once, since the next event's apply reads the profile and sessions it leaves
-    // A visitor's apply writes to storage only for campaigns (their records and outcomes) or
-    // when alone; otherwise its writes wait in `mine`, and a throw leaves nothing to undo, so
-    // it needs no savepoint (two statements per visitor).
+    // once, since the next event's apply reads the profile and sessions it leaves. Otherwise
+    // the writes wait in `mine`, and a visitor whose apply writes nothing else to storage (no
+    // campaign records or outcomes) needs no savepoint: a throw leaves nothing to undo.
     const writesNow = campaigns.size > 0 || rows.some((r) => isCampaignEvent(r.name));
     const attempt = (part: Row[], alone: boolean) => {
       const seen: ItemObservation[] = [];
@@ -487,19 +493,19 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** The rollup rows of these campaigns that `shape` asks for, entries from `from` to `to` (UTC days), for the reports. */
   async campaignRollups(ids: string[], from: string, to: string, shape?: RollupShape): Promise<PackedCampaignRollups> {
-    for (let more = true; more; ) more = (await this.applyPending()).more;
+    await this.applyAll();
     return this.reports.answer(this.applied, JSON.stringify(['campaigns', ids, from, to, shape]), () => packedCampaignRollups(this.sql, ids, from, to, shape));
   }
 
   /** The attribution rollup rows of one model, purchase days from `from` to `to`, for the reports. */
   async attributionRollups(model: AttributionModel, from: string, to: string): Promise<string> {
-    for (let more = true; more; ) more = (await this.applyPending()).more;
+    await this.applyAll();
     return this.reports.answer(this.applied, JSON.stringify(['attribution', model, from, to]), () => packedAttributionRows(this.sql, model, from, to));
   }
 
   /** The overview's rollups of this shard: days (and recent hours when asked), distinct visitors, items, and the segment and lifecycle mix now. */
   async overviewRollups(from: string, to: string, hours = true): Promise<PackedOverview> {
-    for (let more = true; more; ) more = (await this.applyPending()).more;
+    await this.applyAll();
     const now = Date.now();
     // The lifecycle mix moves with the clock too: kept for a minute at most.
     return this.reports.answer(this.applied, JSON.stringify(['overview', from, to, hours, Math.floor(now / 60_000)]), () => packedOverview(this.sql, from, to, now, hours, DEFAULT_LIFECYCLE));
@@ -617,7 +623,7 @@ export class VisitorShard extends DurableObject<Env> {
    */
   async decide(visitorId: string, tokenHash: string, request: DecideRequest): Promise<{ decisions: SlotDecision[]; recs: SlotItems[] } | null> {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
-    await this.applyVisitorNow(visitorId); // target on what the visitor just did
+    await this.applyPending(visitorId); // target on what the visitor just did
     // from here on synchronous until the recommender answers: no other call can interleave
     const decided = decideCampaigns(this.sql, visitorId, request);
     const asks = slotAsks(request.campaigns, decided, request.item);
@@ -630,14 +636,8 @@ export class VisitorShard extends DurableObject<Env> {
   /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */
   async recContext(visitorId: string, tokenHash: string) {
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
-    await this.applyVisitorNow(visitorId);
+    await this.applyPending(visitorId);
     return this.readRecContext(visitorId);
-  }
-
-  /** Applies the visitor's stored events that wait, for a read that must see them. */
-  private async applyVisitorNow(visitorId: string) {
-    // a read usually finds everything applied: then it waits for nothing
-    if (this.storedThrough > this.appliedThrough) await this.applyPending(visitorId);
   }
 
   /** The visitor's session views, recent items, cart, bought items and category affinity, as stored now. */
@@ -668,7 +668,7 @@ export class VisitorShard extends DurableObject<Env> {
    * A zero cap skips that part, so each training step reads only what it needs.
    */
   async trainingData(now = Date.now(), caps: SampleCaps = perShard(SAMPLE_CAPS, 1)): Promise<ShardSample> {
-    for (let more = true; more; ) more = (await this.applyPending()).more;
+    await this.applyAll();
     // the recommender's rebuild follows: it should have seen every observation too
     while (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM brain_outbox').one().n && (await this.flushObservations()));
     const idleBefore = now - SESSION_IDLE_MS;

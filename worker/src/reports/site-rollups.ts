@@ -238,14 +238,18 @@ export interface AppliedEvent {
 
 export type DayRow = { day: string } & Counters;
 
+/** Days `fromDay` to `toDay`, bound as (fromDay, toDay). */
+const DAY_ROWS = 'SELECT * FROM site_days WHERE day >= ? AND day <= ? ORDER BY day';
+/** The hours (YYYY-MM-DDTHH) of days `fromDay` to `toDay`, bound as (fromDay, `${toDay}U`); only recent hours are kept. */
+const HOUR_ROWS = 'SELECT * FROM site_hours WHERE hour >= ? AND hour < ? ORDER BY hour';
+
 /** The hourly rows (YYYY-MM-DDTHH) of days `fromDay` to `toDay`; only recent hours are kept. */
 export function siteHourRows(sql: SqlStorage, fromDay: string, toDay: string): (Omit<DayRow, 'day'> & { hour: string })[] {
-  return sql.exec<Omit<DayRow, 'day'> & { hour: string } & Record<string, SqlStorageValue>>(
-    'SELECT * FROM site_hours WHERE hour >= ? AND hour < ? ORDER BY hour', fromDay, `${toDay}U`).toArray();
+  return sql.exec<Omit<DayRow, 'day'> & { hour: string } & Record<string, SqlStorageValue>>(HOUR_ROWS, fromDay, `${toDay}U`).toArray();
 }
 
 export function siteDayRows(sql: SqlStorage, fromDay: string, toDay: string): DayRow[] {
-  return sql.exec<DayRow & Record<string, SqlStorageValue>>('SELECT * FROM site_days WHERE day >= ? AND day <= ? ORDER BY day', fromDay, toDay).toArray();
+  return sql.exec<DayRow & Record<string, SqlStorageValue>>(DAY_ROWS, fromDay, toDay).toArray();
 }
 
 const TOP_ITEMS = `SELECT item_id, sum(views) AS views, sum(purchases) AS purchases, sum(revenue) AS revenue FROM item_days
@@ -279,8 +283,8 @@ export const ITEM_ROW_COLUMNS = ['item_id', 'views', 'purchases', 'revenue'] as 
 /** The overview's rows of this shard, days `fromDay` to `toDay`; the segment and lifecycle mix as of `now`. */
 export function packedOverview(sql: SqlStorage, fromDay: string, toDay: string, now: number, hours: boolean, rules: LifecycleRules): PackedOverview {
   return {
-    days: packRows(sql, 'SELECT * FROM site_days WHERE day >= ? AND day <= ? ORDER BY day', DAY_ROW_COLUMNS, fromDay, toDay),
-    hours: hours ? packRows(sql, 'SELECT * FROM site_hours WHERE hour >= ? AND hour < ? ORDER BY hour', HOUR_ROW_COLUMNS, fromDay, `${toDay}U`) : '[]',
+    days: packRows(sql, DAY_ROWS, DAY_ROW_COLUMNS, fromDay, toDay),
+    hours: hours ? packRows(sql, HOUR_ROWS, HOUR_ROW_COLUMNS, fromDay, `${toDay}U`) : '[]',
     visitors: distinctVisitors(sql, fromDay, toDay),
     items: packRows(sql, TOP_ITEMS, ITEM_ROW_COLUMNS, fromDay, toDay, 50),
     mix: packRows(sql, profileMixSelect(rules), PROFILE_MIX_COLUMNS, now),
