@@ -21,13 +21,19 @@ describe('personalization in the demo shop', () => {
   it('recommends what other shoppers viewed together, and scores the visit as it goes', async () => {
     const a = inStock[3];
     const b = inStock.find((p) => p.category !== a.category)!;
-    // Three shoppers look at product a, then product b.
+    // Three shoppers look at product a, then product b. Each product view is stored before the
+    // shopper goes on: the SDK makes it once its product tracking file has loaded, and a page
+    // left sooner than that (a few ms after load, in a new browser) makes none.
     for (let i = 0; i < 3; i++) {
       const context = await browser.newContext({ userAgent: HUMAN_UA });
       const page = await context.newPage();
-      await page.goto(`${base}/p/${a.id}`);
-      await page.goto(`${base}/p/${b.id}`);
-      await eventually(async () => expect(await queuedInBrowser(page)).toBe(0));
+      for (const product of [a, b]) {
+        await page.goto(`${base}/p/${product.id}`);
+        await eventually(async () => {
+          const events = await stored(base, await visitorOf(page));
+          expect(events.some((e) => e.name === 'view_item' && e.props.item_id === product.id)).toBe(true);
+        });
+      }
       const events = await stored(base, await visitorOf(page));
       expect(events.every((e) => e.bot === false)).toBe(true);
       await context.close();
