@@ -326,31 +326,49 @@ export class VisitorShard extends DurableObject<Env> {
       else byVisitor.set(row.visitor_id, [row]);
     }
     this.applied++; // the rollups change: kept report answers go
-    const observations: ItemObservation[] = [];
-    const writes = new ApplyWrites();
+    for (const list of byVisitor.values()) list.sort(inBrowserOrder);
     const stored = this.storedStates(byVisitor);
-    for (const list of byVisitor.values()) this.applyVisitorSafely(list.sort(inBrowserOrder), models, campaigns, observations, writes, stored);
-    writes.flush(this.sql);
-    if (visitorId) {
-      insertRows(this.sql, 'applied_early (n)', rows.map((r) => [r.n]));
-    } else {
-      if (early.size) this.sql.exec('DELETE FROM applied_early WHERE n <= ?', last);
-      this.sql.exec('UPDATE scoring_mark SET applied_through = ?', last);
-      this.appliedThrough = last;
+    /** The run's effects and the mark, in one transaction; `ownWrites`: each visitor's rows written on their own. Answers whether it observed items. */
+    const run = (ownWrites: boolean) =>
+      this.ctx.storage.transactionSync(() => {
+        const observations: ItemObservation[] = [];
+        const writes = new ApplyWrites();
+        for (const list of byVisitor.values()) this.applyVisitorSafely(list, models, campaigns, observations, writes, stored, ownWrites);
+        writes.flush(this.sql);
+        if (visitorId) {
+          insertRows(this.sql, 'applied_early (n)', rows.map((r) => [r.n]));
+        } else {
+          if (early.size) this.sql.exec('DELETE FROM applied_early WHERE n <= ?', last);
+          this.sql.exec('UPDATE scoring_mark SET applied_through = ?', last);
+        }
+        if (observations.length) this.sql.exec('INSERT INTO brain_outbox (body) VALUES (?)', JSON.stringify(observations));
+        return observations.length > 0;
+      });
+    let observed: boolean;
+    try {
+      observed = run(false);
+    } catch (err) {
+      // A row of the run could not be written (one visitor's state past the row size limit, say):
+      // the run was undone. Each visitor goes again with its own writes, so only the events whose
+      // writes fail are quarantined, and the shard's other visitors are still scored.
+      this.lastError = `${new Date().toISOString()} writing an apply run: ${String(err)}`;
+      console.error('writing an apply run failed; its visitors are written one by one', err);
+      observed = run(true);
     }
-    if (observations.length) {
-      this.sql.exec('INSERT INTO brain_outbox (body) VALUES (?)', JSON.stringify(observations));
-      if (visitorId) this.scheduleObserve(); // the alarm delivers them
-    }
+    if (!visitorId) this.appliedThrough = last;
+    if (observed && visitorId) this.scheduleObserve(); // the alarm delivers them
     return { applied, more: !visitorId && rows.length === APPLY_BATCH };
   }
 
-  /** One visitor's events in one transaction; if that throws, each event alone, quarantining the ones that throw. */
-  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates) {
-    // `alone`: one event of a visitor whose events failed together; its effects are written at
-    // once, since the next event's apply reads the profile and sessions it leaves. Otherwise
-    // the writes wait in `mine`, and a visitor whose apply writes nothing else to storage (no
-    // campaign records or outcomes) needs no savepoint: a throw leaves nothing to undo.
+  /**
+   * One visitor's events together; if that throws, each event alone, quarantining the ones that
+   * throw. `ownWrites`: the visitor's rows are written at once (not with the run's at its end).
+   */
+  private applyVisitorSafely(rows: Row[], models: SiteModels, campaigns: ReadonlyMap<string, CampaignWindow>, observations: ItemObservation[], writes: ApplyWrites, stored: StoredStates, ownWrites: boolean) {
+    // `alone`: the rows' effects are written at once, in a savepoint, from freshly read states
+    // (one event of a visitor whose events failed together: the next event's apply reads what it
+    // leaves). Otherwise the writes wait in `mine`, and a visitor whose apply writes nothing else
+    // to storage (no campaign records or outcomes) needs no savepoint: a throw leaves nothing to undo.
     const writesNow = campaigns.size > 0 || rows.some((r) => isCampaignEvent(r.name));
     const attempt = (part: Row[], alone: boolean) => {
       const seen: ItemObservation[] = [];
@@ -365,7 +383,7 @@ export class VisitorShard extends DurableObject<Env> {
       if (!alone) writes.absorb(mine);
     };
     try {
-      attempt(rows, false);
+      attempt(rows, ownWrites);
     } catch {
       for (const row of rows) {
         try {

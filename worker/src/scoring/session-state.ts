@@ -1,6 +1,7 @@
 // A visitor's sessions and lifetime profile, updated event by event as batches arrive.
 // Pure data and functions: the VisitorShard stores them, the models read their features.
 import { ENGAGEMENT_IDLE_MS } from '../../../sdk/schema/limits';
+import { BOT_LIMITS } from '../bots/behaviour';
 import type { EventRow } from '../visitor-shard';
 
 const AFFINITY_HALF_LIFE_MS = 7 * 24 * 3_600_000;
@@ -131,7 +132,10 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
   s.last = Math.max(s.last, row.ts);
   p.lastSeen = Math.max(p.lastSeen, row.ts);
   const page = row.page_id ?? 'page';
-  s.pageStart[page] = Math.min(s.pageStart[page] ?? row.ts, row.ts);
+  // Per-page times are kept for at most as many page views as a person's session has (more
+  // flags it as a bot's): the stored state stays bounded whatever page ids a client sends.
+  const tracked = page in s.pageStart || Object.keys(s.pageStart).length < BOT_LIMITS.pagesPerSession;
+  if (tracked) s.pageStart[page] = Math.min(s.pageStart[page] ?? row.ts, row.ts);
   switch (row.name) {
     case 'page_view':
       s.pageViews++;
@@ -149,6 +153,7 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
       if (row.page_id && !s.productPages.includes(row.page_id)) s.productPages = [...s.productPages, row.page_id].slice(-MAX_LIST);
       break;
     case 'user_engagement': {
+      if (!tracked) break; // a page past the session's bound: its time is not counted
       // never more than the page has been open (plus one idle window for clock jitter)
       const open = row.ts - s.pageStart[page] + ENGAGEMENT_IDLE_MS;
       const before = s.engaged[page] ?? 0;
