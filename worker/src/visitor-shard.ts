@@ -232,7 +232,8 @@ export class VisitorShard extends DurableObject<Env> {
   /**
    * Makes way for page views' later engagement reports: each one's stored report goes, and the
    * new one is `fresh` (counts as a new row) only if the old one was not applied yet either.
-   * Answers each row's `fresh` (1 for every row that is not such a report).
+   * Answers each row's `fresh` (1 for every row that is not such a report). A batch holds at
+   * most one report per page view (prepareBatch keeps the largest), so none replaces another here.
    */
   private takeOverReports(rows: EventRow[]): number[] {
     const reports = rows.filter((r) => r.name === 'user_engagement' && r.page_id !== null);
