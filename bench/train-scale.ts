@@ -27,7 +27,7 @@ import { predictIntent, trainCalibratedIntent, type ServedIntentModel } from '..
 import { rocAuc } from '../worker/src/ml/metrics';
 import { seededRandom } from '../worker/src/ml/random';
 import { clipRow, fitClip, type Clip } from '../worker/src/ml/robust';
-import { neighbourList } from '../worker/src/recs/cooccurrence';
+import { neighbourList, pairRowsSql } from '../worker/src/recs/cooccurrence';
 import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs/rebuild';
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
@@ -94,6 +94,7 @@ CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT
 const BRAIN_SCHEMA = `
 CREATE TABLE item_stats (item TEXT PRIMARY KEY, views INTEGER NOT NULL DEFAULT 0, view_sessions INTEGER NOT NULL DEFAULT 0, baskets INTEGER NOT NULL DEFAULT 0, trend REAL NOT NULL DEFAULT 0, trend_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE pairs (kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, a, b)) WITHOUT ROWID;
+CREATE INDEX pairs_by_b ON pairs (kind, b);
 CREATE TABLE totals (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE sessions (session_id TEXT PRIMARY KEY, time INTEGER NOT NULL, items TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX sessions_by_time ON sessions (time);
@@ -159,6 +160,7 @@ function generate(dir: string, n: number, shards: number, items: number) {
   const pair = brain.prepare('INSERT INTO pairs VALUES (?, ?, ?, ?)');
   for (const [key, count] of [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [kind, a, b] = key.split('|');
+    if (`it-${a}` > `it-${b}`) continue; // one row per pair (a < b), as SiteBrain stores it
     pair.run(kind, `it-${a}`, `it-${b}`, count);
   }
   const stat = brain.prepare('INSERT INTO item_stats (item, views, view_sessions, baskets) VALUES (?, ?, ?, ?)');
@@ -249,8 +251,8 @@ function refreshNeighbours(sql: SqlStorage, kind: 'view' | 'buy', item: string) 
   const total = sql.exec<{ n: number }>('SELECT n FROM totals WHERE kind = ?', kind).toArray()[0]?.n ?? 0;
   const own = sql.exec<{ c: number }>(`SELECT ${countCol} AS c FROM item_stats WHERE item = ?`, item).toArray()[0]?.c ?? 0;
   if (!own || !total) return;
-  const rows = sql.exec<{ b: string; n: number; c: number }>(`SELECT p.b AS b, p.n AS n, s.${countCol} AS c FROM pairs p JOIN item_stats s ON s.item = p.b WHERE p.kind = ? AND p.a = ?`, kind, item).toArray();
-  const list = neighbourList(own, total, rows.map((r): [string, number, number] => [r.b, r.n, r.c]), NEIGHBOURS);
+  const rows = sql.exec<{ other: string; n: number; c: number }>(pairRowsSql(countCol), kind, item).toArray();
+  const list = neighbourList(own, total, rows.map((r): [string, number, number] => [r.other, r.n, r.c]), NEIGHBOURS);
   sql.exec('INSERT OR REPLACE INTO neighbours (kind, item, list) VALUES (?, ?, ?)', kind, item, JSON.stringify(list));
 }
 

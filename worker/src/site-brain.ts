@@ -11,7 +11,7 @@ import { insertRows } from './sql-rows';
 import type { BrainDelta } from './recs/brain-delta';
 import type { Env } from './env';
 import { recommendItems, type RecModels, type RecRequest, type Recommendation } from './recs/blend';
-import { neighbourList, type Neighbour } from './recs/cooccurrence';
+import { neighbourList, pairRowsSql, type Neighbour } from './recs/cooccurrence';
 import { chunkFailed, isRunning, rebuildChunk, rebuildJob, recordRebuild, startRebuild, type RebuildHost, type RebuildResult } from './recs/rebuild';
 import { SessionIndex } from './recs/session-index';
 import { SessionModels } from './recs/session-models';
@@ -31,6 +31,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS item_stats (item TEXT PRIMARY KEY, views INTEGER NOT NULL DEFAULT 0, view_sessions INTEGER NOT NULL DEFAULT 0,
   baskets INTEGER NOT NULL DEFAULT 0, trend REAL NOT NULL DEFAULT 0, trend_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pairs (kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pairs_by_b ON pairs (kind, b);
 CREATE TABLE IF NOT EXISTS totals (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, time INTEGER NOT NULL, items TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_time ON sessions (time);
@@ -55,6 +56,12 @@ export class SiteBrain extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
+    // A pair was stored both ways before; now once (a < b), read from both sides: half the writes.
+    ctx.storage.transactionSync(() => {
+      if (this.sql.exec("SELECT 1 FROM meta WHERE key = 'pairs_once'").toArray().length) return;
+      this.sql.exec('DELETE FROM pairs WHERE a > b');
+      this.sql.exec("INSERT INTO meta (key, value) VALUES ('pairs_once', 1)");
+    });
   }
 
   /**
@@ -81,12 +88,13 @@ export class SiteBrain extends DurableObject<Env> {
       const takenBack: typeof delta.pairs = [];
       for (const p of delta.pairs) {
         if (!known(p.a) || !known(p.b) || p.a === p.b) continue;
-        pairs.push([p.kind, p.a, p.b, p.n], [p.kind, p.b, p.a, p.n]); // counted both ways: a neighbour list reads one side
-        if (p.n < 0) takenBack.push(p); // a session flagged as a bot's takes back what it taught
-        stale[p.kind].add(p.a).add(p.b); // both sides of a pair have a new count
+        const [a, b] = p.a < p.b ? [p.a, p.b] : [p.b, p.a]; // one row per pair
+        pairs.push([p.kind, a, b, p.n]);
+        if (p.n < 0) takenBack.push({ ...p, a, b }); // a session flagged as a bot's takes back what it taught
+        stale[p.kind].add(a).add(b); // both sides of a pair have a new count
       }
       insertRows(this.sql, 'pairs (kind, a, b, n)', pairs, 'ON CONFLICT (kind, a, b) DO UPDATE SET n = n + excluded.n');
-      for (const p of takenBack) this.sql.exec('DELETE FROM pairs WHERE kind = ? AND ((a = ? AND b = ?) OR (a = ? AND b = ?)) AND n <= 0', p.kind, p.a, p.b, p.b, p.a);
+      for (const p of takenBack) this.sql.exec('DELETE FROM pairs WHERE kind = ? AND a = ? AND b = ? AND n <= 0', p.kind, p.a, p.b);
       for (const d of delta.items) {
         if (d.viewSessions && known(d.item)) stale.view.add(d.item);
         if (d.baskets && known(d.item)) stale.buy.add(d.item);
@@ -131,11 +139,8 @@ export class SiteBrain extends DurableObject<Env> {
     const total = this.sql.exec<{ n: number }>('SELECT n FROM totals WHERE kind = ?', kind).toArray()[0]?.n ?? 0;
     const own = this.sql.exec<{ c: number }>(`SELECT ${countCol} AS c FROM item_stats WHERE item = ?`, item).toArray()[0]?.c ?? 0;
     if (!own || !total) return;
-    const rows = this.sql
-      .exec<{ b: string; n: number; c: number }>(
-        `SELECT p.b AS b, p.n AS n, s.${countCol} AS c FROM pairs p JOIN item_stats s ON s.item = p.b WHERE p.kind = ? AND p.a = ?`, kind, item)
-      .toArray();
-    const list = neighbourList(own, total, rows.map((r): [string, number, number] => [r.b, r.n, r.c]), NEIGHBOURS);
+    const rows = this.sql.exec<{ other: string; n: number; c: number }>(pairRowsSql(countCol), kind, item).toArray();
+    const list = neighbourList(own, total, rows.map((r): [string, number, number] => [r.other, r.n, r.c]), NEIGHBOURS);
     this.sql.exec('INSERT OR REPLACE INTO neighbours (kind, item, list) VALUES (?, ?, ?)', kind, item, JSON.stringify(list));
   }
 
