@@ -33,12 +33,12 @@ export function pairMeasures(other: string, count: number, nItem: number, nOther
 
 /**
  * SiteBrain's SQL for an item's pairs: [other item, sessions holding both, sessions holding
- * other]. A pair is one row (a < b), found from either side (the index pairs_by_b); bound to
- * (kind, item). Shared with bench/train-scale.ts, which runs it over node's SQLite.
+ * other]. A pair is one row (a < b), found from either side; bound to (kind, item). The b side
+ * names its index: without statistics SQLite would scan every pair of the kind instead. Shared with bench/train-scale.ts, which runs it over node's SQLite.
  */
 export const pairRowsSql = (countCol: 'view_sessions' | 'baskets') =>
   `SELECT p.b AS other, p.n AS n, s.${countCol} AS c FROM pairs p JOIN item_stats s ON s.item = p.b WHERE p.kind = ?1 AND p.a = ?2
-   UNION ALL SELECT p.a, p.n, s.${countCol} FROM pairs p JOIN item_stats s ON s.item = p.a WHERE p.kind = ?1 AND p.b = ?2`;
+   UNION ALL SELECT p.a, p.n, s.${countCol} FROM pairs p INDEXED BY pairs_by_b JOIN item_stats s ON s.item = p.a WHERE p.kind = ?1 AND p.b = ?2`;
 
 /**
  * An item's neighbours by cosine, best first (ties by id), with their rule measures.
