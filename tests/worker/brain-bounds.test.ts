@@ -91,6 +91,28 @@ describe('SiteBrain bounds', () => {
     expect(after).toMatchObject({ sessions: KEPT_SESSIONS, old: 0, newest: 1, oldest: 0 });
     expect(after.items).toBeLessThanOrEqual(CATALOG.length); // the flood's ghost ids made no rows
   });
+
+  it('stores a pair once: a brain that kept both ways keeps one row per pair after its upgrade, and both items still see each other', async () => {
+    const stub = env.BRAIN.get(env.BRAIN.idFromName('bounds-upgrade'));
+    const after = await runInDurableObject(stub, (instance: SiteBrain, state) => {
+      const sql = state.storage.sql;
+      // as stored before: each pair both ways, and no upgrade mark
+      sql.exec("INSERT INTO item_stats (item, views, view_sessions) VALUES ('x', 3, 3), ('y', 2, 2)");
+      sql.exec("INSERT INTO totals (kind, n) VALUES ('view', 5)");
+      sql.exec("INSERT INTO pairs (kind, a, b, n) VALUES ('view', 'x', 'y', 2), ('view', 'y', 'x', 2)");
+      sql.exec("INSERT INTO stale (kind, item) VALUES ('view', 'x'), ('view', 'y')"); // their lists are recomputed when read
+      sql.exec("DELETE FROM meta WHERE key = 'pairs_once'");
+      const upgraded = new (instance.constructor as new (s: DurableObjectState, e: typeof env) => SiteBrain)(state, env);
+      return {
+        rows: sql.exec<{ a: string; b: string; n: number }>("SELECT a, b, n FROM pairs WHERE kind = 'view'").toArray().map((r) => ({ ...r })),
+        x: upgraded.neighbours('view', 'x').map((n) => [n.item, n.count]),
+        y: upgraded.neighbours('view', 'y').map((n) => [n.item, n.count]),
+      };
+    });
+    expect(after.rows).toEqual([{ a: 'x', b: 'y', n: 2 }]);
+    expect(after.x).toEqual([['y', 2]]);
+    expect(after.y).toEqual([['x', 2]]);
+  });
 });
 
 describe('what a shard sends', () => {
@@ -145,26 +167,5 @@ describe('what a shard sends', () => {
     const t2 = newTaught();
     const both = buildDelta([teach(t2, 's2', 1_000, ['x', 'y'], () => false, newTrendDay())!, retract(t2, 's2', 1_000)!]);
     expect(both).toEqual({ totals: { view: 0, buy: 0 }, items: [], pairs: [], sessions: [], forget: ['s2'] });
-  });
-  it('stores a pair once: a brain that kept both ways keeps one row per pair after its upgrade, and both items still see each other', async () => {
-    const stub = env.BRAIN.get(env.BRAIN.idFromName('bounds-upgrade'));
-    const after = await runInDurableObject(stub, (instance: SiteBrain, state) => {
-      const sql = state.storage.sql;
-      // as stored before: each pair both ways, and no upgrade mark
-      sql.exec("INSERT INTO item_stats (item, views, view_sessions) VALUES ('x', 3, 3), ('y', 2, 2)");
-      sql.exec("INSERT INTO totals (kind, n) VALUES ('view', 5)");
-      sql.exec("INSERT INTO pairs (kind, a, b, n) VALUES ('view', 'x', 'y', 2), ('view', 'y', 'x', 2)");
-      sql.exec("INSERT INTO stale (kind, item) VALUES ('view', 'x'), ('view', 'y')"); // their lists are recomputed when read
-      sql.exec("DELETE FROM meta WHERE key = 'pairs_once'");
-      const upgraded = new (instance.constructor as new (s: DurableObjectState, e: typeof env) => SiteBrain)(state, env);
-      return {
-        rows: sql.exec<{ a: string; b: string; n: number }>("SELECT a, b, n FROM pairs WHERE kind = 'view'").toArray().map((r) => ({ ...r })),
-        x: upgraded.neighbours('view', 'x').map((n) => [n.item, n.count]),
-        y: upgraded.neighbours('view', 'y').map((n) => [n.item, n.count]),
-      };
-    });
-    expect(after.rows).toEqual([{ a: 'x', b: 'y', n: 2 }]);
-    expect(after.x).toEqual([['y', 2]]);
-    expect(after.y).toEqual([['x', 2]]);
   });
 });

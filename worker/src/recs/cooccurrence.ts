@@ -34,7 +34,8 @@ export function pairMeasures(other: string, count: number, nItem: number, nOther
 /**
  * SiteBrain's SQL for an item's pairs: [other item, sessions holding both, sessions holding
  * other]. A pair is one row (a < b), found from either side; bound to (kind, item). The b side
- * names its index: without statistics SQLite would scan every pair of the kind instead. Shared with bench/train-scale.ts, which runs it over node's SQLite.
+ * names its index: without statistics SQLite would scan every pair of the kind instead.
+ * Shared with bench/train-scale.ts, which runs it over node's SQLite.
  */
 export const pairRowsSql = (countCol: 'view_sessions' | 'baskets') =>
   `SELECT p.b AS other, p.n AS n, s.${countCol} AS c FROM pairs p JOIN item_stats s ON s.item = p.b WHERE p.kind = ?1 AND p.a = ?2
