@@ -96,31 +96,17 @@ const OBSERVE_ROWS = 100;
 
 // An event already stored (the same id from the same visitor) is ignored. A page view's
 // engagement reports share one row: a later report (more engaged time, or as much and a later
-// seq) takes it over, so the old row goes and the new one is stored after it, in arrival order,
-// where scoring will find it; an older or resent report changes nothing (the page view's unique
-// index turns it away). Rows go in several to a statement (a statement's fixed cost in workerd
-// is most of the cost of a row); RETURNING lists the rows stored, so duplicates are not counted.
-const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length + 1; // and `fresh`
+// seq) takes it over in the insert itself (shard-schema.ts, `events_take_over`), so the old row
+// goes and the new one is stored after it, in arrival order, where scoring will find it; an
+// older or resent report changes nothing (the page view's unique index turns it away). Rows go
+// in several to a statement (a statement's fixed cost in workerd is most of the cost of a row);
+// RETURNING lists the rows stored, so duplicates are not counted.
+const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length;
 /** Rows per statement, within the 100 bound parameters a query may have. */
 const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
-const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS}, fresh)
+const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS})
   VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING RETURNING n`;
 const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
-/**
- * Removes the stored report of each page view that one of these reports (visitor, page, props,
- * seq, event id) is later than, unless that report's id is stored already; returns the rows
- * removed. One statement for a batch's reports (a statement's fixed cost is most of the cost).
- */
-const takeOverReports = (rows: number) => `WITH incoming (visitor_id, page_id, ms, seq, event_id) AS (
-    VALUES ${Array(rows).fill("(?, ?, coalesce(? ->> '$.engaged_ms', 0), ?, ?)").join(', ')})
-  DELETE FROM events WHERE n IN (
-    SELECT e.n FROM incoming i JOIN events e ON e.visitor_id = i.visitor_id AND e.page_id = i.page_id AND e.name = 'user_engagement'
-    WHERE (coalesce(e.props ->> '$.engaged_ms', 0) < i.ms OR (coalesce(e.props ->> '$.engaged_ms', 0) = i.ms AND e.seq < i.seq))
-      AND NOT EXISTS (SELECT 1 FROM events x WHERE x.visitor_id = i.visitor_id AND x.event_id = i.event_id))
-  RETURNING n, fresh, visitor_id, page_id`;
-/** Reports per statement, within the 100 bound parameters a query may have. */
-const REPORTS_PER_TAKE_OVER = 20;
-const TAKE_OVER_REPORTS = Array.from({ length: REPORTS_PER_TAKE_OVER + 1 }, (_, n) => takeOverReports(Math.max(1, n)));
 const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
 const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
@@ -211,12 +197,11 @@ export class VisitorShard extends DurableObject<Env> {
     // Writes with no await between them commit together, and the answer waits for that commit.
     // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
     // event stored twice is impossible, so no explicit transaction is needed here.
-    const fresh = this.takeOverReports(rows);
     let accepted = 0;
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       const part = rows.slice(i, i + ROWS_PER_INSERT);
-      const values = part.flatMap((r, j) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
-        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot, fresh[i + j]]);
+      const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
       for (const { n } of this.sql.exec<{ n: number }>(INSERT_EVENTS[part.length], ...values)) {
         accepted++;
         this.storedThrough = Math.max(this.storedThrough, n);
@@ -227,30 +212,6 @@ export class VisitorShard extends DurableObject<Env> {
     }
     if (accepted) this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
     return { accepted };
-  }
-
-  /**
-   * Makes way for page views' later engagement reports: each one's stored report goes, and the
-   * new one is `fresh` (counts as a new row) only if the old one was not applied yet either.
-   * Answers each row's `fresh` (1 for every row that is not such a report). A batch holds at
-   * most one report per page view (prepareBatch keeps the largest), so none replaces another here.
-   */
-  private takeOverReports(rows: EventRow[]): number[] {
-    const reports = rows.filter((r) => r.name === 'user_engagement' && r.page_id !== null);
-    const removed = new Map<string, { n: number; fresh: number }>();
-    for (let i = 0; i < reports.length; i += REPORTS_PER_TAKE_OVER) {
-      const part = reports.slice(i, i + REPORTS_PER_TAKE_OVER);
-      const values = part.flatMap((r) => [r.visitor_id, r.page_id, r.props, r.seq, r.event_id]);
-      for (const old of this.sql.exec<{ n: number; fresh: number; visitor_id: string; page_id: string }>(TAKE_OVER_REPORTS[part.length], ...values)) {
-        removed.set(`${old.visitor_id}\n${old.page_id}`, { n: old.n, fresh: old.fresh });
-      }
-    }
-    return rows.map((r) => {
-      const old = r.name === 'user_engagement' && r.page_id !== null ? removed.get(`${r.visitor_id}\n${r.page_id}`) : undefined;
-      if (!old) return 1;
-      const applied = old.n <= this.appliedThrough || this.sql.exec('SELECT 1 FROM applied_early WHERE n = ?', old.n).toArray().length > 0;
-      return applied ? 0 : old.fresh;
-    });
   }
 
   /** Sets the alarm for `at` unless one is already due by then: an alarm serves all that waits. */
