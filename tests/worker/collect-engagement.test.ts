@@ -95,7 +95,7 @@ describe('one engagement row per page view', () => {
     const migrated = await runInDurableObject(stub, (_s: VisitorShard, state) => {
       const sql = state.storage.sql;
       // the shard's tables as they were before these steps (step 4: one engagement row per page view; 5: events in arrival order)
-      sql.exec('DROP TABLE events; DROP TABLE scoring_mark; DROP TABLE applied_early; DROP TABLE visitors; DROP TABLE sessions; DROP TABLE profiles; DROP TABLE quarantine; DROP TABLE dropped_reports; DROP TABLE brain_outbox; DROP TABLE meta; DROP TABLE report_taken_over; DELETE FROM schema_steps');
+      sql.exec('DROP TABLE events; DROP TABLE scoring_mark; DROP TABLE applied_early; DROP TABLE visitors; DROP TABLE sessions; DROP TABLE profiles; DROP TABLE quarantine; DROP TABLE dropped_reports; DROP TABLE brain_outbox; DROP TABLE meta; DELETE FROM schema_steps');
       migrateShard(sql, 4);
       const insert = (e: any, applied: boolean) => {
         sql.exec(`INSERT INTO events (event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts, received_at, url, props, device, bot)

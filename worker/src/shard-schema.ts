@@ -4,6 +4,8 @@
 /** An event's stored fields, in the order of the events table (scoring's `n` and `fresh` aside). */
 /** A stored engagement report's engaged time (SQL over the row `row`). */
 const ENGAGED_MS = (row: string) => `coalesce(${row}.props ->> '$.engaged_ms', 0)`;
+/** A stored engagement report `e` of the page view of the report being inserted (`NEW`). */
+const SAME_PAGE_VIEW = "e.visitor_id = NEW.visitor_id AND e.page_id = NEW.page_id AND e.name = 'user_engagement'";
 
 export const EVENT_FIELDS = 'event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts, received_at, url, referrer, title, utm, props, device, bot';
 
@@ -177,25 +179,23 @@ const STEPS = [
    ALTER TABLE profiles ADD COLUMN product_views INTEGER;
    UPDATE profiles SET last_seen = state ->> '$.lastSeen', visits = state ->> '$.visits', purchases = state ->> '$.purchases',
      engaged_ms = state ->> '$.engagedMs', product_views = state ->> '$.productViews';`,
-  // A page view's later engagement report takes over its row inside the insert that stores it
-  // (the old row goes, and the new one counts as a new event only if the old one was not
-  // applied yet either), instead of in a statement of its own before it: in workerd a
-  // statement's fixed cost is most of what storing a batch costs. `report_taken_over` holds,
-  // for the row being inserted, the row it took over; the BEFORE trigger clears it first, so
-  // a report that then inserts nothing (an older or resent one) leaves nothing behind.
-  `CREATE TABLE report_taken_over (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, fresh INTEGER NOT NULL);
-   CREATE TRIGGER events_take_over BEFORE INSERT ON events WHEN NEW.name = 'user_engagement' AND NEW.page_id IS NOT NULL BEGIN
-     DELETE FROM report_taken_over;
-     INSERT INTO report_taken_over (id, n, fresh)
-       SELECT 1, e.n, CASE WHEN e.n <= (SELECT applied_through FROM scoring_mark) OR EXISTS (SELECT 1 FROM applied_early a WHERE a.n = e.n) THEN 0 ELSE e.fresh END
-       FROM events e WHERE e.visitor_id = NEW.visitor_id AND e.page_id = NEW.page_id AND e.name = 'user_engagement'
-         AND (${ENGAGED_MS('e')} < ${ENGAGED_MS('NEW')} OR (${ENGAGED_MS('e')} = ${ENGAGED_MS('NEW')} AND e.seq < NEW.seq))
-         AND NOT EXISTS (SELECT 1 FROM events x WHERE x.visitor_id = NEW.visitor_id AND x.event_id = NEW.event_id);
-     DELETE FROM events WHERE n = (SELECT n FROM report_taken_over);
+  // A page view's later engagement report takes over its row inside the insert that stores it,
+  // instead of in a statement of its own before it (in workerd a statement's fixed cost is most
+  // of what storing a batch costs). Before a report is inserted, one of its page view that is as
+  // late or later turns it away (RAISE(IGNORE) skips that row only); after it is inserted, the
+  // page view's older row goes, and the new one counts as a new event (`fresh`) only if the old
+  // one was not applied yet and was fresh itself. The triggers keep one row per page view, so
+  // the page view's index need not be unique (a unique one would turn a later report away).
+  `DROP INDEX events_page_engagement;
+   CREATE INDEX events_page_engagement ON events (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL;
+   CREATE TRIGGER events_report_turned_away BEFORE INSERT ON events WHEN NEW.name = 'user_engagement' AND NEW.page_id IS NOT NULL BEGIN
+     SELECT RAISE(IGNORE) WHERE EXISTS (SELECT 1 FROM events e WHERE ${SAME_PAGE_VIEW}
+       AND (${ENGAGED_MS('e')} > ${ENGAGED_MS('NEW')} OR (${ENGAGED_MS('e')} = ${ENGAGED_MS('NEW')} AND e.seq >= NEW.seq)));
    END;
-   CREATE TRIGGER events_taken_over AFTER INSERT ON events WHEN NEW.name = 'user_engagement' AND NEW.page_id IS NOT NULL BEGIN
-     UPDATE events SET fresh = 0 WHERE n = NEW.n AND (SELECT fresh FROM report_taken_over) = 0;
-     DELETE FROM report_taken_over;
+   CREATE TRIGGER events_report_takes_over AFTER INSERT ON events WHEN NEW.name = 'user_engagement' AND NEW.page_id IS NOT NULL BEGIN
+     UPDATE events SET fresh = 0 WHERE n = NEW.n AND EXISTS (SELECT 1 FROM events e WHERE ${SAME_PAGE_VIEW} AND e.n <> NEW.n
+       AND (e.fresh = 0 OR e.n <= (SELECT applied_through FROM scoring_mark) OR EXISTS (SELECT 1 FROM applied_early a WHERE a.n = e.n)));
+     DELETE FROM events WHERE n IN (SELECT e.n FROM events e WHERE ${SAME_PAGE_VIEW} AND e.n <> NEW.n);
    END;`,
 ];
 

@@ -96,9 +96,9 @@ const OBSERVE_ROWS = 100;
 
 // An event already stored (the same id from the same visitor) is ignored. A page view's
 // engagement reports share one row: a later report (more engaged time, or as much and a later
-// seq) takes it over in the insert itself (shard-schema.ts, `events_take_over`), so the old row
-// goes and the new one is stored after it, in arrival order, where scoring will find it; an
-// older or resent report changes nothing (the page view's unique index turns it away). Rows go
+// seq) takes it over in the insert itself (shard-schema.ts, `events_report_takes_over`), so the
+// old row goes and the new one is stored after it, in arrival order, where scoring will find it;
+// an older or resent report changes nothing (`events_report_turned_away`). Rows go
 // in several to a statement (a statement's fixed cost in workerd is most of the cost of a row);
 // RETURNING lists the rows stored, so duplicates are not counted.
 const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length;
