@@ -11,7 +11,8 @@
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
 //   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
 //   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
-//   item table" adds session-item-features.ts's item statistics, which the shard does not serve.
+//   item table" adds session-item-features.ts's 7 item statistics (out of fold), which the shard
+//   does not serve.
 // - "served-tuned" is the same code with this dataset's tree hyperparameters and ensemble
 //   shape, chosen on the validation set.
 // - The baseline "sklearn-hgb-tuned" is scikit-learn's HistGradientBoostingClassifier, tuned by
@@ -36,7 +37,7 @@ import { atThreshold, averagePrecision, rocAuc } from '../worker/src/ml/metrics'
 import { clipRow } from '../worker/src/ml/robust';
 import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
-import { buildItemTable, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
+import { buildItemTable, outOfFoldItemFeatures, pricesOf, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
 import { trainIntent, type TrainedIntent } from '../worker/src/training';
 import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
@@ -92,18 +93,10 @@ interface Labelled {
 }
 
 /** Sessions cut at their first buy: only what a live score could have seen. */
-function readClickBuy(dir: string): { sessions: Labelled[]; prices: Map<string, number> } {
+function readClickBuy(dir: string): Labelled[] {
   const firstBuy = new Map<string, number>();
-  const priceSum = new Map<string, [number, number]>();
-  for (const b of readBuys(join(dir, 'buys.csv'))) {
-    firstBuy.set(b.session, Math.min(firstBuy.get(b.session) ?? Infinity, b.time));
-    if (b.price > 0) {
-      const p = priceSum.get(b.item) ?? [0, 0];
-      (p[0] += b.price), p[1]++;
-      priceSum.set(b.item, p);
-    }
-  }
-  const sessions = readClicks(join(dir, 'clicks.csv'))
+  for (const b of readBuys(join(dir, 'buys.csv'))) firstBuy.set(b.session, Math.min(firstBuy.get(b.session) ?? Infinity, b.time));
+  return readClicks(join(dir, 'clicks.csv'))
     .map((s) => {
       const cut = firstBuy.get(s.id);
       if (cut === undefined) return { session: s, buys: false };
@@ -111,7 +104,6 @@ function readClickBuy(dir: string): { sessions: Labelled[]; prices: Map<string, 
       return { session: { id: s.id, items: keep.map((i) => s.items[i]), times: keep.map((i) => s.times[i]), categories: keep.map((i) => s.categories[i]) }, buys: true };
     })
     .filter((l) => l.session.items.length > 0);
-  return { sessions, prices: new Map([...priceSum].map(([item, [sum, n]]) => [item, sum / n])) };
 }
 
 function eventRow(s: Session, name: string, ts: number, page: string, seq: number): EventRow {
@@ -145,23 +137,20 @@ const servedFeatures = (state: SessionState) => intentFeatures(state, newProfile
 
 /**
  * Feature tables: the served features (intent-features.ts), and the same with the item-table
- * features of session-item-features.ts appended (a variant: the shard does not serve them yet).
+ * features of session-item-features.ts appended (a variant: the shard does not serve them).
  * The item table holds target statistics, so each training session gets it from the other
- * folds only (out-of-fold); the test sessions get it from all training sessions.
+ * folds only (out-of-fold); the test sessions get it from all training sessions. Click data has
+ * no catalog: its prices show only in its buys, so a known price would tell which items were
+ * bought; the table gets none (the price and page-value features are 0).
  */
-function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, number>): { served: [Table, Table]; withItems: [Table, Table] } {
+function clickTables(train: Labelled[], test: Labelled[]): { served: [Table, Table]; withItems: [Table, Table] } {
   const states = train.map((l) => sessionStateOf(l.session));
   const testStates = test.map((l) => sessionStateOf(l.session));
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
   const last = (rows: Labelled[]) => rows.map((l) => l.session.times[l.session.times.length - 1]);
   const itemSessions = train.map((l, i) => ({ views: states[i].views, bought: l.buys }));
-  const trainItems = new Array<number[]>(train.length);
-  for (const fold of stratifiedFolds(y(train), 5)) {
-    const [others] = splitFold(train.length, fold);
-    const table = buildItemTable(others.map((i) => itemSessions[i]), prices);
-    for (const i of fold) trainItems[i] = sessionItemFeatures(states[i], table);
-  }
-  const table = buildItemTable(itemSessions, prices);
+  const table = buildItemTable(itemSessions);
+  const trainItems = outOfFoldItemFeatures(itemSessions, pricesOf(table));
   const trainX = states.map(servedFeatures);
   const testX = testStates.map(servedFeatures);
   const withItems = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
@@ -172,7 +161,7 @@ function clickTables(train: Labelled[], test: Labelled[], prices: Map<string, nu
     ],
     withItems: [
       { names: withItems, X: trainX.map((x, i) => [...x, ...trainItems[i]]), y: y(train) },
-      { names: withItems, X: testX.map((x, i) => [...x, ...sessionItemFeatures(testStates[i], table)]), y: y(test) },
+      { names: withItems, X: testX.map((x, i) => [...x, ...sessionItemFeatures(testStates[i].views, table)]), y: y(test) },
     ],
   };
 }
@@ -326,7 +315,7 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], w
   out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows, ${allRows.rounds} rounds` };
   if (withItems && !a['no-items']) {
     const m = trainCalibratedIntent(withItems.train.X, withItems.train.y);
-    out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold), ${m.rounds} rounds` };
+    out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold, no prices), ${m.rounds} rounds` };
   }
   const gbdtDefault = trainGbdt(train.X, train.y);
   out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
@@ -401,10 +390,10 @@ function uciRun(t: Table, testRows?: Table) {
   return evaluateAll(`UCI Online Shoppers: ${train.y.length} training sessions (validation: a stratified 20 % of them)`, train, test, valid);
 }
 
-function clickRun(trainL: Labelled[], testL: Labelled[], prices: Map<string, number>, title: string) {
+function clickRun(trainL: Labelled[], testL: Labelled[], title: string) {
   const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
   const trainS = byStart(trainL);
-  const { served: [train, test], withItems } = clickTables(trainS, byStart(testL), prices);
+  const { served: [train, test], withItems } = clickTables(trainS, byStart(testL));
   // validation: the last 20 % of the training sessions by start time
   const cut = Math.floor(train.y.length * 0.8);
   const valid = [...Array(train.y.length - cut).keys()].map((i) => cut + i);
@@ -425,9 +414,7 @@ const series = (r: ReturnType<typeof report>, n: string, label: string, colour: 
 if (a.train && a.test) {
   let r: ReturnType<typeof report>;
   if (isDir(a.train)) {
-    const train = readClickBuy(a.train);
-    const test = readClickBuy(a.test);
-    r = clickRun(thin(train.sessions), thin(test.sessions), train.prices, `${a.train} → ${a.test}`);
+    r = clickRun(thin(readClickBuy(a.train)), thin(readClickBuy(a.test)), `${a.train} → ${a.test}`);
   } else {
     const train = readUci(a.train);
     const test = readUci(a.test);
@@ -445,13 +432,9 @@ if (a.train && a.test) {
   }
   const yc = join(SHARED_DATA, 'yoochoose-1pct/train');
   if (existsSync(join(yc, 'buys.csv')) && (!a.dataset || a.dataset === 'yoochoose')) {
-    const { sessions } = readClickBuy(yc);
-    const all = thin(sessions.sort((p, q) => p.session.times[0] - q.session.times[0]));
+    const all = thin(readClickBuy(yc).sort((p, q) => p.session.times[0] - q.session.times[0]));
     const cut = Math.floor(all.length * 0.8);
-    // prices: from the training period's buys only
-    const before = all[cut].session.times[0];
-    const trainPrices = pricesBefore(join(yc, 'buys.csv'), before);
-    const r = clickRun(all.slice(0, cut), all.slice(cut), trainPrices, 'YooChoose 1 %, pre-buy clicks, first 80 % of sessions by start → last 20 %');
+    const r = clickRun(all.slice(0, cut), all.slice(cut), 'YooChoose 1 %, pre-buy clicks, first 80 % of sessions by start → last 20 %');
     out['yoochoose-1pct'] = r.summary;
     panels.push({ slug: 'yoochoose', title: 'YooChoose 1 % pre-buy (later 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }
@@ -474,16 +457,4 @@ if (a.train && a.test) {
 function thinTable(t: Table): Table {
   const rows = thin([...t.y.keys()]);
   return rows.length === t.y.length ? t : pick(t, rows);
-}
-
-/** Mean price per item from the buys before `time`. */
-function pricesBefore(path: string, time: number): Map<string, number> {
-  const sums = new Map<string, [number, number]>();
-  for (const b of readBuys(path)) {
-    if (b.time >= time || !(b.price > 0)) continue;
-    const p = sums.get(b.item) ?? [0, 0];
-    (p[0] += b.price), p[1]++;
-    sums.set(b.item, p);
-  }
-  return new Map([...sums].map(([item, [sum, n]]) => [item, sum / n]));
 }
