@@ -100,12 +100,14 @@ const OBSERVE_ROWS = 100;
 // old row goes and the new one is stored after it, in arrival order, where scoring will find it;
 // an older or resent report changes nothing (`events_report_turned_away`). Rows go
 // in several to a statement (a statement's fixed cost in workerd is most of the cost of a row);
-// RETURNING lists the rows stored, so duplicates are not counted.
+// RETURNING lists the rows stored, so duplicates are not counted; it also lists a report that a
+// later one of the same call took over (its row is gone), so a page view counts once per call.
 const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length;
 /** Rows per statement, within the 100 bound parameters a query may have. */
 const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
 const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS})
-  VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING RETURNING n`;
+  VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING
+  RETURNING n, CASE WHEN name = 'user_engagement' AND page_id IS NOT NULL THEN json_array(visitor_id, page_id) END AS page_view`;
 const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
 const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
 const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
@@ -198,13 +200,16 @@ export class VisitorShard extends DurableObject<Env> {
     // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
     // event stored twice is impossible, so no explicit transaction is needed here.
     let accepted = 0;
+    const pageViews = new Set<string>();
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       const part = rows.slice(i, i + ROWS_PER_INSERT);
       const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
         r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
-      for (const { n } of this.sql.exec<{ n: number }>(INSERT_EVENTS[part.length], ...values)) {
-        accepted++;
+      for (const { n, page_view } of this.sql.exec<{ n: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
         this.storedThrough = Math.max(this.storedThrough, n);
+        if (page_view !== null && pageViews.has(page_view)) continue;
+        if (page_view !== null) pageViews.add(page_view);
+        accepted++;
       }
     }
     if (dropped?.count) {
