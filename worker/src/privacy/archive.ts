@@ -9,6 +9,9 @@ const DAY_MS = 86_400_000;
 export function migrateArchive(sql: SqlStorage): void {
   sql.exec('CREATE TABLE IF NOT EXISTS archived_days (day TEXT PRIMARY KEY, events INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID');
   sql.exec('CREATE INDEX IF NOT EXISTS events_by_ts ON events (ts)');
+  // The archived days that hold each visitor's lines: erasure rewrites them even when the rows
+  // are gone from the shard (purged by retention, or an engagement report taken over by a later one).
+  sql.exec('CREATE TABLE IF NOT EXISTS archived_visitor_days (visitor_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (visitor_id, day)) WITHOUT ROWID');
 }
 
 export const archiveKey = (site: string, day: string, shard: string) => `events/${site}/${day}/${shard}.ndjson`;
@@ -37,6 +40,8 @@ export function dayAsNdjson(sql: SqlStorage, day: string): { body: string; event
 
 export function markArchived(sql: SqlStorage, day: string, events: number, now = Date.now()): void {
   sql.exec('INSERT OR REPLACE INTO archived_days (day, events, at) VALUES (?, ?, ?)', day, events, now);
+  const from = Date.parse(day);
+  sql.exec('INSERT OR IGNORE INTO archived_visitor_days (visitor_id, day) SELECT DISTINCT visitor_id, ? FROM events WHERE ts >= ? AND ts < ?', day, from, from + DAY_MS);
 }
 
 /** Deletes raw events older than `retentionDays` on archived days only; returns how many went. */

@@ -14,6 +14,7 @@ const VISITOR_TABLES: { table: string; what: string; columns?: string }[] = [
   { table: 'campaign_outcomes', what: 'the visitor’s current contribution to campaign rollups' },
   { table: 'visitor_days', what: 'days the visitor was seen' },
   { table: 'attribution_credits', what: 'the visitor’s current credits in the attribution rollups' },
+  { table: 'archived_visitor_days', what: 'days whose raw-event archive holds the visitor' },
 ];
 
 const JSON_COLUMNS = new Set(['props', 'utm', 'state', 'memberships', 'bucket', 'stats']);
@@ -57,8 +58,10 @@ export interface Erasure {
 /** Deletes every row about the visitor in this shard (call inside one transaction). */
 export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
   const present = tablesPresent(sql);
+  // (and archived days whose rows are gone from the shard: purged, or a report taken over)
+  const archivedDays = present.has('archived_visitor_days') ? ' UNION SELECT day FROM archived_visitor_days WHERE visitor_id = ?1' : '';
   const days = present.has('events')
-    ? sql.exec<{ day: string }>("SELECT DISTINCT strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day FROM events WHERE visitor_id = ?", visitorId).toArray().map((r) => r.day)
+    ? sql.exec<{ day: string }>(`SELECT strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day FROM events WHERE visitor_id = ?1${archivedDays}`, visitorId).toArray().map((r) => r.day)
     : [];
   const sessions = present.has('sessions')
     ? sql.exec<{ session_id: string }>('SELECT session_id FROM sessions WHERE visitor_id = ?', visitorId).toArray().map((r) => r.session_id)
