@@ -1,12 +1,12 @@
 // Tables of a VisitorShard's own SQLite database, applied in order once per object.
 // Append new steps; never edit a step that has shipped.
 
-/** An event's stored fields, in the order of the events table (scoring's `n` and `fresh` aside). */
 /** A stored engagement report's engaged time (SQL over the row `row`). */
 const ENGAGED_MS = (row: string) => `coalesce(${row}.props ->> '$.engaged_ms', 0)`;
 /** A stored engagement report `e` of the page view of the report being inserted (`NEW`). */
 const SAME_PAGE_VIEW = "e.visitor_id = NEW.visitor_id AND e.page_id = NEW.page_id AND e.name = 'user_engagement'";
 
+/** An event's stored fields, in the order of the events table (scoring's `n` and `fresh` aside). */
 export const EVENT_FIELDS = 'event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts, received_at, url, referrer, title, utm, props, device, bot';
 
 const STEPS = [

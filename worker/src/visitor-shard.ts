@@ -113,7 +113,7 @@ const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
 const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
   last_seen = max(last_seen, excluded.last_seen), events = events + excluded.events`;
 
-/** A stored event not applied yet: `n` its place in arrival order; `fresh` 0 when it took over a page view's engagement row that was already applied. */
+/** A stored event not applied yet: `n` its place in arrival order; `fresh` 0 when it took over a page view's engagement row that was already applied (or was not fresh itself). */
 type Row = EventRow & { n: number; fresh: number } & Record<string, SqlStorageValue>;
 
 /**
