@@ -96,10 +96,6 @@ function session(visitor: string, now: number) {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const sorted = (x: number[]) => [...x].sort((p, q) => p - q);
 
-// wrangler's local trace store records every request, RPC and storage call into a SQLite file of
-// its own, in the worker's process, charging each one's CPU and latency to the measured
-// requests; deployed, traces are collected outside the worker. Off, as in bench/server.ts.
-process.env.X_LOCAL_OBSERVABILITY ??= 'false';
 const worker = await startLocalWorker(PORT, (base) => ({ site: SITE, name: 'Decide bench', origins: [base], adminKey: 'bench-admin-key', readKey: 'bench-read-key', shards: 16 }), { items: catalog });
 try {
   const { base } = worker;

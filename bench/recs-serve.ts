@@ -101,10 +101,6 @@ if (a.state && existsSync(a.state) && !existsSync(FILLED!)) {
   console.error(`bench:recs-serve: ${a.state} holds no finished fill (a run stopped before it ended); remove it or choose another --state`);
   process.exit(2);
 }
-// wrangler's local trace store records every request, RPC and storage call into a SQLite file of
-// its own, in the worker's process, charging each one's CPU and latency to the measured
-// requests; deployed, traces are collected outside the worker. Off, as in bench/server.ts.
-process.env.X_LOCAL_OBSERVABILITY ??= 'false';
 const worker = await startLocalWorker(PORT, () => ({ site: SITE, name: 'Bench shop', origins: [SHOP_ORIGIN], adminKey: 'bench-admin-key', readKey: 'bench-read-key', shards: 16 }), { items: catalog, state: a.state });
 try {
   if (worker.reused) console.error(`  reusing the shop filled in ${a.state}`);

@@ -293,10 +293,7 @@ try {
   const port = Number(a.port);
   const site = (base: string): SiteSeed => ({ site: SITE, name: 'Reports benchmark shop', origins: [base], adminKey: ADMIN, readKey: READ, shards: SHARDS });
   log(`starting a local worker on port ${port}${a.state ? ` with state ${a.state}` : ''} …`);
-  // wrangler's local trace store records every request, RPC and storage call into a SQLite file
-  // of its own, in the worker's process (~1 GB and most of the CPU over a 160 k event fill);
-  // deployed, traces are collected outside the worker. Off, as in bench/server.ts.
-  process.env.X_LOCAL_OBSERVABILITY ??= 'false';
+  // (startLocalWorker turns wrangler's local trace store off: over a 160 k event fill it took ~1 GB and most of the CPU)
   worker = await startLocalWorker(port, site, { state: a.state, catalog: true });
   const base = worker.base;
   const client = new LingerClient({ base, site: SITE, adminKey: ADMIN, readKey: READ });

@@ -30,7 +30,11 @@ export async function startLocalWorker(port: number, site: (base: string) => Sit
   const child: ChildProcess = spawn(
     process.execPath,
     [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', '--var', `LINGER_OPERATOR_KEY:${LOCAL_OPERATOR_KEY}`],
-    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // wrangler's local trace store records every request, Durable Object call and storage call
+    // into a SQLite file of its own, in the worker's process, charging each one's CPU and latency
+    // to what tests and benchmarks measure; deployed, traces are collected outside the worker.
+    // Off unless X_LOCAL_OBSERVABILITY says otherwise (as in bench/server.ts).
+    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? 'false' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
   child.stdout!.on('data', (d) => (log += d));

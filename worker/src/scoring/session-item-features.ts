@@ -31,7 +31,7 @@ export interface ItemSession {
 
 /** Shrinks an item's buy rate towards the shop's: an item seen in few sessions says little. */
 const SMOOTHING = 20;
-export const MAX_ITEMS = 5_000;
+const MAX_ITEMS = 5_000;
 /**
  * The table's JSON at most this many bytes (ids are up to 100 characters of any script): with the
  * trees (under 100 KB) an intent model body carrying it stays well under 1 MB.
