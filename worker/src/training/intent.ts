@@ -90,8 +90,8 @@ export interface TrainedIntent {
 
 type Skipped = { skipped: string };
 
-/** The sessions' finite, labelled rows, clipped, or why they cannot train a model. */
-function prepare(data: Sessions): Skipped | { X: number[][]; y: number[]; clip: Clip; purchases: number } {
+/** The sessions' finite, labelled rows (their indices, labels and clip range), or why they cannot train a model. */
+function prepare(data: Sessions): Skipped | { keep: number[]; y: number[]; clip: Clip; purchases: number } {
   const keep = data.x.map((_, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
   const y = keep.map((i) => data.y[i]);
   const purchases = y.filter((v) => v === 1).length;
@@ -100,8 +100,7 @@ function prepare(data: Sessions): Skipped | { X: number[][]; y: number[]; clip: 
     return { skipped: `needs ${MIN_TRAINING_SESSIONS} finished sessions and ${MIN_TRAINING_PURCHASES} purchases; has ${y.length} and ${purchases}` };
   }
   if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
-  const clip = fitClip(keep.map((i) => data.x[i]));
-  return { X: keep.map((i) => clipRow(clip, data.x[i])), y, clip, purchases };
+  return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases };
 }
 
 function trainOnce(X: number[][], y: number[], clip: Clip, population?: { purchases: number; others: number }): Skipped | TrainedIntent {
@@ -129,7 +128,8 @@ function trainOnce(X: number[][], y: number[], clip: Clip, population?: { purcha
 export function trainIntent(data: Sessions, population?: { purchases: number; others: number }): Skipped | TrainedIntent {
   const prepared = prepare(data);
   if ('skipped' in prepared) return prepared;
-  return trainOnce(prepared.X, prepared.y, prepared.clip, population);
+  const { keep, y, clip } = prepared;
+  return trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population);
 }
 
 // ---- the bagged run -------------------------------------------------------------------------
@@ -157,6 +157,8 @@ export interface IntentRun {
   y: Uint8Array;
   /** CALIBRATION, EVERY_MEMBER, UNUSED, or 1 + the member whose share the row is in. */
   role: Uint8Array;
+  /** The stored form, which X, y and role are views of. */
+  bytes: Uint8Array;
 }
 
 /**
@@ -166,21 +168,24 @@ export interface IntentRun {
 export function planIntentRun(run: string, data: Sessions, population?: { purchases: number; others: number }): { done: Skipped | TrainedIntent } | { run: IntentRun } {
   const prepared = prepare(data);
   if ('skipped' in prepared) return { done: prepared };
-  const { X, y, clip } = prepared;
+  const { keep, y, clip } = prepared;
   const [calibration] = stratifiedFolds(y, BAG.calibrationFolds, 7);
   const role = new Uint8Array(y.length).fill(EVERY_MEMBER);
   for (const i of calibration) role[i] = CALIBRATION;
   const others = shuffled(y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0), seededRandom(13));
   const members = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
   // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
-  if (members < 2) return { done: trainOnce(X, y, clip, population) };
+  if (members < 2) return { done: trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population) };
   // consecutive shares of the shuffled others, at most othersPerMember each (any beyond are left out)
   const share = Math.min(BAG.othersPerMember, Math.ceil(others.length / members));
   others.forEach((i, k) => (role[i] = k < share * members ? 1 + Math.floor(k / share) : UNUSED));
   const d = clip.lo.length;
-  const flat = new Float64Array(y.length * d);
-  X.forEach((row, i) => flat.set(row, i * d));
-  return { run: { header: { run, n: y.length, d, members, clip, population: population ?? null }, X: flat, y: Uint8Array.from(y), role } };
+  // clipped straight into the stored form: the sample is the largest thing an invocation holds
+  const stored = allocateRun({ run, n: y.length, d, members, clip, population: population ?? null });
+  keep.forEach((row, i) => stored.X.set(clipRow(clip, data.x[row]), i * d));
+  stored.y.set(y);
+  stored.role.set(role);
+  return { run: stored };
 }
 
 const rowOf = (r: IntentRun, i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
@@ -226,18 +231,18 @@ export interface RunStore {
   delete(keys: string[]): Promise<void>;
 }
 
-/** The sample as bytes: header length (4 bytes), header JSON, padding to 8, X, y, role. */
-export function encodeRun(r: IntentRun): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify(r.header));
-  const at = Math.ceil((4 + header.length) / 8) * 8;
-  const bytes = new Uint8Array(at + r.X.byteLength + 2 * r.header.n);
-  new DataView(bytes.buffer).setUint32(0, header.length, true);
-  bytes.set(header, 4);
-  bytes.set(new Uint8Array(r.X.buffer, r.X.byteOffset, r.X.byteLength), at);
-  bytes.set(r.y, at + r.X.byteLength);
-  bytes.set(r.role, at + r.X.byteLength + r.header.n);
-  return bytes;
+/** A run's stored form, zeroed: header length (4 bytes), header JSON, padding to 8, X, y, role. */
+function allocateRun(header: RunHeader): IntentRun {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const at = Math.ceil((4 + json.length) / 8) * 8;
+  const bytes = new Uint8Array(at + header.n * header.d * 8 + 2 * header.n);
+  new DataView(bytes.buffer).setUint32(0, json.length, true);
+  bytes.set(json, 4);
+  return decodeRun(bytes);
 }
+
+/** The run as the bytes to store. */
+export const encodeRun = (r: IntentRun): Uint8Array => r.bytes;
 
 export function decodeRun(stored: Uint8Array): IntentRun {
   const bytes = stored.byteOffset % 8 ? stored.slice() : stored; // Float64Array needs 8-byte alignment
@@ -248,7 +253,7 @@ export function decodeRun(stored: Uint8Array): IntentRun {
   const y = bytes.subarray(at + X.byteLength, at + X.byteLength + header.n);
   const role = bytes.subarray(at + X.byteLength + header.n, at + X.byteLength + 2 * header.n);
   if (role.length !== header.n) throw new Error('the stored intent sample is truncated');
-  return { header, X, y, role };
+  return { header, X, y, role, bytes };
 }
 
 const SAMPLE_KEY = 'sample';
