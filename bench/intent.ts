@@ -6,8 +6,11 @@
 // own code: session-state's applyEvent, then intent-features).
 // - "served" (the headline, the JSON's top level) is the model the worker ships, trained as the
 //   worker trains it: the shard's bounded sample of the training sessions (SAMPLE_CAPS, most
-//   recent first), then worker/src/training.ts `trainIntent` (at most 20,000 stratified rows,
-//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS), scored with its clip
+//   recent first), then worker/src/training/intent.ts `trainIntentRun`, the parts the queue runs
+//   one invocation each: a sample with more than 16,000 others outside its calibration fifth
+//   trains up to 4 bagged members on disjoint shares of them, calibrated on the fifth; a smaller
+//   one trains in one invocation, `trainIntent` (at most 20,000 stratified rows,
+//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS). Scored with its clip
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
 //   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
 //   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
@@ -169,9 +172,9 @@ function clickTables(train: Labelled[], test: Labelled[]): { served: [Table, Tab
 /**
  * What the worker ships, trained as the worker trains it: the shard's bounded sample of the
  * training sessions (SAMPLE_CAPS: the most recent sessions of each class, cut to the period both
- * cover: training/sample.ts `sharedWindow`), then `trainIntent`
- * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
- * folds and ≤ 400 rounds, fewer at a higher rate above 10,000 rows, the calibrated score moved back to the whole's purchase rate).
+ * cover: training/sample.ts `sharedWindow`), then `trainIntentRun` (worker/src/training/intent.ts:
+ * every part of the run the queue would run, the run kept in memory instead of R2; the
+ * calibrated score moved back to the whole's purchase rate).
  */
 async function shippedModel(t: Table): Promise<{ trained: TrainedIntent; sampled: number }> {
   let order = [...t.y.keys()];

@@ -79,7 +79,7 @@ async function intentStep(env: Env, site: Site, now: number, part?: { run: strin
   const trained = outcome.done;
   if ('skipped' in trained) return trained;
   const version = await saveIntent(env, site, trained);
-  if (part) await clearIntentRun(store);
+  await clearIntentRun(store); // this run's parts, or an older run's left behind: a newer model serves now
   return { version, kind: trained.kind, cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases };
 }
 
