@@ -6,8 +6,11 @@
 // own code: session-state's applyEvent, then intent-features).
 // - "served" (the headline, the JSON's top level) is the model the worker ships, trained as the
 //   worker trains it: the shard's bounded sample of the training sessions (SAMPLE_CAPS, most
-//   recent first), then worker/src/training.ts `trainIntent` (at most 20,000 stratified rows,
-//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS), scored with its clip
+//   recent first), then worker/src/training/intent.ts `trainIntentRun`, the parts the queue runs
+//   one invocation each: a sample with more than 16,000 others outside its calibration fifth
+//   trains up to 4 bagged members on disjoint shares of them, calibrated on the fifth; a smaller
+//   one trains in one invocation, `trainIntent` (at most 20,000 stratified rows,
+//   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS). Scored with its clip
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
 //   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
 //   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
@@ -39,7 +42,7 @@ import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
 import { buildItemTable, outOfFoldItemFeatures, pricesOf, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
-import { trainIntent, type TrainedIntent } from '../worker/src/training';
+import { memoryRunStore, trainIntentRun, type TrainedIntent } from '../worker/src/training/intent';
 import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
 import { seededRandom, shuffled } from '../worker/src/ml/random';
 import type { EventRow } from '../worker/src/visitor-shard';
@@ -169,11 +172,11 @@ function clickTables(train: Labelled[], test: Labelled[]): { served: [Table, Tab
 /**
  * What the worker ships, trained as the worker trains it: the shard's bounded sample of the
  * training sessions (SAMPLE_CAPS: the most recent sessions of each class, cut to the period both
- * cover: training/sample.ts `sharedWindow`), then `trainIntent`
- * (worker/src/training.ts: clipping, at most INTENT_ROWS stratified rows, `shopRecipe`'s 3
- * folds and ≤ 400 rounds, fewer at a higher rate above 10,000 rows, the calibrated score moved back to the whole's purchase rate).
+ * cover: training/sample.ts `sharedWindow`), then `trainIntentRun` (worker/src/training/intent.ts:
+ * every part of the run the queue would run, the run kept in memory instead of R2; the
+ * calibrated score moved back to the whole's purchase rate).
  */
-function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
+async function shippedModel(t: Table): Promise<{ trained: TrainedIntent; sampled: number }> {
   let order = [...t.y.keys()];
   if (t.last) order.sort((i, j) => t.last![j] - t.last![i]);
   const caps = [SAMPLE_CAPS.others, SAMPLE_CAPS.purchases];
@@ -191,7 +194,7 @@ function shippedModel(t: Table): { trained: TrainedIntent; sampled: number } {
     period = order.filter((i) => t.last![i] >= since);
   }
   const purchases = period.filter((i) => t.y[i] === 1).length;
-  const trained = trainIntent({ x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: period.length - purchases });
+  const trained = await trainIntentRun(memoryRunStore(), 'bench', { x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: period.length - purchases });
   if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
   return { trained, sampled: rows.length };
 }
@@ -269,7 +272,7 @@ function sklearnScores(dir: string, test: Table): Scored {
   return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
 }
 
-function evaluateAll(name: string, train: Table, test: Table, valid: number[], withItems?: { train: Table; test: Table }) {
+async function evaluateAll(name: string, train: Table, test: Table, valid: number[], withItems?: { train: Table; test: Table }) {
   const fitRows = splitFold(train.y.length, valid)[0];
   const fit = pick(train, fitRows);
   const val = pick(train, valid);
@@ -301,11 +304,11 @@ function evaluateAll(name: string, train: Table, test: Table, valid: number[], w
   }
 
   // The headline: the model the worker ships, trained and scored exactly as the worker does.
-  const { trained: shipped, sampled } = shippedModel(train);
+  const { trained: shipped, sampled } = await shippedModel(train);
   const shippedRow = (x: number[]) => clipRow(shipped.clip, x);
   out.served = {
     p: test.X.map((x) => predictIntent(shipped.model, shippedRow(x))),
-    note: `trainIntent: ${shipped.rows} of ${sampled} sampled sessions (${train.y.length} in training), shopRecipe, ${shipped.model.rounds} rounds by early stopping, calibrated (${shipped.model.calibrator.kind}), prior shift ${shipped.priorShift.toFixed(3)}`,
+    note: `trainIntentRun: ${shipped.rows} of ${sampled} sampled sessions (${train.y.length} in training), ${shipped.members > 1 ? `${shipped.members} bagged members (one invocation each)` : 'one invocation (shopRecipe)'}, ${shipped.model.rounds} rounds by early stopping, calibrated (${shipped.model.calibrator.kind}), prior shift ${shipped.priorShift.toFixed(3)}`,
   };
   // the same trees before calibration: what calibration changes
   out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
@@ -378,7 +381,7 @@ function report(name: string, y: number[], scored: Record<string, Scored>) {
 
 // ---- Datasets -----------------------------------------------------------------------------
 
-function uciRun(t: Table, testRows?: Table) {
+async function uciRun(t: Table, testRows?: Table) {
   let train = t;
   let test = testRows;
   if (!test) {
@@ -390,7 +393,7 @@ function uciRun(t: Table, testRows?: Table) {
   return evaluateAll(`UCI Online Shoppers: ${train.y.length} training sessions (validation: a stratified 20 % of them)`, train, test, valid);
 }
 
-function clickRun(trainL: Labelled[], testL: Labelled[], title: string) {
+async function clickRun(trainL: Labelled[], testL: Labelled[], title: string) {
   const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
   const trainS = byStart(trainL);
   const { served: [train, test], withItems } = clickTables(trainS, byStart(testL));
@@ -409,16 +412,16 @@ const thin = <T>(rows: T[]): T[] => {
 };
 
 const isDir = (p: string) => statSync(p).isDirectory();
-const series = (r: ReturnType<typeof report>, n: string, label: string, colour: string): Series => ({ name: label, colour, ...r.reliability(n) });
+const series = (r: Awaited<ReturnType<typeof report>>, n: string, label: string, colour: string): Series => ({ name: label, colour, ...r.reliability(n) });
 
 if (a.train && a.test) {
-  let r: ReturnType<typeof report>;
+  let r: Awaited<ReturnType<typeof report>>;
   if (isDir(a.train)) {
-    r = clickRun(thin(readClickBuy(a.train)), thin(readClickBuy(a.test)), `${a.train} → ${a.test}`);
+    r = await clickRun(thin(readClickBuy(a.train)), thin(readClickBuy(a.test)), `${a.train} → ${a.test}`);
   } else {
     const train = readUci(a.train);
     const test = readUci(a.test);
-    r = uciRun(thinTable(train), test);
+    r = await uciRun(thinTable(train), test);
   }
   console.log(JSON.stringify(r.summary));
 } else {
@@ -426,7 +429,7 @@ if (a.train && a.test) {
   const panels: { slug: string; title: string; series: Series[] }[] = [];
   const uci = join(SHARED_DATA, 'uci-online-shoppers/train.csv');
   if (existsSync(uci) && (!a.dataset || a.dataset === 'uci')) {
-    const r = uciRun(thinTable(readUci(uci)));
+    const r = await uciRun(thinTable(readUci(uci)));
     out['uci-online-shoppers'] = r.summary;
     panels.push({ slug: 'uci', title: 'UCI Online Shoppers (held-out 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }
@@ -434,7 +437,7 @@ if (a.train && a.test) {
   if (existsSync(join(yc, 'buys.csv')) && (!a.dataset || a.dataset === 'yoochoose')) {
     const all = thin(readClickBuy(yc).sort((p, q) => p.session.times[0] - q.session.times[0]));
     const cut = Math.floor(all.length * 0.8);
-    const r = clickRun(all.slice(0, cut), all.slice(cut), 'YooChoose 1 %, pre-buy clicks, first 80 % of sessions by start → last 20 %');
+    const r = await clickRun(all.slice(0, cut), all.slice(cut), 'YooChoose 1 %, pre-buy clicks, first 80 % of sessions by start → last 20 %');
     out['yoochoose-1pct'] = r.summary;
     panels.push({ slug: 'yoochoose', title: 'YooChoose 1 % pre-buy (later 20 %)', series: [series(r, 'served', 'served (calibrated)', '#1f77b4'), series(r, 'served-uncalibrated', 'the same trees, uncalibrated', '#ff7f0e')] });
   }

@@ -7,50 +7,15 @@
 // (GET /v1/admin/models). The cron enqueues one message per site and step (training/queue.ts);
 // the admin's "retrain now" and the tests call the same `runStep` directly.
 import type { Env } from './env';
-import { shiftCalibrator } from './ml/calibration';
-import { fitCalibratedIntent, SERVED_RECIPE, type CalibratedIntentModel, type IntentRecipe } from './ml/calibrated-intent';
-import type { CvScore } from './ml/intent-model';
-import { averagePrecision, rocAuc } from './ml/metrics';
-import { seededRandom } from './ml/random';
-import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from './ml/robust';
 import { recordStep, saveModel, type TrainingStep } from './models';
 import { INTENT_FEATURES } from './scoring/intent-features';
 import { trainSegments } from './scoring/segments';
 import { shardByIndex } from './shards';
 import type { Site } from './sites';
-import { INTENT_ROWS, mergeSamples, perShard, priorShift, SAMPLE_CAPS, stratifiedSubset, type SampleCaps, type ShardSample } from './training/sample';
+import { beginIntentRun, clearIntentRun, continueIntentRun, type PartOutcome, type RunStore, type TrainedIntent } from './training/intent';
+import { mergeSamples, perShard, SAMPLE_CAPS, type SampleCaps, type ShardSample } from './training/sample';
 
-/** Below these, the documented prior model keeps serving. */
-export const MIN_TRAINING_SESSIONS = 100;
-export const MIN_TRAINING_PURCHASES = 10;
-/** Cross-validation needs at least this many rows of each class (one per fold at least). */
-const MIN_FOLDS = 2;
-/**
- * Rows × boosting rounds of one tree ensemble at most: what bounds a training's CPU whatever the
- * data. Up to 10,000 rows a shop boosts up to 400 rounds; beyond, fewer rounds at a higher rate.
- */
-export const ROW_ROUNDS = 4_000_000;
-
-/**
- * What a shop trains: the served recipe (SERVED_RECIPE, what bench:intent measures) with its
- * calibrator fitted on 3 folds' out-of-fold predictions instead of 5, and at most 400 rounds
- * (fewer above 10,000 rows: rows × rounds ≤ ROW_ROUNDS, the rate raised as the rounds are cut,
- * so rate × rounds stays 20, and the calibrator fitted on 2 folds: each half still holds
- * thousands of rows, and it saves one ensemble), so that with INTENT_ROWS rows one invocation stays well within
- * 10 s of CPU whatever the data (npm run bench:train-scale). On YooChoose's validation period
- * (3 sample seeds), 20,000 rows at rate 0.1 reached AUC 0.7431 / AP 0.1790 against 0.7453 /
- * 0.1781 at 0.05, for half the CPU: 0.05 took about 11 s there, over the limit; 2 calibration
- * folds instead of 3 left AUC and AP as they were (ECE 0.0066 against 0.0065) for 30 % less
- * CPU. Leaves of 50 rows suit
- * thousands of sessions; a small shop's trees could not split at all, so below 2,000 rows the
- * fewest rows in a leaf is a 40th of them (at least 5).
- */
-export function shopRecipe(rows: number): IntentRecipe {
-  const minLeaf = Math.min(SERVED_RECIPE.gbdt.minLeaf ?? 50, Math.max(5, Math.floor(rows / 40)));
-  const trees = Math.max(50, Math.min(400, Math.floor(ROW_ROUNDS / Math.max(1, rows))));
-  const rate = ((SERVED_RECIPE.gbdt.rate ?? 0.05) * 400) / trees;
-  return { ...SERVED_RECIPE, folds: trees < 400 ? 2 : 3, gbdt: { ...SERVED_RECIPE.gbdt, trees, rate, minLeaf } };
-}
+export { MIN_TRAINING_PURCHASES, MIN_TRAINING_SESSIONS, ROW_ROUNDS, shopRecipe, trainIntent, type TrainedIntent } from './training/intent';
 
 export const TRAINING_STEPS: readonly TrainingStep[] = ['intent', 'segments', 'recs'];
 
@@ -65,54 +30,6 @@ export interface TrainingReport {
   recommender: Outcome<{ version: number; items: number; sessions: number }>;
 }
 
-interface Sessions {
-  x: number[][];
-  y: number[];
-}
-
-export interface TrainedIntent {
-  model: CalibratedIntentModel;
-  kind: CalibratedIntentModel['kind'];
-  /** Out-of-fold AUC and AP of the trees on the rows trained on (the sample's class rates). */
-  cv: { calibrated: CvScore };
-  clip: Clip;
-  sessions: number;
-  purchases: number;
-  /** Rows the model was trained on: at most INTENT_ROWS, stratified. */
-  rows: number;
-  /** Log-odds added to the calibrated score to undo the rows' class rates (0 when they are the shop's). */
-  priorShift: number;
-}
-
-/**
- * The intent model for these sessions, or why there is none: too few, one class, or an unsound
- * result. It trains the calibrated recipe on at most INTENT_ROWS rows (stratified). `population`
- * is how many of each class the shop has, when the rows are a stratified sample of it: the
- * calibrated score is moved back to the shop's rate.
- */
-export function trainIntent(data: Sessions, population?: { purchases: number; others: number }): { skipped: string } | TrainedIntent {
-  const keep = data.x.map((row, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
-  const y = keep.map((i) => data.y[i]);
-  const purchases = y.filter((v) => v === 1).length;
-  const others = y.length - purchases;
-  if (y.length < MIN_TRAINING_SESSIONS || purchases < MIN_TRAINING_PURCHASES) {
-    return { skipped: `needs ${MIN_TRAINING_SESSIONS} finished sessions and ${MIN_TRAINING_PURCHASES} purchases; has ${y.length} and ${purchases}` };
-  }
-  if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
-  const clip = fitClip(keep.map((i) => data.x[i]));
-  const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
-  const sy = subset.map((i) => y[i]);
-  const sX = subset.map((i) => clipRow(clip, data.x[keep[i]]));
-  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, shopRecipe(sy.length));
-  const sPurchases = sy.filter((v) => v === 1).length;
-  // the calibrator learned the rows' purchase rate; the shop's is lower when buyers were kept more often
-  const shift = priorShift({ purchases: sPurchases, others: sy.length - sPurchases }, population ?? { purchases, others });
-  const model: CalibratedIntentModel = { ...fitted, calibrator: shiftCalibrator(fitted.calibrator, shift) };
-  if (!allFinite(model)) return { skipped: 'the intent model came out non-finite; the last good model keeps serving' };
-  const cv = { calibrated: { auc: rocAuc(sy, oof), ap: averagePrecision(sy, oof) } };
-  return { model, kind: model.kind, cv, clip, sessions: y.length, purchases, rows: sy.length, priorShift: shift };
-}
-
 /** Every shard's share of a bounded sample, as one; `want` zeroes the parts a step does not need. */
 export async function sampleSite(env: Env, site: Site, now: number, want: Partial<SampleCaps>): Promise<ShardSample> {
   const caps = { ...perShard(SAMPLE_CAPS, site.shards), ...want };
@@ -120,17 +37,60 @@ export async function sampleSite(env: Env, site: Site, now: number, want: Partia
   return mergeSamples(parts);
 }
 
-async function intentStep(env: Env, site: Site, now: number) {
-  const sample = await sampleSite(env, site, now, { visitors: 0, buyers: 0 });
-  const trained = trainIntent({ x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y) }, sample.population);
+/** A site's intent run, kept between its invocations in R2 (the sample holds features and labels only, no ids). */
+export function intentRunStore(env: Env, site: Site): RunStore {
+  const key = (k: string) => `training/${site.key}/intent/${k}`;
+  return {
+    get: async (k) => {
+      const object = await env.ARCHIVE.get(key(k));
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
+    },
+    put: async (k, bytes) => void (await env.ARCHIVE.put(key(k), bytes)),
+    delete: async (keys) => env.ARCHIVE.delete(keys.map(key)),
+  };
+}
+
+/** Where an intent run stands after one invocation: the part to run next, when it is not over. */
+export interface IntentProgress {
+  run: string;
+  part: number;
+  parts: number;
+}
+
+/**
+ * One invocation of the intent step: part 0 samples the shards and plans the run (a small
+ * sample trains at once), later parts continue run `run` (training/intent.ts). The model is
+ * saved only by the part that finishes the run.
+ */
+async function intentStep(env: Env, site: Site, now: number, part?: { run: string; part: number }) {
+  const store = intentRunStore(env, site);
+  let outcome: PartOutcome;
+  let run: string;
+  if (!part) {
+    const sample = await sampleSite(env, site, now, { visitors: 0, buyers: 0 });
+    run = `${now}-${crypto.randomUUID().slice(0, 8)}`;
+    outcome = await beginIntentRun(store, run, { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y) }, sample.population);
+  } else {
+    run = part.run;
+    outcome = await continueIntentRun(store, run, part.part);
+  }
+  if ('stale' in outcome) return { skipped: outcome.stale };
+  if ('next' in outcome) return { run, part: outcome.next, parts: outcome.parts } satisfies IntentProgress;
+  const trained = outcome.done;
   if ('skipped' in trained) return trained;
-  const { purchases, others } = sample.population;
-  const version = await saveModel(env.DB, site.key, 'intent', { features: INTENT_FEATURES, model: trained.model, clip: trained.clip }, {
-    cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases, rows: trained.rows, rounds: trained.model.rounds,
-    calibrator: trained.model.calibrator.kind, population: { sessions: purchases + others, purchases }, prior_shift: trained.priorShift,
-  });
+  const version = await saveIntent(env, site, trained);
+  await clearIntentRun(store); // this run's parts, or an older run's left behind: a newer model serves now
   return { version, kind: trained.kind, cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases };
 }
+
+async function saveIntent(env: Env, site: Site, trained: TrainedIntent) {
+  return saveModel(env.DB, site.key, 'intent', { features: INTENT_FEATURES, model: trained.model, clip: trained.clip }, {
+    cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases, rows: trained.rows, rounds: trained.model.rounds, members: trained.members,
+    calibrator: trained.model.calibrator.kind, population: { sessions: trained.population.purchases + trained.population.others, purchases: trained.population.purchases }, prior_shift: trained.priorShift,
+  });
+}
+
+const isProgress = (o: unknown): o is IntentProgress => !!o && typeof o === 'object' && 'run' in o && 'part' in o;
 
 async function segmentsStep(env: Env, site: Site, now: number) {
   const sample = await sampleSite(env, site, now, { purchases: 0, others: 0 });
@@ -146,18 +106,26 @@ const brainOf = (env: Env, site: Site) => env.BRAIN.get(env.BRAIN.idFromName(sit
 export interface StepOptions {
   now?: number;
   /**
-   * true (the admin, tests): the recommender's rebuild runs to completion before this returns.
-   * false (the queue): it is started and the brain's alarm runs it, recording its own outcome.
+   * true (the admin, tests): the step runs to completion before this returns (every part of an
+   * intent run, the recommender's whole rebuild). false (the queue): one invocation's work; an
+   * intent run returns its progress (the queue sends the next part), the recommender's rebuild
+   * is started and the brain's alarm runs it, recording its own outcome.
    */
   wait?: boolean;
+  /** The intent run's part to run (the queue's later messages); none: a new run. */
+  part?: { run: string; part: number };
 }
 
 /** Runs one step for one site, recording its outcome; an error becomes the outcome, never a throw. */
-export async function runStep(env: Env, site: Site, name: TrainingStep, { now = Date.now(), wait = true }: StepOptions = {}): Promise<Outcome<unknown>> {
+export async function runStep(env: Env, site: Site, name: TrainingStep, { now = Date.now(), wait = true, part }: StepOptions = {}): Promise<Outcome<unknown>> {
   let outcome: Outcome<unknown>;
   try {
-    if (name === 'intent') outcome = await intentStep(env, site, now);
-    else if (name === 'segments') outcome = await segmentsStep(env, site, now);
+    if (name === 'intent') {
+      outcome = await intentStep(env, site, now, part);
+      while (wait && isProgress(outcome)) outcome = await intentStep(env, site, now, outcome);
+      // a run under way is no outcome yet: its last part records one (its errors are recorded below)
+      if (isProgress(outcome)) return outcome;
+    } else if (name === 'segments') outcome = await segmentsStep(env, site, now);
     else if (wait) outcome = await brainOf(env, site).rebuild(site.key);
     else return { started: await brainOf(env, site).scheduleRebuild(site.key) }; // the brain records it when done
   } catch (err) {

@@ -1,16 +1,21 @@
 // Retraining through a Cloudflare Queue: the cron enqueues one message per site and step, and
-// the consumer runs one step for one site per message, so each invocation's work is bounded and
+// the consumer runs one step for one site per message (a larger shop's intent step is a run of
+// parts: each part's message sends the next one, training/intent.ts), so each invocation's work is bounded and
 // one step failing (or one big shop) holds up no other. A failed step is retried a few times with
 // backoff (the queue's max_retries bounds it too); the last good model serves meanwhile, and
 // GET /v1/admin/models shows each attempt's error.
 import type { Env } from '../env';
 import type { TrainingStep } from '../models';
 import { findSite } from '../sites';
-import { runStep, TRAINING_STEPS } from '../training';
+import { runStep, TRAINING_STEPS, type IntentProgress } from '../training';
+import { BAG } from './intent';
 
 export interface TrainingMessage {
   site: string;
   step: TrainingStep;
+  /** A later part of an intent run (training/intent.ts): the run's id and the part to run. */
+  run?: string;
+  part?: number;
 }
 
 /** Attempts of one step before its message is dropped (the next cron run tries again). */
@@ -18,8 +23,14 @@ export const STEP_ATTEMPTS = 3;
 /** The queue accepts at most 100 messages per sendBatch. */
 const SEND_BATCH = 100;
 
-const isTrainingMessage = (body: unknown): body is TrainingMessage =>
-  !!body && typeof body === 'object' && typeof (body as TrainingMessage).site === 'string' && TRAINING_STEPS.includes((body as TrainingMessage).step);
+const isTrainingMessage = (body: unknown): body is TrainingMessage => {
+  if (!body || typeof body !== 'object') return false;
+  const m = body as TrainingMessage;
+  if (typeof m.site !== 'string' || !TRAINING_STEPS.includes(m.step)) return false;
+  if (m.run === undefined && m.part === undefined) return true;
+  // a run's later part: its id as the step made it, a part the run can have
+  return m.step === 'intent' && typeof m.run === 'string' && /^[\w-]{1,64}$/.test(m.run) && Number.isInteger(m.part) && m.part! >= 1 && m.part! <= BAG.maxMembers + 1;
+};
 
 /** The cron's whole job: one message per site × step. */
 export async function enqueueRetraining(env: Env, sites: readonly string[]): Promise<number> {
@@ -46,9 +57,17 @@ export async function consumeTraining(batch: MessageBatch<unknown>, env: Env, _c
       message.ack(); // the shop is gone
       continue;
     }
-    const outcome = await runStep(env, site, step, { wait: false });
+    const { run, part } = message.body;
+    const outcome = await runStep(env, site, step, { wait: false, part: run ? { run, part: part! } : undefined });
     const failed = !!outcome && typeof outcome === 'object' && 'error' in outcome;
     if (failed && message.attempts < STEP_ATTEMPTS) message.retry({ delaySeconds: 30 * 2 ** (message.attempts - 1) });
-    else message.ack();
+    else {
+      // an intent run goes on in its next part, one invocation each
+      if (outcome && typeof outcome === 'object' && 'part' in outcome) {
+        const next = outcome as IntentProgress;
+        await env.TRAINING.send({ site: key, step, run: next.run, part: next.part } satisfies TrainingMessage);
+      }
+      message.ack();
+    }
   }
 }

@@ -6,15 +6,19 @@ import { shuffled } from '../ml/random';
 
 /** Site-wide caps of one training sample; each shard returns its share (`perShard`). */
 export const SAMPLE_CAPS = {
-  /** Finished sessions with a purchase, and without one (the intent step). */
+  /**
+   * Finished sessions with a purchase, and without one (the intent step). The others are up to
+   * four bagged members' shares of 16,000 (training/intent.ts BAG); a sample with at most one
+   * share trains in one invocation on at most INTENT_ROWS rows of it.
+   */
   purchases: 6_000,
-  others: 16_000,
+  others: 64_000,
   /** Visitors whose features are clustered, and buyers whose RFM cuts are taken (the segments step). */
   visitors: 20_000,
   buyers: 20_000,
 };
 /**
- * The intent model trains on at most this many rows of the sample (stratified): the calibrated
+ * The one-invocation intent model trains on at most this many rows of the sample (stratified): the calibrated
  * recipe fits about five tree ensembles, and this keeps them within one invocation's CPU.
  */
 export const INTENT_ROWS = 20_000;

@@ -1,0 +1,155 @@
+// The intent model of a larger shop trains as a run of parts, one invocation each, kept in a
+// run store in between (training/intent.ts): a calibration set aside, members on disjoint shares
+// of the others, then the calibrated average. These tests check that the parts see the rows
+// they should, that a run resumed after a failed part is the run that did not fail, that a newer
+// run makes an older one stale, and that the result is calibrated to the shop's purchase rate.
+import { afterEach, describe, expect, it } from 'vitest';
+import { predictIntent } from '../../worker/src/ml/calibrated-intent';
+import { expectedCalibrationError } from '../../worker/src/ml/calibration';
+import { gbdtLogit } from '../../worker/src/ml/gbdt';
+import { rocAuc } from '../../worker/src/ml/metrics';
+import { seededRandom } from '../../worker/src/ml/random';
+import { clipRow } from '../../worker/src/ml/robust';
+import {
+  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, trainIntent, trainIntentRun, type RunStore,
+} from '../../worker/src/training/intent';
+
+/** Sessions whose purchase odds follow a known model in three of 19 features. */
+function shop(n: number, seed: number) {
+  const r = seededRandom(seed);
+  const x: number[][] = [];
+  const y: number[] = [];
+  const p: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: 19 }, () => Math.round(r() * 3));
+    row[1] = Math.floor(r() * 9);
+    row[8] = r() < 0.3 ? 1 : 0;
+    row[4] = r() * 600;
+    const prob = 1 / (1 + Math.exp(-(-4 + 0.35 * row[1] + 1.5 * row[8] + (row[4] > 300 ? 0.6 : 0))));
+    x.push(row);
+    y.push(r() < prob ? 1 : 0);
+    p.push(prob);
+  }
+  return { x, y, p };
+}
+
+const othersPerMember = BAG.othersPerMember;
+afterEach(() => {
+  BAG.othersPerMember = othersPerMember;
+});
+
+describe('planning a run', () => {
+  it('sets a stratified fifth aside, and deals the others outside it into disjoint shares of at most othersPerMember', () => {
+    BAG.othersPerMember = 300;
+    const { x, y } = shop(3_000, 1);
+    const planned = planIntentRun('r', { x, y });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const { header, role } = planned.run;
+    const rows = [...role.keys()];
+    const calibration = rows.filter((i) => role[i] === 0);
+    const rate = (list: number[]) => list.filter((i) => y[i] === 1).length / list.length;
+    expect(calibration.length).toBeGreaterThanOrEqual(Math.floor(y.length / 5) - 1);
+    expect(calibration.length).toBeLessThanOrEqual(Math.ceil(y.length / 5) + 1);
+    expect(Math.abs(rate(calibration) - rate(rows))).toBeLessThan(0.005);
+    // outside the calibration set: purchases go to every member, each other to one share or none
+    const others = rows.filter((i) => y[i] === 0 && role[i] !== 0);
+    expect(rows.filter((i) => y[i] === 1 && role[i] !== 0).every((i) => role[i] === 255)).toBe(true);
+    expect(header.members).toBe(BAG.maxMembers); // 1,900-odd others, shares of 300, at most 4 members
+    for (let k = 0; k < header.members; k++) expect(others.filter((i) => role[i] === 1 + k)).toHaveLength(300);
+    expect(others.filter((i) => role[i] === 254)).toHaveLength(others.length - 300 * header.members);
+  });
+
+  it('trains a sample whose others fit one share in the first part, as the one-invocation recipe does', async () => {
+    const { x, y } = shop(1_500, 2);
+    const store = memoryRunStore();
+    const outcome = await beginIntentRun(store, 'r', { x, y }, { purchases: 500, others: 20_000 });
+    if (!('done' in outcome) || 'skipped' in outcome.done) throw new Error('expected a model at once');
+    expect(store.keys()).toEqual([]);
+    expect(outcome.done.members).toBe(1);
+    expect(JSON.stringify(outcome.done)).toBe(JSON.stringify(trainIntent({ x, y }, { purchases: 500, others: 20_000 })));
+  });
+
+  it('stores the sample exactly', () => {
+    BAG.othersPerMember = 300;
+    const { x, y } = shop(2_000, 3);
+    x[5][4] = 1 / 3; // doubles survive as they are
+    const planned = planIntentRun('r', { x, y });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const back = decodeRun(encodeRun(planned.run).slice());
+    expect(back.header).toEqual(planned.run.header);
+    expect([...back.X]).toEqual([...planned.run.X]);
+    expect([...back.y]).toEqual(y);
+    expect([...back.role]).toEqual([...planned.run.role]);
+  });
+});
+
+describe('running the parts', () => {
+  it('resumes a run after a failed part into the same model as a run that never failed', async () => {
+    BAG.othersPerMember = 400;
+    const { x, y } = shop(3_000, 4);
+    const population = { purchases: y.filter(Boolean).length, others: 3 * y.length };
+    const whole = await trainIntentRun(memoryRunStore(), 'run-1', { x, y }, population);
+    if ('skipped' in whole) throw new Error(whole.skipped);
+    expect(whole.members).toBe(BAG.maxMembers);
+
+    // the same run, each part its own call on a store that fails once while saving member 2
+    const memory = memoryRunStore();
+    let failures = 0;
+    const flaky: RunStore = {
+      ...memory,
+      put: async (key, bytes) => {
+        if (key === 'member-2' && failures++ === 0) throw new Error('R2 unavailable');
+        return memory.put(key, bytes);
+      },
+    };
+    let outcome = await beginIntentRun(flaky, 'run-1', { x, y }, population);
+    const parts: number[] = [];
+    while ('next' in outcome) {
+      const part = outcome.next;
+      parts.push(part);
+      try {
+        outcome = await continueIntentRun(flaky, 'run-1', part);
+      } catch (err) {
+        expect(String(err)).toMatch(/R2 unavailable/); // the queue retries the same part
+      }
+    }
+    expect(failures).toBe(2);
+    expect(parts).toEqual([1, 2, 3, 3, 4, 5]);
+    if (!('done' in outcome) || 'skipped' in outcome.done) throw new Error('expected a model');
+    expect(JSON.stringify(outcome.done)).toBe(JSON.stringify(whole));
+  }, 60_000);
+
+  it('makes an older run stale once a newer one has begun, and will not finish without every member', async () => {
+    BAG.othersPerMember = 400;
+    const { x, y } = shop(3_000, 5);
+    const store = memoryRunStore();
+    expect(await beginIntentRun(store, 'old', { x, y })).toEqual({ next: 1, parts: BAG.maxMembers + 2 });
+    await continueIntentRun(store, 'old', 1);
+    await beginIntentRun(store, 'new', { x, y });
+    expect(await continueIntentRun(store, 'old', 2)).toEqual({ stale: 'run old was replaced by run new' });
+    // the new run's last part cannot use the old run's member 0
+    await expect(continueIntentRun(store, 'new', BAG.maxMembers + 1)).rejects.toThrow(/member 0 is missing/);
+    await expect(continueIntentRun(store, 'new', BAG.maxMembers + 2)).rejects.toThrow(/no part/);
+    expect(await continueIntentRun(memoryRunStore(), 'new', 1)).toEqual({ stale: 'run new: its sample is gone' });
+  });
+
+  it('serves the shop\'s purchase rate, calibrated, from a sample that kept every buyer and a third of the others', async () => {
+    const all = shop(80_000, 6);
+    const keep = all.y.map((_, i) => i).filter((i) => all.y[i] === 1 || i % 3 === 0);
+    const purchases = keep.filter((i) => all.y[i] === 1).length;
+    const trained = await trainIntentRun(memoryRunStore(), 'r', { x: keep.map((i) => all.x[i]), y: keep.map((i) => all.y[i]) }, { purchases, others: all.y.length - purchases });
+    if ('skipped' in trained) throw new Error(trained.skipped);
+    expect(trained.members).toBe(2); // some 15,000 others outside the calibration set: two shares
+    expect(trained.priorShift).toBeCloseTo(Math.log(1 / 3), 1);
+    const test = shop(20_000, 7);
+    const scores = test.x.map((row) => predictIntent(trained.model, clipRow(trained.clip, row)));
+    const rate = test.y.reduce((a, b) => a + b, 0) / test.y.length;
+    expect(Math.abs(scores.reduce((a, b) => a + b, 0) / scores.length - rate)).toBeLessThan(0.01);
+    expect(expectedCalibrationError(test.y, scores)).toBeLessThan(0.02);
+    // the average ranks about as well as the true probabilities do, and no worse than its best member
+    const auc = rocAuc(test.y, scores);
+    expect(auc).toBeGreaterThan(rocAuc(test.y, test.p) - 0.01);
+    const memberAucs = trained.model.members.map((m) => rocAuc(test.y, test.x.map((row) => gbdtLogit(m as never, clipRow(trained.clip, row)))));
+    expect(auc).toBeGreaterThanOrEqual(Math.max(...memberAucs) - 0.002);
+  }, 120_000);
+});

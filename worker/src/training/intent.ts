@@ -1,0 +1,325 @@
+// Training the purchase-intent model from the shards' sample, in one invocation or several.
+// - A shop whose sample holds at most one member's worth of sessions without a purchase
+//   ("others") trains in one invocation: `trainIntent`, the calibrated recipe on at most
+//   INTENT_ROWS stratified rows, its calibrator fitted on out-of-fold predictions.
+// - A larger sample trains as a run of parts, one per invocation (the queue sends the next part;
+//   a run store, R2 in the worker, keeps the sample and the members in between): part 0 sets a
+//   stratified fifth of the sample aside to calibrate on and deals the others outside it into
+//   disjoint shares (`planIntentRun`); part k trains member k on every purchase outside the
+//   calibration set and its share of the others, boosting until the calibration set's log loss
+//   stops improving (`trainIntentMember`); the last part averages the members' logits and fits the
+//   calibrator on the set aside (`finishIntentRun`). Bagging over disjoint shares lets the model
+//   learn from up to BAG.maxMembers × 16,000 others while each invocation trains on one share: on
+//   YooChoose's validation period it ranked better than the one-invocation recipe on a fifth of
+//   the rows (docs/evaluation.md). A part that fails is retried with the same sample; the served
+//   model changes only when the last part saves, so the last good model serves until then.
+import { fitIsotonic, fitPlattCalibrator, shiftCalibrator, type Calibrator } from '../ml/calibration';
+import { ensembleProbability, fitCalibratedIntent, SERVED_RECIPE, type CalibratedIntentModel, type IntentRecipe } from '../ml/calibrated-intent';
+import { stratifiedFolds } from '../ml/folds';
+import { trainGbdt, type GbdtModel, type GbdtOptions } from '../ml/gbdt';
+import type { CvScore } from '../ml/intent-model';
+import { averagePrecision, rocAuc } from '../ml/metrics';
+import { seededRandom, shuffled } from '../ml/random';
+import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from '../ml/robust';
+import { INTENT_ROWS, priorShift, stratifiedSubset } from './sample';
+
+/** Below these, the documented prior model keeps serving. */
+export const MIN_TRAINING_SESSIONS = 100;
+export const MIN_TRAINING_PURCHASES = 10;
+/** Cross-validation needs at least this many rows of each class (one per fold at least). */
+const MIN_FOLDS = 2;
+/**
+ * Rows × boosting rounds of one tree ensemble at most: what bounds a training's CPU whatever the
+ * data. Up to 10,000 rows a shop boosts up to 400 rounds; beyond, fewer rounds at a higher rate.
+ */
+export const ROW_ROUNDS = 4_000_000;
+
+/**
+ * What a shop trains in one invocation: the served recipe (SERVED_RECIPE, what bench:intent measures) with its
+ * calibrator fitted on 3 folds' out-of-fold predictions instead of 5, and at most 400 rounds
+ * (fewer above 10,000 rows: rows × rounds ≤ ROW_ROUNDS, the rate raised as the rounds are cut,
+ * so rate × rounds stays 20, and the calibrator fitted on 2 folds: each half still holds
+ * thousands of rows, and it saves one ensemble), so that with INTENT_ROWS rows one invocation stays well within
+ * 10 s of CPU whatever the data (npm run bench:train-scale). On YooChoose's validation period
+ * (3 sample seeds), 20,000 rows at rate 0.1 reached AUC 0.7431 / AP 0.1790 against 0.7453 /
+ * 0.1781 at 0.05, for half the CPU: 0.05 took about 11 s there, over the limit; 2 calibration
+ * folds instead of 3 left AUC and AP as they were (ECE 0.0066 against 0.0065) for 30 % less
+ * CPU. Leaves of 50 rows suit
+ * thousands of sessions; a small shop's trees could not split at all, so below 2,000 rows the
+ * fewest rows in a leaf is a 40th of them (at least 5).
+ */
+export function shopRecipe(rows: number): IntentRecipe {
+  const minLeaf = Math.min(SERVED_RECIPE.gbdt.minLeaf ?? 50, Math.max(5, Math.floor(rows / 40)));
+  const trees = Math.max(50, Math.min(400, Math.floor(ROW_ROUNDS / Math.max(1, rows))));
+  const rate = ((SERVED_RECIPE.gbdt.rate ?? 0.05) * 400) / trees;
+  return { ...SERVED_RECIPE, folds: trees < 400 ? 2 : 3, gbdt: { ...SERVED_RECIPE.gbdt, trees, rate, minLeaf } };
+}
+
+/**
+ * The bagged run's shape. A member trains on at most `othersPerMember` others (and every purchase
+ * outside the calibration set): on YooChoose's rows a member took about 2 s of CPU, a third of
+ * the one-invocation recipe. Its trees: depth 3, leaves of at least 50 rows, rate 0.1 with early
+ * stopping, and 255 histogram bins, which gained over 64 on YooChoose's validation period
+ * (bagged: AUC 0.7481 against 0.7454, 3 sample seeds). At most 250 rounds (early stopping chose
+ * 40–180 there): a depth-3 tree is at most about 800 B of JSON, so 4 members stay under 1 MB.
+ * A fifth of the sample calibrates.
+ */
+export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50 };
+export const MEMBER_GBDT: GbdtOptions = { trees: 250, depth: 3, rate: 0.1, minLeaf: 50, lambda: 1, subsample: 0.8, colsample: 1, bins: 255 };
+
+export interface Sessions {
+  x: number[][];
+  y: number[];
+}
+
+export interface TrainedIntent {
+  model: CalibratedIntentModel;
+  kind: CalibratedIntentModel['kind'];
+  /** AUC and AP of the held-out predictions the calibrator was fitted on (out of fold, or the calibration set's). */
+  cv: { calibrated: CvScore };
+  clip: Clip;
+  sessions: number;
+  purchases: number;
+  /** Rows the model was trained on: at most INTENT_ROWS (one invocation), or the run's sample. */
+  rows: number;
+  /** Log-odds added to the calibrated score to undo the rows' class rates (0 when they are the shop's). */
+  priorShift: number;
+  /** Tree ensembles averaged: 1 for the one-invocation recipe, the run's members otherwise. */
+  members: number;
+  /** The shop's counts that the prior shift moved the score to. */
+  population: { purchases: number; others: number };
+}
+
+type Skipped = { skipped: string };
+
+/** The sessions' finite, labelled rows (their indices, labels and clip range), or why they cannot train a model. */
+function prepare(data: Sessions): Skipped | { keep: number[]; y: number[]; clip: Clip; purchases: number } {
+  const keep = data.x.map((_, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
+  const y = keep.map((i) => data.y[i]);
+  const purchases = y.filter((v) => v === 1).length;
+  const others = y.length - purchases;
+  if (y.length < MIN_TRAINING_SESSIONS || purchases < MIN_TRAINING_PURCHASES) {
+    return { skipped: `needs ${MIN_TRAINING_SESSIONS} finished sessions and ${MIN_TRAINING_PURCHASES} purchases; has ${y.length} and ${purchases}` };
+  }
+  if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
+  return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases };
+}
+
+function trainOnce(X: number[][], y: number[], clip: Clip, population?: { purchases: number; others: number }): Skipped | TrainedIntent {
+  const purchases = y.filter((v) => v === 1).length;
+  const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
+  const sy = subset.map((i) => y[i]);
+  const sX = subset.map((i) => X[i]);
+  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, shopRecipe(sy.length));
+  const sPurchases = sy.filter((v) => v === 1).length;
+  // the calibrator learned the rows' purchase rate; the shop's is lower when buyers were kept more often
+  const shop = population ?? { purchases, others: y.length - purchases };
+  const shift = priorShift({ purchases: sPurchases, others: sy.length - sPurchases }, shop);
+  const model: CalibratedIntentModel = { ...fitted, calibrator: shiftCalibrator(fitted.calibrator, shift) };
+  if (!allFinite(model)) return { skipped: 'the intent model came out non-finite; the last good model keeps serving' };
+  const cv = { calibrated: { auc: rocAuc(sy, oof), ap: averagePrecision(sy, oof) } };
+  return { model, kind: model.kind, cv, clip, sessions: y.length, purchases, rows: sy.length, priorShift: shift, members: 1, population: shop };
+}
+
+/**
+ * The one-invocation intent model for these sessions, or why there is none: too few, one class,
+ * or an unsound result. It trains the calibrated recipe on at most INTENT_ROWS rows
+ * (stratified). `population` is how many of each class the shop has, when the rows are a
+ * stratified sample of it: the calibrated score is moved back to the shop's rate.
+ */
+export function trainIntent(data: Sessions, population?: { purchases: number; others: number }): Skipped | TrainedIntent {
+  const prepared = prepare(data);
+  if ('skipped' in prepared) return prepared;
+  const { keep, y, clip } = prepared;
+  return trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population);
+}
+
+// ---- the bagged run -------------------------------------------------------------------------
+
+/** Each row's part in the run: the calibration set, every member (a purchase), or one member's share. */
+const CALIBRATION = 0;
+const EVERY_MEMBER = 255;
+const UNUSED = 254;
+
+interface RunHeader {
+  run: string;
+  n: number;
+  d: number;
+  members: number;
+  clip: Clip;
+  /** The shop's counts in the sampled period, for the prior shift. */
+  population: { purchases: number; others: number } | null;
+}
+
+/** A run's sample, as stored between its invocations. */
+export interface IntentRun {
+  header: RunHeader;
+  /** Row-major clipped features, n × d. */
+  X: Float64Array;
+  y: Uint8Array;
+  /** CALIBRATION, EVERY_MEMBER, UNUSED, or 1 + the member whose share the row is in. */
+  role: Uint8Array;
+  /** The stored form, which X, y and role are views of. */
+  bytes: Uint8Array;
+}
+
+/**
+ * Part 0 of a run: the one-invocation model when the others fit one member's share (`{ done }`),
+ * or the run's sample with its calibration set and members' shares (`{ run }`).
+ */
+export function planIntentRun(run: string, data: Sessions, population?: { purchases: number; others: number }): { done: Skipped | TrainedIntent } | { run: IntentRun } {
+  const prepared = prepare(data);
+  if ('skipped' in prepared) return { done: prepared };
+  const { keep, y, clip } = prepared;
+  const [calibration] = stratifiedFolds(y, BAG.calibrationFolds, 7);
+  const role = new Uint8Array(y.length).fill(EVERY_MEMBER);
+  for (const i of calibration) role[i] = CALIBRATION;
+  const others = shuffled(y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0), seededRandom(13));
+  const members = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
+  // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
+  if (members < 2) return { done: trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population) };
+  // consecutive shares of the shuffled others, at most othersPerMember each (any beyond are left out)
+  const share = Math.min(BAG.othersPerMember, Math.ceil(others.length / members));
+  others.forEach((i, k) => (role[i] = k < share * members ? 1 + Math.floor(k / share) : UNUSED));
+  const d = clip.lo.length;
+  // clipped straight into the stored form: the sample is the largest thing an invocation holds
+  const stored = allocateRun({ run, n: y.length, d, members, clip, population: population ?? null });
+  keep.forEach((row, i) => stored.X.set(clipRow(clip, data.x[row]), i * d));
+  stored.y.set(y);
+  stored.role.set(role);
+  return { run: stored };
+}
+
+const rowOf = (r: IntentRun, i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
+const rowsWhere = (r: IntentRun, keep: (role: number) => boolean) => [...r.role.keys()].filter((i) => keep(r.role[i]));
+
+/** Part 1 + k: member k, on every purchase outside the calibration set and its share of the others, stopped by the calibration set's log loss. */
+export function trainIntentMember(r: IntentRun, k: number): GbdtModel {
+  if (!(k >= 0 && k < r.header.members)) throw new Error(`no member ${k} in a run of ${r.header.members}`);
+  const mine = rowsWhere(r, (role) => role === EVERY_MEMBER || role === 1 + k);
+  const held = rowsWhere(r, (role) => role === CALIBRATION);
+  return trainGbdt(mine.map((i) => rowOf(r, i)), mine.map((i) => r.y[i]), { ...MEMBER_GBDT, seed: 1 + k }, { X: held.map((i) => rowOf(r, i)), y: held.map((i) => r.y[i]), patience: BAG.patience });
+}
+
+/** The last part: the members' mean logit, calibrated on the calibration set, moved to the shop's purchase rate. */
+export function finishIntentRun(r: IntentRun, members: GbdtModel[]): Skipped | TrainedIntent {
+  if (members.length !== r.header.members) throw new Error(`the run has ${members.length} of its ${r.header.members} members`);
+  const weights = members.map(() => 1 / members.length);
+  const held = rowsWhere(r, (role) => role === CALIBRATION);
+  const hy = held.map((i) => r.y[i]);
+  const p = held.map((i) => ensembleProbability(members, weights, rowOf(r, i)));
+  const heldPurchases = hy.filter((v) => v === 1).length;
+  // isotonic needs enough rows per step; fewer, and Platt's two parameters
+  const calibrator: Calibrator = heldPurchases >= 50 && hy.length - heldPurchases >= 50 ? fitIsotonic(p, hy) : fitPlattCalibrator(p, hy);
+  const purchases = r.y.reduce((s, v) => s + v, 0);
+  // the calibration set keeps the sample's class rates; the shop's are undone as in one invocation
+  const shop = r.header.population ?? { purchases, others: r.header.n - purchases };
+  const shift = priorShift({ purchases, others: r.header.n - purchases }, shop);
+  const rounds = members.reduce((s, m) => s + m.trees.length, 0);
+  const model: CalibratedIntentModel = { kind: 'calibrated', members, weights, calibrator: shiftCalibrator(calibrator, shift), rounds };
+  if (!allFinite(model)) return { skipped: 'the intent model came out non-finite; the last good model keeps serving' };
+  return {
+    model, kind: model.kind, cv: { calibrated: { auc: rocAuc(hy, p), ap: averagePrecision(hy, p) } }, clip: r.header.clip,
+    sessions: r.header.n, purchases, rows: r.header.n, priorShift: shift, members: members.length, population: shop,
+  };
+}
+
+// ---- storing a run between invocations ------------------------------------------------------
+
+/** Where a run's parts are kept between invocations (R2 in the worker; memory or files in the benchmarks). */
+export interface RunStore {
+  get(key: string): Promise<Uint8Array | null>;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+}
+
+/** A run's stored form, zeroed: header length (4 bytes), header JSON, padding to 8, X, y, role. */
+function allocateRun(header: RunHeader): IntentRun {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const at = Math.ceil((4 + json.length) / 8) * 8;
+  const bytes = new Uint8Array(at + header.n * header.d * 8 + 2 * header.n);
+  new DataView(bytes.buffer).setUint32(0, json.length, true);
+  bytes.set(json, 4);
+  return decodeRun(bytes);
+}
+
+/** The run as the bytes to store. */
+export const encodeRun = (r: IntentRun): Uint8Array => r.bytes;
+
+export function decodeRun(stored: Uint8Array): IntentRun {
+  const bytes = stored.byteOffset % 8 ? stored.slice() : stored; // Float64Array needs 8-byte alignment
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+  const header: RunHeader = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  const at = Math.ceil((4 + length) / 8) * 8;
+  const X = new Float64Array(bytes.buffer, bytes.byteOffset + at, header.n * header.d);
+  const y = bytes.subarray(at + X.byteLength, at + X.byteLength + header.n);
+  const role = bytes.subarray(at + X.byteLength + header.n, at + X.byteLength + 2 * header.n);
+  if (role.length !== header.n) throw new Error('the stored intent sample is truncated');
+  return { header, X, y, role, bytes };
+}
+
+const SAMPLE_KEY = 'sample';
+const memberKey = (k: number) => `member-${k}`;
+const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+
+/** What one part did: the model (or why none) when the run is over, else the next part to run. */
+export type PartOutcome = { done: Skipped | TrainedIntent } | { next: number; parts: number } | { stale: string };
+
+/** Part 0 (in the invocation that sampled the shards): plan the run, and store it unless it is already done. */
+export async function beginIntentRun(store: RunStore, run: string, data: Sessions, population?: { purchases: number; others: number }): Promise<PartOutcome> {
+  const planned = planIntentRun(run, data, population);
+  if ('done' in planned) return planned;
+  await store.put(SAMPLE_KEY, encodeRun(planned.run));
+  return { next: 1, parts: planned.run.header.members + 2 };
+}
+
+async function loadRun(store: RunStore, run: string): Promise<IntentRun | { stale: string }> {
+  const bytes = await store.get(SAMPLE_KEY);
+  if (!bytes) return { stale: `run ${run}: its sample is gone` };
+  const r = decodeRun(bytes);
+  return r.header.run === run ? r : { stale: `run ${run} was replaced by run ${r.header.run}` };
+}
+
+/** Part 1 … members: one member each; part members + 1: the model. A run that a newer one replaced is stale. */
+export async function continueIntentRun(store: RunStore, run: string, part: number): Promise<PartOutcome> {
+  const r = await loadRun(store, run);
+  if ('stale' in r) return r;
+  const { members } = r.header;
+  if (!Number.isInteger(part) || part < 1 || part > members + 1) throw new Error(`run ${run} has no part ${part}`);
+  if (part <= members) {
+    await store.put(memberKey(part - 1), json({ run, model: trainIntentMember(r, part - 1) }));
+    return { next: part + 1, parts: members + 2 };
+  }
+  const models: GbdtModel[] = [];
+  for (let k = 0; k < members; k++) {
+    const bytes = await store.get(memberKey(k));
+    const stored = bytes && (JSON.parse(new TextDecoder().decode(bytes)) as { run: string; model: GbdtModel });
+    if (!stored || stored.run !== run) throw new Error(`run ${run}: member ${k} is missing`);
+    models.push(stored.model);
+  }
+  return { done: finishIntentRun(r, models) };
+}
+
+/** The stored parts of a finished run, deleted. */
+export async function clearIntentRun(store: RunStore): Promise<void> {
+  await store.delete([SAMPLE_KEY, ...Array.from({ length: BAG.maxMembers }, (_, k) => memberKey(k))]);
+}
+
+/** Every part of a run in turn (the admin's "retrain now", the benchmarks, the tests). */
+export async function trainIntentRun(store: RunStore, run: string, data: Sessions, population?: { purchases: number; others: number }): Promise<Skipped | TrainedIntent> {
+  let outcome = await beginIntentRun(store, run, data, population);
+  while ('next' in outcome) outcome = await continueIntentRun(store, run, outcome.next);
+  if ('stale' in outcome) return { skipped: outcome.stale };
+  return outcome.done;
+}
+
+/** A run store in memory. */
+export function memoryRunStore(): RunStore & { keys(): string[] } {
+  const map = new Map<string, Uint8Array>();
+  return {
+    get: async (key) => map.get(key)?.slice() ?? null,
+    put: async (key, bytes) => void map.set(key, bytes.slice()),
+    delete: async (keys) => keys.forEach((k) => map.delete(k)),
+    keys: () => [...map.keys()],
+  };
+}
