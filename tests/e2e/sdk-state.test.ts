@@ -1,5 +1,5 @@
-// The visitor's state (id, session, seq) in real Chromium: each page reads it from localStorage
-// once and keeps it in memory; another tab's writes reach it by the browser's `storage` event.
+// The visitor's state (id, session, seq) in real Chromium: it lives in localStorage, read and
+// written with every event, so two tabs of one visitor share one sequence.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, launch, stored, visitorOf } from './browser';
