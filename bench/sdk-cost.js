@@ -7,6 +7,8 @@
 //   script ms  Performance.getMetrics ScriptDuration (JavaScript run on the main thread)
 //   task ms    TaskDuration (all main-thread tasks: script, style, layout, IndexedDB callbacks, …)
 //   long tasks PerformanceObserver "longtask" entries (> 50 ms)
+// What a variant adds is the difference of its median and the page without a tracker's; `paired_*`
+// is the median of the differences load by load (each round loads every variant in turn).
 //
 // Options (environment): LOADS (default 7), SETTLE_MS (default 3000), CPU_RATE (default 4),
 // COMPARE=path/to/other-linger.js (e.g. an earlier build, measured in the same run as "compare"),
@@ -121,7 +123,15 @@ for (const visit of ['first', 'returning']) {
       await context.close();
     }
   }
-  for (const v of variants) results[visit][v] = summary(runs[v]);
+  for (const v of variants) {
+    results[visit][v] = summary(runs[v]);
+    // Paired: each load against the page without a tracker loaded in the same round, so a slow
+    // moment of the machine cancels out instead of moving one side's median.
+    if (v !== 'none') {
+      results[visit][v].paired_added_script_ms = median(runs[v].map((r, i) => r.script - runs.none[i].script));
+      results[visit][v].paired_added_task_ms = median(runs[v].map((r, i) => r.task - runs.none[i].task));
+    }
+  }
 }
 await browser.close();
 
@@ -134,7 +144,7 @@ for (const visit of ['first', 'returning']) {
     r.added_script_ms = r.script_ms - base.script_ms;
     r.added_task_ms = r.task_ms - base.task_ms;
     r.added_long_tasks = r.long_tasks - base.long_tasks;
-    rows.push(`  ${visit.padEnd(10)} ${v.padEnd(10)} ${f(r.script_ms)} ${f(r.task_ms)} ${String(r.long_tasks).padStart(6)}   ${v === 'none' ? '' : `+${r.added_script_ms.toFixed(1)} script, +${r.added_task_ms.toFixed(1)} task, +${r.added_long_tasks} long`}`);
+    rows.push(`  ${visit.padEnd(10)} ${v.padEnd(10)} ${f(r.script_ms)} ${f(r.task_ms)} ${String(r.long_tasks).padStart(6)}   ${v === 'none' ? '' : `+${r.added_script_ms.toFixed(1)} script, +${r.added_task_ms.toFixed(1)} task, +${r.added_long_tasks} long (paired: +${r.paired_added_script_ms.toFixed(1)} script, +${r.paired_added_task_ms.toFixed(1)} task)`}`);
   }
 }
 console.log(`Main-thread cost of the tracker, Chromium, CPU throttled ${CPU_RATE}×, medians of ${LOADS} loads (until ${SETTLE_MS} ms after load)

@@ -1,0 +1,56 @@
+// The visitor's state (id, session, seq) in real Chromium: it lives in localStorage, read and
+// written with every event, so two tabs of one visitor share one sequence.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually, launch, stored, visitorOf } from './browser';
+
+const base = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The seq this tab's localStorage holds now. */
+const seqIn = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('linger:state') ?? '{}').seq as number);
+
+describe('the visitor state in a real browser', () => {
+  it('gives two tabs of one visitor one sequence: events made in turn get increasing seqs, none repeated', async () => {
+    const context = await browser.newContext();
+    const a = await context.newPage();
+    await a.goto(`${base}/`);
+    const visitor = await visitorOf(a);
+    const b = await context.newPage();
+    await b.goto(`${base}/`);
+    expect(await visitorOf(b)).toBe(visitor);
+    // Both pages' own events (page view, list view) are made before the tabs take turns.
+    await eventually(async () => {
+      const events = await stored(base, visitor);
+      expect(events.filter((e) => e.name === 'page_view')).toHaveLength(2);
+      expect(events.filter((e) => e.name === 'view_item_list')).toHaveLength(2);
+    });
+    const terms: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const [tab, other] = i % 2 ? [b, a] : [a, b];
+      const term = `${i % 2 ? 'b' : 'a'}${i}`;
+      await tab.evaluate((term) => (window as any).linger('track', 'search', { search_term: term }), term);
+      terms.push(term);
+      // The visitor turns to the other tab once it has heard of this one's write.
+      const seq = await seqIn(tab);
+      await eventually(async () => expect(await seqIn(other)).toBe(seq), 5_000);
+    }
+    const events = await eventually(async () => {
+      const got = await stored(base, visitor);
+      expect(got.filter((e) => e.name === 'search')).toHaveLength(terms.length);
+      return got;
+    });
+    const searches = events.filter((e) => e.name === 'search').sort((x, y) => x.seq - y.seq);
+    expect(searches.map((e) => e.props.search_term)).toEqual(terms);
+    const seqs = events.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await context.close();
+  });
+});
