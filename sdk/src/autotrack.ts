@@ -31,14 +31,21 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
   let loading: Promise<unknown> | undefined;
   /** Clicks in product markup made before its file was loaded, in order. */
   const held: Element[] = [];
+  /** The product view was made here, before the file arrived. */
+  let viewed = false;
   const click = (target: Element) => items?.itemClick(t, target) || plainClick(t, target);
   // Held clicks go once the file is here; if it cannot be loaded, or the page hides first (it
-  // may be going away), they go as plain clicks: less precise, but never lost.
-  const release = () => held.splice(0).forEach(click);
+  // may be going away), they go as plain clicks, and a product page's view goes with its item
+  // id only (the file's scan then leaves it out): less precise, but never lost.
+  const release = () => {
+    const product = !items && !viewed && document.querySelector<HTMLElement>('[data-linger-view-item]');
+    if (product) (viewed = true), t.track('view_item', { item_id: product.dataset.lingerItem! });
+    held.splice(0).forEach(click);
+  };
   // Loaded once, when a parsed page view has product markup (or a click is held: markup a script
   // added later); the page is scanned when it arrives (page views that came meanwhile make one
   // scan, of the current page), and later page views at once.
-  const load = () => (loading ||= loadItems().then((m) => (items = m).scan(t), () => {}).then(release));
+  const load = () => (loading ||= loadItems().then((m) => (items = m).scan(t, viewed), () => {}).then(release));
 
   for (const type of ACTIVITY) addEventListener(type, () => (visible() ? t.active() : release()), true); // (none of these can block scrolling: no need for passive)
 
@@ -65,6 +72,7 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
   );
 
   const page = () => {
+    viewed = false; // (the file's scan is of the current page)
     t.page();
     whenParsed(() => {
       if (document.querySelector(ITEM_MARKUP)) items ? items.scan(t) : load();

@@ -40,7 +40,7 @@ const MAX_JOURNAL = 200;
 export const BEACON_EVENTS = 20;
 
 export const body = (source: Source, events: EventInput[], dropped?: number) =>
-  JSON.stringify({ webdriver: navigator.webdriver || undefined, token: source.token, sent_at: Date.now(), dropped: dropped || undefined, events });
+  JSON.stringify({ webdriver: navigator.webdriver, token: source.token, sent_at: Date.now(), dropped: dropped || undefined, events });
 
 /** 2xx: stored. Other 4xx (bad request, unknown site, refused origin): no retry would help. 408, 429, 5xx and network failures (0) are retried. */
 export const settled = (status: number) => status >= 200 && status < 500 && status !== 408 && status !== 429;

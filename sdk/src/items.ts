@@ -10,9 +10,9 @@ export const ITEMS_FILE = 'linger-items.js';
 
 type Track = Pick<Tracker, 'track'>;
 
-/** Views: the product of a product page, and each list's items. */
-export function scan(t: Track): void {
-  document.querySelectorAll<HTMLElement>('[data-linger-view-item]').forEach((el) => t.track('view_item', itemOf(el)));
+/** Views: the product of a product page (unless the tracker made it already: `viewed`), and each list's items. */
+export function scan(t: Track, viewed?: boolean): void {
+  if (!viewed) document.querySelectorAll<HTMLElement>('[data-linger-view-item]').forEach((el) => t.track('view_item', itemOf(el)));
   document.querySelectorAll<HTMLElement>('[data-linger-list]').forEach((list) => {
     const items = [...list.querySelectorAll<HTMLElement>('[data-linger-item]')].slice(0, 50).map((el, position) => ({ ...itemOf(el), position }));
     if (items.length) t.track('view_item_list', { item_list_name: list.dataset.lingerList, items });

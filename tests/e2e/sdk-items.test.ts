@@ -1,6 +1,7 @@
 // The product tracking's file (linger-items.js) in real Chromium against the real collector: the
 // tracker loads it on pages with product markup, and holds the clicks made in that markup until
-// it arrives; a click whose page is left before it arrives still arrives, as a plain click.
+// it arrives; a click whose page is left before it arrives still arrives, as a plain click, and
+// a product page left before it arrives still makes its product view.
 import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -47,6 +48,26 @@ describe('product tracking in a real browser', () => {
       expect(events.filter((e) => e.name === 'select_item').map((e) => [e.props.item_id, e.props.position])).toEqual([[item, 1]]);
       expect(events.filter((e) => e.name === 'view_item_list')).toHaveLength(1);
       expect(events.filter((e) => e.name === 'click')).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('makes the product view of a product page the visitor leaves before the file arrived, once', async () => {
+    const { context, arrive, requested } = await slowItemsFile();
+    const page = await context.newPage();
+    const catalog = await (await fetch(`${base}/catalog.json`)).json<any>();
+    const product = catalog.products[0];
+    await page.goto(`${base}/p/${product.id}`); // the visitor's first page
+    const visitor = await visitorOf(page);
+    await eventually(async () => expect(requested()).toBe(1), 5_000);
+    await page.goto(`${base}/`); // gone before the file arrived
+    await arrive();
+    await eventually(async () => {
+      const events = await stored(base, visitor);
+      const [productPage, home] = events.filter((e) => e.name === 'page_view');
+      expect([pathOf(productPage.url), pathOf(home.url)]).toEqual([`/p/${product.id}`, '/']);
+      const views = events.filter((e) => e.name === 'view_item');
+      expect(views.map((e) => [e.page_id, e.props.item_id])).toEqual([[productPage.page_id, product.id]]);
     });
     await context.close();
   });

@@ -1,10 +1,10 @@
 // URLs and referrers lose their query string, except what a shop needs and nothing personal:
 // utm_* campaign parameters, the ad networks' click ids, and parameters the shop declared.
-// The fragment always goes. The SDK applies the same rule (sdk/src); the collector enforces it.
-export const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'dclid', 'wbraid', 'gbraid', 'li_fat_id'];
+// The fragment always goes. The SDK applies the same rule (sdk/schema/url-params.ts); the collector enforces it.
+import { ATTRIBUTION_PARAM } from '../../../sdk/schema/url-params';
 
 export function keptParam(name: string, keep: readonly string[]): boolean {
-  return name.startsWith('utm_') || CLICK_IDS.includes(name) || keep.includes(name);
+  return ATTRIBUTION_PARAM.test(name) || keep.includes(name);
 }
 
 /** The URL with only the kept parameters; a string that is not an absolute URL is returned without query and fragment. */
