@@ -3,7 +3,7 @@
  * layout, without its version and variant bits, which nothing reads: the bytes go to randomness).
  * Time-ordered ids keep indexes append-friendly, and make retries safe to deduplicate.
  */
-export function uuid7(now = Date.now()): string {
+export function timeId(now = Date.now()): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   // `& 255` applies ToInt32, which keeps the low 32 bits: exact for the last bytes of the timestamp.
   for (let i = 0; i < 6; i++) b[i] = (now / 2 ** (40 - 8 * i)) & 255;

@@ -23,7 +23,7 @@ import {
   type Source,
 } from './batch';
 import { visible } from './engagement';
-import { uuid7 } from './ids';
+import { timeId } from './ids';
 import { IDB_USED_KEY, addDropped, dropped, load } from './local';
 import type { Handover } from './outbox';
 import { without } from './store';
@@ -34,7 +34,7 @@ export type Takeover = (from: Handover) => Outbox;
 export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Post, beacon: Beacon, source: Source): Outbox {
   /** Events not confirmed yet, oldest first. */
   const pending = takeJournals();
-  const key = journalKey(uuid7());
+  const key = journalKey(timeId());
   /** The page has hidden once: from now on the journal follows every change. */
   let journaling = false;
   const journal = () => journaling && writeJournal(key, pending);

@@ -25,7 +25,7 @@ import {
   type Post,
   type Source,
 } from './batch';
-import { uuid7 } from './ids';
+import { timeId } from './ids';
 import { IDB_USED_KEY, addDropped, dropped, load, save } from './local';
 import { memoryStore, without, type Key, type Store } from './store';
 
@@ -50,7 +50,7 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   /** Events not in IndexedDB: unconfirmed ones in memory, or being written to IndexedDB. */
   const pending = from?.pending ?? takeJournals();
   /** This page's journal in localStorage. */
-  const own = from?.key ?? journalKey(uuid7());
+  const own = from?.key ?? journalKey(timeId());
   let journaling = !!from?.journaling;
   const journal = () => journaling && writeJournal(own, pending);
   /** This page's newest events, neither confirmed nor handed to a beacon yet. */

@@ -2,13 +2,13 @@
 // It knows nothing of the DOM's events; autotrack.ts feeds it.
 import type { EventInput, EventName, EventProps } from '../schema/events';
 import { engagedTime, visible } from './engagement';
-import { randomHex, uuid7 } from './ids';
+import { randomHex, timeId } from './ids';
 import { STATE_KEY, load, save } from './local';
 import { nextSession, utmOf, type Session } from './session';
 import { cleanUrl } from './urls';
 
 const HEARTBEAT_MS = 15_000;
-/** A visitor id as uuid7 makes it. */
+/** A visitor id as timeId makes it. */
 const ID = /^[0-9a-f]{32}$/;
 
 export type Tracker = ReturnType<typeof createTracker>;
@@ -33,7 +33,7 @@ const state = (): State => load(STATE_KEY) || {};
  */
 export function createTracker(push: (event: EventInput) => void, adopt: (visitorId: string) => void, keepParams?: string[]) {
   const s = state();
-  let visitorId = ID.test(s.visitor!) ? s.visitor! : uuid7();
+  let visitorId = ID.test(s.visitor!) ? s.visitor! : timeId();
   let token = ID.test(s.token!) ? s.token! : randomHex();
   save(STATE_KEY, { ...s, visitor: visitorId, token });
   let pageId = '';
@@ -64,11 +64,11 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     const now = Date.now();
     if (!pageId) startPage(now);
     const s = sync();
-    const session = nextSession(s.session, now, utmOf(pageUrl), uuid7);
+    const session = nextSession(s.session, now, utmOf(pageUrl), timeId);
     const seq = (s.seq! | 0) + 1;
     save(STATE_KEY, { visitor: visitorId, token, session, seq });
     push({
-      event_id: uuid7(now),
+      event_id: timeId(now),
       name,
       visitor_id: visitorId,
       session_id: session.id,
@@ -98,7 +98,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
   const startPage = (now: number) => {
     referrer = pageUrl || (document.referrer && cleanUrl(document.referrer, keepParams));
     pageUrl = cleanUrl(location.href, keepParams);
-    pageId = uuid7(now);
+    pageId = timeId(now);
     engaged = engagedTime();
     reported = scrollDepth = 0;
     if (visible()) engaged.active(now);

@@ -21,7 +21,7 @@ import type { CvScore } from '../ml/intent-model';
 import { averagePrecision, rocAuc } from '../ml/metrics';
 import { seededRandom, shuffled } from '../ml/random';
 import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from '../ml/robust';
-import { INTENT_ROWS, priorShift, stratifiedSubset } from './sample';
+import { INTENT_ROWS, priorShift, stratifiedSubset, type ClassCounts } from './sample';
 
 /** Below these, the documented prior model keeps serving. */
 export const MIN_TRAINING_SESSIONS = 100;
@@ -87,7 +87,7 @@ export interface TrainedIntent {
   /** Tree ensembles averaged: 1 for the one-invocation recipe, the run's members otherwise. */
   members: number;
   /** The shop's counts that the prior shift moved the score to. */
-  population: { purchases: number; others: number };
+  population: ClassCounts;
 }
 
 type Skipped = { skipped: string };
@@ -105,7 +105,7 @@ function prepare(data: Sessions): Skipped | { keep: number[]; y: number[]; clip:
   return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases };
 }
 
-function trainOnce(X: number[][], y: number[], clip: Clip, population?: { purchases: number; others: number }): Skipped | TrainedIntent {
+function trainOnce(X: number[][], y: number[], clip: Clip, population?: ClassCounts): Skipped | TrainedIntent {
   const purchases = y.filter((v) => v === 1).length;
   const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
@@ -127,7 +127,7 @@ function trainOnce(X: number[][], y: number[], clip: Clip, population?: { purcha
  * (stratified). `population` is how many of each class the shop has, when the rows are a
  * stratified sample of it: the calibrated score is moved back to the shop's rate.
  */
-export function trainIntent(data: Sessions, population?: { purchases: number; others: number }): Skipped | TrainedIntent {
+export function trainIntent(data: Sessions, population?: ClassCounts): Skipped | TrainedIntent {
   const prepared = prepare(data);
   if ('skipped' in prepared) return prepared;
   const { keep, y, clip } = prepared;
@@ -148,7 +148,7 @@ interface RunHeader {
   members: number;
   clip: Clip;
   /** The shop's counts in the sampled period, for the prior shift. */
-  population: { purchases: number; others: number } | null;
+  population: ClassCounts | null;
 }
 
 /** A run's sample, as stored between its invocations. */
@@ -167,7 +167,7 @@ export interface IntentRun {
  * Part 0 of a run: the one-invocation model when the others fit one member's share (`{ done }`),
  * or the run's sample with its calibration set and members' shares (`{ run }`).
  */
-export function planIntentRun(run: string, data: Sessions, population?: { purchases: number; others: number }): { done: Skipped | TrainedIntent } | { run: IntentRun } {
+export function planIntentRun(run: string, data: Sessions, population?: ClassCounts): { done: Skipped | TrainedIntent } | { run: IntentRun } {
   const prepared = prepare(data);
   if ('skipped' in prepared) return { done: prepared };
   const { keep, y, clip } = prepared;
@@ -266,7 +266,7 @@ const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 export type PartOutcome = { done: Skipped | TrainedIntent } | { next: number; parts: number } | { stale: string };
 
 /** Part 0 (in the invocation that sampled the shards): plan the run, and store it unless it is already done. */
-export async function beginIntentRun(store: RunStore, run: string, data: Sessions, population?: { purchases: number; others: number }): Promise<PartOutcome> {
+export async function beginIntentRun(store: RunStore, run: string, data: Sessions, population?: ClassCounts): Promise<PartOutcome> {
   const planned = planIntentRun(run, data, population);
   if ('done' in planned) return planned;
   await store.put(SAMPLE_KEY, encodeRun(planned.run));
@@ -306,7 +306,7 @@ export async function clearIntentRun(store: RunStore): Promise<void> {
 }
 
 /** Every part of a run in turn (the admin's "retrain now", the benchmarks, the tests). */
-export async function trainIntentRun(store: RunStore, run: string, data: Sessions, population?: { purchases: number; others: number }): Promise<Skipped | TrainedIntent> {
+export async function trainIntentRun(store: RunStore, run: string, data: Sessions, population?: ClassCounts): Promise<Skipped | TrainedIntent> {
   let outcome = await beginIntentRun(store, run, data, population);
   while ('next' in outcome) outcome = await continueIntentRun(store, run, outcome.next);
   if ('stale' in outcome) return { skipped: outcome.stale };

@@ -127,11 +127,17 @@ export function mergeSamples(parts: ShardSample[]): ShardSample {
   return { sessions: parts.flatMap((p) => p.sessions), visitors: parts.flatMap((p) => p.visitors), buyers: parts.flatMap((p) => p.buyers), population };
 }
 
+/** Finished sessions with a purchase and without one: of a sample, or of the shop it was drawn from. */
+export interface ClassCounts {
+  purchases: number;
+  others: number;
+}
+
 /**
  * The log-odds to add to a model trained on the sample so it predicts the shop's real purchase
  * rate: the odds of the whole are the sample's odds times (others' rate) / (purchasers' rate).
  */
-export function priorShift(sampled: { purchases: number; others: number }, population: { purchases: number; others: number }): number {
+export function priorShift(sampled: ClassCounts, population: ClassCounts): number {
   if (!sampled.purchases || !sampled.others || population.purchases < sampled.purchases || population.others < sampled.others) return 0;
   return Math.log(sampled.others / population.others) - Math.log(sampled.purchases / population.purchases);
 }
