@@ -12,6 +12,8 @@
 //
 // Options (environment): LOADS (default 7), SETTLE_MS (default 3000), CPU_RATE (default 4),
 // COMPARE=path/to/other-linger.js (e.g. an earlier build, measured in the same run as "compare"),
+// BASE=path/to/other/dist (another build's linger.js with its lazily loaded files, measured as
+// "base": e.g. a copy of main's sdk/dist before a change), VISITS=first (default first,returning),
 // PLAUSIBLE=path/to/plausible-script.js (a Plausible build for the script tag, when one is at hand).
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -29,6 +31,9 @@ const scripts = {
   items: readFileSync(new URL('../sdk/dist/linger-items.js', import.meta.url)),
 };
 if (process.env.COMPARE) scripts.compare = readFileSync(process.env.COMPARE);
+const BASE = process.env.BASE;
+if (BASE) scripts.base = readFileSync(`${BASE}/linger.js`);
+const VISITS = (process.env.VISITS ?? 'first,returning').split(',');
 if (process.env.PLAUSIBLE && existsSync(process.env.PLAUSIBLE)) scripts.plausible = readFileSync(process.env.PLAUSIBLE);
 
 /** What each variant adds to the page's head. */
@@ -38,6 +43,8 @@ const SNIPPETS = {
 <script async src="/sdk/linger.js"></script>`,
   compare: `<script>window.linger=window.linger||function(){(linger.q=linger.q||[]).push(arguments)};linger('init',{site:'bench'});</script>
 <script async src="/sdk/compare.js"></script>`,
+  base: `<script>window.linger=window.linger||function(){(linger.q=linger.q||[]).push(arguments)};linger('init',{site:'bench'});</script>
+<script async src="/base/linger.js"></script>`,
   plausible: '<script defer data-domain="shop.example" data-api="/api/event" src="/js/plausible.js"></script>',
 };
 const variants = Object.keys(SNIPPETS).filter((v) => v === 'none' || scripts[v]);
@@ -68,6 +75,7 @@ async function newContext() {
     if (pathname === '/sdk/linger-store.js') return storeLoads++, js(scripts.store);
     if (pathname === '/sdk/linger-items.js') return js(scripts.items);
     if (pathname === '/sdk/compare.js') return js(scripts.compare);
+    if (BASE && pathname.startsWith('/base/linger')) return pathname === '/base/linger-store.js' && storeLoads++, js(readFileSync(`${BASE}/${pathname.slice(6)}`));
     if (pathname === '/js/plausible.js') return js(scripts.plausible);
     if (pathname === '/v1/collect' || pathname === '/api/event') {
       received++;
@@ -111,7 +119,7 @@ const summary = (runs) => ({
 });
 
 const results = {};
-for (const visit of ['first', 'returning']) {
+for (const visit of VISITS) {
   results[visit] = {};
   const runs = Object.fromEntries(variants.map((v) => [v, []]));
   // Interleaved, so a slow moment of the machine falls on every variant alike.
@@ -137,7 +145,7 @@ await browser.close();
 
 const f = (x) => x.toFixed(1).padStart(7);
 const rows = [];
-for (const visit of ['first', 'returning']) {
+for (const visit of VISITS) {
   const base = results[visit].none;
   for (const v of variants) {
     const r = results[visit][v];

@@ -71,8 +71,9 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     let promotions: Promise<unknown> | undefined;
     const loadPromotions = () => (promotions ||= file(PROMO_FILE).then((m) => (promote = m.promote), () => {}));
     const t = (tracker = createTracker((event) => o.push(promote(event)), (id) => o.adopt(id), config.keepParams));
-    // A string body goes as text/plain: no CORS preflight.
-    const post = (body: string) => fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' });
+    // A string body goes as text/plain: no CORS preflight. (Credentials as the browser's default:
+    // none to another origin; a beacon to the same URL carries the same-origin cookies anyway.)
+    const post = (body: string) => fetch(url, { method: 'POST', body, keepalive: true });
     const beacon = (body: string) => nav.sendBeacon(url, body);
     let tries = 0;
     const o = (outbox = createLiteOutbox(
