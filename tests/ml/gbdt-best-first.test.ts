@@ -1,4 +1,4 @@
-// Trees grown best first (`leaves`) are scikit-learn's: the same splits, the same raw scores.
+// Trees grown best first (`leaves`) are scikit-learn's: the same bins, splits and thresholds, the same raw scores.
 import { describe, expect, it } from 'vitest';
 import { gbdtLogit, trainGbdt } from '../../worker/src/ml/gbdt';
 import fixture from './fixtures/gbdt-best-first.json';
@@ -13,6 +13,7 @@ describe('trainGbdt, leaves grown best first', () => {
       expect(model.trees).toHaveLength(c.rounds);
       for (const tree of model.trees) expect(leafCount(tree)).toBeLessThanOrEqual(c.leaves);
       fixture.X.forEach((x, i) => expect(gbdtLogit(model, x)).toBeCloseTo(c.raw[i], 5));
+      fixture.probe.forEach((x, i) => expect(gbdtLogit(model, x)).toBeCloseTo(c.probeRaw[i], 5));
     }
   });
 

@@ -57,13 +57,21 @@ interface Histogram {
   c: Float64Array;
 }
 
-/** Quantile cut points of one feature: at most `bins − 1` distinct values. */
+/**
+ * Cut points of one feature, at most `bins − 1`, as scikit-learn bins: midway between
+ * consecutive distinct values when there are at most `bins`, else the (1/bins)th quantiles, each
+ * midway between its two nearest values (numpy's "midpoint" percentiles). Models trained before
+ * cut at the values themselves; both score alike ("x ≤ threshold").
+ */
 function cutPoints(values: number[], bins: number): number[] {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const distinct = sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
+  if (distinct.length <= bins) return distinct.slice(1).map((v, i) => (v + distinct[i]) / 2);
   const cuts: number[] = [];
   for (let b = 1; b < bins; b++) {
-    const v = sorted[Math.floor((b * sorted.length) / bins)];
-    if (v !== undefined && v !== cuts[cuts.length - 1] && v !== sorted[sorted.length - 1]) cuts.push(v);
+    const at = (b / bins) * (sorted.length - 1);
+    const v = (sorted[Math.floor(at)] + sorted[Math.ceil(at)]) / 2;
+    if (v !== cuts[cuts.length - 1]) cuts.push(v);
   }
   return cuts;
 }
