@@ -24,6 +24,11 @@ export interface GbdtOptions {
   /** Boosting rounds (the most, with early stopping). */
   trees?: number;
   depth?: number;
+  /**
+   * Most leaves per tree. Leaves split best first (the open leaf whose split gains most), as
+   * LightGBM's and scikit-learn's growers do; Infinity: every leaf that can split does, to `depth`.
+   */
+  leaves?: number;
   rate?: number;
   /** Fewest rows in a leaf. */
   minLeaf?: number;
@@ -37,7 +42,7 @@ export interface GbdtOptions {
   seed?: number;
 }
 
-export const GBDT_DEFAULTS: Required<GbdtOptions> = { trees: 300, depth: 3, rate: 0.05, minLeaf: 20, lambda: 1, subsample: 0.8, colsample: 1, bins: 64, seed: 1 };
+export const GBDT_DEFAULTS: Required<GbdtOptions> = { trees: 300, depth: 3, leaves: Infinity, rate: 0.05, minLeaf: 20, lambda: 1, subsample: 0.8, colsample: 1, bins: 64, seed: 1 };
 
 /** Rows held out to stop boosting when their log loss has not improved for `patience` rounds. */
 export interface EarlyStopping {
@@ -52,13 +57,21 @@ interface Histogram {
   c: Float64Array;
 }
 
-/** Quantile cut points of one feature: at most `bins − 1` distinct values. */
+/**
+ * Cut points of one feature, at most `bins − 1`, as scikit-learn bins: midway between
+ * consecutive distinct values when there are at most `bins`, else the (1/bins)th quantiles, each
+ * midway between its two nearest values (numpy's "midpoint" percentiles). Models trained before
+ * cut at the values themselves; both score alike ("x ≤ threshold").
+ */
 function cutPoints(values: number[], bins: number): number[] {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const distinct = sorted.filter((v, i) => i === 0 || v !== sorted[i - 1]);
+  if (distinct.length <= bins) return distinct.slice(1).map((v, i) => (v + distinct[i]) / 2);
   const cuts: number[] = [];
   for (let b = 1; b < bins; b++) {
-    const v = sorted[Math.floor((b * sorted.length) / bins)];
-    if (v !== undefined && v !== cuts[cuts.length - 1] && v !== sorted[sorted.length - 1]) cuts.push(v);
+    const at = (b / bins) * (sorted.length - 1);
+    const v = (sorted[Math.floor(at)] + sorted[Math.ceil(at)]) / 2;
+    if (v !== cuts[cuts.length - 1]) cuts.push(v);
   }
   return cuts;
 }
@@ -128,7 +141,11 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
       }
       return hist;
     };
-    const grow = (rows: number[], depth: number, given?: Histogram): number => {
+    /** A leaf that can split, with its best split. */
+    interface Open { node: number; rows: number[]; depth: number; hist: Histogram; gain: number; feature: number; bin: number }
+    const open: Open[] = [];
+    /** A new leaf on these rows; it is opened to split when it may and some split gains. */
+    const leaf = (rows: number[], depth: number, given?: Histogram): number => {
       const node = tree.feature.length;
       tree.feature.push(-1);
       tree.threshold.push(0);
@@ -157,12 +174,19 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
           if (gain > best.gain) best = { gain, feature: j, bin: b };
         }
       }
-      if (best.feature < 0) return node;
-      const f = best.feature;
-      const leftRows = rows.filter((i) => bins[i * d + f] <= best.bin);
-      const rightRows = rows.filter((i) => bins[i * d + f] > best.bin);
+      if (best.feature >= 0) open.push({ node, rows, depth, hist, ...best });
+      return node;
+    };
+    leaf(sample, 0);
+    for (let leaves = 1; open.length && leaves < o.leaves; leaves++) {
+      // the open leaf whose split gains most (the first of equals)
+      let at = 0;
+      for (let k = 1; k < open.length; k++) if (open[k].gain > open[at].gain) at = k;
+      const { node, rows, depth, hist, feature: f, bin } = open.splice(at, 1)[0];
+      const leftRows = rows.filter((i) => bins[i * d + f] <= bin);
+      const rightRows = rows.filter((i) => bins[i * d + f] > bin);
       tree.feature[node] = f;
-      tree.threshold[node] = cuts[f][best.bin];
+      tree.threshold[node] = cuts[f][bin];
       // the children's histograms: the smaller child's built, the larger's the parent's minus it
       let leftHist: Histogram | undefined;
       let rightHist: Histogram | undefined;
@@ -172,11 +196,9 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
         for (let k = 0; k < hist.g.length; k++) (hist.g[k] -= small.g[k]), (hist.h[k] -= small.h[k]), (hist.c[k] -= small.c[k]);
         [leftHist, rightHist] = smallIsLeft ? [small, hist] : [hist, small];
       }
-      tree.left[node] = grow(leftRows, depth + 1, leftHist);
-      tree.right[node] = grow(rightRows, depth + 1, rightHist);
-      return node;
-    };
-    grow(sample, 0);
+      tree.left[node] = leaf(leftRows, depth + 1, leftHist);
+      tree.right[node] = leaf(rightRows, depth + 1, rightHist);
+    }
     trees.push(tree);
     for (let i = 0; i < n; i++) raw[i] += treeValue(tree, X[i]);
     if (held) {
