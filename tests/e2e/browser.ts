@@ -2,6 +2,7 @@
 // collector stored.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { DEMO_SITE } from '../../worker/seed.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,6 +21,18 @@ export async function launch({ human = false } = {}): Promise<Browser> {
   // carry a per-context override.
   if (human) args.push('--disable-blink-features=AutomationControlled', `--user-agent=${HUMAN_UA}`);
   return chromium.launch({ executablePath: CHROMIUM, args, ignoreDefaultArgs: human ? ['--enable-automation'] : [] });
+}
+
+/** One Chromium for the test file that calls it (launched before its tests, closed after): call the answer for it. */
+export function browserPerFile(options?: { human?: boolean }): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch(options);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }
 
 export async function profileOf(base: string, visitorId: string): Promise<any> {

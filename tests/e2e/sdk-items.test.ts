@@ -2,26 +2,18 @@
 // tracker loads it on pages with product markup, and holds the clicks made in that markup until
 // it arrives; a click whose page is left before it arrives still arrives, as a plain click, and
 // a product page left before it arrives still makes its product view.
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { eventually, launch, stored, visitorOf } from './browser';
+import type { Route } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { browserPerFile, eventually, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 const pathOf = (url: string) => new URL(url).pathname;
 
 /** A context whose linger-items.js requests wait until `arrive()` (then, and from then on, they are answered). */
 async function slowItemsFile() {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const waiting: Route[] = [];
   let late = true;
   await context.route('**/sdk/linger-items.js', (route) => (late ? waiting.push(route) : route.continue()));

@@ -1,23 +1,15 @@
 // The promotion fields' file (linger-promo.js) in real Chromium: loaded only for a visitor who was
 // shown a promotion (the renderer's mark in localStorage) or on pages with slots, and the cart
 // events of such a visitor carry the promotion their items were shown in.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, launch, queuedInBrowser, stored, visitorOf } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { browserPerFile, eventually, queuedInBrowser, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 describe('promotion fields in a real browser', () => {
   it('are loaded for a visitor shown a promotion, and put on the cart event', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const requested: string[] = [];
     context.on('request', (r) => requested.push(new URL(r.url()).pathname));
     const page = await context.newPage();
