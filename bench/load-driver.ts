@@ -3,6 +3,7 @@
 // one visitor at a time that browses like the SDK reports it, in 10-event batches, and retries
 // a failed batch like the SDK does (same event ids, backoff with full jitter). At the end it
 // reads every visitor back through the admin API and compares with what it sent.
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 
 export interface Phase {
@@ -29,6 +30,8 @@ export interface DriverConfig {
   run: string;
   /** Also compare each profile's counters with the stored events. */
   checkProfiles: boolean;
+  /** Write every request to this file, a line each: phase, start (ms into the phase), latency (ms). */
+  timeline?: string;
 }
 
 export interface PhaseResult {
@@ -194,6 +197,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
   let retried = 0;
   let rejectedEvents = 0;
   const results: PhaseResult[] = [];
+  const timeline: string[] = [];
   const visitorSeq = Array.from({ length: cfg.clients }, () => 0);
   const visitors: (Visitor | null)[] = Array.from({ length: cfg.clients }, () => null);
 
@@ -293,6 +297,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
             events += batch.events.length;
           }
           latencies.push(performance.now() - t0);
+          if (cfg.timeline) timeline.push(`${phase.name} ${(t0 - start).toFixed(1)} ${(performance.now() - t0).toFixed(1)}`);
           due += interval;
         }
       }),
@@ -325,6 +330,8 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
     results.push(r);
     if (!phase.name.includes('#')) log(`  ${r.name}: ${r.requests_per_s} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms${r.failures ? `, ${r.failures} failed attempts` : ''}`);
   }
+
+  if (cfg.timeline) writeFileSync(cfg.timeline, timeline.join('\n') + '\n');
 
   // ---- read every visitor back ---------------------------------------------------------------
   await drain();

@@ -12,6 +12,8 @@ export interface BenchServer {
   kill(): Promise<void>;
   /** CPU time (user + system, ms) used so far by the server's processes. */
   cpuMs(): number;
+  /** The same per thread ("pid/tid"): the busiest one shows a bound that the processes' total hides. */
+  threadCpuMs(): Map<string, number>;
   /** Starts it again on the same state. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -34,6 +36,26 @@ export function groupCpuMs(pgid: number): number {
     }
   }
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** CPU ms of every thread of the processes in a process group, by "pid/tid", from /proc (Linux). */
+export function groupThreadCpuMs(pgid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+        threads.set(`${pid}/${tid}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+      }
+    } catch {
+      /* the process or thread ended meanwhile */
+    }
+  }
+  return threads;
 }
 
 /**
@@ -80,6 +102,7 @@ export async function startBenchServer(port: number, site: SiteSeed, state: stri
   return {
     base,
     cpuMs: () => (child?.pid ? groupCpuMs(child.pid) : 0),
+    threadCpuMs: () => (child?.pid ? groupThreadCpuMs(child.pid) : new Map()),
     kill: () => killGroup('SIGKILL'),
     restart: start,
     async stop() {
