@@ -21,36 +21,39 @@ export interface BenchServer {
 
 const root = new URL('..', import.meta.url).pathname;
 
-/** CPU ms of every live process in a process group, from /proc (Linux). */
-export function groupCpuMs(pgid: number): number {
-  let ticks = 0;
+/** The fields of a /proc stat file after the command name: state ppid pgrp … utime (11) stime (12). */
+const statFields = (path: string) => {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+};
+const cpuMsOf = (f: string[]) => ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+
+/** The live processes of a process group, each with its stat fields (Linux). */
+function* groupProcesses(pgid: number): Generator<[string, string[]]> {
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      // fields after the command name: state ppid pgrp ... utime (14) stime (15)
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+      const f = statFields(`/proc/${pid}/stat`);
+      if (Number(f[2]) === pgid) yield [pid, f];
     } catch {
       /* the process ended meanwhile */
     }
   }
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** CPU ms of every live process in a process group, from /proc (Linux). */
+export function groupCpuMs(pgid: number): number {
+  let ms = 0;
+  for (const [, f] of groupProcesses(pgid)) ms += cpuMsOf(f);
+  return ms;
 }
 
 /** CPU ms of every thread of the processes in a process group, by "pid/tid", from /proc (Linux). */
 export function groupThreadCpuMs(pgid: number): Map<string, number> {
   const threads = new Map<string, number>();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+  for (const [pid] of groupProcesses(pgid)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const t = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
-        threads.set(`${pid}/${tid}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
-      }
+      for (const tid of readdirSync(`/proc/${pid}/task`)) threads.set(`${pid}/${tid}`, cpuMsOf(statFields(`/proc/${pid}/task/${tid}/stat`)));
     } catch {
       /* the process or thread ended meanwhile */
     }

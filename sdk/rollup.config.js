@@ -11,12 +11,15 @@ const plugins = [nodeResolve(), esbuild({ target: 'es2022' })];
 // V8's compile hint: every function of the file is compiled with it, not each again when first
 // called (at 4× CPU throttling a first visit's script time falls from +55 to +40 ms: bench:sdk-cost).
 const ALL_CALLED = '//# allFunctionsCalledOnLoad';
-const minify = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true }, format: { comments: false } });
+/** Terser as every minified file uses it; `allCalled`: the file starts with the compile hint. */
+const minifier = ({ allCalled = false, ...compress } = {}) =>
+  terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true, ...compress }, format: { comments: false, ...(allCalled && { preamble: ALL_CALLED }) } });
+const minify = minifier();
 // The product tracking's functions all run on the page that loads it (all but a click's).
-const minifyItems = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true }, format: { comments: false, preamble: ALL_CALLED } });
+const minifyItems = minifier({ allCalled: true });
 // The tracker's single-use functions stay functions, and only simple ones are inlined: the others
 // inlined as function expressions gzip worse (−30 B).
-const minifyTracker = terser({ ecma: 2020, compress: { passes: 2, hoist_funs: true, reduce_funcs: false, inline: 1 }, format: { comments: false, preamble: ALL_CALLED } });
+const minifyTracker = minifier({ allCalled: true, reduce_funcs: false, inline: 1 });
 
 export default [
   {

@@ -2,7 +2,7 @@
 // collector stored.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEMO_SITE } from '../../worker/seed.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,6 +33,13 @@ export function browserPerFile(options?: { human?: boolean }): () => Browser {
     await browser?.close();
   });
   return () => browser!;
+}
+
+/** Every event the browser made is stored exactly once: seq runs 1..N without gaps or repeats. */
+export function expectNoGapsOrRepeats(events: any[]) {
+  const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
 }
 
 export async function profileOf(base: string, visitorId: string): Promise<any> {

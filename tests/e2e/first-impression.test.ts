@@ -2,20 +2,16 @@
 // missing file (the favicon included) or a console error, the products look like a shop's,
 // and the demo shop's own tracking is accepted on the port it runs on, as 127.0.0.1 and as
 // localhost.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, launch, queuedInBrowser } from './browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { browserPerFile, eventually, queuedInBrowser } from './browser';
 
 const base = inject('baseUrl');
-let browser: Browser;
+const browser = browserPerFile();
 let catalog: { categories: { slug: string; name: string }[]; products: any[] };
 
 beforeAll(async () => {
-  browser = await launch();
   catalog = await (await fetch(`${base}/catalog.json`)).json<any>();
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** Everything that went wrong while pages of this context loaded: 4xx/5xx answers, console errors. */
@@ -54,7 +50,7 @@ async function expectFavicon(page: Page) {
 
 describe('first impression', () => {
   it('home, category, product, cart and dashboard load without a 404 or a console error, each with a favicon', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const problems = problemsOf(context);
     const statuses = collectStatuses(context);
     const page = await context.newPage();
@@ -83,7 +79,7 @@ describe('first impression', () => {
 
   it("accepts the demo shop's tracking from localhost on the same port", async () => {
     const local = base.replace('127.0.0.1', 'localhost');
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const problems = problemsOf(context);
     const statuses = collectStatuses(context);
     const page = await context.newPage();

@@ -1,20 +1,15 @@
 // The demo shop's visitors get recommendations and scores that change as they browse.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { HUMAN_UA, eventually, launch, profileOf, queuedInBrowser, stayActive, stored, visitorOf } from './browser';
+import { HUMAN_UA, browserPerFile, eventually, profileOf, queuedInBrowser, stayActive, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
-let browser: Browser;
+const browser = browserPerFile({ human: true });
 let inStock: { id: string; category: string }[];
 
 beforeAll(async () => {
-  browser = await launch({ human: true });
   const catalog = await (await fetch(`${base}/catalog.json`)).json<any>();
   inStock = catalog.products.filter((p: any) => p.inStock).map((p: any) => ({ id: p.id, category: p.category }));
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe('personalization in the demo shop', () => {
@@ -25,7 +20,7 @@ describe('personalization in the demo shop', () => {
     // shopper goes on: the SDK makes it once its product tracking file has loaded, and a page
     // left sooner than that (a few ms after load, in a new browser) makes none.
     for (let i = 0; i < 3; i++) {
-      const context = await browser.newContext({ userAgent: HUMAN_UA });
+      const context = await browser().newContext({ userAgent: HUMAN_UA });
       const page = await context.newPage();
       for (const product of [a, b]) {
         await page.goto(`${base}/p/${product.id}`);
@@ -43,7 +38,7 @@ describe('personalization in the demo shop', () => {
     // sessions and their pairs reach the recommender on its own schedule, up to a few seconds
     // apart on a busy machine: b may first lead as a similar session's item; it ends up leading
     // as viewed together.)
-    const context = await browser.newContext({ userAgent: HUMAN_UA });
+    const context = await browser().newContext({ userAgent: HUMAN_UA });
     const page = await context.newPage();
     await eventually(async () => {
       await page.goto(`${base}/p/${a.id}`);

@@ -1,20 +1,16 @@
 // The SDK's delivery under browser faults, in real Chromium against the real collector:
 // beacons refused, no IndexedDB, autotrack off, and consent withdrawn in the middle of a visit.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, launch, productTrackingLoaded, stayActive, stored, visitorOf } from './browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { browserPerFile, eventually, expectNoGapsOrRepeats, productTrackingLoaded, stayActive, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
-let browser: Browser;
+const browser = browserPerFile();
 let inStock: string[];
 
 beforeAll(async () => {
-  browser = await launch();
   const catalog = await (await fetch(`${base}/catalog.json`)).json<any>();
   inStock = catalog.products.filter((p: any) => p.inStock).map((p: any) => p.id);
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 /** The visitor id, or a clear failure when the tracker never becomes ready. */
@@ -22,18 +18,11 @@ function visitorWithin(page: Page, ms = 15_000): Promise<string> {
   return Promise.race([visitorOf(page), new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`the tracker gave no visitor id within ${ms} ms`)), ms))]);
 }
 
-/** Every event the browser made is stored exactly once: seq runs 1..N without gaps or repeats. */
-function expectNoGapsOrRepeats(events: any[]) {
-  const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-  expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
-}
-
 const pathOf = (url: string) => new URL(url).pathname;
 
 describe('SDK delivery in a real browser', () => {
   it('delivers every page\'s final engagement report exactly once when the browser refuses every beacon', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addInitScript(() => Object.defineProperty(navigator, 'sendBeacon', { value: () => false, configurable: true }));
     const page = await context.newPage();
     const pages = ['/', '/c/shoes', `/p/${inStock[0]}`, `/p/${inStock[1]}`, '/c/bags', `/p/${inStock[2]}`];
@@ -59,7 +48,7 @@ describe('SDK delivery in a real browser', () => {
   });
 
   it('tracks a visitor whose browser cannot open IndexedDB', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addInitScript(() => {
       IDBFactory.prototype.open = () => {
         throw new DOMException('The user denied permission to access the database.', 'SecurityError');
@@ -84,7 +73,7 @@ describe('SDK delivery in a real browser', () => {
   });
 
   it('with autotrack off, still hands the page\'s events to a beacon when the tab closes', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.route(`${base}/manual-tracking`, (route) =>
       route.fulfill({
         contentType: 'text/html',
@@ -108,7 +97,7 @@ describe('SDK delivery in a real browser', () => {
   });
 
   it('sends nothing once consent is withdrawn, and erases the queue and ids it kept', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.newPage(); // the browser stays open when the shop's tab closes
     const page = await context.newPage();
     await page.clock.install();

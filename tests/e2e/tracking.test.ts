@@ -1,28 +1,17 @@
 // The whole pipeline in real Chromium: demo shop → SDK → collector → storage.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, launch, productTrackingLoaded, queuedInBrowser, recordBatches, stayActive, stored, visitorOf } from './browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { browserPerFile, eventually, expectNoGapsOrRepeats, productTrackingLoaded, queuedInBrowser, recordBatches, stayActive, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
-let browser: Browser;
+const browser = browserPerFile();
 /** Products that can be put in the cart. */
 let inStock: string[];
 
 beforeAll(async () => {
-  browser = await launch();
   const catalog = await (await fetch(`${base}/catalog.json`)).json<any>();
   inStock = catalog.products.filter((p: any) => p.inStock).map((p: any) => p.id);
 });
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Every event the browser made is stored exactly once: seq runs 1..N without gaps or repeats. */
-function expectNoGapsOrRepeats(events: any[]) {
-  const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-  expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
-}
 
 /** Waits until the browser's queue is empty, then returns what the collector stored. */
 async function settled(page: Page) {
@@ -33,7 +22,7 @@ async function settled(page: Page) {
 
 describe('tracking in a real browser', () => {
   it('records a whole shopping visit, each event exactly once', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const batches = recordBatches(context);
     const page = await context.newPage();
     await page.goto(`${base}/?utm_source=newsletter&utm_medium=email&utm_campaign=autumn`);
@@ -83,7 +72,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('records engaged dwell within 1 s of the time the page was visible and active', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${base}/p/${inStock[0]}`);
     await visitorOf(page); // the tracker is running
@@ -99,7 +88,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('stops counting dwell 30 s after the last input', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(`${base}/p/${inStock[1]}`);
@@ -117,7 +106,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('loses nothing when the tab is closed in the middle of a visit', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.newPage(); // the browser stays open when the shop's tab closes
     const page = await context.newPage();
     await page.goto(`${base}/p/${inStock[2]}`);
@@ -134,7 +123,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('keeps events made offline and sends them when the network is back, or on the next visit', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.newPage(); // the browser stays open when the shop's tab closes
     const page = await context.newPage();
     await page.goto(`${base}/p/${inStock[3]}`);
@@ -163,7 +152,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('stores a batch sent twice only once', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const batches = recordBatches(context);
     const page = await context.newPage();
     await page.goto(`${base}/c/bags`);
@@ -178,7 +167,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('two tabs of one visitor never store an event twice', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const batches = recordBatches(context);
     const [a, b] = await Promise.all([context.newPage(), context.newPage()]);
     await Promise.all([a.goto(`${base}/p/${inStock[4]}`), b.goto(`${base}/p/${inStock[5]}`)]);
@@ -201,7 +190,7 @@ describe('tracking in a real browser', () => {
   });
 
   it('the shop still works when the SDK cannot load', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.route('**/sdk/linger.js', (route) => route.abort());
     const page = await context.newPage();
     const errors: string[] = [];
