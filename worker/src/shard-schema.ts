@@ -197,6 +197,40 @@ const STEPS = [
        AND (e.fresh = 0 OR e.n <= (SELECT applied_through FROM scoring_mark) OR EXISTS (SELECT 1 FROM applied_early a WHERE a.n = e.n)));
      DELETE FROM events WHERE n IN (SELECT e.n FROM events e WHERE ${SAME_PAGE_VIEW} AND e.n <> NEW.n);
    END;`,
+  // Sessions and profiles as rowid tables, keyed by a unique index. Their states (1–3 kB of
+  // JSON) are larger than a WITHOUT ROWID table keeps in a 4 kB page (about 1 kB), so each one
+  // spilled into an overflow page, freed and taken again on every rewrite: about twice the pages
+  // read and written by every apply. A rowid table keeps a row of up to about 4 kB in its page.
+  `CREATE TABLE sessions_in_pages (
+     visitor_id  TEXT NOT NULL,
+     session_id  TEXT NOT NULL,
+     last        INTEGER NOT NULL,
+     purchased   INTEGER NOT NULL,
+     bot         INTEGER NOT NULL,
+     state       TEXT NOT NULL
+   );
+   INSERT INTO sessions_in_pages SELECT visitor_id, session_id, last, purchased, bot, state FROM sessions;
+   DROP TABLE sessions;
+   ALTER TABLE sessions_in_pages RENAME TO sessions;
+   CREATE UNIQUE INDEX sessions_key ON sessions (visitor_id, session_id);
+   CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+   CREATE INDEX sessions_by_last ON sessions (last);
+   CREATE TABLE profiles_in_pages (
+     visitor_id    TEXT NOT NULL,
+     state         TEXT NOT NULL,
+     segment       TEXT,
+     memberships   TEXT,
+     intent        REAL,
+     last_seen     INTEGER,
+     visits        INTEGER,
+     purchases     INTEGER,
+     engaged_ms    INTEGER,
+     product_views INTEGER
+   );
+   INSERT INTO profiles_in_pages SELECT visitor_id, state, segment, memberships, intent, last_seen, visits, purchases, engaged_ms, product_views FROM profiles;
+   DROP TABLE profiles;
+   ALTER TABLE profiles_in_pages RENAME TO profiles;
+   CREATE UNIQUE INDEX profiles_key ON profiles (visitor_id);`,
 ];
 
 /** Applies the steps not applied yet (`through`: stop before that step, for tests of a migration). */

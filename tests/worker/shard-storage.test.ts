@@ -1,0 +1,71 @@
+// How a shard lays out what it writes most: every stored event writes the events table and its
+// indexes, and every apply rewrites its visitors' session and profile states.
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { migrateShard } from '../../worker/src/shard-schema';
+import { migrateSiteRollups } from '../../worker/src/reports/site-rollups';
+import { VISITOR_EVENTS_SINCE } from '../../worker/src/reports/campaign-rollups';
+import { shardOf } from '../../worker/src/shards';
+import { findSite } from '../../worker/src/sites';
+import type { VisitorShard } from '../../worker/src/visitor-shard';
+import { importEvents, makeEvent, TEST_SITE } from './helpers';
+
+const shard = async (visitor: string) => shardOf(env, (await findSite(env.DB, TEST_SITE.key))!, visitor);
+const tableSql = (sql: SqlStorage, name: string) => sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", name).one().sql;
+
+describe("a shard's storage", () => {
+  it('indexes events by visitor, page view report and time only, and reads a visitor’s events for outcomes by visitor', async () => {
+    const got = await runInDurableObject(await shard('storage-indexes'), (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      const indexes = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").toArray().map((r) => r.name);
+      const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${VISITOR_EVENTS_SINCE}`, 'v', 0).toArray().map((r) => r.detail).join(' ');
+      return { indexes, plan };
+    });
+    expect(got.indexes).toEqual(['events_by_ts', 'events_by_visitor', 'events_page_engagement']);
+    expect(got.plan).toMatch(/USING INDEX events_by_visitor \(visitor_id=\?\)/);
+  });
+
+  it('keeps sessions and profiles stored WITHOUT ROWID as they were, in rowid tables after the upgrade, and updates them there', async () => {
+    const visitor = 'storage-upgrade';
+    const stub = await shard(visitor);
+    const big = (n: number) => JSON.stringify({ note: 'x'.repeat(n) }); // over the ~1 kB a WITHOUT ROWID row keeps in its page
+    const before = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      // the two tables as they were before the step, with rows written then
+      sql.exec(`DROP TABLE sessions; DROP TABLE profiles;
+        CREATE TABLE sessions (visitor_id TEXT NOT NULL, session_id TEXT NOT NULL, last INTEGER NOT NULL, purchased INTEGER NOT NULL, bot INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (visitor_id, session_id)) WITHOUT ROWID;
+        CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+        CREATE INDEX sessions_by_last ON sessions (last);
+        CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL, segment TEXT, memberships TEXT, intent REAL,
+          last_seen INTEGER, visits INTEGER, purchases INTEGER, engaged_ms INTEGER, product_views INTEGER) WITHOUT ROWID;`);
+      sql.exec('INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)', 'other', 's-1', 5, 1, 0, big(2_500), 'other', 's-2', 7, 0, 1, big(10));
+      sql.exec('INSERT INTO profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', 'other', big(1_500), 'loyal', '{"loyal":1}', 0.25, 9, 3, 1, 4_000, 6);
+      sql.exec('DELETE FROM schema_steps WHERE step = (SELECT max(step) FROM schema_steps)');
+      const rows = (table: string) => sql.exec(`SELECT * FROM ${table} ORDER BY 1, 2`).toArray();
+      const kept = { sessions: rows('sessions'), profiles: rows('profiles') };
+      migrateShard(sql);
+      migrateSiteRollups(sql);
+      return { kept, now: { sessions: rows('sessions'), profiles: rows('profiles') }, ddl: [tableSql(sql, 'sessions'), tableSql(sql, 'profiles')] };
+    });
+    expect(before.now).toEqual(before.kept);
+    expect(before.kept.sessions).toHaveLength(2);
+    for (const ddl of before.ddl) expect(ddl).not.toMatch(/WITHOUT ROWID/);
+
+    // the upsert finds a visitor's row by the unique index: one session row and one profile row, updated
+    const t = Date.now() - 60_000;
+    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'storage-s', name: 'page_view', ts: t })]);
+    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'storage-s', name: 'page_view', ts: t + 1_000 })]);
+    await runDurableObjectAlarm(stub);
+    const after = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      return {
+        sessions: sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ?', visitor).toArray().map((r) => JSON.parse(r.state).pageViews),
+        profiles: sql.exec<{ state: string }>('SELECT state FROM profiles WHERE visitor_id = ?', visitor).toArray().map((r) => JSON.parse(r.state).pageViews),
+        indexes: sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('sessions', 'profiles') AND sql IS NOT NULL ORDER BY name").toArray().map((r) => r.name),
+      };
+    });
+    expect(after.sessions).toEqual([2]);
+    expect(after.profiles).toEqual([2]);
+    expect(after.indexes).toEqual(['profiles_key', 'profiles_mix', 'sessions_by_last', 'sessions_by_visitor', 'sessions_key']);
+  });
+});
