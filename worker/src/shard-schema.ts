@@ -199,8 +199,9 @@ const STEPS = [
    END;`,
   // Sessions and profiles as rowid tables, keyed by a unique index. Their states (1–3 kB of
   // JSON) are larger than a WITHOUT ROWID table keeps in a 4 kB page (about 1 kB), so each one
-  // spilled into an overflow page, freed and taken again on every rewrite: about twice the pages
-  // read and written by every apply. A rowid table keeps a row of up to about 4 kB in its page.
+  // spilled into an overflow page, freed and taken again on every rewrite; a rowid table keeps a
+  // row of up to about 4 kB in its page. Reading and rewriting a state took half the time in
+  // native SQLite (`npm run bench:sqlite-layout -- states`).
   `CREATE TABLE sessions_in_pages (
      visitor_id  TEXT NOT NULL,
      session_id  TEXT NOT NULL,
