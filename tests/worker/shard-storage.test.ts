@@ -2,7 +2,7 @@
 // indexes, and every apply rewrites its visitors' session and profile states.
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { migrateShard } from '../../worker/src/shard-schema';
+import { migrateShard, STATE_TABLES_COPIED_UP_TO } from '../../worker/src/shard-schema';
 import { migrateSiteRollups } from '../../worker/src/reports/site-rollups';
 import { VISITOR_EVENTS_SINCE } from '../../worker/src/reports/campaign-rollups';
 import { shardOf } from '../../worker/src/shards';
@@ -11,6 +11,15 @@ import type { VisitorShard } from '../../worker/src/visitor-shard';
 import { importEvents, makeEvent, TEST_SITE } from './helpers';
 
 const shard = async (visitor: string) => shardOf(env, (await findSite(env.DB, TEST_SITE.key))!, visitor);
+/** The session and profile tables as they were before they became rowid tables (no rows). */
+function tablesBeforeTheStep(sql: SqlStorage) {
+  sql.exec(`DROP TABLE sessions; DROP TABLE profiles;
+    CREATE TABLE sessions (visitor_id TEXT NOT NULL, session_id TEXT NOT NULL, last INTEGER NOT NULL, purchased INTEGER NOT NULL, bot INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (visitor_id, session_id)) WITHOUT ROWID;
+    CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+    CREATE INDEX sessions_by_last ON sessions (last);
+    CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL, segment TEXT, memberships TEXT, intent REAL,
+      last_seen INTEGER, visits INTEGER, purchases INTEGER, engaged_ms INTEGER, product_views INTEGER) WITHOUT ROWID;`);
+}
 const tableSql = (sql: SqlStorage, name: string) => sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", name).one().sql;
 
 describe("a shard's storage", () => {
@@ -31,13 +40,7 @@ describe("a shard's storage", () => {
     const big = (n: number) => JSON.stringify({ note: 'x'.repeat(n) }); // over the ~1 kB a WITHOUT ROWID row keeps in its page
     const before = await runInDurableObject(stub, (_s: VisitorShard, state) => {
       const sql = state.storage.sql;
-      // the two tables as they were before the step, with rows written then
-      sql.exec(`DROP TABLE sessions; DROP TABLE profiles;
-        CREATE TABLE sessions (visitor_id TEXT NOT NULL, session_id TEXT NOT NULL, last INTEGER NOT NULL, purchased INTEGER NOT NULL, bot INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (visitor_id, session_id)) WITHOUT ROWID;
-        CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
-        CREATE INDEX sessions_by_last ON sessions (last);
-        CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL, segment TEXT, memberships TEXT, intent REAL,
-          last_seen INTEGER, visits INTEGER, purchases INTEGER, engaged_ms INTEGER, product_views INTEGER) WITHOUT ROWID;`);
+      tablesBeforeTheStep(sql);
       sql.exec('INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)', 'other', 's-1', 5, 1, 0, big(2_500), 'other', 's-2', 7, 0, 1, big(10));
       sql.exec('INSERT INTO profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', 'other', big(1_500), 'loyal', '{"loyal":1}', 0.25, 9, 3, 1, 4_000, 6);
       sql.exec('DELETE FROM schema_steps WHERE step = (SELECT max(step) FROM schema_steps)');
@@ -53,8 +56,8 @@ describe("a shard's storage", () => {
 
     // the upsert finds a visitor's row by the unique index: one session row and one profile row, updated
     const t = Date.now() - 60_000;
-    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'storage-s', name: 'page_view', ts: t })]);
-    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'storage-s', name: 'page_view', ts: t + 1_000 })]);
+    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'storage-session', name: 'page_view', ts: t })]);
+    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'storage-session', name: 'page_view', ts: t + 1_000 })]);
     await runDurableObjectAlarm(stub);
     const after = await runInDurableObject(stub, (_s: VisitorShard, state) => {
       const sql = state.storage.sql;
@@ -67,5 +70,31 @@ describe("a shard's storage", () => {
     expect(after.sessions).toEqual([2]);
     expect(after.profiles).toEqual([2]);
     expect(after.indexes).toEqual(['profiles_key', 'profiles_mix', 'sessions_by_last', 'sessions_by_visitor', 'sessions_key']);
+  });
+
+  it('keeps them as they were in a shard too large to copy them on its first start, and updates them there', async () => {
+    const visitor = 'storage-large';
+    const stub = await shard(visitor);
+    const got = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      tablesBeforeTheStep(sql);
+      sql.exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+        INSERT INTO sessions SELECT 'large-' || i, 's', i, 0, 0, '{}' FROM k`, STATE_TABLES_COPIED_UP_TO + 1);
+      const steps = () => sql.exec<{ n: number }>('SELECT count(*) AS n FROM schema_steps').one().n;
+      const all = steps();
+      sql.exec('DELETE FROM schema_steps WHERE step = (SELECT max(step) FROM schema_steps)');
+      migrateShard(sql);
+      return { rows: sql.exec<{ n: number }>('SELECT count(*) AS n FROM sessions').one().n, ddl: tableSql(sql, 'sessions'), steps: [steps(), all] };
+    });
+    expect(got.rows).toBe(STATE_TABLES_COPIED_UP_TO + 1);
+    expect(got.ddl).toMatch(/WITHOUT ROWID/);
+    expect(got.steps[0]).toBe(got.steps[1]); // the step counts as done: the next start does not count rows again
+    const t = Date.now() - 60_000;
+    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'large-session', name: 'page_view', ts: t })]);
+    await importEvents([makeEvent({ visitor_id: visitor, session_id: 'large-session', name: 'page_view', ts: t + 1_000 })]);
+    await runDurableObjectAlarm(stub);
+    const after = await runInDurableObject(stub, (_s: VisitorShard, state) =>
+      state.storage.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ?', visitor).toArray().map((r) => JSON.parse(r.state).pageViews));
+    expect(after).toEqual([2]);
   });
 });

@@ -1,5 +1,6 @@
 // Tables of a VisitorShard's own SQLite database, applied in order once per object.
-// Append new steps; never edit a step that has shipped.
+// Append new steps; never edit a step that has shipped. A step is SQL, or a function when what it
+// does depends on what the shard holds.
 
 /** A stored engagement report's engaged time (SQL over the row `row`). */
 const ENGAGED_MS = (row: string) => `coalesce(${row}.props ->> '$.engaged_ms', 0)`;
@@ -8,6 +9,51 @@ const SAME_PAGE_VIEW = "e.visitor_id = NEW.visitor_id AND e.page_id = NEW.page_i
 
 /** An event's stored fields, in the order of the events table (scoring's `n` and `fresh` aside). */
 export const EVENT_FIELDS = 'event_id, visitor_id, session_id, page_id, seq, name, client_ts, ts, received_at, url, referrer, title, utm, props, device, bot';
+
+/**
+ * Sessions and profiles as rowid tables, keyed by unique indexes. Their states (1–3 kB of JSON)
+ * are larger than a WITHOUT ROWID table keeps in a 4 kB page (about 1 kB), so each one spilled
+ * into an overflow page, freed and taken again on every rewrite; a rowid table keeps a row of up
+ * to about 4 kB in its page. Reading and rewriting a state took half the time in native SQLite
+ * (`npm run bench:sqlite-layout -- states`). The same statements serve either layout.
+ */
+const STATES_IN_PAGES = `CREATE TABLE sessions_in_pages (
+     visitor_id  TEXT NOT NULL,
+     session_id  TEXT NOT NULL,
+     last        INTEGER NOT NULL,
+     purchased   INTEGER NOT NULL,
+     bot         INTEGER NOT NULL,
+     state       TEXT NOT NULL
+   );
+   INSERT INTO sessions_in_pages SELECT visitor_id, session_id, last, purchased, bot, state FROM sessions;
+   DROP TABLE sessions;
+   ALTER TABLE sessions_in_pages RENAME TO sessions;
+   CREATE UNIQUE INDEX sessions_key ON sessions (visitor_id, session_id);
+   CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
+   CREATE INDEX sessions_by_last ON sessions (last);
+   CREATE TABLE profiles_in_pages (
+     visitor_id    TEXT NOT NULL,
+     state         TEXT NOT NULL,
+     segment       TEXT,
+     memberships   TEXT,
+     intent        REAL,
+     last_seen     INTEGER,
+     visits        INTEGER,
+     purchases     INTEGER,
+     engaged_ms    INTEGER,
+     product_views INTEGER
+   );
+   INSERT INTO profiles_in_pages SELECT visitor_id, state, segment, memberships, intent, last_seen, visits, purchases, engaged_ms, product_views FROM profiles;
+   DROP TABLE profiles;
+   ALTER TABLE profiles_in_pages RENAME TO profiles;
+   CREATE UNIQUE INDEX profiles_key ON profiles (visitor_id);`;
+
+/**
+ * A shard holding more sessions and profiles than this keeps its tables as they were: copying
+ * 200,000 sessions took 10 s of CPU in native SQLite, and a first start must not run past an
+ * invocation's limits. They work the same, only slower to rewrite.
+ */
+export const STATE_TABLES_COPIED_UP_TO = 50_000;
 
 const STEPS = [
   `CREATE TABLE events (
@@ -197,41 +243,12 @@ const STEPS = [
        AND (e.fresh = 0 OR e.n <= (SELECT applied_through FROM scoring_mark) OR EXISTS (SELECT 1 FROM applied_early a WHERE a.n = e.n)));
      DELETE FROM events WHERE n IN (SELECT e.n FROM events e WHERE ${SAME_PAGE_VIEW} AND e.n <> NEW.n);
    END;`,
-  // Sessions and profiles as rowid tables, keyed by a unique index. Their states (1–3 kB of
-  // JSON) are larger than a WITHOUT ROWID table keeps in a 4 kB page (about 1 kB), so each one
-  // spilled into an overflow page, freed and taken again on every rewrite; a rowid table keeps a
-  // row of up to about 4 kB in its page. Reading and rewriting a state took half the time in
-  // native SQLite (`npm run bench:sqlite-layout -- states`).
-  `CREATE TABLE sessions_in_pages (
-     visitor_id  TEXT NOT NULL,
-     session_id  TEXT NOT NULL,
-     last        INTEGER NOT NULL,
-     purchased   INTEGER NOT NULL,
-     bot         INTEGER NOT NULL,
-     state       TEXT NOT NULL
-   );
-   INSERT INTO sessions_in_pages SELECT visitor_id, session_id, last, purchased, bot, state FROM sessions;
-   DROP TABLE sessions;
-   ALTER TABLE sessions_in_pages RENAME TO sessions;
-   CREATE UNIQUE INDEX sessions_key ON sessions (visitor_id, session_id);
-   CREATE INDEX sessions_by_visitor ON sessions (visitor_id, last);
-   CREATE INDEX sessions_by_last ON sessions (last);
-   CREATE TABLE profiles_in_pages (
-     visitor_id    TEXT NOT NULL,
-     state         TEXT NOT NULL,
-     segment       TEXT,
-     memberships   TEXT,
-     intent        REAL,
-     last_seen     INTEGER,
-     visits        INTEGER,
-     purchases     INTEGER,
-     engaged_ms    INTEGER,
-     product_views INTEGER
-   );
-   INSERT INTO profiles_in_pages SELECT visitor_id, state, segment, memberships, intent, last_seen, visits, purchases, engaged_ms, product_views FROM profiles;
-   DROP TABLE profiles;
-   ALTER TABLE profiles_in_pages RENAME TO profiles;
-   CREATE UNIQUE INDEX profiles_key ON profiles (visitor_id);`,
+  // Sessions and profiles as rowid tables (STATES_IN_PAGES), in a shard small enough to copy them.
+  (sql: SqlStorage) => {
+    const rows = sql.exec<{ n: number }>(`SELECT (SELECT count(*) FROM (SELECT 1 FROM sessions LIMIT ?1))
+      + (SELECT count(*) FROM (SELECT 1 FROM profiles LIMIT ?1)) AS n`, STATE_TABLES_COPIED_UP_TO + 1).one().n;
+    if (rows <= STATE_TABLES_COPIED_UP_TO) sql.exec(STATES_IN_PAGES);
+  },
 ];
 
 /** Applies the steps not applied yet (`through`: stop before that step, for tests of a migration). */
@@ -239,7 +256,9 @@ export function migrateShard(sql: SqlStorage, through = STEPS.length): void {
   sql.exec('CREATE TABLE IF NOT EXISTS schema_steps (step INTEGER PRIMARY KEY)');
   const done = sql.exec<{ n: number }>('SELECT count(*) AS n FROM schema_steps').one().n;
   for (let step = done; step < through; step++) {
-    sql.exec(STEPS[step]);
+    const apply = STEPS[step];
+    if (typeof apply === 'string') sql.exec(apply);
+    else apply(sql);
     sql.exec('INSERT INTO schema_steps (step) VALUES (?)', step);
   }
 }
