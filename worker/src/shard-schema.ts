@@ -50,8 +50,9 @@ const STATES_IN_PAGES = `CREATE TABLE sessions_in_pages (
 
 /**
  * A shard holding more sessions and profiles than this keeps its tables as they were: copying
- * 200,000 sessions took 9–10 s of CPU in native SQLite (`npm run bench:sqlite-layout -- copy`), and a first start must not run past an
- * invocation's limits. They work the same, only slower to rewrite.
+ * 200,000 sessions took 9–10 s of CPU in native SQLite (`npm run bench:sqlite-layout -- copy`),
+ * and a first start must not run past an invocation's limits. They work the same, only slower
+ * to rewrite.
  */
 export const STATE_TABLES_COPIED_UP_TO = 50_000;
 
