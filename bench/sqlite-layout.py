@@ -97,22 +97,22 @@ def insert_sql(rows):
     return f'INSERT INTO events ({FIELDS}) VALUES {values} ON CONFLICT DO NOTHING RETURNING n'
 
 
-def store_batches(load, apply_every=0, extra=None):
-    """Stores each batch in its own transaction, 5 rows a statement (as the shard does); optionally an apply every few batches."""
+def store_batches(load, apply_every=0, store=None, apply=None):
+    """Stores each batch in its own transaction (by default 5 rows a statement, as the shard does); an apply every few batches if asked."""
     sql = insert_sql(5)
+
+    def shipped_store(db, rows):
+        for j in (0, 5):
+            db.execute(sql, [x for r in rows[j:j + 5] for x in r]).fetchall()
 
     def step(db):
         for i, rows in enumerate(load):
             db.execute('BEGIN')
-            if extra:
-                extra(db, rows)
-            else:
-                for j in (0, 5):
-                    db.execute(sql, [x for r in rows[j:j + 5] for x in r]).fetchall()
+            (store or shipped_store)(db, rows)
             db.execute('COMMIT')
             if apply_every and i % apply_every == 0:
                 db.execute('BEGIN')
-                apply_events(db)
+                (apply or apply_events)(db)
                 db.execute('COMMIT')
     return step
 
@@ -213,16 +213,7 @@ def engagement():
         if pending:
             db.execute('UPDATE engagement SET pending = 0 WHERE (visitor_id, page_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))', (json.dumps(pending),))
 
-    def step_apart(db):
-        for i, rows in enumerate(load):
-            db.execute('BEGIN')
-            store_apart(db, rows)
-            db.execute('COMMIT')
-            if i % every == 0:
-                db.execute('BEGIN')
-                apply_apart(db)
-                db.execute('COMMIT')
-    print(f'  {best_of(3, memory_db(apart), step_apart, len(load)):7.1f}  reports in a table of their own, marked applied by the apply')
+    print(f'  {best_of(3, memory_db(apart), store_batches(load, every, store_apart, apply_apart), len(load)):7.1f}  reports in a table of their own, marked applied by the apply')
 
     # 2. The page view's row updated in place; a trigger notes an applied row to apply again.
     again = EVENTS + """CREATE UNIQUE INDEX events_page_engagement ON events (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL;
@@ -244,16 +235,7 @@ def engagement():
         apply_events(db)
         db.execute('DELETE FROM reapply')
 
-    def step_in_place(db):
-        for i, rows in enumerate(load):
-            db.execute('BEGIN')
-            store_in_place(db, rows)
-            db.execute('COMMIT')
-            if i % every == 0:
-                db.execute('BEGIN')
-                apply_in_place(db)
-                db.execute('COMMIT')
-    print(f'  {best_of(3, memory_db(again), step_in_place, len(load)):7.1f}  the page view\'s row updated in place, applied rows noted to apply again')
+    print(f'  {best_of(3, memory_db(again), store_batches(load, every, store_in_place, apply_in_place), len(load)):7.1f}  the page view\'s row updated in place, applied rows noted to apply again')
 
 
 def copy():
