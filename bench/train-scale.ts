@@ -88,10 +88,13 @@ function visitor(r: () => number) {
 /** Roughly Zipf: log-uniform item ranks. */
 const zipf = (r: () => number, n: number) => Math.min(n - 1, Math.floor(n ** r()) - 1);
 
+// The shard's session and profile tables as worker/src/shard-schema.ts leaves them (rowid tables keyed by unique indexes)
 const SHARD_SCHEMA = `
-CREATE TABLE sessions (session_id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL, last INTEGER NOT NULL, purchased INTEGER NOT NULL, bot INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sessions (session_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last INTEGER NOT NULL, purchased INTEGER NOT NULL, bot INTEGER NOT NULL, state TEXT NOT NULL);
+CREATE UNIQUE INDEX sessions_key ON sessions (visitor_id, session_id);
 CREATE INDEX sessions_by_last ON sessions (last);
-CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;`;
+CREATE TABLE profiles (visitor_id TEXT NOT NULL, state TEXT NOT NULL);
+CREATE UNIQUE INDEX profiles_key ON profiles (visitor_id);`;
 // SiteBrain's tables that the rebuild reads and writes (worker/src/site-brain.ts)
 const BRAIN_SCHEMA = `
 CREATE TABLE item_stats (item TEXT PRIMARY KEY, views INTEGER NOT NULL DEFAULT 0, view_sessions INTEGER NOT NULL DEFAULT 0, baskets INTEGER NOT NULL DEFAULT 0, trend REAL NOT NULL DEFAULT 0, trend_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
