@@ -34,6 +34,8 @@ import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
 import { decodeRun, encodeRun, finishIntentRun, planIntentRun, shopRecipe, trainIntent, trainIntentMember } from '../worker/src/training/intent';
+import { migrateShard } from '../worker/src/shard-schema';
+import { sqlStorage } from './node-sql';
 import { INTENT_ROWS, mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
 
 const LIMITS = { cpuSeconds: 10, memoryMB: 64 };
@@ -88,13 +90,6 @@ function visitor(r: () => number) {
 /** Roughly Zipf: log-uniform item ranks. */
 const zipf = (r: () => number, n: number) => Math.min(n - 1, Math.floor(n ** r()) - 1);
 
-// The shard's session and profile tables as worker/src/shard-schema.ts leaves them (rowid tables keyed by unique indexes)
-const SHARD_SCHEMA = `
-CREATE TABLE sessions (session_id TEXT NOT NULL, visitor_id TEXT NOT NULL, last INTEGER NOT NULL, purchased INTEGER NOT NULL, bot INTEGER NOT NULL, state TEXT NOT NULL);
-CREATE UNIQUE INDEX sessions_key ON sessions (visitor_id, session_id);
-CREATE INDEX sessions_by_last ON sessions (last);
-CREATE TABLE profiles (visitor_id TEXT NOT NULL, state TEXT NOT NULL);
-CREATE UNIQUE INDEX profiles_key ON profiles (visitor_id);`;
 // SiteBrain's tables that the rebuild reads and writes (worker/src/site-brain.ts)
 const BRAIN_SCHEMA = `
 CREATE TABLE item_stats (item TEXT PRIMARY KEY, views INTEGER NOT NULL DEFAULT 0, view_sessions INTEGER NOT NULL DEFAULT 0, baskets INTEGER NOT NULL DEFAULT 0, trend REAL NOT NULL DEFAULT 0, trend_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -115,12 +110,13 @@ function generate(dir: string, n: number, shards: number, items: number) {
   const r = seededRandom(1_000 + n);
   const dbs = Array.from({ length: shards }, (_, i) => {
     const db = new DatabaseSync(join(dir, `shard-${i}.db`));
-    db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;' + SHARD_SCHEMA);
+    db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;');
+    migrateShard(sqlStorage(db)); // the shard's own tables
     db.exec('BEGIN');
     return db;
   });
-  const insertSession = dbs.map((db) => db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?, 0, ?)'));
-  const insertProfile = dbs.map((db) => db.prepare('INSERT INTO profiles VALUES (?, ?)'));
+  const insertSession = dbs.map((db) => db.prepare('INSERT INTO sessions (session_id, visitor_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, 0, ?)'));
+  const insertProfile = dbs.map((db) => db.prepare('INSERT INTO profiles (visitor_id, state) VALUES (?, ?)'));
   const visitors = Math.ceil(n / 1.5);
   // ids in no useful order, like random ones (inserted sorted, which only makes generating faster)
   const profiles = Array.from({ length: visitors }, (_, v) => [`v-${((v * 2_654_435_761) >>> 0).toString(36).padStart(7, '0')}-${v}`, v] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
@@ -213,19 +209,6 @@ function measure<T>(work: () => T): { value: T } & Measure {
   const value = work();
   const cpu = process.cpuUsage(cpu0);
   return { value, cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - t0) / 1e3, memoryMB: Math.max(0, peakRss() - rss0) / 2 ** 20 };
-}
-
-/** Node's SQLite as the Durable Object's SqlStorage, for the parts of it the rebuild uses. */
-function sqlStorage(db: DatabaseSync): SqlStorage {
-  return {
-    exec(query: string, ...params: (string | number | null)[]) {
-      const stmt = db.prepare(query);
-      const rows = /^\s*(SELECT|WITH)/i.test(query) ? (stmt.all(...params) as Record<string, unknown>[]) : null;
-      const written = rows ? 0 : Number(stmt.run(...params).changes);
-      const list = rows ?? [];
-      return { toArray: () => list, one: () => list[0], rowsWritten: written, [Symbol.iterator]: () => list[Symbol.iterator]() };
-    },
-  } as unknown as SqlStorage;
 }
 
 /** One shard's sampling queries, as VisitorShard.trainingData runs them (the bench's state holds the features). */

@@ -29,7 +29,7 @@ const BUCKET_FIELDS = ['day', 'hour', 'segment', 'device', 'source'] as const;
 
 /**
  * A visitor's events since a time, for their outcomes. They come from `events_by_visitor` and are
- * sorted after: an index on (visitor_id, ts) beside it made storing a batch of events cost 40 %
+ * sorted after: an index on (visitor_id, ts) beside it made storing a batch of events cost 16–40 %
  * more (`npm run bench:sqlite-layout -- events`), for reads of a few hundred rows at most
  * (retention bounds a visitor's events).
  */
