@@ -194,7 +194,7 @@ async function shippedModel(t: Table): Promise<{ trained: TrainedIntent; sampled
     period = order.filter((i) => t.last![i] >= since);
   }
   const purchases = period.filter((i) => t.y[i] === 1).length;
-  const trained = await trainIntentRun(memoryRunStore(), 'bench', { x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]) }, { purchases, others: period.length - purchases });
+  const trained = await trainIntentRun(memoryRunStore(), 'bench', { x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: t.last && rows.map((i) => t.last![i]) }, { purchases, others: period.length - purchases });
   if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
   return { trained, sampled: rows.length };
 }

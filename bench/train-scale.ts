@@ -275,7 +275,7 @@ function child(kind: string, dir: string, shards: number) {
   if (kind === 'intent-begin') {
     const m = measure(() => {
       const sample: ShardSample = JSON.parse(readFileSync(join(dir, 'sample-intent.json'), 'utf8'));
-      const planned = planIntentRun('bench', { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y) }, sample.population);
+      const planned = planIntentRun('bench', { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y), last: sample.sessions.map((s) => s.last) }, sample.population);
       return 'run' in planned ? { bytes: encodeRun(planned.run), members: planned.run.header.members, rows: planned.run.header.n } : { done: intentBody(planned.done) };
     });
     const v = m.value;

@@ -59,6 +59,32 @@ describe('planning a run', () => {
     expect(others.filter((i) => role[i] === 254)).toHaveLength(others.length - 300 * header.members);
   });
 
+  it('with the sessions\' times, draws the calibration fifth from each class\'s older half, so the newer half trains every member', () => {
+    BAG.othersPerMember = 300;
+    const { x, y } = shop(3_000, 4);
+    // times unrelated to the row order, some of them equal
+    const r = seededRandom(9);
+    const last = y.map(() => 1_700_000_000_000 + Math.floor(r() * 500) * 60_000);
+    const planned = planIntentRun('r', { x, y, last });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const { role } = planned.run;
+    for (const c of [0, 1]) {
+      const rows = [...role.keys()].filter((i) => y[i] === c);
+      const calibration = rows.filter((i) => role[i] === 0);
+      // a fifth of the class …
+      expect(calibration.length).toBe(Math.round(rows.length / 5));
+      // … none of it newer than the class's median session …
+      const median = [...rows.map((i) => last[i])].sort((p, q) => p - q)[Math.round(rows.length / 2) - 1];
+      expect(calibration.every((i) => last[i] <= median)).toBe(true);
+      // … and drawn over the older half, not just its oldest rows
+      expect(Math.max(...calibration.map((i) => last[i]))).toBeGreaterThan([...rows.map((i) => last[i])].sort((p, q) => p - q)[Math.round(rows.length / 5)]);
+    }
+    // the run stays reproducible: the same sessions plan the same run
+    const again = planIntentRun('r', { x, y, last });
+    if (!('run' in again)) throw new Error('expected a run');
+    expect([...again.run.role]).toEqual([...role]);
+  });
+
   it('trains a sample whose others fit one share in the first part, as the one-invocation recipe does', async () => {
     const { x, y } = shop(1_500, 2);
     const store = memoryRunStore();

@@ -69,7 +69,7 @@ async function intentStep(env: Env, site: Site, now: number, part?: { run: strin
   if (!part) {
     const sample = await sampleSite(env, site, now, { visitors: 0, buyers: 0 });
     run = `${now}-${crypto.randomUUID().slice(0, 8)}`;
-    outcome = await beginIntentRun(store, run, { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y) }, sample.population);
+    outcome = await beginIntentRun(store, run, { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y), last: sample.sessions.map((s) => s.last) }, sample.population);
   } else {
     run = part.run;
     outcome = await continueIntentRun(store, run, part.part);

@@ -4,7 +4,8 @@
 //   INTENT_ROWS stratified rows, its calibrator fitted on out-of-fold predictions.
 // - A larger sample trains as a run of parts, one per invocation (the queue sends the next part;
 //   a run store, R2 in the worker, keeps the sample and the members in between): part 0 sets a
-//   stratified fifth of the sample aside to calibrate on and deals the others outside it into
+//   fifth of each class aside to calibrate on (from its older half when the sessions' times are
+//   known: the newest sessions train every member) and deals the others outside it into
 //   disjoint shares (`planIntentRun`); part k trains member k on every purchase outside the
 //   calibration set and its share of the others, boosting until the calibration set's log loss
 //   stops improving (`trainIntentMember`); the last part averages the members' logits and fits the
@@ -62,14 +63,21 @@ export function shopRecipe(rows: number): IntentRecipe {
  * stopping, and 255 histogram bins, which gained over 64 on YooChoose's validation period
  * (bagged: AUC 0.7481 against 0.7454, 3 sample seeds). At most 250 rounds (early stopping chose
  * 40–180 there): a depth-3 tree is at most about 800 B of JSON, so 4 members stay under 1 MB.
- * A fifth of the sample calibrates.
+ * A fifth of the sample calibrates. When the sessions' times are known, that fifth is drawn from
+ * each class's older half (`calibrationPool`), so that the newer half, the closest to the
+ * sessions the model will score, trains every member: on YooChoose's validation period
+ * (6 draws) validation AUC 0.7481 against 0.7448 for a fifth drawn from all of it, higher in
+ * every draw, AP level (0.1814 against 0.1816) and ECE 0.0032 against 0.0064. The oldest
+ * fifth itself scored 0.7475 (AP 0.1787), the newest 0.7270.
  */
-export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50 };
+export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5 };
 export const MEMBER_GBDT: GbdtOptions = { trees: 250, depth: 3, rate: 0.1, minLeaf: 50, lambda: 1, subsample: 0.8, colsample: 1, bins: 255 };
 
 export interface Sessions {
   x: number[][];
   y: number[];
+  /** When each session ended, if known: the bagged run then calibrates on older sessions (BAG.calibrationPool). */
+  last?: number[];
 }
 
 export interface TrainedIntent {
@@ -171,7 +179,7 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   const prepared = prepare(data);
   if ('skipped' in prepared) return { done: prepared };
   const { keep, y, clip } = prepared;
-  const [calibration] = stratifiedFolds(y, BAG.calibrationFolds, 7);
+  const calibration = calibrationRows(y, data.last && keep.map((i) => data.last![i]));
   const role = new Uint8Array(y.length).fill(EVERY_MEMBER);
   for (const i of calibration) role[i] = CALIBRATION;
   const others = shuffled(y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0), seededRandom(13));
@@ -188,6 +196,22 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   stored.y.set(y);
   stored.role.set(role);
   return { run: stored };
+}
+
+/**
+ * The rows set aside to calibrate on and to stop the members' boosting: a fifth of each class,
+ * drawn at random from the class's older half when the sessions' times are known (`BAG`), else
+ * from all of it.
+ */
+function calibrationRows(y: number[], last?: number[]): number[] {
+  if (!last) return stratifiedFolds(y, BAG.calibrationFolds, 7)[0];
+  const random = seededRandom(7);
+  const at = (i: number) => (Number.isFinite(last[i]) ? last[i] : 0);
+  return [0, 1].flatMap((c) => {
+    const oldestFirst = [...y.keys()].filter((i) => y[i] === c).sort((i, j) => at(i) - at(j) || i - j);
+    const pool = oldestFirst.slice(0, Math.round(oldestFirst.length * BAG.calibrationPool));
+    return shuffled(pool, random).slice(0, Math.round(oldestFirst.length / BAG.calibrationFolds));
+  });
 }
 
 const rowOf = (r: IntentRun, i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));

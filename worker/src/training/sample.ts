@@ -81,9 +81,9 @@ export function sampleSessions(
   classes.forEach(({ purchased, cap }, k) => {
     if (cap <= 0) return;
     const rows = spread[k]
-      ? sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.spread, idleBefore, purchased, cap, since)
-      : sql.exec<{ state: string; visitor_id: string }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
-    for (const r of rows) sessions.push({ x: row(r), y: purchased });
+      ? sql.exec<{ state: string; visitor_id: string; last: number }>(SAMPLE_SQL.spread, idleBefore, purchased, cap, since)
+      : sql.exec<{ state: string; visitor_id: string; last: number }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
+    for (const r of rows) sessions.push({ x: row(r), y: purchased, last: r.last });
   });
   return { sessions, counts };
 }
@@ -97,6 +97,8 @@ export function perShard(caps: SampleCaps, shards: number): SampleCaps {
 export interface SessionRow {
   x: number[];
   y: number;
+  /** When the session ended. */
+  last: number;
 }
 export interface VisitorRow {
   x: number[];
