@@ -89,7 +89,10 @@ async function open(
     w.shifts = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries() as any[]) {
-        w.shifts.push({ value: e.value, sources: e.sources.map((s: any) => (s.node?.nodeType === 1 ? s.node : s.node?.parentElement)?.outerHTML?.slice(0, 80)) });
+        // each source with where it was and went, so that a failure says what moved, and how far
+        const rect = (r: DOMRectReadOnly) => [r.x, r.y, r.width, r.height].map(Math.round).join(' ');
+        const source = (s: any) => `${(s.node?.nodeType === 1 ? s.node : s.node?.parentElement)?.outerHTML?.slice(0, 80)} from ${rect(s.previousRect)} to ${rect(s.currentRect)}`;
+        w.shifts.push({ value: e.value, at: Math.round(e.startTime), sources: e.sources.map(source) });
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
