@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { migrateArchive } from '../worker/src/privacy/archive';
-import { EVENT_FIELDS, migrateShard, STATE_TABLES_COPIED_UP_TO } from '../worker/src/shard-schema';
+import { ENGAGED_MS, EVENT_FIELDS, migrateShard, STATE_TABLES_COPIED_UP_TO } from '../worker/src/shard-schema';
 import { seededRandom } from '../worker/src/ml/random';
 import { sqlStorage } from './node-sql';
 
@@ -23,7 +23,6 @@ type Value = string | number | null;
 const COLUMNS = EVENT_FIELDS.split(', ');
 /** Rows per statement, within the 100 bound parameters a query may have (as the shard stores them). */
 const ROWS_PER_INSERT = Math.floor(100 / COLUMNS.length);
-const ENGAGED = (row: string) => `coalesce(${row}.props ->> '$.engaged_ms', 0)`;
 
 /** The schema steps there are: a shard migrated through all of them records this many. */
 const ALL_STEPS = (() => {
@@ -225,7 +224,7 @@ function engagement() {
   const updates = COLUMNS.filter((c) => !['visitor_id', 'page_id', 'name'].includes(c)).map((c) => `${c} = excluded.${c}`).join(', ');
   const upsertInPlace = `ON CONFLICT (visitor_id, event_id) DO NOTHING
     ON CONFLICT (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL DO UPDATE SET ${updates}
-    WHERE ${ENGAGED('excluded')} > ${ENGAGED('events')} OR (${ENGAGED('excluded')} = ${ENGAGED('events')} AND excluded.seq > events.seq) RETURNING n`;
+    WHERE ${ENGAGED_MS('excluded')} > ${ENGAGED_MS('events')} OR (${ENGAGED_MS('excluded')} = ${ENGAGED_MS('events')} AND excluded.seq > events.seq) RETURNING n`;
   const applyInPlace = (db: DatabaseSync) => {
     moveMark(db);
     db.exec('DELETE FROM apply_again');

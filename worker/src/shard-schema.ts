@@ -3,7 +3,7 @@
 // does depends on what the shard holds.
 
 /** A stored engagement report's engaged time (SQL over the row `row`). */
-const ENGAGED_MS = (row: string) => `coalesce(${row}.props ->> '$.engaged_ms', 0)`;
+export const ENGAGED_MS = (row: string) => `coalesce(${row}.props ->> '$.engaged_ms', 0)`;
 /** A stored engagement report `e` of the page view of the report being inserted (`NEW`). */
 const SAME_PAGE_VIEW = "e.visitor_id = NEW.visitor_id AND e.page_id = NEW.page_id AND e.name = 'user_engagement'";
 
