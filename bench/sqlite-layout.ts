@@ -144,7 +144,7 @@ function events() {
   const load = batches(6_000);
   console.log(`node's SQLite ${sqliteVersion()}: storing 6,000 batches of 10 events, µs per batch`);
   for (const [label, extra] of [
-    ['as the shard stores them: by visitor, by time, page-view reports taking over', ''],
+    ['as the shard stores them: by visitor, page-view reports taking over (its day ranges not counted: bench:shard-insert does)', ''],
     ['as before the tenth session: with a (visitor_id, ts) index too', 'CREATE INDEX events_by_visitor_ts ON events (visitor_id, ts);'],
     ['without the take-over triggers', NO_TAKE_OVER],
     ['without the page-view index and triggers', `${NO_TAKE_OVER} DROP INDEX events_page_engagement;`],

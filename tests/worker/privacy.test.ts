@@ -1,11 +1,12 @@
 // Issue 10: a visitor's export and erasure everywhere (shard, R2 archive, recommender), the raw
 // archive per day, retention, and URLs without their query strings.
 import { exports } from 'cloudflare:workers';
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { archiveKey } from '../../worker/src/privacy/archive';
 import { shardByIndex, shardIndex } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
+import type { VisitorShard } from '../../worker/src/visitor-shard';
 import { BASE, TEST_SITE, importEvents, makeEvent, storedEvents } from './helpers';
 
 const DAY = 86_400_000;
@@ -68,5 +69,9 @@ describe("a visitor's data", () => {
     const left = (await storedEvents(v)).body.events;
     expect(left).toHaveLength(1);
     expect(left[0].ts).toBeGreaterThan(Date.now() - 3 * DAY);
+    // the purged day's range of arrival goes with its events; the kept day's stays
+    const days = await runInDurableObject(stub, (_s: VisitorShard, state) => state.storage.sql.exec<{ day: number }>('SELECT day FROM event_days').toArray().map((r) => r.day));
+    expect(days).not.toContain(Math.floor((Date.now() - 40 * DAY) / DAY));
+    expect(days).toContain(Math.floor(left[0].ts / DAY));
   });
 });

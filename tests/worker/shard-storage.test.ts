@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { migrateShard, STATE_TABLES_COPIED_UP_TO } from '../../worker/src/shard-schema';
 import { migrateSiteRollups } from '../../worker/src/reports/site-rollups';
 import { VISITOR_EVENTS_SINCE } from '../../worker/src/reports/campaign-rollups';
-import { shardOf } from '../../worker/src/shards';
+import { archiveKey, EVENTS_ON_DAY, migrateArchive } from '../../worker/src/privacy/archive';
+import { shardIndex, shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
 import { importEvents, makeEvent, TEST_SITE } from './helpers';
@@ -20,17 +21,25 @@ function tablesBeforeTheStep(sql: SqlStorage) {
     CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL, segment TEXT, memberships TEXT, intent REAL,
       last_seen INTEGER, visits INTEGER, purchases INTEGER, engaged_ms INTEGER, product_views INTEGER) WITHOUT ROWID;`);
 }
+const DAY = 86_400_000;
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The visitors of an archived day's file, a line each. */
+async function archivedLines(visitor: string, day: string): Promise<string[]> {
+  const site = (await findSite(env.DB, TEST_SITE.key))!;
+  const object = await env.ARCHIVE.get(archiveKey(site.key, day, String(shardIndex(site, visitor))));
+  return object ? (await object.text()).trim().split('\n').map((l) => JSON.parse(l).event_id) : [];
+}
 const tableSql = (sql: SqlStorage, name: string) => sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", name).one().sql;
 
 describe("a shard's storage", () => {
-  it('indexes events by visitor, page view report and time only, and reads a visitor’s events for outcomes by visitor', async () => {
+  it('indexes events by visitor and page view report only, and reads a visitor’s events for outcomes by visitor', async () => {
     const got = await runInDurableObject(await shard('storage-indexes'), (_s: VisitorShard, state) => {
       const sql = state.storage.sql;
       const indexes = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").toArray().map((r) => r.name);
       const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${VISITOR_EVENTS_SINCE}`, 'v', 0).toArray().map((r) => r.detail).join(' ');
       return { indexes, plan };
     });
-    expect(got.indexes).toEqual(['events_by_ts', 'events_by_visitor', 'events_page_engagement']);
+    expect(got.indexes).toEqual(['events_by_visitor', 'events_page_engagement']);
     expect(got.plan).toMatch(/USING INDEX events_by_visitor \(visitor_id=\?\)/);
   });
 
@@ -96,5 +105,54 @@ describe("a shard's storage", () => {
     const after = await runInDurableObject(stub, (_s: VisitorShard, state) =>
       state.storage.sql.exec<{ state: string }>('SELECT state FROM sessions WHERE visitor_id = ?', visitor).toArray().map((r) => JSON.parse(r.state).pageViews));
     expect(after).toEqual([2]);
+  });
+
+  it("archives a day by the range of arrival its events were stored in, a late one included, without an index by time", async () => {
+    const visitor = 'storage-days';
+    const t = Date.parse(utcDay(Date.now() - 3 * DAY)) + 3_600_000; // 01:00 three days ago
+    const early = [makeEvent({ visitor_id: visitor, ts: t }), makeEvent({ visitor_id: visitor, ts: t + 1_000 })];
+    const next = [makeEvent({ visitor_id: visitor, ts: t + DAY })];
+    const late = [makeEvent({ visitor_id: visitor, ts: t + 2_000 })]; // sent after the next day's, from an offline queue
+    for (const batch of [early, next, late]) await importEvents(batch);
+    const stub = await shard(visitor);
+    const plan = await runInDurableObject(stub, (_s: VisitorShard, state) =>
+      state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM events WHERE ${EVENTS_ON_DAY}`, 1, 2, 3, 4).toArray().map((r) => r.detail).join(' '));
+    expect(plan).toMatch(/USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    await stub.archive(shardIndex(site, visitor), 0);
+    expect((await archivedLines(visitor, utcDay(t))).sort()).toEqual([...early, ...late].map((e) => e.event_id).sort());
+    expect(await archivedLines(visitor, utcDay(t + DAY))).toEqual(next.map((e) => e.event_id));
+  });
+
+  it("finds each day's range from the index by time of a shard made before, then drops that index", async () => {
+    const visitor = 'storage-days-upgrade';
+    const t = Date.parse(utcDay(Date.now() - 3 * DAY)) + 3_600_000;
+    const events = [makeEvent({ visitor_id: visitor, ts: t }), makeEvent({ visitor_id: visitor, ts: t + DAY }), makeEvent({ visitor_id: visitor, ts: t + 2_000 })];
+    for (const e of events) await importEvents([e]);
+    const stub = await shard(visitor);
+    const got = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      // as the shard was: an index by time, no day ranges
+      sql.exec('DROP TABLE event_days; CREATE INDEX events_by_ts ON events (ts)');
+      const stored = sql.exec<{ n: number; ts: number }>('SELECT n, ts FROM events ORDER BY n').toArray(); // the shard's, other tests' too
+      migrateArchive(sql);
+      return {
+        stored,
+        days: sql.exec<{ day: number; first_n: number; last_n: number }>('SELECT day, first_n, last_n FROM event_days ORDER BY day').toArray(),
+        index: sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'events_by_ts'").toArray().length,
+      };
+    });
+    expect(got.index).toBe(0);
+    const ranges = new Map<number, { day: number; first_n: number; last_n: number }>();
+    for (const { n, ts } of got.stored) {
+      const day = Math.floor(ts / DAY);
+      const range = ranges.get(day) ?? { day, first_n: n, last_n: n };
+      ranges.set(day, { day, first_n: Math.min(range.first_n, n), last_n: Math.max(range.last_n, n) });
+    }
+    expect(got.days).toEqual([...ranges.values()].sort((a, b) => a.day - b.day));
+    expect(got.days.map((d) => d.day)).toEqual(expect.arrayContaining([Math.floor(t / DAY), Math.floor(t / DAY) + 1]));
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    await stub.archive(shardIndex(site, visitor), 0);
+    expect((await archivedLines(visitor, utcDay(t))).sort()).toEqual([events[0], events[2]].map((e) => e.event_id).sort());
   });
 });

@@ -16,7 +16,7 @@ import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, typ
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
-import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, purgeExpired } from './privacy/archive';
+import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, noteEventDays, purgeExpired } from './privacy/archive';
 import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './campaigns/content';
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, isCampaignEvent, migrateCampaignTables } from './campaigns/records';
@@ -107,7 +107,7 @@ const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length;
 const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
 const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS})
   VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING
-  RETURNING n, CASE WHEN name = 'user_engagement' AND page_id IS NOT NULL THEN json_array(visitor_id, page_id) END AS page_view`;
+  RETURNING n, ts, CASE WHEN name = 'user_engagement' AND page_id IS NOT NULL THEN json_array(visitor_id, page_id) END AS page_view`;
 const INSERT_EVENTS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => insertEvents(Math.max(1, n)));
 const UNAPPLIED = `SELECT n, ${EVENT_FIELDS}, fresh FROM events`;
 const TOUCH_VISITOR_CONFLICT = `ON CONFLICT (visitor_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
@@ -201,17 +201,20 @@ export class VisitorShard extends DurableObject<Env> {
     // event stored twice is impossible, so no explicit transaction is needed here.
     let accepted = 0;
     const pageViews = new Set<string>();
+    const stored: { n: number; ts: number }[] = [];
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       const part = rows.slice(i, i + ROWS_PER_INSERT);
       const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
         r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
-      for (const { n, page_view } of this.sql.exec<{ n: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
-        this.storedThrough = Math.max(this.storedThrough, n);
-        if (page_view !== null && pageViews.has(page_view)) continue;
-        if (page_view !== null) pageViews.add(page_view);
+      for (const row of this.sql.exec<{ n: number; ts: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
+        stored.push(row);
+        this.storedThrough = Math.max(this.storedThrough, row.n);
+        if (row.page_view !== null && pageViews.has(row.page_view)) continue;
+        if (row.page_view !== null) pageViews.add(row.page_view);
         accepted++;
       }
     }
+    noteEventDays(this.sql, stored);
     if (dropped?.count) {
       this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
     }

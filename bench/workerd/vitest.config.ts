@@ -1,0 +1,22 @@
+// Benchmarks that must run inside workerd itself (its SQLite costs differ from node's): run by
+// vitest in the worker pool, one file per benchmark, printing their figures. Not tests.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: root('wrangler.toml') },
+      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(root('worker/migrations')), LINGER_OPERATOR_KEY: 'bench-operator-key' } },
+    }),
+  ],
+  test: {
+    root: root('.'),
+    include: ['bench/workerd/*.bench-run.ts'],
+    setupFiles: ['tests/worker/setup.ts'],
+    testTimeout: 600_000,
+  },
+});
