@@ -18,6 +18,8 @@ import { migrateArchive } from '../worker/src/privacy/archive';
 import { ENGAGED_MS, EVENT_FIELDS, migrateShard, STATE_TABLES_COPIED_UP_TO } from '../worker/src/shard-schema';
 import { seededRandom } from '../worker/src/ml/random';
 import { sqlStorage } from './node-sql';
+import { randomId, shardBatches } from './shard-batches';
+import type { EventRow } from '../worker/src/visitor-shard';
 
 type Value = string | number | null;
 const COLUMNS = EVENT_FIELDS.split(', ');
@@ -52,40 +54,8 @@ function prepared(db: DatabaseSync, text: string): StatementSync {
   return statement;
 }
 
-const rid = (r: () => number) => Array.from({ length: 4 }, () => Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')).join('');
-
-/** 10-event batches of 1,600 visitors: page views, product views, and engagement reports of their recent pages. */
-function batches(count: number): Value[][][] {
-  const r = seededRandom(1);
-  const visitors = Array.from({ length: 1_600 }, () => ({ id: rid(r), session: rid(r), seq: 0, pages: [] as string[], engaged: new Map<string, number>() }));
-  const out: Value[][][] = [];
-  for (let b = 0; b < count; b++) {
-    const v = visitors[Math.floor(r() * visitors.length)];
-    const rows: Value[][] = [];
-    for (let e = 0; e < 10; e++) {
-      v.seq++;
-      const t = 1_700_000_000_000 + v.seq * 1_000;
-      const u = r();
-      let page: string | null, name: string, props: object;
-      if (v.pages.length && u < 0.41) {
-        page = v.pages.slice(-3)[Math.floor(r() * Math.min(3, v.pages.length))];
-        v.engaged.set(page, (v.engaged.get(page) ?? 0) + 1_000 + Math.floor(r() * 14_000));
-        [name, props] = ['user_engagement', { engaged_ms: v.engaged.get(page), scroll_depth: 50 }];
-      } else if (u < 0.6) {
-        page = rid(r);
-        v.pages.push(page);
-        [name, props] = ['page_view', {}];
-      } else {
-        page = v.pages.at(-1) ?? null;
-        [name, props] = ['product_view', { item_id: `sku-${Math.floor(r() * 500)}`, price: 19.99, category: 'shoes', name: 'A product name that is long' }];
-      }
-      const url = `https://shop.example/products/some-product-${Math.floor(r() * 500)}?utm_source=x`;
-      rows.push([rid(r), v.id, v.session, page, v.seq, name, t, t, t, url, 'https://shop.example/', 'Some product title — Shop', null, JSON.stringify(props), 'desktop', 0]);
-    }
-    out.push(rows);
-  }
-  return out;
-}
+/** bench:load-like 10-event batches (bench/shard-batches.ts), each row as the values of EVENT_FIELDS. */
+const batches = (count: number): Value[][][] => shardBatches(count).map((rows) => rows.map((row) => COLUMNS.map((c) => row[c as keyof EventRow])));
 
 const cpuSeconds = () => {
   const c = process.cpuUsage();
@@ -153,7 +123,7 @@ function events() {
 
 function states() {
   const r = seededRandom(2);
-  const visitors = Array.from({ length: 1_600 }, () => rid(r));
+  const visitors = Array.from({ length: 1_600 }, () => randomId(r));
   const state = () => JSON.stringify({ x: 'y'.repeat(2_000 + Math.floor(r() * 400)) }); // a session's state: 1.7–2.4 kB
   const upsert = `INSERT INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (visitor_id, session_id) DO UPDATE SET last = excluded.last, purchased = excluded.purchased, bot = excluded.bot, state = excluded.state`;
@@ -240,7 +210,7 @@ function copy() {
   const db = shardDb('', path, ALL_STEPS - 1);
   db.exec('BEGIN');
   const insert = db.prepare('INSERT INTO sessions (visitor_id, session_id, last, purchased, bot, state) VALUES (?, ?, ?, 0, 0, ?)');
-  for (let i = 0; i < count; i++) insert.run(rid(r), 's', Math.floor(r() * 1e12), 'x'.repeat(1_700 + Math.floor(r() * 700)));
+  for (let i = 0; i < count; i++) insert.run(randomId(r), 's', Math.floor(r() * 1e12), 'x'.repeat(1_700 + Math.floor(r() * 700)));
   db.exec('COMMIT');
   const cpu = cpuSeconds();
   const wall = performance.now();
