@@ -8,7 +8,10 @@ import type { EventRow } from '../worker/src/visitor-shard';
 /** A random 32-hex-digit id. */
 export const randomId = (r: () => number) => Array.from({ length: 4 }, () => Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')).join('');
 
-/** `count` batches, the same for the same count; event times from `start` on, a second apart per visitor. */
+/**
+ * `count` batches, the same for the same count. Times run with arrival, as live traffic sends
+ * them (an event is sent within seconds of its time): batch b's events at `start` + 100 ms × b.
+ */
 export function shardBatches(count: number, start = 1_700_000_000_000): EventRow[][] {
   const r = seededRandom(1);
   const visitors = Array.from({ length: 1_600 }, () => ({ id: randomId(r), session: randomId(r), seq: 0, pages: [] as string[], engaged: new Map<string, number>() }));
@@ -18,7 +21,7 @@ export function shardBatches(count: number, start = 1_700_000_000_000): EventRow
     const rows: EventRow[] = [];
     for (let e = 0; e < 10; e++) {
       v.seq++;
-      const t = start + v.seq * 1_000;
+      const t = start + b * 100 + e;
       const u = r();
       let page: string | null, name: string, props: object;
       if (v.pages.length && u < 0.41) {

@@ -1,20 +1,23 @@
-// npm run bench:sqlite-layout -- states|events|engagement|copy   [APPLY_EVERY=N for engagement]
+// npm run bench:sqlite-layout -- states|events|engagement|frames|copy   [APPLY_EVERY=N for engagement]
 // What a shard's storage layout costs in SQLite itself, away from workerd and its noise: node's
 // SQLite, with the tables the shard's own schema steps make (`migrateShard`, and the archive's
-// time index), then one layout change at a time on top of them.
+// day ranges), then one layout change at a time on top of them.
 //   states      reading and rewriting one 1.7–2.4 kB session per visitor: the tables as they are,
 //               against the WITHOUT ROWID tables of the step before
 //   events      storing 10-event batches: the events table as it is, with the (visitor_id, ts)
 //               index it had before, and without the take-over triggers and page-view index
 //   engagement  two other ways to keep a page view's engagement report, the apply's work counted
+//   frames      pages a batch's commit writes to the WAL (each written, checksummed and synced):
+//               the events table as it is, and with the index by time it had before
 //   copy        the schema step's copy of the most sessions it copies (STATE_TABLES_COPIED_UP_TO)
-// The load is bench:load's: 1,600 visitors, 10-event batches, 41 % of them engagement reports.
+// The load is bench:load's (bench/shard-batches.ts): 1,600 visitors, 10-event batches, 41 % of
+// them engagement reports, times in arrival order.
 // Each figure is the best of 3 runs. Figures compare layouts with each other, not with workerd's.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { migrateArchive } from '../worker/src/privacy/archive';
+import { migrateArchive, noteEventDays } from '../worker/src/privacy/archive';
 import { ENGAGED_MS, EVENT_FIELDS, migrateShard, STATE_TABLES_COPIED_UP_TO } from '../worker/src/shard-schema';
 import { seededRandom } from '../worker/src/ml/random';
 import { sqlStorage } from './node-sql';
@@ -79,12 +82,14 @@ function bestOf(runs: number, make: () => DatabaseSync, step: (db: DatabaseSync)
 const insertStatement = (rows: number, tail = 'ON CONFLICT DO NOTHING RETURNING n') =>
   `INSERT INTO events (${EVENT_FIELDS}) VALUES ${Array(rows).fill(`(${COLUMNS.map(() => '?').join(', ')})`).join(', ')} ${tail}`;
 
-/** Stores a batch as the shard does: ROWS_PER_INSERT rows a statement. */
+/** Stores a batch as the shard does: ROWS_PER_INSERT rows a statement; answers what `RETURNING` gave. */
 const storeRows = (tail?: string) => (db: DatabaseSync, rows: Value[][]) => {
+  const returned: { n: number; ts: number }[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const part = rows.slice(i, i + ROWS_PER_INSERT);
-    prepared(db, insertStatement(part.length, tail)).all(...part.flat());
+    returned.push(...(prepared(db, insertStatement(part.length, tail)).all(...part.flat()) as { n: number; ts: number }[]));
   }
+  return returned;
 };
 
 /** The apply's bookkeeping: the mark moves past what was stored (scoring itself is the same for every layout). */
@@ -94,7 +99,7 @@ function moveMark(db: DatabaseSync) {
 }
 
 /** Each batch in its own transaction; an apply every `applyEvery` batches (0: none). */
-function storeBatches(load: Value[][][], applyEvery = 0, store = storeRows(), apply = moveMark) {
+function storeBatches(load: Value[][][], applyEvery = 0, store: (db: DatabaseSync, rows: Value[][]) => unknown = storeRows(), apply = moveMark) {
   return (db: DatabaseSync) =>
     load.forEach((rows, i) => {
       db.exec('BEGIN');
@@ -222,9 +227,41 @@ function copy() {
   rmSync(folder, { recursive: true });
 }
 
+/** WAL frames a batch's commit writes, one batch a transaction, after 2,000 batches stored. */
+function frames() {
+  const load = batches(3_000);
+  const header = 24; // each frame: a 24-byte header, then the page
+  console.log(`node's SQLite ${sqliteVersion()}, a file in WAL mode: pages each 10-event batch's commit writes to the WAL (batches 2,001–3,000)`);
+  for (const [label, extra, withDays] of [
+    ['as the shard stores them: its day ranges widened by each batch', '', true],
+    ['with the index by time on events it had before, and no day ranges', 'CREATE INDEX events_by_ts_before ON events (ts)', false],
+  ] as const) {
+    const folder = mkdtempSync(join(tmpdir(), 'linger-layout-'));
+    const path = join(folder, 'shard.sqlite');
+    const db = shardDb(extra, path);
+    db.exec('PRAGMA wal_autocheckpoint = 0');
+    const sql = sqlStorage(db);
+    let before = 0;
+    load.forEach((rows, i) => {
+      if (i === 2_000) {
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+        before = statSync(`${path}-wal`).size;
+      }
+      db.exec('BEGIN');
+      const stored = storeRows('ON CONFLICT DO NOTHING RETURNING n, ts')(db, rows);
+      if (withDays) noteEventDays(sql, stored);
+      db.exec('COMMIT');
+    });
+    const written = statSync(`${path}-wal`).size - Math.max(before, 32);
+    console.log(`  ${(written / (4_096 + header) / (load.length - 2_000)).toFixed(2).padStart(6)}  ${label}`);
+    db.close();
+    rmSync(folder, { recursive: true });
+  }
+}
+
 const sqliteVersion = () => (new DatabaseSync(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
 
-const commands: Record<string, () => void> = { events, states, engagement, copy };
+const commands: Record<string, () => void> = { events, states, engagement, frames, copy };
 const command = commands[process.argv[2]];
 if (!command) throw new Error(`usage: npm run bench:sqlite-layout -- ${Object.keys(commands).join('|')}`);
 command();

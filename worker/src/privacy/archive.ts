@@ -37,7 +37,7 @@ export function migrateArchive(sql: SqlStorage): void {
   sql.exec('CREATE TABLE IF NOT EXISTS archived_days (day TEXT PRIMARY KEY, events INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID');
   // Where each UTC day's events lie in arrival order (`n`): the first and last event stored with
   // a time on that day. A day is read by that range of the events table, so no event carries an
-  // index entry by time (in workerd that index was a fifth of what storing a batch cost).
+  // index entry by time (in workerd that index was a tenth of what storing a batch cost).
   // Shards made before kept such an index: its entries give the ranges once, then it goes.
   sql.exec('CREATE TABLE IF NOT EXISTS event_days (day INTEGER PRIMARY KEY, first_n INTEGER NOT NULL, last_n INTEGER NOT NULL)');
   if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_by_ts'").toArray().length) {
