@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { migrateShard, STATE_TABLES_COPIED_UP_TO } from '../../worker/src/shard-schema';
 import { migrateSiteRollups } from '../../worker/src/reports/site-rollups';
 import { VISITOR_EVENTS_SINCE } from '../../worker/src/reports/campaign-rollups';
-import { archiveKey, EVENTS_ON_DAY, migrateArchive } from '../../worker/src/privacy/archive';
+import { archiveKey, EVENTS_ON_DAY, migrateArchive, withLateLines } from '../../worker/src/privacy/archive';
 import { shardIndex, shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
@@ -154,5 +154,61 @@ describe("a shard's storage", () => {
     const site = (await findSite(env.DB, TEST_SITE.key))!;
     await stub.archive(shardIndex(site, visitor), 0);
     expect((await archivedLines(visitor, utcDay(t))).sort()).toEqual([events[0], events[2]].map((e) => e.event_id).sort());
+  });
+
+  it('adds events stored for a day after it was archived to its file at the next run, once, a later report in place of its page view’s earlier one', async () => {
+    const visitor = 'storage-late';
+    const t = Date.parse(utcDay(Date.now() - 3 * DAY)) + 3_600_000;
+    const report = (ms: number, ts: number) => makeEvent({ visitor_id: visitor, name: 'user_engagement', page_id: 'late-page', ts, props: { engaged_ms: ms } });
+    const view = makeEvent({ visitor_id: visitor, page_id: 'late-page', ts: t });
+    const early = report(1_000, t + 1_000);
+    await importEvents([view, early]);
+    const stub = await shard(visitor);
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const index = shardIndex(site, visitor);
+    expect((await stub.archive(index, 0)).archived).toContain(utcDay(t));
+    expect((await archivedLines(visitor, utcDay(t))).sort()).toEqual([view, early].map((e) => e.event_id).sort());
+
+    // from an offline queue, after the day was archived: the page view's later report, and a click
+    const later = report(5_000, t + 2_000);
+    const click = makeEvent({ visitor_id: visitor, name: 'click', page_id: 'late-page', ts: t + 3_000, props: { label: 'details' } });
+    await importEvents([later, click]);
+    const run = await stub.archive(index, 0);
+    expect(run.completed).toEqual([utcDay(t)]);
+    const lines = await archivedLines(visitor, utcDay(t));
+    expect(lines.sort()).toEqual([view, later, click].map((e) => e.event_id).sort());
+    // nothing late since: the next run adds nothing
+    expect((await stub.archive(index, 0)).completed).toEqual([]);
+    expect((await archivedLines(visitor, utcDay(t))).sort()).toEqual(lines);
+  });
+
+  it('adds late lines to a day’s file idempotently: a retried run changes nothing', () => {
+    const line = (event_id: string, name: string, page_id: string | null, ms?: number) =>
+      JSON.stringify({ event_id, visitor_id: 'v', page_id, name, props: ms === undefined ? {} : { engaged_ms: ms } });
+    const day = `${line('a', 'page_view', 'p1')}\n${line('b', 'user_engagement', 'p1', 1_000)}\n`;
+    const late = `${line('c', 'user_engagement', 'p1', 4_000)}\n${line('d', 'click', 'p1')}\n${line('e', 'user_engagement', 'p2', 500)}\n`;
+    const once = withLateLines(day, late);
+    expect(once.trim().split('\n').map((l) => JSON.parse(l).event_id)).toEqual(['a', 'c', 'd', 'e']);
+    expect(withLateLines(once, late)).toBe(once);
+    expect(withLateLines('', late)).toBe(late);
+  });
+
+  it('counts the days archived before it knew how far as archived up to now', async () => {
+    const visitor = 'storage-late-upgrade';
+    const t = Date.parse(utcDay(Date.now() - 3 * DAY)) + 3_600_000;
+    await importEvents([makeEvent({ visitor_id: visitor, ts: t })]);
+    const stub = await shard(visitor);
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    await stub.archive(shardIndex(site, visitor), 0);
+    const got = await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      sql.exec('ALTER TABLE archived_days DROP COLUMN through_n'); // as a shard archived before
+      migrateArchive(sql);
+      return sql.exec<{ day: string; through_n: number; last_n: number }>(
+        'SELECT a.day, a.through_n, d.last_n FROM archived_days a JOIN event_days d ON d.day * 86400000 = unixepoch(a.day) * 1000').toArray();
+    });
+    expect(got.length).toBeGreaterThan(0);
+    for (const row of got) expect(row.through_n).toBe(row.last_n);
+    expect((await stub.archive(shardIndex(site, visitor), 0)).completed).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, typ
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { eraseVisitor, exportVisitor } from './privacy/visitor-data';
-import { archiveKey, dayAsNdjson, daysToArchive, markArchived, migrateArchive, noteEventDays, purgeExpired } from './privacy/archive';
+import { archiveKey, dayAsNdjson, daysToArchive, daysWithLateEvents, markArchived, migrateArchive, noteEventDays, purgeExpired, withLateLines } from './privacy/archive';
 import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './campaigns/content';
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, isCampaignEvent, migrateCampaignTables } from './campaigns/records';
@@ -441,15 +441,28 @@ export class VisitorShard extends DurableObject<Env> {
    * run), then raw events older than the retention purged, from archived days only.
    */
   async archive(shard: number, retentionDays: number, now = Date.now()) {
-    if (!this.site) return { archived: [] as string[], purged: 0 };
+    if (!this.site) return { archived: [] as string[], completed: [] as string[], purged: 0 };
     const archived: string[] = [];
+    const ndjson = { httpMetadata: { contentType: 'application/x-ndjson' } };
     for (const day of daysToArchive(this.sql, now)) {
-      const { body, events } = dayAsNdjson(this.sql, day);
-      if (events) await this.env.ARCHIVE.put(archiveKey(this.site, day, String(shard)), body, { httpMetadata: { contentType: 'application/x-ndjson' } });
-      markArchived(this.sql, day, events, now);
+      const { body, events, through } = dayAsNdjson(this.sql, day);
+      if (events) await this.env.ARCHIVE.put(archiveKey(this.site, day, String(shard)), body, ndjson);
+      markArchived(this.sql, day, events, through, now);
       archived.push(day);
     }
-    return { archived, purged: purgeExpired(this.sql, retentionDays, now) };
+    // events stored for a day after it was archived join its file (before retention can purge them)
+    const completed: string[] = [];
+    for (const { day, through: after } of daysWithLateEvents(this.sql)) {
+      const { body, events, through } = dayAsNdjson(this.sql, day, after);
+      if (events) {
+        const key = archiveKey(this.site, day, String(shard));
+        const object = await this.env.ARCHIVE.get(key);
+        await this.env.ARCHIVE.put(key, withLateLines(object ? await object.text() : '', body), ndjson);
+      }
+      markArchived(this.sql, day, events, through, now);
+      completed.push(day);
+    }
+    return { archived, completed, purged: purgeExpired(this.sql, retentionDays, now) };
   }
 
   /** Everything this shard holds about the visitor (its events applied first), or null for an unknown visitor. */

@@ -26,11 +26,14 @@ export function noteEventDays(sql: SqlStorage, stored: readonly { n: number; ts:
 /** A day's events: the first and last `n` of its range, then its first millisecond and the next day's. */
 export const EVENTS_ON_DAY = 'n BETWEEN ? AND ? AND ts >= ? AND ts < ?';
 
-/** The events of a UTC day ("YYYY-MM-DD"): a condition on `events` and its bindings, read by the day's arrival range. */
-function onDay(sql: SqlStorage, day: string): { where: string; bindings: number[] } | null {
+/**
+ * The events of a UTC day ("YYYY-MM-DD") stored after `after` (arrival order): a condition on
+ * `events` and its bindings, read by the day's arrival range, and the range's last `n`.
+ */
+function onDay(sql: SqlStorage, day: string, after = 0): { where: string; bindings: number[]; last: number } | null {
   const from = Date.parse(day);
   const range = sql.exec<{ first_n: number; last_n: number }>('SELECT first_n, last_n FROM event_days WHERE day = ?', from / DAY_MS).toArray()[0];
-  return range ? { where: EVENTS_ON_DAY, bindings: [range.first_n, range.last_n, from, from + DAY_MS] } : null;
+  return range ? { where: EVENTS_ON_DAY, bindings: [Math.max(range.first_n, after + 1), range.last_n, from, from + DAY_MS], last: range.last_n } : null;
 }
 
 export function migrateArchive(sql: SqlStorage): void {
@@ -47,6 +50,16 @@ export function migrateArchive(sql: SqlStorage): void {
   // The archived days that hold each visitor's lines: erasure rewrites them even when the rows
   // are gone from the shard (purged by retention, or an engagement report taken over by a later one).
   sql.exec('CREATE TABLE IF NOT EXISTS archived_visitor_days (visitor_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (visitor_id, day)) WITHOUT ROWID');
+  // How far in arrival order (`n`) each archived day was archived: events of the day stored
+  // after that (late, from an offline queue or an import) are added to its file by a later run.
+  // Days archived before this column existed count as archived up to now.
+  if (!sql.exec("SELECT 1 FROM pragma_table_info('archived_days') WHERE name = 'through_n'").toArray().length) {
+    sql.exec('ALTER TABLE archived_days ADD COLUMN through_n INTEGER');
+    for (const { day } of sql.exec<{ day: string }>('SELECT day FROM archived_days').toArray()) {
+      const last = sql.exec<{ last_n: number }>('SELECT last_n FROM event_days WHERE day = ?', Date.parse(day) / DAY_MS).toArray()[0]?.last_n ?? 0;
+      sql.exec('UPDATE archived_days SET through_n = ? WHERE day = ?', last, day);
+    }
+  }
 }
 
 export const archiveKey = (site: string, day: string, shard: string) => `events/${site}/${day}/${shard}.ndjson`;
@@ -66,18 +79,65 @@ export function daysToArchive(sql: SqlStorage, now = Date.now(), max = 7): strin
   return days;
 }
 
-/** One day's events as NDJSON (JSON columns inlined). */
-export function dayAsNdjson(sql: SqlStorage, day: string): { body: string; events: number } {
-  const on = onDay(sql, day);
-  const rows = on ? sql.exec(`SELECT ${EVENT_FIELDS} FROM events WHERE ${on.where} ORDER BY ts`, ...on.bindings).toArray() : [];
-  const lines = rows.map((r) => JSON.stringify({ ...r, utm: r.utm ? JSON.parse(r.utm as string) : null, props: JSON.parse(r.props as string) }));
-  return { body: lines.length ? `${lines.join('\n')}\n` : '', events: lines.length };
+/** Archived days that had events stored since they were archived (late ones), oldest first, with how far each was archived. */
+export function daysWithLateEvents(sql: SqlStorage, max = 7): { day: string; through: number }[] {
+  const last = new Map(sql.exec<{ day: number; last_n: number }>('SELECT day, last_n FROM event_days').toArray().map((r) => [r.day, r.last_n]));
+  const late: { day: string; through: number }[] = [];
+  for (const { day, through_n } of sql.exec<{ day: string; through_n: number }>('SELECT day, through_n FROM archived_days ORDER BY day')) {
+    if (late.length < max && (last.get(Date.parse(day) / DAY_MS) ?? 0) > through_n) late.push({ day, through: through_n });
+  }
+  return late;
 }
 
-export function markArchived(sql: SqlStorage, day: string, events: number, now = Date.now()): void {
-  sql.exec('INSERT OR REPLACE INTO archived_days (day, events, at) VALUES (?, ?, ?)', day, events, now);
+/**
+ * A day's events as NDJSON (JSON columns inlined), those stored after `after` (arrival order)
+ * only; `through`: how far the day is archived once this body is.
+ */
+export function dayAsNdjson(sql: SqlStorage, day: string, after = 0): { body: string; events: number; through: number } {
+  const on = onDay(sql, day, after);
+  const rows = on ? sql.exec(`SELECT ${EVENT_FIELDS} FROM events WHERE ${on.where} ORDER BY ts`, ...on.bindings).toArray() : [];
+  const lines = rows.map((r) => JSON.stringify({ ...r, utm: r.utm ? JSON.parse(r.utm as string) : null, props: JSON.parse(r.props as string) }));
+  return { body: lines.length ? `${lines.join('\n')}\n` : '', events: lines.length, through: Math.max(after, on?.last ?? 0) };
+}
+
+/** Notes a day archived through `through` (arrival order) with `events` more lines, and the visitors its file holds. */
+export function markArchived(sql: SqlStorage, day: string, events: number, through: number, now = Date.now()): void {
+  sql.exec(`INSERT INTO archived_days (day, events, at, through_n) VALUES (?, ?, ?, ?)
+    ON CONFLICT (day) DO UPDATE SET events = events + excluded.events, at = excluded.at, through_n = excluded.through_n`, day, events, now, through);
   const on = onDay(sql, day);
   if (on) sql.exec(`INSERT OR IGNORE INTO archived_visitor_days (visitor_id, day) SELECT DISTINCT visitor_id, ? FROM events WHERE ${on.where}`, day, ...on.bindings);
+}
+
+/**
+ * An archived day's NDJSON with late lines added: a line whose event is there already is left
+ * out (a retried run adds nothing twice), and a page view's later engagement report takes the
+ * place of its earlier one, as in the shard (one row per page view).
+ */
+export function withLateLines(ndjson: string, late: string): string {
+  type Line = { event_id: string; visitor_id: string; page_id: string | null; name: string };
+  const pageView = (e: Line) => (e.name === 'user_engagement' && e.page_id !== null ? `${e.visitor_id}\n${e.page_id}` : null);
+  const lines = ndjson.split('\n').filter(Boolean);
+  const ids = new Set<string>();
+  const reportAt = new Map<string, number>();
+  lines.forEach((line, i) => {
+    const e = JSON.parse(line) as Line;
+    ids.add(e.event_id);
+    const key = pageView(e);
+    if (key !== null) reportAt.set(key, i);
+  });
+  for (const line of late.split('\n').filter(Boolean)) {
+    const e = JSON.parse(line) as Line;
+    if (ids.has(e.event_id)) continue;
+    ids.add(e.event_id);
+    const key = pageView(e);
+    const at = key === null ? undefined : reportAt.get(key);
+    if (at !== undefined) lines[at] = line;
+    else {
+      if (key !== null) reportAt.set(key, lines.length);
+      lines.push(line);
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
 /** Deletes raw events older than `retentionDays` on archived days only; returns how many went. */
