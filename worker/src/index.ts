@@ -53,7 +53,7 @@ async function scheduled(_controller: ScheduledController, env: Env, ctx: Execut
     // Raw events to the R2 archive and retention, shard by shard.
     ctx.waitUntil(
       Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).archive(i, site.settings.retentionDays))).then(
-        (parts) => console.log('archived', site_key, JSON.stringify(parts.map((p) => p.archived.length))),
+        (parts) => console.log('archived', site_key, JSON.stringify(parts.map((p) => p.archived.length)), 'late days completed', JSON.stringify(parts.map((p) => p.completed.length))),
         (err) => console.error(`archiving ${site_key} failed`, err),
       ),
     );
