@@ -7,6 +7,8 @@ import { EVENT_FIELDS } from '../shard-schema';
 const DAY_MS = 86_400_000;
 /** An event's UTC day as a number (days since 1970), in SQL. */
 const DAY_OF_TS = `CAST(ts / ${DAY_MS} AS INTEGER)`;
+/** A UTC day ("YYYY-MM-DD") as event_days numbers it. */
+const dayNumber = (day: string) => Date.parse(day) / DAY_MS;
 
 /** Notes the arrival range of the events just stored (`stored`: their place `n` and time `ts`), a statement per day among them. */
 export function noteEventDays(sql: SqlStorage, stored: readonly { n: number; ts: number }[]): void {
@@ -32,7 +34,7 @@ export const EVENTS_ON_DAY = 'n BETWEEN ? AND ? AND ts >= ? AND ts < ?';
  */
 function onDay(sql: SqlStorage, day: string, after = 0): { where: string; bindings: number[]; last: number } | null {
   const from = Date.parse(day);
-  const range = sql.exec<{ first_n: number; last_n: number }>('SELECT first_n, last_n FROM event_days WHERE day = ?', from / DAY_MS).toArray()[0];
+  const range = sql.exec<{ first_n: number; last_n: number }>('SELECT first_n, last_n FROM event_days WHERE day = ?', dayNumber(day)).toArray()[0];
   return range ? { where: EVENTS_ON_DAY, bindings: [Math.max(range.first_n, after + 1), range.last_n, from, from + DAY_MS], last: range.last_n } : null;
 }
 
@@ -56,7 +58,7 @@ export function migrateArchive(sql: SqlStorage): void {
   if (!sql.exec("SELECT 1 FROM pragma_table_info('archived_days') WHERE name = 'through_n'").toArray().length) {
     sql.exec('ALTER TABLE archived_days ADD COLUMN through_n INTEGER');
     for (const { day } of sql.exec<{ day: string }>('SELECT day FROM archived_days').toArray()) {
-      const last = sql.exec<{ last_n: number }>('SELECT last_n FROM event_days WHERE day = ?', Date.parse(day) / DAY_MS).toArray()[0]?.last_n ?? 0;
+      const last = sql.exec<{ last_n: number }>('SELECT last_n FROM event_days WHERE day = ?', dayNumber(day)).toArray()[0]?.last_n ?? 0;
       sql.exec('UPDATE archived_days SET through_n = ? WHERE day = ?', last, day);
     }
   }
@@ -84,7 +86,7 @@ export function daysWithLateEvents(sql: SqlStorage, max = 7): { day: string; thr
   const last = new Map(sql.exec<{ day: number; last_n: number }>('SELECT day, last_n FROM event_days').toArray().map((r) => [r.day, r.last_n]));
   const late: { day: string; through: number }[] = [];
   for (const { day, through_n } of sql.exec<{ day: string; through_n: number }>('SELECT day, through_n FROM archived_days ORDER BY day')) {
-    if (late.length < max && (last.get(Date.parse(day) / DAY_MS) ?? 0) > through_n) late.push({ day, through: through_n });
+    if (late.length < max && (last.get(dayNumber(day)) ?? 0) > through_n) late.push({ day, through: through_n });
   }
   return late;
 }
@@ -100,11 +102,12 @@ export function dayAsNdjson(sql: SqlStorage, day: string, after = 0): { body: st
   return { body: lines.length ? `${lines.join('\n')}\n` : '', events: lines.length, through: Math.max(after, on?.last ?? 0) };
 }
 
-/** Notes a day archived through `through` (arrival order) with `events` more lines, and the visitors its file holds. */
+/** Notes a day archived through `through` (arrival order) with `events` more lines, and the visitors of the lines it added. */
 export function markArchived(sql: SqlStorage, day: string, events: number, through: number, now = Date.now()): void {
+  const before = sql.exec<{ through_n: number }>('SELECT through_n FROM archived_days WHERE day = ?', day).toArray()[0]?.through_n ?? 0;
   sql.exec(`INSERT INTO archived_days (day, events, at, through_n) VALUES (?, ?, ?, ?)
     ON CONFLICT (day) DO UPDATE SET events = events + excluded.events, at = excluded.at, through_n = excluded.through_n`, day, events, now, through);
-  const on = onDay(sql, day);
+  const on = onDay(sql, day, before); // the visitors of lines archived before are noted already
   if (on) sql.exec(`INSERT OR IGNORE INTO archived_visitor_days (visitor_id, day) SELECT DISTINCT visitor_id, ? FROM events WHERE ${on.where}`, day, ...on.bindings);
 }
 
@@ -150,7 +153,7 @@ export function purgeExpired(sql: SqlStorage, retentionDays: number, now = Date.
     const on = onDay(sql, day);
     if (!on) continue;
     purged += sql.exec(`DELETE FROM events WHERE ${on.where}`, ...on.bindings).rowsWritten;
-    sql.exec('DELETE FROM event_days WHERE day = ?', Date.parse(day) / DAY_MS);
+    sql.exec('DELETE FROM event_days WHERE day = ?', dayNumber(day));
   }
   return purged;
 }
