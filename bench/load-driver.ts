@@ -238,8 +238,16 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
     }
   }
 
+  // Waits until the shards have applied every stored event. A report read applies each shard's
+  // pending events first (as a marketer opening the dashboard would), so the wait is the work of
+  // applying, not the shards' apply timer, which a load that stops would otherwise sit out.
   async function drain() {
     const deadline = Date.now() + 120_000;
+    try {
+      await request('GET', `/v1/reports/overview?site=${cfg.site}`, undefined, { authorization: `Bearer ${cfg.adminKey}` });
+    } catch {
+      /* the server may be restarting: the polls below wait for it */
+    }
     while (Date.now() < deadline) {
       try {
         const r = await request('GET', `/v1/admin/models?site=${cfg.site}`, undefined, { authorization: `Bearer ${cfg.adminKey}` });
@@ -249,7 +257,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       } catch {
         /* the server may be restarting */
       }
-      await sleep(500);
+      await sleep(50);
     }
     log('  (still applying events after 120 s)');
   }

@@ -200,8 +200,8 @@ async function touchEveryShard(client: LingerClient, base: string): Promise<void
   }));
   probes++;
   await client.request('POST', `${base}/v1/admin/import?site=${SITE}`, { body: { events }, headers: { authorization: `Bearer ${ADMIN}` } });
-  // the shards apply them after APPLY_DELAY_MS (500 ms); a report asked earlier applies them first
-  await new Promise((r) => setTimeout(r, 700));
+  // the shards apply them after APPLY_DELAY_MS (1 s); a report asked earlier applies them first
+  await new Promise((r) => setTimeout(r, 1_200));
 }
 
 /** A visitor id owned by each shard of the site (shards.ts), for touchEveryShard. */
