@@ -1,4 +1,4 @@
-// npm run bench:load [-- --clients 200 --seconds 60 --state DIR --port 8822 --local-tracing true]
+// npm run bench:load [-- --clients 200 --seconds 60 --state DIR --port 8822 --local-tracing true --shards 16]
 // Ingest throughput against the no-op route, in the same run. A local worker (wrangler dev,
 // persisted state) is driven from a separate process by closed-loop clients: GET /v1/health and
 // POST /v1/collect (10-event batches, each client a distinct visitor) as fast as answers come,
@@ -19,7 +19,7 @@ const a = args();
 const CLIENTS = Number(a.clients ?? 200);
 const SECONDS = Number(a.seconds ?? 60);
 const PORT = Number(a.port ?? 8822);
-const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: 16 };
+const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: Number(a.shards ?? 16) };
 
 const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-load-'));
 const LOCAL_TRACING = a['local-tracing'] === 'true';
