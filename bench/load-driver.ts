@@ -5,6 +5,7 @@
 // reads every visitor back through the admin API and compares with what it sent.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { BATCHES_PER_VISITOR } from './shard-batches';
 
 export interface Phase {
   name: string;
@@ -78,7 +79,6 @@ export interface DriverResult {
 }
 
 const EVENTS_PER_BATCH = 10;
-const BATCHES_PER_VISITOR = 30;
 /** A visit of about ten product pages: a visitor makes three in its life here. */
 const BATCHES_PER_SESSION = 10;
 const ITEMS = 400;

@@ -6,7 +6,7 @@ import { seededRandom } from '../worker/src/ml/random';
 import type { EventRow } from '../worker/src/visitor-shard';
 
 /** bench:load's visitors send this many batches each (bench/load-driver.ts). */
-const BATCHES_PER_VISITOR = 30;
+export const BATCHES_PER_VISITOR = 30;
 
 /** A random 32-hex-digit id. */
 export const randomId = (r: () => number) => Array.from({ length: 4 }, () => Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')).join('');
