@@ -1,4 +1,4 @@
-// npm run bench:ingest-pace [-- --rates 100,150,200,230 --seconds 10 --warm 5 --clients 200 --port 8823 --state DIR --timeline FILE --kind ingest|health]
+// npm run bench:ingest-pace [-- --rates 100,150,200,230 --seconds 10 --warm 5 --clients 200 --port 8823 --state DIR --timeline FILE --kind ingest|health --shards 16]
 // Ingest at fixed request rates, below and up to saturation: for each rate, the latency (p50,
 // p99, max) and the server's CPU per request, of all its threads and of the busiest one. On
 // this machine one workerd thread runs the worker and all its Durable Objects, so the busiest
@@ -24,7 +24,7 @@ const CLIENTS = Number(a.clients ?? 200);
 const PORT = Number(a.port ?? 8823);
 const KIND = String(a.kind ?? 'ingest') as Phase['kind'];
 if (KIND !== 'ingest' && KIND !== 'health') throw new Error(`--kind: ingest or health; got ${a.kind}`);
-const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: 16 };
+const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: Number(a.shards ?? 16) };
 if (!RATES.length || RATES.some((r) => !(r > 0))) throw new Error(`--rates: request rates above 0, comma separated; got ${a.rates}`);
 
 const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-pace-'));
