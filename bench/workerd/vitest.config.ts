@@ -10,7 +10,15 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: root('wrangler.toml') },
-      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(root('worker/migrations')), LINGER_OPERATOR_KEY: 'bench-operator-key' } },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(root('worker/migrations')),
+          LINGER_OPERATOR_KEY: 'bench-operator-key',
+          // the benches' sizes, from the shell (workerd's process.env does not see it)
+          SHARD_INSERT_BATCHES: process.env.SHARD_INSERT_BATCHES ?? '',
+          SHARD_APPLY_BATCHES: process.env.SHARD_APPLY_BATCHES ?? '',
+        },
+      },
     }),
   ],
   test: {
