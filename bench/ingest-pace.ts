@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { args } from './data';
 import { driveInChild, type Phase } from './load-driver';
-import { startBenchServer } from './server';
+import { loadSite, startBenchServer } from './server';
 
 const a = args();
 const RATES = String(a.rates ?? '100,150,200,230').split(',').map(Number);
@@ -24,7 +24,7 @@ const CLIENTS = Number(a.clients ?? 200);
 const PORT = Number(a.port ?? 8823);
 const KIND = String(a.kind ?? 'ingest') as Phase['kind'];
 if (KIND !== 'ingest' && KIND !== 'health') throw new Error(`--kind: ingest or health; got ${a.kind}`);
-const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: Number(a.shards ?? 16) };
+const SITE = loadSite(a.shards);
 if (!RATES.length || RATES.some((r) => !(r > 0))) throw new Error(`--rates: request rates above 0, comma separated; got ${a.rates}`);
 
 const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-pace-'));
@@ -56,7 +56,7 @@ try {
     };
   });
   console.table(rows.map(({ threads, ...r }) => r));
-  console.log(JSON.stringify({ bench: 'ingest-pace', kind: KIND, clients: CLIENTS, seconds: SECONDS, sent: result.sent, stored: result.stored, missing: result.missing, duplicates: result.duplicates, rates: rows }));
+  console.log(JSON.stringify({ bench: 'ingest-pace', kind: KIND, clients: CLIENTS, seconds: SECONDS, shards: SITE.shards, sent: result.sent, stored: result.stored, missing: result.missing, duplicates: result.duplicates, rates: rows }));
 } finally {
   await server.stop();
 }

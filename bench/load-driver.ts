@@ -5,7 +5,7 @@
 // reads every visitor back through the admin API and compares with what it sent.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { BATCHES_PER_VISITOR } from './shard-batches';
+import { BATCHES_PER_VISITOR, random, Visitor } from './load-visitor';
 
 export interface Phase {
   name: string;
@@ -76,94 +76,6 @@ export interface DriverResult {
   rejected_events: number;
   profile_mismatches: number | null;
   profile_examples: unknown[];
-}
-
-const EVENTS_PER_BATCH = 10;
-/** A visit of about ten product pages: a visitor makes three in its life here. */
-const BATCHES_PER_SESSION = 10;
-const ITEMS = 400;
-const CATEGORIES = ['Shoes', 'Bags', 'Hats', 'Socks', 'Coats', 'Shirts', 'Dresses', 'Watches'];
-
-function random(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** One browsing visitor: pages with a product view, engagement heartbeats, clicks, sometimes a cart add or a purchase. */
-class Visitor {
-  readonly id: string;
-  private seq = 0;
-  private page = 0;
-  private pageId = '';
-  private pageStart = 0;
-  private engaged = 0;
-  private pending: { name: string; props: Record<string, unknown> }[] = [];
-  private cart: string[] = [];
-  private orders = 0;
-  batches = 0;
-
-  constructor(run: string, client: number, n: number, private readonly rnd: () => number) {
-    this.id = `${run}-c${client}-v${n}`;
-  }
-
-  private nextPage() {
-    this.page++;
-    this.pageId = `${this.id}-p${this.page}`;
-    this.pageStart = Date.now();
-    this.engaged = 0;
-    const item = `i${Math.floor(ITEMS * this.rnd() ** 2)}`;
-    const category = CATEGORIES[Number(item.slice(1)) % CATEGORIES.length];
-    const price = 5 + (Number(item.slice(1)) % 90);
-    this.pending.push({ name: 'page_view', props: {} });
-    this.pending.push({ name: 'view_item', props: { item_id: item, item_category: category, price } });
-    for (let h = 0; h < 3; h++) this.pending.push({ name: 'user_engagement', props: { engaged_ms: -1, scroll_depth: 20 * (h + 1) } });
-    this.pending.push({ name: 'click', props: { label: 'details', element: 'button' } });
-    if (this.rnd() < 0.15) {
-      this.pending.push({ name: 'add_to_cart', props: { item_id: item, item_category: category, price, quantity: 1, value: price, currency: 'EUR' } });
-      this.cart.push(item);
-    }
-    if (this.cart.length && this.rnd() < 0.05) {
-      this.orders++;
-      this.pending.push({ name: 'begin_checkout', props: { value: this.cart.length * 10, currency: 'EUR' } });
-      this.pending.push({
-        name: 'purchase',
-        props: { transaction_id: `${this.id}-o${this.orders}`, value: this.cart.length * 10, currency: 'EUR', items: this.cart.map((item_id) => ({ item_id, quantity: 1, price: 10 })) },
-      });
-      this.cart = [];
-    }
-    this.pending.push({ name: 'user_engagement', props: { engaged_ms: -1, final: true } });
-  }
-
-  /** The next batch, as the SDK would send it. */
-  batch(): { events: object[]; sent_at: number } {
-    const now = Date.now();
-    const events: object[] = [];
-    while (events.length < EVENTS_PER_BATCH) {
-      if (!this.pending.length) this.nextPage();
-      const e = this.pending.shift()!;
-      const ts = now - (EVENTS_PER_BATCH - events.length) * 20;
-      const props = { ...e.props };
-      if (props.engaged_ms === -1) {
-        // engaged time only grows, and never beyond the time the page has been open
-        this.engaged = Math.min(Math.max(0, ts - this.pageStart), this.engaged + 5_000);
-        props.engaged_ms = this.engaged;
-      }
-      this.seq++;
-      events.push({
-        event_id: `${this.id}-e${this.seq}`,
-        name: e.name,
-        visitor_id: this.id,
-        session_id: `${this.id}-s${1 + Math.floor(this.batches / BATCHES_PER_SESSION)}`,
-        page_id: this.pageId,
-        seq: this.seq,
-        ts,
-        url: `https://load.example/p/${this.page}`,
-        props,
-      });
-    }
-    this.batches++;
-    return { events, sent_at: now };
-  }
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
@@ -244,7 +156,8 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
   async function drain() {
     const deadline = Date.now() + 120_000;
     try {
-      await request('GET', `/v1/reports/overview?site=${cfg.site}`, undefined, { authorization: `Bearer ${cfg.adminKey}` });
+      const r = await request('GET', `/v1/reports/overview?site=${cfg.site}`, undefined, { authorization: `Bearer ${cfg.adminKey}` });
+      if (r.status !== 200) log(`  (the drain's report read answered ${r.status}: waiting for the shards' own apply)`);
     } catch {
       /* the server may be restarting: the polls below wait for it */
     }

@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { args } from './data';
 import { driveInChild, type Phase } from './load-driver';
-import { startBenchServer } from './server';
+import { loadSite, startBenchServer } from './server';
 
 const a = args();
 const CLIENTS = Number(a.clients ?? 200);
 const SECONDS = Number(a.seconds ?? 60);
 const PORT = Number(a.port ?? 8822);
-const SITE = { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: Number(a.shards ?? 16) };
+const SITE = loadSite(a.shards);
 
 const state = a.state ?? mkdtempSync(join(tmpdir(), 'linger-load-'));
 const LOCAL_TRACING = a['local-tracing'] === 'true';
@@ -85,6 +85,7 @@ try {
     JSON.stringify({
       clients: CLIENTS,
       seconds: SECONDS,
+      shards: SITE.shards,
       local_tracing: LOCAL_TRACING,
       events_per_s: ingest.events_per_s,
       requests_per_s: ingest.requests_per_s,

@@ -19,6 +19,16 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The shop bench:load and bench:ingest-pace load: `shards` from their `--shards` argument (16,
+ * a site's default, when absent), a whole number from 1 to 256.
+ */
+export function loadSite(shards = '16'): SiteSeed & { shards: number } {
+  const n = Number(shards);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`--shards: a whole number from 1 to 256; got ${shards}`);
+  return { site: 'load', name: 'Load shop', origins: [], adminKey: 'load-admin-key', readKey: 'load-read-key', shards: n };
+}
+
 const root = new URL('..', import.meta.url).pathname;
 
 /** The fields of a /proc stat file after the command name: state ppid pgrp … utime (11) stime (12). */

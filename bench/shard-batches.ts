@@ -5,29 +5,19 @@
 import { seededRandom } from '../worker/src/ml/random';
 import type { EventRow } from '../worker/src/visitor-shard';
 
-/** bench:load's visitors send this many batches each (bench/load-driver.ts). */
-export const BATCHES_PER_VISITOR = 30;
-
 /** A random 32-hex-digit id. */
 export const randomId = (r: () => number) => Array.from({ length: 4 }, () => Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')).join('');
 
 /**
  * `count` batches, the same for the same count. Times run with arrival, as live traffic sends
  * them (an event is sent within seconds of its time): batch b's events at `start` + 100 ms × b.
- * By default each batch is a visitor's drawn from 1,600. `{ asBenchLoad: true }` sends them as
- * bench:load's traffic reaches one of 16 shards: 13 visitors at a time, in turn, each replaced
- * after its 30th batch (what the apply benchmark needs: a visitor's batches meet in a run).
  */
-export function shardBatches(count: number, start = 1_700_000_000_000, { asBenchLoad = false } = {}): EventRow[][] {
-  const r = seededRandom(asBenchLoad ? 2 : 1);
-  const newVisitor = () => ({ id: randomId(r), session: randomId(r), seq: 0, batches: 0, pages: [] as string[], engaged: new Map<string, number>() });
-  const visitors = Array.from({ length: asBenchLoad ? 13 : 1_600 }, newVisitor);
+export function shardBatches(count: number, start = 1_700_000_000_000): EventRow[][] {
+  const r = seededRandom(1);
+  const visitors = Array.from({ length: 1_600 }, () => ({ id: randomId(r), session: randomId(r), seq: 0, pages: [] as string[], engaged: new Map<string, number>() }));
   const out: EventRow[][] = [];
   for (let b = 0; b < count; b++) {
-    const slot = asBenchLoad ? b % visitors.length : Math.floor(r() * visitors.length);
-    if (asBenchLoad && visitors[slot].batches === BATCHES_PER_VISITOR) visitors[slot] = newVisitor();
-    const v = visitors[slot];
-    v.batches++;
+    const v = visitors[Math.floor(r() * visitors.length)];
     const rows: EventRow[] = [];
     for (let e = 0; e < 10; e++) {
       v.seq++;

@@ -15,6 +15,7 @@ import { TEST_SITE } from '../../tests/worker/helpers';
 import { shardBatches } from '../shard-batches';
 
 const BATCHES = Number((env as unknown as Record<string, string>).SHARD_INSERT_BATCHES || 3_000);
+if (!Number.isInteger(BATCHES) || BATCHES < 1) throw new Error(`SHARD_INSERT_BATCHES: a whole number of batches; got ${BATCHES}`);
 const LAYOUTS: [label: string, sql: string][] = [
   ['as the shard stores them (no index by time; day ranges)', ''],
   ['the same with an index by time on events besides (the layout before kept one, without day ranges)', 'CREATE INDEX events_by_ts_before ON events (ts)'],

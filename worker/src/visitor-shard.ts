@@ -85,7 +85,7 @@ export interface ShardStatus {
  * stay fresh (reads apply a visitor's pending events first, so only background figures wait).
  * A run costs mostly per visitor (reading, scoring and writing their states), so a longer delay,
  * in which a visitor's batches meet in one run, costs less per batch: in workerd, on bench:load's
- * traffic, 117 µs a batch at 500 ms, 81 µs at 1 s and 63 µs at 2 s (`npm run bench:shard-apply`).
+ * traffic, 119–142 µs a batch at 500 ms, 85–97 µs at 1 s, 64–66 µs at 2 s (`npm run bench:shard-apply`).
  */
 export const APPLY_DELAY_MS = 1_000;
 /** Events applied per transaction. */
