@@ -17,6 +17,7 @@ export default defineConfig({
           // the benches' sizes, from the shell (workerd's process.env does not see it)
           SHARD_INSERT_BATCHES: process.env.SHARD_INSERT_BATCHES ?? '',
           SHARD_APPLY_BATCHES: process.env.SHARD_APPLY_BATCHES ?? '',
+          COLLECT_ROUTE_BATCHES: process.env.COLLECT_ROUTE_BATCHES ?? '',
         },
       },
     }),
