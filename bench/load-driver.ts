@@ -5,7 +5,7 @@
 // reads every visitor back through the admin API and compares with what it sent.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { BATCHES_PER_VISITOR, random, Visitor } from './load-visitor';
+import { BATCHES_PER_VISITOR, random, USER_AGENT, Visitor } from './load-visitor';
 
 export interface Phase {
   name: string;
@@ -120,7 +120,7 @@ export async function drive(cfg: DriverConfig, log: (line: string) => void = () 
       let status = 0;
       let text = '';
       try {
-        ({ status, text } = await request('POST', `/v1/collect?site=${cfg.site}`, body, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36' }));
+        ({ status, text } = await request('POST', `/v1/collect?site=${cfg.site}`, body, { 'user-agent': USER_AGENT }));
       } catch (err) {
         status = 0;
         text = String(err);

@@ -3,6 +3,9 @@
 // engagement reports, a click, sometimes a cart add or a purchase, and a new session every ten
 // batches, for thirty batches in all.
 
+/** The browser bench:load's visitors browse with (a person's, so not a bot by its user agent). */
+export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36';
+
 /** bench:load's visitors send this many batches each. */
 export const BATCHES_PER_VISITOR = 30;
 export const EVENTS_PER_BATCH = 10;

@@ -200,8 +200,13 @@ async function touchEveryShard(client: LingerClient, base: string): Promise<void
   }));
   probes++;
   await client.request('POST', `${base}/v1/admin/import?site=${SITE}`, { body: { events }, headers: { authorization: `Bearer ${ADMIN}` } });
-  // the shards apply them after APPLY_DELAY_MS (1 s); a report asked earlier applies them first
-  await new Promise((r) => setTimeout(r, 1_200));
+  // The shards apply them on their own alarm, as under live traffic (a report asked earlier would
+  // apply them first): wait until the admin status shows nothing pending, whatever the delay.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const status = await client.request<{ ingest?: { pending?: number } }>('GET', `${base}/v1/admin/models?site=${SITE}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    if ((status.ingest?.pending ?? 0) === 0) return;
+  }
+  throw new Error('the shards did not apply the probe events within 30 s');
 }
 
 /** A visitor id owned by each shard of the site (shards.ts), for touchEveryShard. */

@@ -1,7 +1,9 @@
-// The storage benchmarks' load, as bench:load sends it: 10-event batches of 1,600 visitors (page
+// The storage benchmarks' load, shaped like bench:load's: 10-event batches of 1,600 visitors (page
 // views, product views, and engagement reports of their recent pages: 41 % of the events), as
 // the collect route hands them to a shard. Used by bench:sqlite-layout (node's SQLite) and
-// bench:shard-insert (workerd's), so both store the same rows.
+// bench:shard-insert (workerd's), so both store the same rows. Storing cares only about the rows'
+// sizes and the engagement reports; its product views are not `view_item`, so scoring would not
+// count them: bench:shard-apply stores bench:load's own visitors (bench/load-visitor.ts) instead.
 import { seededRandom } from '../worker/src/ml/random';
 import type { EventRow } from '../worker/src/visitor-shard';
 

@@ -9,15 +9,13 @@
 import { exports } from 'cloudflare:workers';
 import { env } from 'cloudflare:test';
 import { it } from 'vitest';
-import { TEST_SITE } from '../../tests/worker/helpers';
-import { BATCHES_PER_VISITOR, random, Visitor } from '../load-visitor';
+import { BASE, TEST_SITE } from '../../tests/worker/helpers';
+import { BATCHES_PER_VISITOR, random, USER_AGENT, Visitor } from '../load-visitor';
 
 const BATCHES = Number((env as unknown as Record<string, string>).COLLECT_ROUTE_BATCHES || 2_000);
 if (!Number.isInteger(BATCHES) || BATCHES < 200) throw new Error(`COLLECT_ROUTE_BATCHES: a whole number of batches, at least 200; got ${BATCHES}`);
 const BLOCK = 200;
 const VISITORS = 13;
-const BASE = 'https://collector.example';
-const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36';
 
 it('answers collect and the no-op', async () => {
   const rnd = random(11);

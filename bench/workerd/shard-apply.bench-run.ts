@@ -16,7 +16,7 @@ import { shardByIndex } from '../../worker/src/shards';
 import { findSite, type Site } from '../../worker/src/sites';
 import type { EventRow, VisitorShard } from '../../worker/src/visitor-shard';
 import { TEST_SITE } from '../../tests/worker/helpers';
-import { BATCHES_PER_VISITOR, random, Visitor } from '../load-visitor';
+import { BATCHES_PER_VISITOR, random, USER_AGENT, Visitor } from '../load-visitor';
 
 const BATCHES = Number((env as unknown as Record<string, string>).SHARD_APPLY_BATCHES || 3_360);
 if (!Number.isInteger(BATCHES) || BATCHES < 1) throw new Error(`SHARD_APPLY_BATCHES: a whole number of batches; got ${BATCHES}`);
@@ -25,7 +25,6 @@ const EVERY: [batches: number, delay: string][] = [[28, '0.5 s'], [56, '1 s'], [
 const VISITORS = 13;
 /** bench:load's ingest rate over 16 shards: a batch reaches a shard about every 20 ms. */
 const BATCH_EVERY_MS = 20;
-const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36';
 
 /** `count` batches as the collect route hands them to a shard, the same for the same count. */
 function benchLoadBatches(site: Site, count: number, start: number): EventRow[][] {

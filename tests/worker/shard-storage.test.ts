@@ -6,6 +6,7 @@ import { migrateShard, STATE_TABLES_COPIED_UP_TO } from '../../worker/src/shard-
 import { migrateSiteRollups } from '../../worker/src/reports/site-rollups';
 import { VISITOR_EVENTS_SINCE } from '../../worker/src/reports/campaign-rollups';
 import { archiveKey, EVENTS_ON_DAY, migrateArchive, withLateLines } from '../../worker/src/privacy/archive';
+import { utcDay } from '../../worker/src/privacy/ip-hash';
 import { shardIndex, shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
@@ -22,7 +23,6 @@ function tablesBeforeTheStep(sql: SqlStorage) {
       last_seen INTEGER, visits INTEGER, purchases INTEGER, engaged_ms INTEGER, product_views INTEGER) WITHOUT ROWID;`);
 }
 const DAY = 86_400_000;
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** The visitors of an archived day's file, a line each. */
 async function archivedLines(visitor: string, day: string): Promise<string[]> {
   const site = (await findSite(env.DB, TEST_SITE.key))!;
