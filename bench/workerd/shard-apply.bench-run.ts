@@ -57,7 +57,7 @@ it('applies batches', async () => {
       for (let c = 0; c < load.length; c += every) {
         let t = Date.now();
         await runInDurableObject(stub, (s: VisitorShard) => {
-          for (const rows of load.slice(c, c + every)) s.ingest(TEST_SITE.key, rows);
+          for (const rows of load.slice(c, c + every)) s.store(TEST_SITE.key, rows);
         });
         store += Date.now() - t;
         t = Date.now();

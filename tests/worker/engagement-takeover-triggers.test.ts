@@ -27,7 +27,7 @@ function row(visitor: string, over: Partial<EventRow> & { ms?: number } = {}): E
 /** Stores rows in the visitor's shard (one ingest call); answers `accepted` and the visitor's rows in arrival order. */
 async function ingest(visitor: string, rows: EventRow[]) {
   return runInDurableObject(await shard(visitor), (s: VisitorShard, state) => {
-    const { accepted } = s.ingest(TEST_SITE.key, rows);
+    const { accepted } = s.store(TEST_SITE.key, rows);
     const stored = state.storage.sql
       .exec<{ event_id: string; fresh: number }>('SELECT event_id, fresh FROM events WHERE visitor_id = ? ORDER BY n', visitor)
       .toArray().map((r) => `${r.event_id}:${r.fresh}`);

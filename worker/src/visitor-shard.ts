@@ -63,6 +63,22 @@ export interface StoredEvent extends Omit<EventRow, 'utm' | 'props' | 'bot'> {
 }
 
 /** A browser queue's report of events it had to drop, once per batch however often the batch is resent. */
+/** A visitor's token hash, sent with a batch: the first one sent is the visitor's (access/visitor-token.ts). */
+export interface VisitorClaim {
+  visitorId: string;
+  hash: string;
+}
+
+/** A batch waiting for its turn to be stored, and its caller's answer. */
+interface WaitingBatch {
+  site: string;
+  rows: EventRow[];
+  dropped?: DroppedReport;
+  token?: VisitorClaim;
+  resolve(stored: { accepted: number }): void;
+  reject(error: unknown): void;
+}
+
 export interface DroppedReport {
   visitorId: string;
   /** The batch's first event id. */
@@ -97,6 +113,9 @@ const RETRY_MS = 2_000;
  * (the recommender may lag that much; the intent score is still made in the apply).
  */
 export const OBSERVE_EVERY_MS = 2_000;
+
+/** At most this many waiting batches are stored in one turn, so a turn never holds the shard for long. */
+export const MAX_BATCHES_PER_TURN = 64;
 /** Outbox rows (one per apply) that are delivered at once, however recent the last delivery. */
 const OBSERVE_ROWS = 100;
 
@@ -176,6 +195,8 @@ export class VisitorShard extends DurableObject<Env> {
   private appliedThrough = 0;
   /** The last event stored (arrival order): none stored after `appliedThrough` means nothing waits to be applied. */
   private storedThrough = 0;
+  /** Batches waiting for the next turn's store (`ingest`). */
+  private waiting: WaitingBatch[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -192,11 +213,42 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /**
+   * Stores a batch's events (see `store`) and answers once they are durable. Batches that arrive
+   * while others wait are stored in the same turn, so they share one commit: under load one
+   * write to disk (one round of replication on Cloudflare) serves several requests, where each
+   * used to make its own. An idle shard stores at once, so a lone batch waits for nothing.
+   */
+  ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: VisitorClaim): Promise<{ accepted: number }> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ site, rows, dropped, token, resolve, reject });
+      if (this.waiting.length === 1) setTimeout(() => this.storeWaiting(), 0);
+    });
+  }
+
+  /**
+   * Stores the batches that wait, each on its own: one that fails fails its own request alone.
+   * Their answers leave after the turn's commit, as the output gate holds every answer until
+   * the writes before it are durable.
+   */
+  private storeWaiting() {
+    const turn = this.waiting.splice(0, MAX_BATCHES_PER_TURN);
+    if (this.waiting.length) setTimeout(() => this.storeWaiting(), 0);
+    for (const b of turn) {
+      try {
+        b.resolve(this.store(b.site, b.rows, b.dropped, b.token));
+      } catch (error) {
+        console.error('storing a batch failed', error);
+        b.reject(error);
+      }
+    }
+  }
+
+  /**
    * Stores each event once (an event id already stored counts as a duplicate) and queues the
    * new ones for scoring; returns how many were new. Nothing here can fail on an event's
    * content, so a bug in scoring never makes a batch fail or block.
    */
-  ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: { visitorId: string; hash: string }): { accepted: number } {
+  store(site: string, rows: EventRow[], dropped?: DroppedReport, token?: VisitorClaim): { accepted: number } {
     if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
     if (this.site !== site) {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
