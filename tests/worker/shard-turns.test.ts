@@ -45,16 +45,33 @@ describe('storing the batches that wait in one turn', () => {
     });
   });
 
-  it(`stores more than ${MAX_BATCHES_PER_TURN} waiting batches over several turns, all of them`, async () => {
+  it(`stores at most ${MAX_BATCHES_PER_TURN} waiting batches a turn, and the rest in the turns after`, async () => {
     const v = 'turn-many';
     const n = MAX_BATCHES_PER_TURN * 2 + 3;
     await runInDurableObject(await shard(v), async (s: VisitorShard, state) => {
-      const answers = await Promise.all(Array.from({ length: n }, (_, i) => s.ingest(TEST_SITE.key, [row(v, `turn-many-${i}`)])));
-      expect(answers.every((a) => a.accepted === 1)).toBe(true);
-      expect(storedIds(state.storage.sql, v)).toHaveLength(n);
+      const answers = Promise.all(Array.from({ length: n }, (_, i) => s.ingest(TEST_SITE.key, [row(v, `turn-many-${i}`)])));
+      await new Promise((r) => setTimeout(r, 0)); // set after the first turn's timer: fires after it
+      expect(storedIds(state.storage.sql, v)).toHaveLength(MAX_BATCHES_PER_TURN);
+      expect((await answers).every((a) => a.accepted === 1)).toBe(true);
+      expect(storedIds(state.storage.sql, v)).toEqual(Array.from({ length: n }, (_, i) => `turn-many-${i}`));
     });
   });
 
+  it('stores what waits before a read or an erasure, which follow every batch that reached the shard before them', async () => {
+    const v = 'turn-read';
+    await runInDurableObject(await shard(v), async (s: VisitorShard, state) => {
+      const first = s.ingest(TEST_SITE.key, [row(v, 'turn-read-1')]);
+      expect(s.events(v).map((e) => e.event_id)).toEqual(['turn-read-1']);
+      const second = s.ingest(TEST_SITE.key, [row(v, 'turn-read-2')]);
+      expect((await s.visitor(v))?.events).toBe(2);
+      const third = s.ingest(TEST_SITE.key, [row(v, 'turn-read-3')]);
+      s.eraseVisitor(v);
+      expect(await Promise.all([first, second, third])).toEqual([{ accepted: 1 }, { accepted: 1 }, { accepted: 1 }]);
+      expect(storedIds(state.storage.sql, v)).toEqual([]); // the third was erased with the rest
+    });
+  });
+
+  // end to end: concurrent requests through the route, which share turns in their shards
   it('stores concurrent batches of many visitors once each through the collect route, and their resends as duplicates', async () => {
     const batches = Array.from({ length: 40 }, (_, i) => ({ events: [makeEvent({ visitor_id: `turn-route-${i}` }), makeEvent({ visitor_id: `turn-route-${i}` })] }));
     const first = await Promise.all(batches.map(async (b) => (await post(b)).json<any>()));

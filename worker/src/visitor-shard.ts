@@ -62,7 +62,6 @@ export interface StoredEvent extends Omit<EventRow, 'utm' | 'props' | 'bot'> {
   bot: boolean;
 }
 
-/** A browser queue's report of events it had to drop, once per batch however often the batch is resent. */
 /** A visitor's token hash, sent with a batch: the first one sent is the visitor's (access/visitor-token.ts). */
 export interface VisitorClaim {
   visitorId: string;
@@ -79,6 +78,7 @@ interface WaitingBatch {
   reject(error: unknown): void;
 }
 
+/** A browser queue's report of events it had to drop, once per batch however often the batch is resent. */
 export interface DroppedReport {
   visitorId: string;
   /** The batch's first event id. */
@@ -195,8 +195,9 @@ export class VisitorShard extends DurableObject<Env> {
   private appliedThrough = 0;
   /** The last event stored (arrival order): none stored after `appliedThrough` means nothing waits to be applied. */
   private storedThrough = 0;
-  /** Batches waiting for the next turn's store (`ingest`). */
+  /** Batches waiting for the next turn's store (`ingest`), and whether that turn is set. */
   private waiting: WaitingBatch[] = [];
+  private turnScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -213,27 +214,38 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /**
-   * Stores a batch's events (see `store`) and answers once they are durable. Batches that arrive
-   * while others wait are stored in the same turn, so they share one commit: under load one
-   * write to disk (one round of replication on Cloudflare) serves several requests, where each
-   * used to make its own. An idle shard stores at once, so a lone batch waits for nothing.
+   * Stores a batch's events (see `store`) and answers once they are durable. Batches that reach
+   * the shard while others wait for their turn are stored in that same turn, one after another,
+   * and so share its commit: here one write to disk serves several requests. A shard with
+   * nothing waiting stores at the next tick.
    */
   ingest(site: string, rows: EventRow[], dropped?: DroppedReport, token?: VisitorClaim): Promise<{ accepted: number }> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ site, rows, dropped, token, resolve, reject });
-      if (this.waiting.length === 1) setTimeout(() => this.storeWaiting(), 0);
+      this.scheduleTurn();
     });
   }
 
+  private scheduleTurn() {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setTimeout(() => {
+      this.turnScheduled = false;
+      this.storeWaiting(MAX_BATCHES_PER_TURN);
+      if (this.waiting.length) this.scheduleTurn();
+    }, 0);
+  }
+
   /**
-   * Stores the batches that wait, each on its own: one that fails fails its own request alone.
-   * Their answers leave after the turn's commit, as the output gate holds every answer until
-   * the writes before it are durable.
+   * Stores the first `limit` batches that wait. A batch whose statement fails (a constraint)
+   * fails its own request alone; a failure of the whole transaction (disk full) fails the
+   * commit, and with it every answer of the turn, which the output gate holds until then.
+   * Reads and erasures call it first (`limit` unbounded): they follow every batch that reached
+   * the shard before them, acknowledged or not.
    */
-  private storeWaiting() {
-    const turn = this.waiting.splice(0, MAX_BATCHES_PER_TURN);
-    if (this.waiting.length) setTimeout(() => this.storeWaiting(), 0);
-    for (const b of turn) {
+  private storeWaiting(limit = Infinity) {
+    if (!this.waiting.length) return;
+    for (const b of this.waiting.splice(0, limit)) {
       try {
         b.resolve(this.store(b.site, b.rows, b.dropped, b.token));
       } catch (error) {
@@ -245,8 +257,11 @@ export class VisitorShard extends DurableObject<Env> {
 
   /**
    * Stores each event once (an event id already stored counts as a duplicate) and queues the
-   * new ones for scoring; returns how many were new. Nothing here can fail on an event's
-   * content, so a bug in scoring never makes a batch fail or block.
+   * new ones for scoring; returns how many were new. Nothing here can fail on the content of
+   * an event that passed `prepareBatch`, so a bug in scoring never makes a batch fail or block.
+   * The collect route comes through `ingest`; this is the synchronous write, public for the
+   * tests and the workerd benchmarks. No `transactionSync` here: it would commit on its own and
+   * undo the sharing of a turn's commit.
    */
   store(site: string, rows: EventRow[], dropped?: DroppedReport, token?: VisitorClaim): { accepted: number } {
     if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
@@ -254,29 +269,35 @@ export class VisitorShard extends DurableObject<Env> {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
       this.site = site;
     }
-    // Writes with no await between them commit together, and the answer waits for that commit.
-    // Should a write fail halfway, the caller answers 503 and the resend stores the rest: an
-    // event stored twice is impossible, so no explicit transaction is needed here.
+    // The turn's writes commit together, and the answer waits for that commit. Should a write
+    // fail halfway, the caller answers 503 and the resend stores the rest: an event stored twice
+    // is impossible. What was stored before the failure still gets its day noted and its
+    // scoring scheduled, as the resend will find it stored and do neither.
     let accepted = 0;
     const pageViews = new Set<string>();
     const stored: { n: number; ts: number }[] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      const part = rows.slice(i, i + ROWS_PER_INSERT);
-      const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
-        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
-      for (const row of this.sql.exec<{ n: number; ts: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
-        stored.push(row);
-        this.storedThrough = Math.max(this.storedThrough, row.n);
-        if (row.page_view !== null && pageViews.has(row.page_view)) continue;
-        if (row.page_view !== null) pageViews.add(row.page_view);
-        accepted++;
+    try {
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const part = rows.slice(i, i + ROWS_PER_INSERT);
+        const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+          r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
+        for (const row of this.sql.exec<{ n: number; ts: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
+          stored.push(row);
+          this.storedThrough = Math.max(this.storedThrough, row.n);
+          if (row.page_view !== null && pageViews.has(row.page_view)) continue;
+          if (row.page_view !== null) pageViews.add(row.page_view);
+          accepted++;
+        }
+      }
+    } finally {
+      if (stored.length) {
+        noteEventDays(this.sql, stored);
+        this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
       }
     }
-    noteEventDays(this.sql, stored);
     if (dropped?.count) {
       this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
     }
-    if (accepted) this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
     return { accepted };
   }
 
@@ -332,6 +353,7 @@ export class VisitorShard extends DurableObject<Env> {
    * made them. An event that makes scoring throw is quarantined and the rest go on.
    */
   private async applyPending(visitorId?: string): Promise<{ applied: number; more: boolean }> {
+    this.storeWaiting();
     // nothing stored past the mark: nothing waits (a read usually finds it so, and awaits nothing)
     if (!this.site || this.storedThrough <= this.appliedThrough) return { applied: 0, more: false };
     const models = await siteModels(this.env.DB, this.site);
@@ -532,6 +554,7 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** Erases every row about the visitor here; rollups keep only their sums. */
   eraseVisitor(visitorId: string) {
+    this.storeWaiting(); // a batch that arrived before the erasure is erased with the rest
     return this.ctx.storage.transactionSync(() => {
       this.sql.exec('DELETE FROM visitor_tokens WHERE visitor_id = ?', visitorId);
       this.sql.exec('DELETE FROM dropped_reports WHERE visitor_id = ?', visitorId);
@@ -591,6 +614,7 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** Unapplied events, quarantined ones and undelivered observations. */
   status(): ShardStatus {
+    this.storeWaiting();
     const count = (table: string) => this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
     const pending = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events WHERE n > ? AND n NOT IN (SELECT n FROM applied_early)', this.appliedThrough).one().n;
     return { pending, quarantined: count('quarantine'), outbox: count('brain_outbox'), last_error: this.lastError, bots: botSessionCounts(this.sql) };
@@ -617,6 +641,7 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** A visitor's events in the order the browser recorded them. */
   events(visitorId: string, limit = 1_000): StoredEvent[] {
+    this.storeWaiting();
     const rows = this.sql
       .exec<EventRow & Record<string, SqlStorageValue>>(
         `SELECT ${EVENT_FIELDS} FROM events WHERE visitor_id = ? ORDER BY seq, client_ts LIMIT ?`, visitorId, limit)
@@ -681,6 +706,7 @@ export class VisitorShard extends DurableObject<Env> {
    * commit: the answer still waits until they are durable.
    */
   async decide(visitorId: string, tokenHash: string, request: DecideRequest): Promise<{ decisions: SlotDecision[]; recs: SlotItems[] } | null> {
+    this.storeWaiting(); // the token a waiting batch claims first is the visitor's
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
     await this.applyPending(visitorId); // target on what the visitor just did
     // from here on synchronous until the recommender answers: no other call can interleave
@@ -694,6 +720,7 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */
   async recContext(visitorId: string, tokenHash: string) {
+    this.storeWaiting(); // the token a waiting batch claims first is the visitor's
     if (!claimVisitor(this.sql, visitorId, tokenHash)) return null;
     await this.applyPending(visitorId);
     return this.readRecContext(visitorId);
