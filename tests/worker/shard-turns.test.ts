@@ -63,7 +63,7 @@ describe('storing the batches that wait in one turn', () => {
       const first = s.ingest(TEST_SITE.key, [row(v, 'turn-read-1')]);
       expect(s.events(v).map((e) => e.event_id)).toEqual(['turn-read-1']);
       const second = s.ingest(TEST_SITE.key, [row(v, 'turn-read-2')]);
-      expect((await s.visitor(v))?.events).toBe(2);
+      expect(((await s.visitor(v)) as Record<string, unknown> | null)?.events).toBe(2); // applied, the waiting batch with it
       const third = s.ingest(TEST_SITE.key, [row(v, 'turn-read-3')]);
       s.eraseVisitor(v);
       expect(await Promise.all([first, second, third])).toEqual([{ accepted: 1 }, { accepted: 1 }, { accepted: 1 }]);
