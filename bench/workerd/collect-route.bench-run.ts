@@ -1,9 +1,12 @@
-// npm run bench:collect-route   (COLLECT_ROUTE_BATCHES=N: batches per round, default 2,000)
+// npm run bench:collect-route   (COLLECT_ROUTE_BATCHES=N: batches per round, default 2,000;
+//                                COLLECT_ROUTE_IN_FLIGHT=K: requests in flight, default 1)
 // What a POST /v1/collect costs the worker's thread, against GET /v1/health, inside workerd and
 // without HTTP: the worker's own fetch handler is called in process, so the figures are Linger's
 // code (routing, validation, the call into the shard, storing, its commit) and not wrangler's
 // proxy or the sockets, which bench:load adds to both routes alike. The batches are bench:load's
-// own (bench/load-visitor.ts), 13 visitors at a time, sent one after the other. Ingest and the
+// own (bench/load-visitor.ts), 13 visitors at a time, sent one after the other (or K at a time:
+// a lone batch waits for its shard's next tick to be stored, idle time that one request in
+// flight counts and several overlap, as under load; VisitorShard.ingest). Ingest and the
 // no-op alternate in blocks of 200 requests, three rounds; the apply runs on its alarm as it
 // would (not timed apart). Prints µs per request and a JSON line with the best round of each.
 import { exports } from 'cloudflare:workers';
@@ -14,6 +17,8 @@ import { BATCHES_PER_VISITOR, random, USER_AGENT, Visitor } from '../load-visito
 
 const BATCHES = Number((env as unknown as Record<string, string>).COLLECT_ROUTE_BATCHES || 2_000);
 if (!Number.isInteger(BATCHES) || BATCHES < 200) throw new Error(`COLLECT_ROUTE_BATCHES: a whole number of batches, at least 200; got ${BATCHES}`);
+const IN_FLIGHT = Number((env as unknown as Record<string, string>).COLLECT_ROUTE_IN_FLIGHT || 1);
+if (!Number.isInteger(IN_FLIGHT) || IN_FLIGHT < 1 || IN_FLIGHT > 50) throw new Error(`COLLECT_ROUTE_IN_FLIGHT: a whole number from 1 to 50; got ${IN_FLIGHT}`);
 const BLOCK = 200;
 const VISITORS = 13;
 
@@ -44,14 +49,17 @@ it('answers collect and the no-op', async () => {
       for (const [kind, call] of [['collect', collect], ['health', health]] as const) {
         // workerd's clock stands still while code runs: it is read between calls
         const start = Date.now();
-        for (let i = 0; i < BLOCK; i++) await call();
+        let left = BLOCK;
+        await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+          while (left-- > 0) await call();
+        }));
         time[kind] += Date.now() - start;
       }
     }
     rounds.push({ collect: (time.collect / BATCHES) * 1_000, health: (time.health / BATCHES) * 1_000 });
   }
-  console.log(`workerd, the worker's fetch handler in process: ${BATCHES.toLocaleString('en')} requests of each kind a round, µs per request`);
+  console.log(`workerd, the worker's fetch handler in process: ${BATCHES.toLocaleString('en')} requests of each kind a round, ${IN_FLIGHT} in flight, µs per request`);
   for (const [i, r] of rounds.entries()) console.log(`  round ${i + 1}: POST /v1/collect ${r.collect.toFixed(0)}, GET /v1/health ${r.health.toFixed(0)}`);
   const best = (key: 'collect' | 'health') => +Math.min(...rounds.map((r) => r[key])).toFixed(1);
-  console.log(JSON.stringify({ bench: 'collect-route', requests: BATCHES, collect_us: best('collect'), health_us: best('health') }));
+  console.log(JSON.stringify({ bench: 'collect-route', requests: BATCHES, in_flight: IN_FLIGHT, collect_us: best('collect'), health_us: best('health') }));
 });

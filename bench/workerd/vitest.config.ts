@@ -18,6 +18,7 @@ export default defineConfig({
           SHARD_INSERT_BATCHES: process.env.SHARD_INSERT_BATCHES ?? '',
           SHARD_APPLY_BATCHES: process.env.SHARD_APPLY_BATCHES ?? '',
           COLLECT_ROUTE_BATCHES: process.env.COLLECT_ROUTE_BATCHES ?? '',
+          COLLECT_ROUTE_IN_FLIGHT: process.env.COLLECT_ROUTE_IN_FLIGHT ?? '',
         },
       },
     }),
