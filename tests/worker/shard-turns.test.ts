@@ -4,7 +4,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { shardOf } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
-import { MAX_BATCHES_PER_TURN, type EventRow, type VisitorShard } from '../../worker/src/visitor-shard';
+import { MAX_BATCHES_PER_TURN, ROWS_PER_INSERT, type EventRow, type VisitorShard } from '../../worker/src/visitor-shard';
 import { TEST_SITE, makeEvent, post, storedEvents } from './helpers';
 
 const shard = async (visitor: string) => shardOf(env, (await findSite(env.DB, TEST_SITE.key))!, visitor);
@@ -32,12 +32,13 @@ describe('storing the batches that wait in one turn', () => {
     });
   });
 
-  it('fails a batch that cannot be stored alone: the others of its turn are stored and answered', async () => {
+  it('stores each batch whole or not at all: one that cannot be stored fails alone, and leaves nothing', async () => {
     const v = 'turn-one-fails';
     await runInDurableObject(await shard(v), async (s: VisitorShard, state) => {
       const answers = await Promise.allSettled([
         s.ingest(TEST_SITE.key, [row(v, 'turn-ok-1')]),
-        s.ingest(TEST_SITE.key, [row(v, 'turn-bad', null)]), // no name: the table refuses it
+        // a statement's worth of good rows, then one the table refuses (no name) in the next statement
+        s.ingest(TEST_SITE.key, [...Array.from({ length: ROWS_PER_INSERT }, (_, i) => row(v, `turn-bad-${i}`)), row(v, 'turn-bad-last', null)]),
         s.ingest(TEST_SITE.key, [row(v, 'turn-ok-2')]),
       ]);
       expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -57,17 +58,21 @@ describe('storing the batches that wait in one turn', () => {
     });
   });
 
-  it('stores what waits before a read or an erasure, which follow every batch that reached the shard before them', async () => {
+  it('stores what waits before a read, the status or an erasure, which follow every batch that reached the shard before them', async () => {
     const v = 'turn-read';
     await runInDurableObject(await shard(v), async (s: VisitorShard, state) => {
       const first = s.ingest(TEST_SITE.key, [row(v, 'turn-read-1')]);
       expect(s.events(v).map((e) => e.event_id)).toEqual(['turn-read-1']);
       const second = s.ingest(TEST_SITE.key, [row(v, 'turn-read-2')]);
-      expect(((await s.visitor(v)) as Record<string, unknown> | null)?.events).toBe(2); // applied, the waiting batch with it
+      expect(s.status().pending).toBe(2);
       const third = s.ingest(TEST_SITE.key, [row(v, 'turn-read-3')]);
+      const summary = s.visitor(v); // stores what waits before its first await
+      expect(storedIds(state.storage.sql, v)).toEqual(['turn-read-1', 'turn-read-2', 'turn-read-3']);
+      expect(((await summary) as Record<string, unknown> | null)?.events).toBe(3);
+      const fourth = s.ingest(TEST_SITE.key, [row(v, 'turn-read-4')]);
       s.eraseVisitor(v);
-      expect(await Promise.all([first, second, third])).toEqual([{ accepted: 1 }, { accepted: 1 }, { accepted: 1 }]);
-      expect(storedIds(state.storage.sql, v)).toEqual([]); // the third was erased with the rest
+      expect(await Promise.all([first, second, third, fourth])).toEqual([{ accepted: 1 }, { accepted: 1 }, { accepted: 1 }, { accepted: 1 }]);
+      expect(storedIds(state.storage.sql, v)).toEqual([]); // the fourth was erased with the rest
     });
   });
 

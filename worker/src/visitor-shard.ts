@@ -114,7 +114,7 @@ const RETRY_MS = 2_000;
  */
 export const OBSERVE_EVERY_MS = 2_000;
 
-/** At most this many waiting batches are stored in one turn, so a turn never holds the shard for long. */
+/** At most this many waiting batches are stored in a turn of their own, so such a turn never holds the shard for long. */
 export const MAX_BATCHES_PER_TURN = 64;
 /** Outbox rows (one per apply) that are delivered at once, however recent the last delivery. */
 const OBSERVE_ROWS = 100;
@@ -129,7 +129,7 @@ const OBSERVE_ROWS = 100;
 // later one of the same call took over (its row is gone), so a page view counts once per call.
 const EVENT_COLUMNS = EVENT_FIELDS.split(', ').length;
 /** Rows per statement, within the 100 bound parameters a query may have. */
-const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
+export const ROWS_PER_INSERT = Math.floor(100 / EVENT_COLUMNS);
 const insertEvents = (rows: number) => `INSERT INTO events (${EVENT_FIELDS})
   VALUES ${Array(rows).fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')} ON CONFLICT DO NOTHING
   RETURNING n, ts, CASE WHEN name = 'user_engagement' AND page_id IS NOT NULL THEN json_array(visitor_id, page_id) END AS page_view`;
@@ -237,18 +237,22 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /**
-   * Stores the first `limit` batches that wait. A batch whose statement fails (a constraint)
-   * fails its own request alone; a failure of the whole transaction (disk full) fails the
-   * commit, and with it every answer of the turn, which the output gate holds until then.
-   * Reads and erasures call it first (`limit` unbounded): they follow every batch that reached
-   * the shard before them, acknowledged or not.
+   * Stores the first `limit` batches that wait, each in a savepoint of the turn's transaction:
+   * a batch is stored whole or not at all, and the turn still commits once. A batch that fails
+   * fails its own request alone; a failure of the commit itself (disk full) fails every answer
+   * of the turn, which the output gate holds until then. Reads, erasures and the archive call it
+   * first, with no limit (what arrived since the last tick): they follow every batch that
+   * reached the shard before them, acknowledged or not.
    */
   private storeWaiting(limit = Infinity) {
     if (!this.waiting.length) return;
     for (const b of this.waiting.splice(0, limit)) {
+      const { storedThrough, site, alarmAt } = this;
       try {
-        b.resolve(this.store(b.site, b.rows, b.dropped, b.token));
+        b.resolve(this.ctx.storage.transactionSync(() => this.store(b.site, b.rows, b.dropped, b.token)));
       } catch (error) {
+        // its writes were rolled back (the alarm's among them): so are the fields that follow them
+        Object.assign(this, { storedThrough, site, alarmAt });
         console.error('storing a batch failed', error);
         b.reject(error);
       }
@@ -260,8 +264,7 @@ export class VisitorShard extends DurableObject<Env> {
    * new ones for scoring; returns how many were new. Nothing here can fail on the content of
    * an event that passed `prepareBatch`, so a bug in scoring never makes a batch fail or block.
    * The collect route comes through `ingest`; this is the synchronous write, public for the
-   * tests and the workerd benchmarks. No `transactionSync` here: it would commit on its own and
-   * undo the sharing of a turn's commit.
+   * tests and the workerd benchmarks.
    */
   store(site: string, rows: EventRow[], dropped?: DroppedReport, token?: VisitorClaim): { accepted: number } {
     if (token) claimVisitor(this.sql, token.visitorId, token.hash); // the first one sent is the visitor's
@@ -269,35 +272,28 @@ export class VisitorShard extends DurableObject<Env> {
       this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('site', ?)", site);
       this.site = site;
     }
-    // The turn's writes commit together, and the answer waits for that commit. Should a write
-    // fail halfway, the caller answers 503 and the resend stores the rest: an event stored twice
-    // is impossible. What was stored before the failure still gets its day noted and its
-    // scoring scheduled, as the resend will find it stored and do neither.
+    // Should a write fail, the caller answers 503 and the resend stores the batch: an event
+    // stored twice is impossible.
     let accepted = 0;
     const pageViews = new Set<string>();
     const stored: { n: number; ts: number }[] = [];
-    try {
-      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-        const part = rows.slice(i, i + ROWS_PER_INSERT);
-        const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
-          r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
-        for (const row of this.sql.exec<{ n: number; ts: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
-          stored.push(row);
-          this.storedThrough = Math.max(this.storedThrough, row.n);
-          if (row.page_view !== null && pageViews.has(row.page_view)) continue;
-          if (row.page_view !== null) pageViews.add(row.page_view);
-          accepted++;
-        }
-      }
-    } finally {
-      if (stored.length) {
-        noteEventDays(this.sql, stored);
-        this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const part = rows.slice(i, i + ROWS_PER_INSERT);
+      const values = part.flatMap((r) => [r.event_id, r.visitor_id, r.session_id, r.page_id, r.seq, r.name,
+        r.client_ts, r.ts, r.received_at, r.url, r.referrer, r.title, r.utm, r.props, r.device, r.bot]);
+      for (const row of this.sql.exec<{ n: number; ts: number; page_view: string | null }>(INSERT_EVENTS[part.length], ...values)) {
+        stored.push(row);
+        this.storedThrough = Math.max(this.storedThrough, row.n);
+        if (row.page_view !== null && pageViews.has(row.page_view)) continue;
+        if (row.page_view !== null) pageViews.add(row.page_view);
+        accepted++;
       }
     }
+    noteEventDays(this.sql, stored);
     if (dropped?.count) {
       this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
     }
+    if (accepted) this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
     return { accepted };
   }
 
@@ -521,6 +517,7 @@ export class VisitorShard extends DurableObject<Env> {
    * run), then raw events older than the retention purged, from archived days only.
    */
   async archive(shard: number, retentionDays: number, now = Date.now()) {
+    this.storeWaiting();
     if (!this.site) return { archived: [] as string[], completed: [] as string[], purged: 0 };
     const archived: string[] = [];
     const ndjson = { httpMetadata: { contentType: 'application/x-ndjson' } };
