@@ -1,4 +1,4 @@
-// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1]
+// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--shape JSON] [--bag-only]
 //
 // A rolling-origin check of the intent run's shape (docs/evaluation.md, "Periods"): within the
 // training rows that `bench:intent -- --dataset yoochoose --tables DIR` exports (sessions in
@@ -8,16 +8,21 @@
 // rows, L2 0, 255 bins) on the run's rows outside the calibration set and on every row, and with
 // each averaged with the bag. Rankings only: AUC and AP of the raw logits. `--test` also fits
 // on every training row and scores the test rows; that reads the test period, so it is a
-// diagnostic and never a basis for a choice. The last line is one JSON object.
+// diagnostic and never a basis for a choice. `--shape '{"bag":{…},"gbdt":{…}}'` tries the run
+// with other BAG and MEMBER_GBDT fields (this process only); `--bag-only` skips the long models.
+// The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { trainGbdt, type GbdtModel, type Tree } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
 import { clipRow } from '../worker/src/ml/robust';
-import { planIntentRun, trainIntentMember } from '../worker/src/training/intent';
+import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember } from '../worker/src/training/intent';
 
-const { values: a } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' } } });
+const { values: a } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' }, 'bag-only': { type: 'boolean', default: false } } });
 if (!a.train) throw new Error('--train PATH: the train.csv that `npm run bench:intent -- --dataset yoochoose --tables DIR` writes in DIR/yoochoose');
+const shape: { bag?: Partial<typeof BAG>; gbdt?: Partial<typeof MEMBER_GBDT> } = JSON.parse(a.shape ?? '{}');
+Object.assign(BAG, shape.bag);
+Object.assign(MEMBER_GBDT, shape.gbdt);
 const LONG = { trees: 1400, depth: 20, leaves: 7, rate: 0.02, minLeaf: 50, lambda: 0, subsample: 1, bins: 255, seed: 3 };
 const CHECKPOINTS = [700, 1000, 1400];
 
@@ -61,9 +66,11 @@ function compare(fit: { X: number[][]; y: number[] }, held: { X: number[][]; y: 
       out[`bag+${name}@${k + 1}`] = score(held.y, raw.map((v, i) => (v + bag[i]) / 2));
     });
   };
-  long('long-outside-calibration', [...r.role.keys()].filter((i) => r.role[i] !== 0));
-  long('long-every-row', [...r.role.keys()]);
-  return { fit: fit.y.length, held: held.y.length, members: members.length, models: out };
+  if (!a['bag-only']) {
+    long('long-outside-calibration', [...r.role.keys()].filter((i) => r.role[i] !== 0));
+    long('long-every-row', [...r.role.keys()]);
+  }
+  return { fit: fit.y.length, held: held.y.length, members: members.length, rounds: members.map((m) => m.trees.length), models: out };
 }
 
 for (const path of [a.train, a.test]) {
@@ -85,4 +92,4 @@ if (a.test) {
   result['test (diagnostic)'] = compare(train, readTable(a.test));
   console.error('test', JSON.stringify(result['test (diagnostic)']));
 }
-console.log(JSON.stringify({ periods: result }));
+console.log(JSON.stringify({ shape, periods: result }));
