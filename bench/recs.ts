@@ -323,13 +323,13 @@ function asWritten(ranker: Ranker): Ranker {
 }
 
 /** Writes the served ranker. */
-function writeRanker({ model, ...ranker }: Ranker, sources: string[]) {
+function writeRanker(ranker: Ranker, sources: string[]) {
   const path = a['ranker-out'] ?? new URL('../worker/src/recs/default-ranker.ts', import.meta.url).pathname;
   writeFileSync(path, `// The served ranker of the product page, written by \`npm run bench:recs -- --write-ranker\`:
 // trained on the validation periods of ${sources.join(' and ')}, pooled (docs/evaluation.md). Do not edit by hand.
 import type { Ranker } from './ranker';
 
-export const DEFAULT_RANKER: Ranker = ${JSON.stringify({ ...ranker, model })};
+export const DEFAULT_RANKER: Ranker = ${JSON.stringify(ranker)};
 `);
   console.log(`  wrote ${path}`);
 }
