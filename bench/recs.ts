@@ -1,8 +1,8 @@
 // npm run bench:recs [-- --train DIR --test DIR] [--dataset NAME] [--max-test N] [--max-valid N] [--no-tune] [--quick] [--reps N] [--knn-cache FILE]
 // npm run bench:recs -- --write-ranker [--ranker-datasets yoochoose-100k,yoochoose-1pct] [--ranker-periods K]
-//   [--ranker-shape JSON] [--ranker-out FILE]: trains the served ranker on those datasets' validation periods (and
-//   the K − 1 tenths of sessions before each), pooled, and writes worker/src/recs/default-ranker.ts or FILE (the
-//   test periods are not read).
+//   [--ranker-check-earlier] [--ranker-shape JSON] [--ranker-out FILE]: trains the served ranker on those datasets'
+//   validation periods (and the K − 1 tenths of sessions before each, or, with --ranker-check-earlier, measures it
+//   there), pooled, and writes worker/src/recs/default-ranker.ts or FILE (the test periods are not read).
 // Next-item prediction for every prefix of every test session (HR@20, MRR@20, with 95 %
 // bootstrap intervals over test sessions), by the protocol of docs/evaluation.md:
 // - "linger" is what /v1/recs serves for a product page: the worker's own sources, blend and
@@ -478,8 +478,10 @@ function datasets(): [string, Session[], Session[], string][] {
  */
 function writeServedRanker(all: [string, Session[], Session[], string][]) {
   const sets: { name: string; set: RankerSet; vsknn: number }[] = [];
-  const earlier: RankerSet[] = [];
+  const earlier: { name: string; set: RankerSet }[] = [];
   const periods = Math.max(1, Math.floor(Number(a['ranker-periods'] ?? 1)));
+  // --ranker-check-earlier: the earlier periods are held out to measure the ranker, not fitted
+  const checkEarlier = a['ranker-check-earlier'] === 'true';
   for (const [name, trainRaw, , buysPath] of all) {
     // --ranker-periods K: the K − 1 tenths of sessions before the validation period add fit
     // examples, each from the sources fitted on the sessions before it (none held out)
@@ -490,8 +492,9 @@ function writeServedRanker(all: [string, Session[], Session[], string][]) {
       const fitEnd = Math.max(...period.train.map((s) => s.times[s.times.length - 1]));
       const preds = predictionsOf(period.test);
       const models = new MemoryRecModels(period.train, basketsOf(buysPath, fitEnd + 1));
-      earlier.push(rankerSet(preds, preds.map((p) => requestSources(requestFor(p), models, DEFAULT_BLEND, p.now)), (item) => models.popularity(item), period.test.length, 0));
-      console.log(`${name}: period ${k} tenths before the end, ${period.test.length} sessions, ${preds.length} predictions (all fit)`);
+      const set = rankerSet(preds, preds.map((p) => requestSources(requestFor(p), models, DEFAULT_BLEND, p.now)), (item) => models.popularity(item), period.test.length, checkEarlier ? 1 : 0);
+      earlier.push({ name: `${name}, the tenth ${k} tenths before the end`, set });
+      console.log(`${name}: period ${k} tenths before the end, ${period.test.length} sessions, ${preds.length} predictions (${checkEarlier ? 'all held out' : 'all fit'})`);
     }
     const split = splitByTime(trainRaw, 0.1);
     const valid = filterForProtocol(split.train, split.test);
@@ -510,8 +513,14 @@ function writeServedRanker(all: [string, Session[], Session[], string][]) {
     sets.push({ name, set, vsknn });
   }
   // measured as it is written
-  const ranker = asWritten(fitRanker([...sets.map((s) => s.set), ...earlier]));
+  const ranker = asWritten(fitRanker([...sets.map((s) => s.set), ...(checkEarlier ? [] : earlier.map((e) => e.set))]));
   const result: Record<string, unknown> = { trees: ranker.model.trees.length, periods };
+  for (const { name, set } of checkEarlier ? earlier : []) {
+    const ranked = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(ranker, sources, views, anchor, popularity));
+    const served = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(DEFAULT_RANKER, sources, views, anchor, popularity));
+    console.log(`  ${name}: MRR@20 ranked ${ranked.toFixed(4)} (served ranker ${served.toFixed(4)})`);
+    result[name] = { ranked: +ranked.toFixed(4), served_ranker: +served.toFixed(4) };
+  }
   for (const { name, set, vsknn } of sets) {
     const ranked = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(ranker, sources, views, anchor, popularity));
     const summed = heldMrr(set, (sources) => new Map([...blend(sources, DEFAULT_BLEND.contexts.product)].map(([item, b]) => [item, b.score])));
