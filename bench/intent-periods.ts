@@ -13,7 +13,7 @@
 // The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { trainGbdt, type GbdtModel, type Tree } from '../worker/src/ml/gbdt';
+import { gbdtLogit, trainGbdt, treeValue } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
 import { clipRow } from '../worker/src/ml/robust';
 import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember } from '../worker/src/training/intent';
@@ -37,12 +37,6 @@ function readTable(path: string) {
   return { X, y };
 }
 
-const leafValue = (t: Tree, x: readonly number[]) => {
-  let node = 0;
-  while (t.feature[node] >= 0) node = x[t.feature[node]] <= t.threshold[node] ? t.left[node] : t.right[node];
-  return t.value[node];
-};
-const logit = (m: GbdtModel, x: readonly number[]) => m.trees.reduce((s, t) => s + leafValue(t, x), m.base);
 const score = (y: number[], p: number[]) => ({ auc: +rocAuc(y, p).toFixed(4), ap: +averagePrecision(y, p).toFixed(4) });
 
 /** The bag and the long models fitted on `fit`, scored on `held`. */
@@ -54,13 +48,13 @@ function compare(fit: { X: number[][]; y: number[] }, held: { X: number[][]; y: 
   const d = r.header.d;
   const members = Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
   const hx = held.X.map((x) => clipRow(r.header.clip, x));
-  const bag = hx.map((x) => members.reduce((s, m) => s + logit(m, x), 0) / members.length);
+  const bag = hx.map((x) => members.reduce((s, m) => s + gbdtLogit(m, x), 0) / members.length);
   const out: Record<string, { auc: number; ap: number }> = { bag: score(held.y, bag) };
   const long = (name: string, rows: number[]) => {
     const m = trainGbdt(rows.map((i) => Array.from(r.X.subarray(i * d, (i + 1) * d))), rows.map((i) => r.y[i]), LONG);
     const raw = hx.map(() => m.base);
     m.trees.forEach((t, k) => {
-      for (let i = 0; i < hx.length; i++) raw[i] += leafValue(t, hx[i]);
+      for (let i = 0; i < hx.length; i++) raw[i] += treeValue(t, hx[i]);
       if (!CHECKPOINTS.includes(k + 1)) return;
       out[`${name}@${k + 1}`] = score(held.y, raw);
       out[`bag+${name}@${k + 1}`] = score(held.y, raw.map((v, i) => (v + bag[i]) / 2));

@@ -282,10 +282,11 @@ function rankerSet(preds: Prediction[], sources: Source[][], popularity: (item: 
  * How the served ranker is trained: the share of negatives kept, and its trees.
  * `--ranker-shape JSON` tries others (with `--ranker-out FILE`, leaving the served ranker be).
  */
-const RANKER_SHAPE = ((tried: { negatives?: number; gbdt?: GbdtOptions }) => ({
-  negatives: tried.negatives ?? 0.25,
-  gbdt: { trees: 400, depth: 4, rate: 0.1, minLeaf: 100, lambda: 1, ...tried.gbdt },
-}))(JSON.parse(a['ranker-shape'] ?? '{}'));
+const triedShape: { negatives?: number; gbdt?: GbdtOptions } = JSON.parse(a['ranker-shape'] ?? '{}');
+const RANKER_SHAPE = {
+  negatives: triedShape.negatives ?? 0.25,
+  gbdt: { trees: 400, depth: 4, rate: 0.1, minLeaf: 100, lambda: 1, ...triedShape.gbdt },
+};
 
 /** One ranker from one or more validation periods' examples, pooled. */
 function fitRanker(sets: RankerSet[]): Ranker {
@@ -472,6 +473,24 @@ function datasets(): [string, Session[], Session[], string][] {
 }
 
 /**
+ * A period's ranker examples: the training sessions starting in the last `share` of them (and
+ * before `end`), filtered by the protocol against the sessions before, on sources fitted on those.
+ */
+function rankerPeriod(trainRaw: Session[], buysPath: string, share: number, { end = Infinity, maxSessions = Infinity, heldShare = 0.25 } = {}) {
+  const split = splitByTime(trainRaw, share);
+  const period = filterForProtocol(split.train, split.test.filter((s) => s.times[0] < end));
+  const sessions = period.test.slice(0, maxSessions);
+  const fitEnd = Math.max(...period.train.map((s) => s.times[s.times.length - 1]));
+  const preds = predictionsOf(sessions);
+  const models = new MemoryRecModels(period.train, basketsOf(buysPath, fitEnd + 1));
+  const set = rankerSet(preds, preds.map((p) => requestSources(requestFor(p), models, DEFAULT_BLEND, p.now)), (item) => models.popularity(item), sessions.length, heldShare);
+  return { fit: period.train, sessions, preds, set };
+}
+
+/** MRR@20 of a ranker on a set's held-out predictions. */
+const rankerMrr = (set: RankerSet, ranker: Ranker) => heldMrr(set, (sources, views, anchor, popularity) => rankerScores(ranker, sources, views, anchor, popularity));
+
+/**
  * --write-ranker: the served ranker, trained on the validation periods of several datasets
  * pooled (each one's first 3/4 of sessions fit, its last 1/4 stops the boosting), on the
  * served sources (SERVED_VSTAN, DEFAULT_BLEND's reminder). The test periods are not read.
@@ -486,46 +505,32 @@ function writeServedRanker(all: [string, Session[], Session[], string][]) {
     // --ranker-periods K: the K − 1 tenths of sessions before the validation period add fit
     // examples, each from the sources fitted on the sessions before it (none held out)
     for (let k = 2; k <= periods; k++) {
-      const split = splitByTime(trainRaw, 0.1 * k);
       const end = Math.min(...splitByTime(trainRaw, 0.1 * (k - 1)).test.map((s) => s.times[0]));
-      const period = filterForProtocol(split.train, split.test.filter((s) => s.times[0] < end));
-      const fitEnd = Math.max(...period.train.map((s) => s.times[s.times.length - 1]));
-      const preds = predictionsOf(period.test);
-      const models = new MemoryRecModels(period.train, basketsOf(buysPath, fitEnd + 1));
-      const set = rankerSet(preds, preds.map((p) => requestSources(requestFor(p), models, DEFAULT_BLEND, p.now)), (item) => models.popularity(item), period.test.length, checkEarlier ? 1 : 0);
+      const { sessions, preds, set } = rankerPeriod(trainRaw, buysPath, 0.1 * k, { end, heldShare: checkEarlier ? 1 : 0 });
       earlier.push({ name: `${name}, the tenth ${k} tenths before the end`, set });
-      console.log(`${name}: period ${k} tenths before the end, ${period.test.length} sessions, ${preds.length} predictions (${checkEarlier ? 'all held out' : 'all fit'})`);
+      console.log(`${name}: period ${k} tenths before the end, ${sessions.length} sessions, ${preds.length} predictions (${checkEarlier ? 'all held out' : 'all fit'})`);
     }
-    const split = splitByTime(trainRaw, 0.1);
-    const valid = filterForProtocol(split.train, split.test);
-    const fitEnd = Math.max(...valid.train.map((s) => s.times[s.times.length - 1]));
-    const validation = valid.test.slice(0, Number(a['max-valid'] ?? Infinity));
-    const preds = predictionsOf(validation);
-    const models = new MemoryRecModels(valid.train, basketsOf(buysPath, fitEnd + 1));
-    const set = rankerSet(preds, preds.map((p) => requestSources(requestFor(p), models, DEFAULT_BLEND, p.now)), (item) => models.popularity(item), validation.length);
+    const { fit, sessions: validation, preds, set } = rankerPeriod(trainRaw, buysPath, 0.1, { maxSessions: Number(a['max-valid'] ?? Infinity) });
     // V-SKNN (published defaults) on the same held-out predictions, for scale
     const knnIndex = new SessionIndex();
-    for (const s of [...valid.train].sort((x, y) => x.times[x.times.length - 1] - y.times[y.times.length - 1])) knnIndex.add({ items: s.items, time: s.times[s.times.length - 1] });
+    for (const s of [...fit].sort((x, y) => x.times[x.times.length - 1] - y.times[y.times.length - 1])) knnIndex.add({ items: s.items, time: s.times[s.times.length - 1] });
     const knn = new SessionKnn({}, knnIndex);
     const heldPreds = preds.filter((p) => p.session >= Math.floor(validation.length * 0.75));
     const vsknn = mrrOf(outcome(validation.length, heldPreds, (p) => rankInScores(knn.score(p.prefix), p.target)));
     console.log(`${name}: validation period ${validation.length} sessions, ${preds.length} predictions (${heldPreds.length} held out)`);
     sets.push({ name, set, vsknn });
   }
-  // measured as it is written
+  // measured as it is written, beside the ranker it would replace
   const ranker = asWritten(fitRanker([...sets.map((s) => s.set), ...(checkEarlier ? [] : earlier.map((e) => e.set))]));
   const result: Record<string, unknown> = { trees: ranker.model.trees.length, periods };
   for (const { name, set } of checkEarlier ? earlier : []) {
-    const ranked = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(ranker, sources, views, anchor, popularity));
-    const served = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(DEFAULT_RANKER, sources, views, anchor, popularity));
+    const [ranked, served] = [rankerMrr(set, ranker), rankerMrr(set, DEFAULT_RANKER)];
     console.log(`  ${name}: MRR@20 ranked ${ranked.toFixed(4)} (served ranker ${served.toFixed(4)})`);
     result[name] = { ranked: +ranked.toFixed(4), served_ranker: +served.toFixed(4) };
   }
   for (const { name, set, vsknn } of sets) {
-    const ranked = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(ranker, sources, views, anchor, popularity));
+    const [ranked, served] = [rankerMrr(set, ranker), rankerMrr(set, DEFAULT_RANKER)];
     const summed = heldMrr(set, (sources) => new Map([...blend(sources, DEFAULT_BLEND.contexts.product)].map(([item, b]) => [item, b.score])));
-    // the ranker this one would replace, on the same predictions
-    const served = heldMrr(set, (sources, views, anchor, popularity) => rankerScores(DEFAULT_RANKER, sources, views, anchor, popularity));
     console.log(`  ${name}, held-out quarter: MRR@20 ranked ${ranked.toFixed(4)} (served ranker ${served.toFixed(4)}), weighted sum ${summed.toFixed(4)}, V-SKNN ${vsknn.toFixed(4)} → ranked ÷ V-SKNN ${(ranked / vsknn).toFixed(4)}`);
     result[name] = { ranked: +ranked.toFixed(4), served_ranker: +served.toFixed(4), weighted_sum: +summed.toFixed(4), vsknn: +vsknn.toFixed(4) };
   }

@@ -216,7 +216,8 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
   return { kind: 'gbdt', base, trees };
 }
 
-function treeValue(tree: Tree, x: readonly number[]): number {
+/** One tree's value for a row (a model's logit is its base plus every tree's). */
+export function treeValue(tree: Tree, x: readonly number[]): number {
   let node = 0;
   while (tree.feature[node] >= 0) node = x[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
   return tree.value[node];
