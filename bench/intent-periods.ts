@@ -9,7 +9,9 @@
 // each averaged with the bag. Rankings only: AUC and AP of the raw logits. `--test` also fits
 // on every training row and scores the test rows; that reads the test period, so it is a
 // diagnostic and never a basis for a choice. `--shape '{"bag":{…},"gbdt":{…}}'` tries the run
-// with other BAG and MEMBER_GBDT fields (this process only); `--bag-only` skips the long models.
+// with other BAG and MEMBER_GBDT fields (this process only: `{"bag":{"halfLife":0}}` is the run
+// without recency weights, `{"bag":{"seed":11}}` another draw of the members' row sampling);
+// `--bag-only` skips the long models.
 // The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -33,9 +33,33 @@ function shop(n: number, seed: number) {
   return { x, y, p };
 }
 
+/**
+ * A shop whose buyers changed: in its older sessions the odds follow feature 1, in its newest
+ * `newShare` feature 8 instead. Rows come in random order; `last` is each session's end.
+ */
+function driftingShop(n: number, seed: number, newShare = 0.3) {
+  const r = seededRandom(seed);
+  const x: number[][] = [];
+  const y: number[] = [];
+  const last: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: 19 }, () => Math.round(r() * 3));
+    row[1] = Math.floor(r() * 9);
+    row[8] = Math.floor(r() * 9);
+    const age = r();
+    const z = age < newShare ? -4 + 0.45 * row[8] : -4 + 0.45 * row[1];
+    x.push(row);
+    y.push(r() < 1 / (1 + Math.exp(-z)) ? 1 : 0);
+    last.push(1_700_000_000_000 - Math.floor(age * 90 * 86_400_000));
+  }
+  return { x, y, last };
+}
+
 const othersPerMember = BAG.othersPerMember;
+const halfLife = BAG.halfLife;
 afterEach(() => {
   BAG.othersPerMember = othersPerMember;
+  BAG.halfLife = halfLife;
 });
 
 describe('planning a run', () => {
@@ -85,6 +109,28 @@ describe('planning a run', () => {
     expect([...again.run.role]).toEqual([...role]);
   });
 
+  it('weights each session by its recency: the weight halves every halfLife share of the sessions, counted from the newest', () => {
+    BAG.othersPerMember = 300;
+    const { x, y, last } = driftingShop(3_000, 8);
+    last[10] = last[11]; // equal ends keep a deterministic order
+    const planned = planIntentRun('r', { x, y, last });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const { weight } = planned.run;
+    const newestFirst = [...last.keys()].sort((i, j) => last[j] - last[i] || j - i);
+    expect(weight[newestFirst[0]]).toBe(1);
+    newestFirst.forEach((i, rank) => expect(weight[i]).toBeCloseTo(2 ** (-rank / 3_000 / BAG.halfLife), 12));
+    // a session 35 % of the sample older than another weighs half as much
+    expect(weight[newestFirst[1_050]]).toBeCloseTo(0.5, 12);
+    // without the sessions' times, or with no half-life, every session counts alike
+    const untimed = planIntentRun('r', { x, y });
+    if (!('run' in untimed)) throw new Error('expected a run');
+    expect([...untimed.run.weight].every((w) => w === 1)).toBe(true);
+    BAG.halfLife = 0;
+    const flat = planIntentRun('r', { x, y, last });
+    if (!('run' in flat)) throw new Error('expected a run');
+    expect([...flat.run.weight].every((w) => w === 1)).toBe(true);
+  });
+
   it('trains a sample whose others fit one share in the first part, as the one-invocation recipe does', async () => {
     const { x, y } = shop(1_500, 2);
     const store = memoryRunStore();
@@ -99,11 +145,14 @@ describe('planning a run', () => {
     BAG.othersPerMember = 300;
     const { x, y } = shop(2_000, 3);
     x[5][4] = 1 / 3; // doubles survive as they are
-    const planned = planIntentRun('r', { x, y });
+    const last = y.map((_, i) => 1_700_000_000_000 + ((i * 7_919) % 2_000) * 60_000);
+    const planned = planIntentRun('r', { x, y, last });
     if (!('run' in planned)) throw new Error('expected a run');
+    expect(new Set(planned.run.weight).size).toBeGreaterThan(1_000);
     const back = decodeRun(encodeRun(planned.run).slice());
     expect(back.header).toEqual(planned.run.header);
     expect([...back.X]).toEqual([...planned.run.X]);
+    expect([...back.weight]).toEqual([...planned.run.weight]);
     expect([...back.y]).toEqual(y);
     expect([...back.role]).toEqual([...planned.run.role]);
   });
@@ -158,6 +207,34 @@ describe('running the parts', () => {
     await expect(continueIntentRun(store, 'new', BAG.maxMembers + 2)).rejects.toThrow(/no part/);
     expect(await continueIntentRun(memoryRunStore(), 'new', 1)).toEqual({ stale: 'run new: its sample is gone' });
   });
+
+  it('treats a sample it cannot read (stored by an older version, or cut short) as stale, so the next run samples again', async () => {
+    BAG.othersPerMember = 400;
+    const { x, y } = shop(3_000, 5);
+    const store = memoryRunStore();
+    await beginIntentRun(store, 'r', { x, y });
+    const stored = (await store.get('sample'))!;
+    // the layout before the weights: the same header and rows, without the n weights
+    await store.put('sample', stored.slice(0, stored.length - 3_000 * 8));
+    expect(await continueIntentRun(store, 'r', 1)).toEqual({ stale: 'run r: its stored sample cannot be read (the stored intent sample is truncated)' });
+  });
+
+  it('follows a shop whose buyers changed: members weighted by recency rank its newest sessions better than unweighted ones', async () => {
+    BAG.othersPerMember = 4_000;
+    const sample = driftingShop(24_000, 10);
+    const test = driftingShop(20_000, 11, 1); // sessions as the newest behave
+    const auc = async (half: number) => {
+      BAG.halfLife = half;
+      const trained = await trainIntentRun(memoryRunStore(), 'r', sample);
+      if ('skipped' in trained) throw new Error(trained.skipped);
+      expect(trained.members).toBeGreaterThan(1);
+      return rocAuc(test.y, test.x.map((row) => predictIntent(trained.model, clipRow(trained.clip, row))));
+    };
+    const shipped = BAG.halfLife;
+    const [flat, weighted] = [await auc(0), await auc(shipped)];
+    // 0.646 unweighted, 0.725 weighted when written
+    expect(weighted).toBeGreaterThan(flat + 0.04);
+  }, 120_000);
 
   it('serves the shop\'s purchase rate, calibrated, from a sample that kept every buyer and a third of the others', async () => {
     const all = shop(80_000, 6);

@@ -121,7 +121,10 @@ describe('an intent run through the queue', () => {
     const store = intentRunStore(env, site);
     await store.delete(['sample']);
     await beginIntentRun(store, 'run-c', sessions(2_500));
-    await store.put('sample', new Uint8Array([1, 2, 3])); // a corrupt stored sample
+    // a stored sample that reads but cannot train: every row's role "unused", so member 0 has no rows
+    const stored = (await store.get('sample'))!;
+    stored.fill(254, stored.length - 2_500);
+    await store.put('sample', stored);
     const version = (await latest())?.version ?? 0;
     const first = await consume(message('c-1', { site: TEST_SITE.key, step: 'intent', run: 'run-c', part: 1 }));
     expect(first.retryMessages).toEqual([{ msgId: 'c-1' }]);
@@ -129,6 +132,19 @@ describe('an intent run through the queue', () => {
     expect(last.explicitAcks).toEqual(['c-1']);
     expect(sent).toEqual([]);
     expect((await stepStatus())?.last_error).toBeTruthy();
+    expect((await latest())?.version ?? 0).toBe(version);
+  });
+
+  it('skips a run whose stored sample cannot be read (cut short, or stored by an older version) instead of retrying it', async () => {
+    const store = intentRunStore(env, site);
+    await beginIntentRun(store, 'run-d', sessions(2_500));
+    await store.put('sample', new Uint8Array([1, 2, 3]));
+    const version = (await latest())?.version ?? 0;
+    const result = await consume(message('d-1', { site: TEST_SITE.key, step: 'intent', run: 'run-d', part: 1 }));
+    expect(result.explicitAcks).toEqual(['d-1']);
+    expect(result.retryMessages).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(JSON.parse((await stepStatus())!.last_result!)).toEqual({ skipped: expect.stringMatching(/^run run-d: its stored sample cannot be read/) });
     expect((await latest())?.version ?? 0).toBe(version);
   });
 });

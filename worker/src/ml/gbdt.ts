@@ -78,9 +78,10 @@ function cutPoints(values: number[], bins: number): number[] {
 
 /**
  * Trains the trees. With `early`, boosting stops once the held-out rows' log loss has not
- * improved for `patience` rounds, and the model keeps the rounds up to its best.
+ * improved for `patience` rounds, and the model keeps the rounds up to its best. `weights`
+ * scale each row's gradient and hessian (its share of the loss); every row counts once without.
  */
-export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping): GbdtModel {
+export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping, weights?: ArrayLike<number>): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   const n = X.length;
   const d = X[0].length;
@@ -104,7 +105,12 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
       bins[i * d + j] = lo;
     }
   }
-  const mean = Math.min(1 - 1e-6, Math.max(1e-6, y.reduce((s, v) => s + v, 0) / n));
+  // the base is the rows' weighted purchase rate
+  const w = (i: number) => (weights ? weights[i] : 1);
+  let total = 0;
+  let positive = 0;
+  for (let i = 0; i < n; i++) (total += w(i)), (positive += w(i) * y[i]);
+  const mean = Math.min(1 - 1e-6, Math.max(1e-6, positive / total));
   const base = Math.log(mean / (1 - mean));
   const raw = new Float64Array(n).fill(base);
   const g = new Float64Array(n);
@@ -116,8 +122,8 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
   for (let t = 0; t < o.trees; t++) {
     for (let i = 0; i < n; i++) {
       const p = sigmoid(raw[i]);
-      g[i] = p - y[i];
-      h[i] = Math.max(p * (1 - p), 1e-12);
+      g[i] = w(i) * (p - y[i]);
+      h[i] = w(i) * Math.max(p * (1 - p), 1e-12);
     }
     const sample: number[] = [];
     for (let i = 0; i < n; i++) if (random() < o.subsample) sample.push(i);
