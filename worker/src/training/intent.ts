@@ -17,7 +17,7 @@
 import { fitIsotonic, fitPlattCalibrator, shiftCalibrator, type Calibrator } from '../ml/calibration';
 import { ensembleProbability, fitCalibratedIntent, SERVED_RECIPE, type CalibratedIntentModel, type IntentRecipe } from '../ml/calibrated-intent';
 import { stratifiedFolds } from '../ml/folds';
-import { trainGbdt, type GbdtModel, type GbdtOptions } from '../ml/gbdt';
+import { logLoss, trainGbdt, type GbdtModel, type GbdtOptions } from '../ml/gbdt';
 import type { CvScore } from '../ml/intent-model';
 import { averagePrecision, rocAuc } from '../ml/metrics';
 import { seededRandom, shuffled } from '../ml/random';
@@ -74,7 +74,8 @@ export function shopRecipe(rows: number): IntentRecipe {
  * that a shop's latest behaviour leads the model without the older sessions being dropped.
  * On three periods cut in time from YooChoose's training sessions (`npm run bench:intent-periods`,
  * 3 draws of the members' seeds each) a half-life of 35 % raised the bag's AUC on all 9 runs
- * (means 0.6976 → 0.7041, 0.7201 → 0.7284, 0.7488 → 0.7500) and its AP on 8 (docs/evaluation.md,
+ * (means 0.6976 → 0.7044, 0.7201 → 0.7284, 0.7488 → 0.7513) and its AP on 7; shorter half-lives
+ * were level within the draws' spread, and discount more of a small shop's sample (docs/evaluation.md,
  * "Recency weights"). `seed` is member 0's seed for row sampling (member k's is seed + k).
  */
 export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5, halfLife: 0.35, seed: 1 };
@@ -249,7 +250,8 @@ export function trainIntentMember(r: IntentRun, k: number): GbdtModel {
   // the weights' mean over the member's rows is 1, so the trees' L2 penalty keeps its scale
   const mean = mine.reduce((sum, i) => sum + r.weight[i], 0) / mine.length;
   const early = { X: held.map((i) => rowOf(r, i)), y: held.map((i) => r.y[i]), patience: BAG.patience };
-  return trainGbdt(mine.map((i) => rowOf(r, i)), mine.map((i) => r.y[i]), { ...MEMBER_GBDT, seed: BAG.seed + k }, early, mine.map((i) => r.weight[i] / mean));
+  const y = mine.map((i) => r.y[i]);
+  return trainGbdt(mine.map((i) => rowOf(r, i)), y, { ...MEMBER_GBDT, seed: BAG.seed + k }, early, logLoss(y, mine.map((i) => r.weight[i] / mean)));
 }
 
 /** The last part: the members' mean logit, calibrated on the calibration set, moved to the shop's purchase rate. */
