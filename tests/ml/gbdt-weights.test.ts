@@ -1,7 +1,7 @@
 // Row weights in the GBDT (the intent run's recency weights): a row of weight 2 must count as
 // that row twice, and weights of 1 as no weights at all.
 import { describe, expect, it } from 'vitest';
-import { gbdtLogit, trainGbdt } from '../../worker/src/ml/gbdt';
+import { gbdtLogit, logLoss, trainGbdt } from '../../worker/src/ml/gbdt';
 import { seededRandom } from '../../worker/src/ml/random';
 
 function rows(n: number, seed: number) {
@@ -19,7 +19,7 @@ describe('trainGbdt with row weights', () => {
   it('counts a row of weight 2 as that row twice', () => {
     const { X, y } = rows(400, 1);
     const weights = X.map((_, i) => (i % 3 === 0 ? 2 : 1));
-    const weighted = trainGbdt(X, y, OPTIONS, undefined, weights);
+    const weighted = trainGbdt(X, y, OPTIONS, undefined, logLoss(y, weights));
     const duplicated = trainGbdt(X.flatMap((x, i) => Array(weights[i]).fill(x)), y.flatMap((v, i) => Array(weights[i]).fill(v)), OPTIONS);
     const plain = trainGbdt(X, y, OPTIONS);
     expect(weighted.base).toBeCloseTo(duplicated.base, 12);
@@ -32,6 +32,6 @@ describe('trainGbdt with row weights', () => {
   it('with every weight 1 trains the model it trains without weights', () => {
     const { X, y } = rows(300, 2);
     const options = { ...OPTIONS, subsample: 0.8, minLeaf: 10, bins: 8 };
-    expect(trainGbdt(X, y, options, undefined, X.map(() => 1))).toEqual(trainGbdt(X, y, options));
+    expect(trainGbdt(X, y, options, undefined, logLoss(y, X.map(() => 1)))).toEqual(trainGbdt(X, y, options));
   });
 });

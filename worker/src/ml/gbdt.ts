@@ -44,11 +44,51 @@ export interface GbdtOptions {
 
 export const GBDT_DEFAULTS: Required<GbdtOptions> = { trees: 300, depth: 3, leaves: Infinity, rate: 0.05, minLeaf: 20, lambda: 1, subsample: 0.8, colsample: 1, bins: 64, seed: 1 };
 
-/** Rows held out to stop boosting when their log loss has not improved for `patience` rounds. */
+/** Rows held out to stop boosting when their loss has not improved for `patience` rounds. */
 export interface EarlyStopping {
   X: number[][];
   y: number[];
   patience?: number;
+  /** The held-out rows' loss at their raw scores (lower is better); their log loss without. */
+  loss?: (raw: Float64Array) => number;
+}
+
+/** What the trees minimize: the raw score every row starts from, and each row's gradient and hessian at its raw score. */
+export interface Objective {
+  base: number;
+  gradients(raw: Float64Array, g: Float64Array, h: Float64Array): void;
+}
+
+/**
+ * The logistic loss of binary labels, each row's share scaled by its weight (every row counts
+ * once without weights); the base is the rows' weighted rate.
+ */
+export function logLoss(y: ArrayLike<number>, weights?: ArrayLike<number>): Objective {
+  const w = (i: number) => (weights ? weights[i] : 1);
+  let total = 0;
+  let positive = 0;
+  for (let i = 0; i < y.length; i++) (total += w(i)), (positive += w(i) * y[i]);
+  const mean = Math.min(1 - 1e-6, Math.max(1e-6, positive / total));
+  return {
+    base: Math.log(mean / (1 - mean)),
+    gradients(raw, g, h) {
+      for (let i = 0; i < y.length; i++) {
+        const p = sigmoid(raw[i]);
+        g[i] = w(i) * (p - y[i]);
+        h[i] = w(i) * Math.max(p * (1 - p), 1e-12);
+      }
+    },
+  };
+}
+
+/** The log loss of raw scores (log-odds). */
+function logLossOf(y: ArrayLike<number>, raw: Float64Array): number {
+  let loss = 0;
+  for (let i = 0; i < y.length; i++) {
+    const m = y[i] ? -raw[i] : raw[i]; // log(1 + e^m), without overflow
+    loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+  }
+  return loss;
 }
 
 interface Histogram {
@@ -77,11 +117,11 @@ function cutPoints(values: number[], bins: number): number[] {
 }
 
 /**
- * Trains the trees. With `early`, boosting stops once the held-out rows' log loss has not
- * improved for `patience` rounds, and the model keeps the rounds up to its best. `weights`
- * scale each row's gradient and hessian (its share of the loss); every row counts once without.
+ * Trains the trees on the objective, the labels' log loss by default. With `early`, boosting
+ * stops once the held-out rows' loss has not improved for `patience` rounds, and the model
+ * keeps the rounds up to its best.
  */
-export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping, weights?: ArrayLike<number>): GbdtModel {
+export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping, objective: Objective = logLoss(y)): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   const n = X.length;
   const d = X[0].length;
@@ -105,13 +145,7 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
       bins[i * d + j] = lo;
     }
   }
-  // the base is the rows' weighted purchase rate
-  const w = (i: number) => (weights ? weights[i] : 1);
-  let total = 0;
-  let positive = 0;
-  for (let i = 0; i < n; i++) (total += w(i)), (positive += w(i) * y[i]);
-  const mean = Math.min(1 - 1e-6, Math.max(1e-6, positive / total));
-  const base = Math.log(mean / (1 - mean));
+  const base = objective.base;
   const raw = new Float64Array(n).fill(base);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
@@ -120,11 +154,7 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
   const features = Array.from({ length: d }, (_, j) => j);
 
   for (let t = 0; t < o.trees; t++) {
-    for (let i = 0; i < n; i++) {
-      const p = sigmoid(raw[i]);
-      g[i] = w(i) * (p - y[i]);
-      h[i] = w(i) * Math.max(p * (1 - p), 1e-12);
-    }
+    objective.gradients(raw, g, h);
     const sample: number[] = [];
     for (let i = 0; i < n; i++) if (random() < o.subsample) sample.push(i);
     // features this tree may use: a random share, at least one
@@ -208,12 +238,8 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
     trees.push(tree);
     for (let i = 0; i < n; i++) raw[i] += treeValue(tree, X[i]);
     if (held) {
-      let loss = 0;
-      for (let i = 0; i < early!.y.length; i++) {
-        const z = (held.raw[i] += treeValue(tree, early!.X[i]));
-        const m = early!.y[i] ? -z : z; // log(1 + e^m), without overflow
-        loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
-      }
+      for (let i = 0; i < early!.y.length; i++) held.raw[i] += treeValue(tree, early!.X[i]);
+      const loss = early!.loss ? early!.loss(held.raw) : logLossOf(early!.y, held.raw);
       if (loss < held.best - 1e-9) (held.best = loss), (held.bestTrees = trees.length);
       else if (trees.length - held.bestTrees >= held.patience) break;
     }
