@@ -11,7 +11,7 @@ const browser = browserPerFile();
 const seqIn = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('linger:state') ?? '{}').seq as number);
 
 describe('the visitor state in a real browser', () => {
-  it('gives two tabs of one visitor one sequence: events made in turn get increasing seqs, none repeated', async () => {
+  it('gives two tabs of one visitor one sequence: events made in turn get increasing seqs of their own', async () => {
     const context = await browser().newContext();
     const a = await context.newPage();
     await a.goto(`${base}/`);

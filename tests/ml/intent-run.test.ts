@@ -11,7 +11,7 @@ import { rocAuc } from '../../worker/src/ml/metrics';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
 import {
-  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, trainIntent, trainIntentRun, type RunStore,
+  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, SAMPLE_KEY, trainIntent, trainIntentMember, trainIntentRun, type RunStore,
 } from '../../worker/src/training/intent';
 
 /** Sessions whose purchase odds follow a known model in three of 19 features. */
@@ -111,15 +111,20 @@ describe('planning a run', () => {
 
   it('weights each session by its recency: the weight halves every halfLife share of the sessions, counted from the newest', () => {
     BAG.othersPerMember = 300;
+    BAG.halfLife = 0.35;
     const { x, y, last } = driftingShop(3_000, 8);
-    last[10] = last[11]; // equal ends keep a deterministic order
+    last[10] = last[11]; // sessions that ended together weigh alike
+    last[12] = NaN; // an end that is not a number counts as the oldest
     const planned = planIntentRun('r', { x, y, last });
     if (!('run' in planned)) throw new Error('expected a run');
     const { weight } = planned.run;
-    const newestFirst = [...last.keys()].sort((i, j) => last[j] - last[i] || j - i);
-    expect(weight[newestFirst[0]]).toBe(1);
-    newestFirst.forEach((i, rank) => expect(weight[i]).toBeCloseTo(2 ** (-rank / 3_000 / BAG.halfLife), 12));
-    // a session 35 % of the sample older than another weighs half as much
+    const newer = (i: number) => last.filter((t) => Number.isFinite(last[i]) ? t > last[i] : Number.isFinite(t)).length;
+    last.forEach((_, i) => expect(weight[i]).toBeCloseTo(2 ** (-newer(i) / 3_000 / 0.35), 12));
+    expect(weight[10]).toBe(weight[11]);
+    expect(Math.min(...weight)).toBe(weight[12]);
+    expect(Math.max(...weight)).toBe(1);
+    // a session 35 % of the sample older than the newest weighs half as much
+    const newestFirst = [...last.keys()].sort((i, j) => newer(i) - newer(j));
     expect(weight[newestFirst[1_050]]).toBeCloseTo(0.5, 12);
     // without the sessions' times, or with no half-life, every session counts alike
     const untimed = planIntentRun('r', { x, y });
@@ -129,6 +134,24 @@ describe('planning a run', () => {
     const flat = planIntentRun('r', { x, y, last });
     if (!('run' in flat)) throw new Error('expected a run');
     expect([...flat.run.weight].every((w) => w === 1)).toBe(true);
+  });
+
+  it('trains a member on the weights\' proportions only: scaled alike, they train the same trees; changed, other trees', () => {
+    BAG.othersPerMember = 300;
+    const { x, y, last } = driftingShop(3_000, 9);
+    const planned = planIntentRun('r', { x, y, last });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const member = trainIntentMember(planned.run, 0);
+    const splits = (m: typeof member) => m.trees.map((t) => [t.feature, t.threshold]);
+    const rows = x.slice(0, 300).map((row) => clipRow(planned.run.header.clip, row));
+    const scaled = decodeRun(encodeRun(planned.run).slice());
+    scaled.weight.forEach((w, i) => (scaled.weight[i] = 10 * w));
+    const alike = trainIntentMember(scaled, 0);
+    expect(splits(alike)).toEqual(splits(member)); // the same splits, the same values to rounding
+    rows.forEach((row) => expect(gbdtLogit(alike, row)).toBeCloseTo(gbdtLogit(member, row), 9));
+    scaled.weight.fill(1);
+    const unweighted = trainIntentMember(scaled, 0);
+    expect(Math.max(...rows.map((row) => Math.abs(gbdtLogit(unweighted, row) - gbdtLogit(member, row))))).toBeGreaterThan(0.05);
   });
 
   it('trains a sample whose others fit one share in the first part, as the one-invocation recipe does', async () => {
@@ -208,14 +231,14 @@ describe('running the parts', () => {
     expect(await continueIntentRun(memoryRunStore(), 'new', 1)).toEqual({ stale: 'run new: its sample is gone' });
   });
 
-  it('treats a sample it cannot read (stored by an older version, or cut short) as stale, so the next run samples again', async () => {
+  it('treats a sample it cannot read (cut short, or corrupt) as stale, so the next run samples again', async () => {
     BAG.othersPerMember = 400;
     const { x, y } = shop(3_000, 5);
     const store = memoryRunStore();
     await beginIntentRun(store, 'r', { x, y });
-    const stored = (await store.get('sample'))!;
-    // the layout before the weights: the same header and rows, without the n weights
-    await store.put('sample', stored.slice(0, stored.length - 3_000 * 8));
+    const stored = (await store.get(SAMPLE_KEY))!;
+    // the sample without its last n × 8 bytes
+    await store.put(SAMPLE_KEY, stored.slice(0, stored.length - 3_000 * 8));
     expect(await continueIntentRun(store, 'r', 1)).toEqual({ stale: 'run r: its stored sample cannot be read (the stored intent sample is truncated)' });
   });
 

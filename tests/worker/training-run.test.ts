@@ -8,7 +8,7 @@ import worker from '../../worker/src/index';
 import { seededRandom } from '../../worker/src/ml/random';
 import { findSite, type Site } from '../../worker/src/sites';
 import { intentRunStore } from '../../worker/src/training';
-import { BAG, beginIntentRun } from '../../worker/src/training/intent';
+import { BAG, beginIntentRun, SAMPLE_KEY } from '../../worker/src/training/intent';
 import { STEP_ATTEMPTS } from '../../worker/src/training/queue';
 import { TEST_SITE } from './helpers';
 
@@ -76,7 +76,7 @@ describe('an intent run through the queue', () => {
     expect(sent).toEqual([]);
     expect((await latest())?.version ?? 0).toBe(before);
     expect((await stepStatus())?.last_error).toMatch(/no such table: models/);
-    expect(await store.get('sample')).not.toBeNull();
+    expect(await store.get(SAMPLE_KEY)).not.toBeNull();
 
     const retried = await consume(message('p-last', { site: TEST_SITE.key, step: 'intent', run: 'run-a', part: last }, 2));
     expect(retried.explicitAcks).toEqual(['p-last']);
@@ -89,7 +89,7 @@ describe('an intent run through the queue', () => {
     expect(JSON.parse(saved.metrics)).toMatchObject({ members: BAG.maxMembers, sessions: x.length });
     expect(JSON.parse((await stepStatus())!.last_result!)).toMatchObject({ version: before + 1, kind: 'calibrated' });
     // the run's parts are gone from R2
-    expect(await store.get('sample')).toBeNull();
+    expect(await store.get(SAMPLE_KEY)).toBeNull();
     expect(await store.get('member-0')).toBeNull();
   }, 120_000);
 
@@ -119,12 +119,12 @@ describe('an intent run through the queue', () => {
 
   it('a part that keeps failing is dropped after STEP_ATTEMPTS; the run can be restarted by the next cron', async () => {
     const store = intentRunStore(env, site);
-    await store.delete(['sample']);
+    await store.delete([SAMPLE_KEY]);
     await beginIntentRun(store, 'run-c', sessions(2_500));
     // a stored sample that reads but cannot train: every row's role "unused", so member 0 has no rows
-    const stored = (await store.get('sample'))!;
+    const stored = (await store.get(SAMPLE_KEY))!;
     stored.fill(254, stored.length - 2_500);
-    await store.put('sample', stored);
+    await store.put(SAMPLE_KEY, stored);
     const version = (await latest())?.version ?? 0;
     const first = await consume(message('c-1', { site: TEST_SITE.key, step: 'intent', run: 'run-c', part: 1 }));
     expect(first.retryMessages).toEqual([{ msgId: 'c-1' }]);
@@ -135,10 +135,10 @@ describe('an intent run through the queue', () => {
     expect((await latest())?.version ?? 0).toBe(version);
   });
 
-  it('skips a run whose stored sample cannot be read (cut short, or stored by an older version) instead of retrying it', async () => {
+  it('skips a run whose stored sample cannot be read (cut short, or corrupt) instead of retrying it', async () => {
     const store = intentRunStore(env, site);
     await beginIntentRun(store, 'run-d', sessions(2_500));
-    await store.put('sample', new Uint8Array([1, 2, 3]));
+    await store.put(SAMPLE_KEY, new Uint8Array([1, 2, 3]));
     const version = (await latest())?.version ?? 0;
     const result = await consume(message('d-1', { site: TEST_SITE.key, step: 'intent', run: 'run-d', part: 1 }));
     expect(result.explicitAcks).toEqual(['d-1']);

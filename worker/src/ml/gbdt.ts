@@ -44,13 +44,11 @@ export interface GbdtOptions {
 
 export const GBDT_DEFAULTS: Required<GbdtOptions> = { trees: 300, depth: 3, leaves: Infinity, rate: 0.05, minLeaf: 20, lambda: 1, subsample: 0.8, colsample: 1, bins: 64, seed: 1 };
 
-/** Rows held out to stop boosting when their loss has not improved for `patience` rounds. */
+/** Rows held out to stop boosting when their log loss has not improved for `patience` rounds. */
 export interface EarlyStopping {
   X: number[][];
   y: number[];
   patience?: number;
-  /** The held-out rows' loss at their raw scores (lower is better); their log loss without. */
-  loss?: (raw: Float64Array) => number;
 }
 
 /** What the trees minimize: the raw score every row starts from, and each row's gradient and hessian at its raw score. */
@@ -63,11 +61,16 @@ export interface Objective {
  * The logistic loss of binary labels, each row's share scaled by its weight (every row counts
  * once without weights); the base is the rows' weighted rate.
  */
-export function logLoss(y: ArrayLike<number>, weights?: ArrayLike<number>): Objective {
+export function logisticObjective(y: ArrayLike<number>, weights?: ArrayLike<number>): Objective {
+  if (weights && weights.length !== y.length) throw new Error(`${weights.length} weights for ${y.length} rows`);
   const w = (i: number) => (weights ? weights[i] : 1);
   let total = 0;
   let positive = 0;
-  for (let i = 0; i < y.length; i++) (total += w(i)), (positive += w(i) * y[i]);
+  for (let i = 0; i < y.length; i++) {
+    if (!(w(i) >= 0 && w(i) < Infinity)) throw new Error(`row ${i}'s weight is ${w(i)}: weights are finite and not negative`);
+    (total += w(i)), (positive += w(i) * y[i]);
+  }
+  if (!(total > 0)) throw new Error('the weights add up to 0');
   const mean = Math.min(1 - 1e-6, Math.max(1e-6, positive / total));
   return {
     base: Math.log(mean / (1 - mean)),
@@ -82,7 +85,7 @@ export function logLoss(y: ArrayLike<number>, weights?: ArrayLike<number>): Obje
 }
 
 /** The log loss of raw scores (log-odds). */
-function logLossOf(y: ArrayLike<number>, raw: Float64Array): number {
+function logLoss(y: ArrayLike<number>, raw: Float64Array): number {
   let loss = 0;
   for (let i = 0; i < y.length; i++) {
     const m = y[i] ? -raw[i] : raw[i]; // log(1 + e^m), without overflow
@@ -118,10 +121,10 @@ function cutPoints(values: number[], bins: number): number[] {
 
 /**
  * Trains the trees on the objective, the labels' log loss by default. With `early`, boosting
- * stops once the held-out rows' loss has not improved for `patience` rounds, and the model
+ * stops once the held-out rows' log loss has not improved for `patience` rounds, and the model
  * keeps the rounds up to its best.
  */
-export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping, objective: Objective = logLoss(y)): GbdtModel {
+export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {}, early?: EarlyStopping, objective: Objective = logisticObjective(y)): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   const n = X.length;
   const d = X[0].length;
@@ -239,7 +242,7 @@ export function trainGbdt(X: number[][], y: number[], options: GbdtOptions = {},
     for (let i = 0; i < n; i++) raw[i] += treeValue(tree, X[i]);
     if (held) {
       for (let i = 0; i < early!.y.length; i++) held.raw[i] += treeValue(tree, early!.X[i]);
-      const loss = early!.loss ? early!.loss(held.raw) : logLossOf(early!.y, held.raw);
+      const loss = logLoss(early!.y, held.raw);
       if (loss < held.best - 1e-9) (held.best = loss), (held.bestTrees = trees.length);
       else if (trees.length - held.bestTrees >= held.patience) break;
     }
