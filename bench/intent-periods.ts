@@ -1,4 +1,4 @@
-// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--shape JSON] [--bag-only]
+// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--shape JSON] [--bag-only] [--every K [--shops N]]
 //
 // A rolling-origin check of the intent run's shape (docs/evaluation.md, "Periods"): within the
 // training rows that `bench:intent -- --dataset yoochoose --tables DIR` exports (sessions in
@@ -11,16 +11,25 @@
 // diagnostic and never a basis for a choice. `--shape '{"bag":{…},"gbdt":{…}}'` tries the run
 // with other BAG and MEMBER_GBDT fields (this process only: `{"bag":{"halfLife":0}}` is the run
 // without recency weights, `{"bag":{"seed":11}}` another draw of the members' row sampling);
-// `--bag-only` skips the long models.
+// `--bag-only` skips the long models. `--every K` makes smaller shops of the rows: shop j keeps
+// the rows i with i mod K = j (the same span of time, a K-th of the sessions), for j below
+// `--shops N` (default K); a shop whose periods train in one invocation is scored with that
+// model (`trainIntent`'s recipe, its trees' mean probability before calibration) as its "bag".
 // The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gbdtLogit, trainGbdt, treeValue } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
+import { ensembleProbability } from '../worker/src/ml/calibrated-intent';
 import { clipRow } from '../worker/src/ml/robust';
 import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember } from '../worker/src/training/intent';
 
-const { values: a } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' }, 'bag-only': { type: 'boolean', default: false } } });
+const { values: a } = parseArgs({
+  options: {
+    train: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' },
+    'bag-only': { type: 'boolean', default: false }, every: { type: 'string', default: '1' }, shops: { type: 'string' },
+  },
+});
 if (!a.train) throw new Error('--train PATH: the train.csv that `npm run bench:intent -- --dataset yoochoose --tables DIR` writes in DIR/yoochoose');
 const shape: { bag?: Partial<typeof BAG>; gbdt?: Partial<typeof MEMBER_GBDT> } = JSON.parse(a.shape ?? '{}');
 Object.assign(BAG, shape.bag);
@@ -45,7 +54,14 @@ const score = (y: number[], p: number[]) => ({ auc: +rocAuc(y, p).toFixed(4), ap
 function compare(fit: { X: number[][]; y: number[] }, held: { X: number[][]; y: number[] }) {
   // rows are in order of start: their index stands for the session's end
   const planned = planIntentRun('periods', { x: fit.X, y: fit.y, last: fit.y.map((_, i) => i) });
-  if (!('run' in planned)) return { fit: fit.y.length, held: held.y.length, skipped: 'these rows train in one invocation, not as a run: nothing to compare' };
+  if ('done' in planned) {
+    // a smaller shop: one invocation's model, its members' mean probability before calibration
+    const trained = planned.done;
+    if ('skipped' in trained) return { fit: fit.y.length, held: held.y.length, skipped: trained.skipped };
+    const { members, weights } = trained.model;
+    const p = held.X.map((x) => ensembleProbability(members, weights, clipRow(trained.clip, x)));
+    return { fit: fit.y.length, held: held.y.length, members: 1, rounds: [trained.model.rounds], models: { bag: score(held.y, p) } };
+  }
   const r = planned.run;
   const d = r.header.d;
   const members = Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
@@ -75,15 +91,23 @@ for (const path of [a.train, a.test]) {
     process.exit(0);
   }
 }
-const train = readTable(a.train);
+const all = readTable(a.train);
+const every = Math.max(1, Math.floor(Number(a.every)));
+const shops = Math.min(every, Math.max(1, Math.floor(Number(a.shops ?? every))));
 const result: Record<string, unknown> = {};
-for (const period of a.periods!.split(',')) {
-  const [from, to] = period.split(':').map(Number);
-  if (!(from > 0 && from < to && to <= 1)) throw new Error(`a period is a:b with 0 < a < b ≤ 1, not ${period}`);
-  const [na, nb] = [Math.round(train.y.length * from), Math.round(train.y.length * to)];
-  result[period] = compare({ X: train.X.slice(0, na), y: train.y.slice(0, na) }, { X: train.X.slice(na, nb), y: train.y.slice(na, nb) });
-  console.error(period, JSON.stringify(result[period]));
+for (let shop = 0; shop < shops; shop++) {
+  const keep = (_: unknown, i: number) => i % every === shop;
+  const train = { X: all.X.filter(keep), y: all.y.filter(keep) };
+  for (const period of a.periods!.split(',')) {
+    const [from, to] = period.split(':').map(Number);
+    if (!(from > 0 && from < to && to <= 1)) throw new Error(`a period is a:b with 0 < a < b ≤ 1, not ${period}`);
+    const [na, nb] = [Math.round(train.y.length * from), Math.round(train.y.length * to)];
+    const name = every > 1 ? `shop ${shop} of ${every}, ${period}` : period;
+    result[name] = compare({ X: train.X.slice(0, na), y: train.y.slice(0, na) }, { X: train.X.slice(na, nb), y: train.y.slice(na, nb) });
+    console.error(name, JSON.stringify(result[name]));
+  }
 }
+const train = all;
 if (a.test) {
   result['test (diagnostic)'] = compare(train, readTable(a.test));
   console.error('test', JSON.stringify(result['test (diagnostic)']));

@@ -33,7 +33,7 @@ import { neighbourList, pairRowsSql } from '../worker/src/recs/cooccurrence';
 import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs/rebuild';
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
-import { decodeRun, encodeRun, finishIntentRun, planIntentRun, shopRecipe, trainIntent, trainIntentMember } from '../worker/src/training/intent';
+import { decodeRun, encodeRun, finishIntentRun, planIntentRun, recencyWeights, shopRecipe, trainIntent, trainIntentMember } from '../worker/src/training/intent';
 import { migrateShard } from '../worker/src/shard-schema';
 import { sqlStorage } from './node-sql';
 import { INTENT_ROWS, mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
@@ -350,17 +350,19 @@ function child(kind: string, dir: string, shards: number) {
     // the comparison: the same recipe trained on every finished session of the shop
     const x: number[][] = [];
     const y: number[] = [];
+    const last: number[] = [];
     for (let i = 0; i < shards; i++) {
       const db = new DatabaseSync(join(dir, `shard-${i}.db`));
-      for (const r of db.prepare('SELECT purchased, state FROM sessions WHERE bot = 0 AND (purchased = 1 OR last < ?)').all(IDLE_BEFORE) as { purchased: number; state: string }[]) {
+      for (const r of db.prepare('SELECT purchased, state, last FROM sessions WHERE bot = 0 AND (purchased = 1 OR last < ?)').all(IDLE_BEFORE) as { purchased: number; state: string; last: number }[]) {
         x.push(JSON.parse(r.state).preBuy);
         y.push(r.purchased);
+        last.push(r.last);
       }
       db.close();
     }
     const clip = fitClip(x);
-    // the sample's recipe (its rounds and rate are set for INTENT_ROWS rows), on every row
-    const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(Math.min(y.length, INTENT_ROWS)));
+    // the sample's recipe (its rounds and rate are set for INTENT_ROWS rows, its sessions weighted by recency), on every row
+    const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(Math.min(y.length, INTENT_ROWS)), { rowWeights: recencyWeights(y.length, last) });
     writeFileSync(join(dir, 'full-model.json'), JSON.stringify({ model, clip }));
     return out({ rows: y.length });
   }

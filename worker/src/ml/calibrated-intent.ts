@@ -5,7 +5,7 @@
 // `npm run bench:intent` measures this function; the worker's training calls it.
 import { calibrate, fitIsotonic, fitPlattCalibrator, type Calibrator } from './calibration';
 import { splitFold, stratifiedFolds } from './folds';
-import { gbdtLogit, trainGbdt, type GbdtOptions } from './gbdt';
+import { gbdtLogit, logisticObjective, trainGbdt, type GbdtOptions } from './gbdt';
 import { predict, type IntentModel } from './intent-model';
 import { sigmoid } from './linalg';
 import { trainLogistic } from './logistic';
@@ -73,11 +73,18 @@ export function predictIntent(model: ServedIntentModel, x: readonly number[]): n
   return calibrate(model.calibrator, ensembleProbability(model.members, model.weights, x));
 }
 
-function trainMembers(X: number[][], y: number[], recipe: IntentRecipe, rounds: number): { members: IntentModel[]; weights: number[] } {
+/** Row weights scaled to a mean of 1 over `rows` (undefined: every row counts once). */
+const weightsOf = (rows: readonly number[], w?: readonly number[]) => {
+  if (!w) return undefined;
+  const mean = rows.reduce((sum, i) => sum + w[i], 0) / rows.length;
+  return rows.map((i) => w[i] / mean);
+};
+
+function trainMembers(X: number[][], y: number[], recipe: IntentRecipe, rounds: number, rowWeights?: number[]): { members: IntentModel[]; weights: number[] } {
   const members: IntentModel[] = [];
   const weights: number[] = [];
   for (let s = 0; s < recipe.seeds; s++) {
-    members.push(trainGbdt(X, y, { ...recipe.gbdt, trees: rounds, seed: (recipe.gbdt.seed ?? 1) + s }));
+    members.push(trainGbdt(X, y, { ...recipe.gbdt, trees: rounds, seed: (recipe.gbdt.seed ?? 1) + s }, undefined, logisticObjective(y, rowWeights)));
     weights.push(1 / recipe.seeds);
   }
   if (recipe.logistic > 0) {
@@ -88,10 +95,11 @@ function trainMembers(X: number[][], y: number[], recipe: IntentRecipe, rounds: 
 }
 
 /** Rounds for the recipe: boosting on 4/5 of the rows until the last fifth's log loss stops improving. */
-export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRecipe, seed = 7): number {
+export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRecipe, seed = 7, rowWeights?: number[]): number {
   const [held] = stratifiedFolds(y, 5, seed);
   const [fit] = splitFold(y.length, held);
-  const model = trainGbdt(fit.map((i) => X[i]), fit.map((i) => y[i]), recipe.gbdt, { X: held.map((i) => X[i]), y: held.map((i) => y[i]), patience: recipe.patience });
+  const fy = fit.map((i) => y[i]);
+  const model = trainGbdt(fit.map((i) => X[i]), fy, recipe.gbdt, { X: held.map((i) => X[i]), y: held.map((i) => y[i]), patience: recipe.patience }, logisticObjective(fy, weightsOf(fit, rowWeights)));
   return model.trees.length;
 }
 
@@ -99,25 +107,30 @@ export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRe
  * Trains the served model: rounds by early stopping, out-of-fold predictions for the
  * calibrator, then the members on every row. `rounds` skips the early stopping when known.
  */
-export function trainCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, options: { seed?: number; rounds?: number } = {}): CalibratedIntentModel {
+export function trainCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, options: { seed?: number; rounds?: number; rowWeights?: number[] } = {}): CalibratedIntentModel {
   return fitCalibratedIntent(X, y, recipe, options).model;
 }
 
-/** `trainCalibratedIntent`, with the out-of-fold (uncalibrated) probabilities its calibrator was fitted on. */
-export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds }: { seed?: number; rounds?: number } = {}): { model: CalibratedIntentModel; oof: number[] } {
+/**
+ * `trainCalibratedIntent`, with the out-of-fold (uncalibrated) probabilities its calibrator was
+ * fitted on. `rowWeights` weight each row in the trees' loss (scaled to a mean of 1 over the rows
+ * each training sees); the held-out rows that stop the boosting, and the calibrator, count every
+ * row once.
+ */
+export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds, rowWeights }: { seed?: number; rounds?: number; rowWeights?: number[] } = {}): { model: CalibratedIntentModel; oof: number[] } {
   const positives = y.reduce((s, v) => s + (v ? 1 : 0), 0);
   const folds = Math.min(recipe.folds, positives, y.length - positives);
-  const R = rounds ?? (folds >= 2 ? earlyStoppingRounds(X, y, recipe, seed) : recipe.gbdt.trees ?? 300);
+  const R = rounds ?? (folds >= 2 ? earlyStoppingRounds(X, y, recipe, seed, rowWeights) : recipe.gbdt.trees ?? 300);
   const oof = new Array<number>(y.length).fill(positives / Math.max(1, y.length));
   if (folds >= 2) {
     for (const test of stratifiedFolds(y, folds, seed)) {
       const [train] = splitFold(y.length, test);
-      const { members, weights } = trainMembers(train.map((i) => X[i]), train.map((i) => y[i]), recipe, R);
+      const { members, weights } = trainMembers(train.map((i) => X[i]), train.map((i) => y[i]), recipe, R, weightsOf(train, rowWeights));
       for (const i of test) oof[i] = ensembleProbability(members, weights, X[i]);
     }
   }
   // Isotonic needs enough rows per step; small shops get Platt's two parameters.
   const calibrator: Calibrator =
     folds < 2 ? { kind: 'platt', a: -1, b: 0 } : recipe.calibration === 'isotonic' && positives >= 50 && y.length - positives >= 50 ? fitIsotonic(oof, y) : fitPlattCalibrator(oof, y);
-  return { model: { kind: 'calibrated', ...trainMembers(X, y, recipe, R), calibrator, rounds: R }, oof };
+  return { model: { kind: 'calibrated', ...trainMembers(X, y, recipe, R, weightsOf(y.map((_, i) => i), rowWeights)), calibrator, rounds: R }, oof };
 }

@@ -1,7 +1,8 @@
 // Training the purchase-intent model from the shards' sample, in one invocation or several.
 // - A shop whose sample holds at most one member's worth of sessions without a purchase
 //   ("others") trains in one invocation: `trainIntent`, the calibrated recipe on at most
-//   INTENT_ROWS stratified rows, its calibrator fitted on out-of-fold predictions.
+//   INTENT_ROWS stratified rows, each weighted by its recency as in the run below, its
+//   calibrator fitted on out-of-fold predictions.
 // - A larger sample trains as a run of parts, one per invocation (the queue sends the next part;
 //   a run store, R2 in the worker, keeps the sample and the members in between): part 0 sets a
 //   fifth of each class aside to calibrate on (from its older half when the sessions' times are
@@ -76,7 +77,10 @@ export function shopRecipe(rows: number): IntentRecipe {
  * 3 draws of the members' seeds each) a half-life of 35 % raised the bag's AUC on all 9 runs
  * (means 0.6976 → 0.7044, 0.7201 → 0.7284, 0.7488 → 0.7513) and its AP on 7; shorter half-lives
  * were level within the draws' spread, and 0.35 is the mildest discount among them (docs/evaluation.md,
- * "Recency weights"). `seed` is member 0's seed for row sampling (member k's is seed + k).
+ * "Recency weights"). The one-invocation recipe of a smaller shop weights its rows alike: on
+ * smaller shops cut from the same rows (a quarter to a sixteenth of the sessions) it gained
+ * 0.005–0.010 AUC and 0.004–0.007 AP on the means (docs/evaluation.md, "Smaller shops").
+ * `seed` is member 0's seed for row sampling (member k's is seed + k).
  */
 export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5, halfLife: 0.35, seed: 1 };
 export const MEMBER_GBDT: GbdtOptions = { trees: 250, depth: 3, rate: 0.1, minLeaf: 50, lambda: 1, subsample: 0.8, colsample: 1, bins: 255 };
@@ -121,12 +125,14 @@ function prepare(data: Sessions): Skipped | { keep: number[]; y: number[]; clip:
   return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases };
 }
 
-function trainOnce(X: number[][], y: number[], clip: Clip, population?: ClassCounts): Skipped | TrainedIntent {
+/** The one-invocation model: the calibrated recipe on at most INTENT_ROWS stratified rows, each weighted by its recency among them when `last` is known. */
+function trainOnce(X: number[][], y: number[], clip: Clip, population?: ClassCounts, last?: number[]): Skipped | TrainedIntent {
   const purchases = y.filter((v) => v === 1).length;
   const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
   const sX = subset.map((i) => X[i]);
-  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, shopRecipe(sy.length));
+  const rowWeights = last && recencyWeights(subset.length, subset.map((i) => last[i]));
+  const { model: fitted, oof } = fitCalibratedIntent(sX, sy, shopRecipe(sy.length), { rowWeights });
   const sPurchases = sy.filter((v) => v === 1).length;
   // the calibrator learned the rows' purchase rate; the shop's is lower when buyers were kept more often
   const shop = population ?? { purchases, others: y.length - purchases };
@@ -147,7 +153,7 @@ export function trainIntent(data: Sessions, population?: ClassCounts): Skipped |
   const prepared = prepare(data);
   if ('skipped' in prepared) return prepared;
   const { keep, y, clip } = prepared;
-  return trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population);
+  return trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population, data.last && keep.map((i) => data.last![i]));
 }
 
 // ---- the bagged run -------------------------------------------------------------------------
@@ -195,7 +201,7 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   const others = shuffled(y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0), seededRandom(13));
   const members = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
   // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
-  if (members < 2) return { done: trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population) };
+  if (members < 2) return { done: trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population, data.last && keep.map((i) => data.last![i])) };
   // consecutive shares of the shuffled others, at most othersPerMember each (any beyond are left out)
   const share = Math.min(BAG.othersPerMember, Math.ceil(others.length / members));
   others.forEach((i, k) => (role[i] = k < share * members ? 1 + Math.floor(k / share) : UNUSED));
@@ -231,7 +237,7 @@ function calibrationRows(y: number[], last?: number[]): number[] {
  * as the oldest). Ranks, not times, so that no clock (a session's end is bounded, not trusted)
  * stretches the scale. All 1 when the times are unknown or halfLife is 0.
  */
-function recencyWeights(n: number, last?: number[]): number[] {
+export function recencyWeights(n: number, last?: number[]): number[] {
   if (!last || !(BAG.halfLife > 0)) return Array.from({ length: n }, () => 1);
   const at = (i: number) => (Number.isFinite(last[i]) ? last[i] : -Infinity);
   const newestFirst = [...last.keys()].sort((i, j) => at(j) - at(i) || i - j);
