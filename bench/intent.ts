@@ -42,7 +42,7 @@ import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
 import { buildItemTable, outOfFoldItemFeatures, pricesOf, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
 import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
-import { memoryRunStore, trainIntentRun, type TrainedIntent } from '../worker/src/training/intent';
+import { memoryRunStore, recencyWeights, trainIntentRun, type TrainedIntent } from '../worker/src/training/intent';
 import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
 import { seededRandom, shuffled } from '../worker/src/ml/random';
 import type { EventRow } from '../worker/src/visitor-shard';
@@ -314,8 +314,9 @@ async function evaluateAll(name: string, train: Table, test: Table, valid: numbe
   out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
 
   // The same recipe without the worker's limits: every training row, 5 calibration folds, up to 1,000 rounds.
-  const allRows = trainCalibratedIntent(train.X, train.y);
-  out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows, ${allRows.rounds} rounds` };
+  // weighted by recency as the served training weights them, where the sessions' times are known
+  const allRows = trainCalibratedIntent(train.X, train.y, SERVED_RECIPE, { rowWeights: train.last && recencyWeights(train.y.length, train.last) });
+  out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows${train.last ? ', weighted by recency' : ''}, ${allRows.rounds} rounds` };
   if (withItems && !a['no-items']) {
     const m = trainCalibratedIntent(withItems.train.X, withItems.train.y);
     out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold, no prices), ${m.rounds} rounds` };
