@@ -1,4 +1,4 @@
-// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--shape JSON] [--bag-only] [--every K [--shops N]]
+// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--shape JSON] [--bag-only] [--all-rows] [--every K [--shops N]]
 //
 // A rolling-origin check of the intent run's shape (docs/evaluation.md, "Periods"): within the
 // training rows that `bench:intent -- --dataset yoochoose --tables DIR` exports (sessions in
@@ -11,23 +11,27 @@
 // diagnostic and never a basis for a choice. `--shape '{"bag":{…},"gbdt":{…}}'` tries the run
 // with other BAG and MEMBER_GBDT fields (this process only: `{"bag":{"halfLife":0}}` is the run
 // without recency weights, `{"bag":{"seed":11}}` another draw of the members' row sampling);
-// `--bag-only` skips the long models. `--every K` makes smaller shops of the rows: shop j keeps
-// the rows i with i mod K = j (the same span of time, a K-th of the sessions), for j below
-// `--shops N` (default K); a shop whose periods train in one invocation is scored with that
-// model (`trainIntent`'s recipe, its trees' mean probability before calibration) as its "bag".
-// The last line is one JSON object.
+// `--bag-only` skips the long models. `--all-rows` adds the calibrated recipe on every fit row,
+// weighted by recency as served (`trainCalibratedIntent`, what a run could train over several
+// invocations instead of the bag; docs/evaluation.md). `--every K` makes smaller shops of the
+// rows: shop j keeps the rows i with i mod K = j (the same span of time, a K-th of the
+// sessions), for j below `--shops N` (default K); a shop whose periods train in one invocation
+// is scored with that model (`trainIntent`'s recipe, its probability before calibration) as its
+// "bag", and `--shape`'s gbdt fields and the long models do not apply to it. `--test` always
+// fits on every training row, whatever `--every`. The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gbdtLogit, trainGbdt, treeValue } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
-import { ensembleProbability } from '../worker/src/ml/calibrated-intent';
+import { ensembleProbability, SERVED_RECIPE, trainCalibratedIntent } from '../worker/src/ml/calibrated-intent';
 import { clipRow } from '../worker/src/ml/robust';
 import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember } from '../worker/src/training/intent';
 
 const { values: a } = parseArgs({
   options: {
     train: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' },
-    'bag-only': { type: 'boolean', default: false }, every: { type: 'string', default: '1' }, shops: { type: 'string' },
+    'bag-only': { type: 'boolean', default: false }, 'all-rows': { type: 'boolean', default: false },
+    every: { type: 'string', default: '1' }, shops: { type: 'string' },
   },
 });
 if (!a.train) throw new Error('--train PATH: the train.csv that `npm run bench:intent -- --dataset yoochoose --tables DIR` writes in DIR/yoochoose');
@@ -55,7 +59,7 @@ function compare(fit: { X: number[][]; y: number[] }, held: { X: number[][]; y: 
   // rows are in order of start: their index stands for the session's end
   const planned = planIntentRun('periods', { x: fit.X, y: fit.y, last: fit.y.map((_, i) => i) });
   if ('done' in planned) {
-    // a smaller shop: one invocation's model, its members' mean probability before calibration
+    // a smaller shop: one invocation's model, its probability before calibration
     const trained = planned.done;
     if ('skipped' in trained) return { fit: fit.y.length, held: held.y.length, skipped: trained.skipped };
     const { members, weights } = trained.model;
@@ -78,6 +82,11 @@ function compare(fit: { X: number[][]; y: number[] }, held: { X: number[][]; y: 
       out[`bag+${name}@${k + 1}`] = score(held.y, raw.map((v, i) => (v + bag[i]) / 2));
     });
   };
+  if (a['all-rows']) {
+    const rows = [...r.role.keys()];
+    const m = trainCalibratedIntent(rows.map((i) => Array.from(r.X.subarray(i * d, (i + 1) * d))), [...r.y], SERVED_RECIPE, { rowWeights: [...r.weight] });
+    out['all-rows, weighted'] = score(held.y, hx.map((x) => ensembleProbability(m.members, m.weights, x)));
+  }
   if (!a['bag-only']) {
     long('long-outside-calibration', [...r.role.keys()].filter((i) => r.role[i] !== 0));
     long('long-every-row', [...r.role.keys()]);
@@ -92,8 +101,11 @@ for (const path of [a.train, a.test]) {
   }
 }
 const all = readTable(a.train);
-const every = Math.max(1, Math.floor(Number(a.every)));
-const shops = Math.min(every, Math.max(1, Math.floor(Number(a.shops ?? every))));
+const every = Number(a.every);
+const shops = Number(a.shops ?? every);
+if (!(Number.isInteger(every) && every >= 1 && Number.isInteger(shops) && shops >= 1 && shops <= every)) {
+  throw new Error(`--every K and --shops N are whole numbers with 1 ≤ N ≤ K, not ${a.every} and ${a.shops}`);
+}
 const result: Record<string, unknown> = {};
 for (let shop = 0; shop < shops; shop++) {
   const keep = (_: unknown, i: number) => i % every === shop;
@@ -107,9 +119,8 @@ for (let shop = 0; shop < shops; shop++) {
     console.error(name, JSON.stringify(result[name]));
   }
 }
-const train = all;
 if (a.test) {
-  result['test (diagnostic)'] = compare(train, readTable(a.test));
+  result['test (diagnostic)'] = compare(all, readTable(a.test));
   console.error('test', JSON.stringify(result['test (diagnostic)']));
 }
 console.log(JSON.stringify({ shape, periods: result }));

@@ -114,10 +114,11 @@ export function trainCalibratedIntent(X: number[][], y: number[], recipe: Intent
 /**
  * `trainCalibratedIntent`, with the out-of-fold (uncalibrated) probabilities its calibrator was
  * fitted on. `rowWeights` weight each row in the trees' loss (scaled to a mean of 1 over the rows
- * each training sees); the held-out rows that stop the boosting, and the calibrator, count every
- * row once.
+ * each training sees); the held-out rows that stop the boosting, the calibrator, and a logistic
+ * member (`recipe.logistic`, 0 as served) count every row once.
  */
 export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds, rowWeights }: { seed?: number; rounds?: number; rowWeights?: number[] } = {}): { model: CalibratedIntentModel; oof: number[] } {
+  if (rowWeights && rowWeights.length !== y.length) throw new Error(`${rowWeights.length} row weights for ${y.length} rows`);
   const positives = y.reduce((s, v) => s + (v ? 1 : 0), 0);
   const folds = Math.min(recipe.folds, positives, y.length - positives);
   const R = rounds ?? (folds >= 2 ? earlyStoppingRounds(X, y, recipe, seed, rowWeights) : recipe.gbdt.trees ?? 300);

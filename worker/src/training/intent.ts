@@ -112,8 +112,17 @@ export interface TrainedIntent {
 
 type Skipped = { skipped: string };
 
-/** The sessions' finite, labelled rows (their indices, labels and clip range), or why they cannot train a model. */
-function prepare(data: Sessions): Skipped | { keep: number[]; y: number[]; clip: Clip; purchases: number } {
+/** The sessions' finite, labelled rows: their indices, labels, clip range and ends (when known). */
+interface Prepared {
+  keep: number[];
+  y: number[];
+  clip: Clip;
+  purchases: number;
+  last?: number[];
+}
+
+/** The sessions' finite, labelled rows, or why they cannot train a model. */
+function prepare(data: Sessions): Skipped | Prepared {
   const keep = data.x.map((_, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
   const y = keep.map((i) => data.y[i]);
   const purchases = y.filter((v) => v === 1).length;
@@ -122,12 +131,12 @@ function prepare(data: Sessions): Skipped | { keep: number[]; y: number[]; clip:
     return { skipped: `needs ${MIN_TRAINING_SESSIONS} finished sessions and ${MIN_TRAINING_PURCHASES} purchases; has ${y.length} and ${purchases}` };
   }
   if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
-  return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases };
+  return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases, last: data.last && keep.map((i) => data.last![i]) };
 }
 
-/** The one-invocation model: the calibrated recipe on at most INTENT_ROWS stratified rows, each weighted by its recency among them when `last` is known. */
-function trainOnce(X: number[][], y: number[], clip: Clip, population?: ClassCounts, last?: number[]): Skipped | TrainedIntent {
-  const purchases = y.filter((v) => v === 1).length;
+/** The one-invocation model: the calibrated recipe on at most INTENT_ROWS stratified rows, each weighted by its recency among them when the ends are known. */
+function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared, population?: ClassCounts): Skipped | TrainedIntent {
+  const X = keep.map((i) => clipRow(clip, data.x[i]));
   const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
   const sX = subset.map((i) => X[i]);
@@ -152,8 +161,7 @@ function trainOnce(X: number[][], y: number[], clip: Clip, population?: ClassCou
 export function trainIntent(data: Sessions, population?: ClassCounts): Skipped | TrainedIntent {
   const prepared = prepare(data);
   if ('skipped' in prepared) return prepared;
-  const { keep, y, clip } = prepared;
-  return trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population, data.last && keep.map((i) => data.last![i]));
+  return trainOnce(data, prepared, population);
 }
 
 // ---- the bagged run -------------------------------------------------------------------------
@@ -194,14 +202,14 @@ export interface IntentRun {
 export function planIntentRun(run: string, data: Sessions, population?: ClassCounts): { done: Skipped | TrainedIntent } | { run: IntentRun } {
   const prepared = prepare(data);
   if ('skipped' in prepared) return { done: prepared };
-  const { keep, y, clip } = prepared;
-  const calibration = calibrationRows(y, data.last && keep.map((i) => data.last![i]));
+  const { keep, y, clip, last } = prepared;
+  const calibration = calibrationRows(y, last);
   const role = new Uint8Array(y.length).fill(EVERY_MEMBER);
   for (const i of calibration) role[i] = CALIBRATION;
   const others = shuffled(y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0), seededRandom(13));
   const members = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
   // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
-  if (members < 2) return { done: trainOnce(keep.map((i) => clipRow(clip, data.x[i])), y, clip, population, data.last && keep.map((i) => data.last![i])) };
+  if (members < 2) return { done: trainOnce(data, prepared, population) };
   // consecutive shares of the shuffled others, at most othersPerMember each (any beyond are left out)
   const share = Math.min(BAG.othersPerMember, Math.ceil(others.length / members));
   others.forEach((i, k) => (role[i] = k < share * members ? 1 + Math.floor(k / share) : UNUSED));
@@ -209,7 +217,7 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   // clipped straight into the stored form: the sample is the largest thing an invocation holds
   const stored = allocateRun({ run, n: y.length, d, members, clip, population: population ?? null });
   keep.forEach((row, i) => stored.X.set(clipRow(clip, data.x[row]), i * d));
-  stored.weight.set(recencyWeights(y.length, data.last && keep.map((i) => data.last![i])));
+  stored.weight.set(recencyWeights(y.length, last));
   stored.y.set(y);
   stored.role.set(role);
   return { run: stored };
