@@ -14,6 +14,13 @@ import {
   BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, SAMPLE_KEY, trainIntent, trainIntentMember, trainIntentRun, type RunStore,
 } from '../../worker/src/training/intent';
 
+/** A session's 19 features: small counts, feature 1 from 0 to 8. */
+function randomRow(r: () => number): number[] {
+  const row = Array.from({ length: 19 }, () => Math.round(r() * 3));
+  row[1] = Math.floor(r() * 9);
+  return row;
+}
+
 /** Sessions whose purchase odds follow a known model in three of 19 features. */
 function shop(n: number, seed: number) {
   const r = seededRandom(seed);
@@ -21,8 +28,7 @@ function shop(n: number, seed: number) {
   const y: number[] = [];
   const p: number[] = [];
   for (let i = 0; i < n; i++) {
-    const row = Array.from({ length: 19 }, () => Math.round(r() * 3));
-    row[1] = Math.floor(r() * 9);
+    const row = randomRow(r);
     row[8] = r() < 0.3 ? 1 : 0;
     row[4] = r() * 600;
     const prob = 1 / (1 + Math.exp(-(-4 + 0.35 * row[1] + 1.5 * row[8] + (row[4] > 300 ? 0.6 : 0))));
@@ -43,8 +49,7 @@ function driftingShop(n: number, seed: number, newShare = 0.3) {
   const y: number[] = [];
   const last: number[] = [];
   for (let i = 0; i < n; i++) {
-    const row = Array.from({ length: 19 }, () => Math.round(r() * 3));
-    row[1] = Math.floor(r() * 9);
+    const row = randomRow(r);
     row[8] = Math.floor(r() * 9);
     const age = r();
     const z = age < newShare ? -4 + 0.45 * row[8] : -4 + 0.45 * row[1];

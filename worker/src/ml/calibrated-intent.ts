@@ -5,7 +5,7 @@
 // `npm run bench:intent` measures this function; the worker's training calls it.
 import { calibrate, fitIsotonic, fitPlattCalibrator, type Calibrator } from './calibration';
 import { splitFold, stratifiedFolds } from './folds';
-import { gbdtLogit, logisticObjective, trainGbdt, type GbdtOptions } from './gbdt';
+import { gbdtLogit, logisticObjective, rowWeightsOf, trainGbdt, type GbdtOptions } from './gbdt';
 import { predict, type IntentModel } from './intent-model';
 import { sigmoid } from './linalg';
 import { trainLogistic } from './logistic';
@@ -73,13 +73,6 @@ export function predictIntent(model: ServedIntentModel, x: readonly number[]): n
   return calibrate(model.calibrator, ensembleProbability(model.members, model.weights, x));
 }
 
-/** Row weights scaled to a mean of 1 over `rows` (undefined: every row counts once). */
-const weightsOf = (rows: readonly number[], w?: readonly number[]) => {
-  if (!w) return undefined;
-  const mean = rows.reduce((sum, i) => sum + w[i], 0) / rows.length;
-  return rows.map((i) => w[i] / mean);
-};
-
 function trainMembers(X: number[][], y: number[], recipe: IntentRecipe, rounds: number, rowWeights?: number[]): { members: IntentModel[]; weights: number[] } {
   const members: IntentModel[] = [];
   const weights: number[] = [];
@@ -99,7 +92,7 @@ export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRe
   const [held] = stratifiedFolds(y, 5, seed);
   const [fit] = splitFold(y.length, held);
   const fy = fit.map((i) => y[i]);
-  const model = trainGbdt(fit.map((i) => X[i]), fy, recipe.gbdt, { X: held.map((i) => X[i]), y: held.map((i) => y[i]), patience: recipe.patience }, logisticObjective(fy, weightsOf(fit, rowWeights)));
+  const model = trainGbdt(fit.map((i) => X[i]), fy, recipe.gbdt, { X: held.map((i) => X[i]), y: held.map((i) => y[i]), patience: recipe.patience }, logisticObjective(fy, rowWeightsOf(fit, rowWeights)));
   return model.trees.length;
 }
 
@@ -126,12 +119,12 @@ export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRe
   if (folds >= 2) {
     for (const test of stratifiedFolds(y, folds, seed)) {
       const [train] = splitFold(y.length, test);
-      const { members, weights } = trainMembers(train.map((i) => X[i]), train.map((i) => y[i]), recipe, R, weightsOf(train, rowWeights));
+      const { members, weights } = trainMembers(train.map((i) => X[i]), train.map((i) => y[i]), recipe, R, rowWeightsOf(train, rowWeights));
       for (const i of test) oof[i] = ensembleProbability(members, weights, X[i]);
     }
   }
   // Isotonic needs enough rows per step; small shops get Platt's two parameters.
   const calibrator: Calibrator =
     folds < 2 ? { kind: 'platt', a: -1, b: 0 } : recipe.calibration === 'isotonic' && positives >= 50 && y.length - positives >= 50 ? fitIsotonic(oof, y) : fitPlattCalibrator(oof, y);
-  return { model: { kind: 'calibrated', ...trainMembers(X, y, recipe, R, weightsOf(y.map((_, i) => i), rowWeights)), calibrator, rounds: R }, oof };
+  return { model: { kind: 'calibrated', ...trainMembers(X, y, recipe, R, rowWeightsOf(y.map((_, i) => i), rowWeights)), calibrator, rounds: R }, oof };
 }

@@ -84,6 +84,17 @@ export function logisticObjective(y: ArrayLike<number>, weights?: ArrayLike<numb
   };
 }
 
+/**
+ * The weights of `rows`, scaled to a mean of 1 over them (undefined without weights), so that
+ * the trees' L2 penalty keeps its scale whatever the weights' own.
+ */
+export function rowWeightsOf(rows: readonly number[], weights?: ArrayLike<number>): number[] | undefined {
+  if (!weights) return undefined;
+  let sum = 0;
+  for (const i of rows) sum += weights[i];
+  return rows.map((i) => weights[i] / (sum / rows.length));
+}
+
 /** The log loss of raw scores (log-odds). */
 function logLoss(y: ArrayLike<number>, raw: Float64Array): number {
   let loss = 0;

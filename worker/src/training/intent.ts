@@ -18,7 +18,7 @@
 import { fitIsotonic, fitPlattCalibrator, shiftCalibrator, type Calibrator } from '../ml/calibration';
 import { ensembleProbability, fitCalibratedIntent, SERVED_RECIPE, type CalibratedIntentModel, type IntentRecipe } from '../ml/calibrated-intent';
 import { stratifiedFolds } from '../ml/folds';
-import { logisticObjective, trainGbdt, type GbdtModel, type GbdtOptions } from '../ml/gbdt';
+import { logisticObjective, rowWeightsOf, trainGbdt, type GbdtModel, type GbdtOptions } from '../ml/gbdt';
 import type { CvScore } from '../ml/intent-model';
 import { averagePrecision, rocAuc } from '../ml/metrics';
 import { seededRandom, shuffled } from '../ml/random';
@@ -270,11 +270,9 @@ export function trainIntentMember(r: IntentRun, k: number): GbdtModel {
   const mine = rowsWhere(r, (role) => role === EVERY_MEMBER || role === 1 + k);
   const held = rowsWhere(r, (role) => role === CALIBRATION);
   if (!mine.length || !held.length) throw new Error(`run ${r.header.run}: member ${k} has no rows to train or to stop on`);
-  // the weights' mean over the member's rows is 1, so the trees' L2 penalty keeps its scale
-  const mean = mine.reduce((sum, i) => sum + r.weight[i], 0) / mine.length;
   const early = { X: held.map((i) => rowOf(r, i)), y: held.map((i) => r.y[i]), patience: BAG.patience };
   const y = mine.map((i) => r.y[i]);
-  return trainGbdt(mine.map((i) => rowOf(r, i)), y, { ...MEMBER_GBDT, seed: BAG.seed + k }, early, logisticObjective(y, mine.map((i) => r.weight[i] / mean)));
+  return trainGbdt(mine.map((i) => rowOf(r, i)), y, { ...MEMBER_GBDT, seed: BAG.seed + k }, early, logisticObjective(y, rowWeightsOf(mine, r.weight)));
 }
 
 /** The last part: the members' mean logit, calibrated on the calibration set, moved to the shop's purchase rate. */
