@@ -1,4 +1,4 @@
-// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--shape JSON] [--bag-only] [--all-rows] [--every K [--shops N]]
+// npm run bench:intent-periods -- --train DIR/yoochoose/train.csv [--ends PATH] [--test DIR/yoochoose/test.csv] [--periods 0.4:0.6,0.6:0.8,0.8:1] [--windows DAYS|all [--step DAYS] [--from DAYS]] [--shape JSON] [--bag-only] [--all-rows] [--every K [--shops N]]
 //
 // A rolling-origin check of the intent run's shape (docs/evaluation.md, "Periods"): within the
 // training rows that `bench:intent -- --dataset yoochoose --tables DIR` exports (sessions in
@@ -18,8 +18,13 @@
 // sessions), for j below `--shops N` (default K); a shop whose periods train in one invocation
 // is scored with that model (`trainIntent`'s recipe, its probability before calibration) as its
 // "bag", and `--shape`'s gbdt fields and the long models do not apply to it. `--test` always
-// fits on every training row, whatever `--every`. The last line is one JSON object.
+// fits on every training row, whatever `--every`. The run weights sessions by when they ended:
+// `--ends` (default: train-ends.csv beside train.csv, which `--tables` writes with the tables).
+// `--windows DAYS` replaces the periods by samples of DAYS days (`all`: everything before the
+// origin), origins every `--step` days, each scored on the step after it (function `windows`).
+// The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gbdtLogit, trainGbdt, treeValue } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
@@ -29,9 +34,10 @@ import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember } from '../worker/sr
 
 const { values: a } = parseArgs({
   options: {
-    train: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' },
+    train: { type: 'string' }, ends: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' },
     'bag-only': { type: 'boolean', default: false }, 'all-rows': { type: 'boolean', default: false },
     every: { type: 'string', default: '1' }, shops: { type: 'string' },
+    windows: { type: 'string' }, step: { type: 'string', default: '7' }, from: { type: 'string' },
   },
 });
 if (!a.train) throw new Error('--train PATH: the train.csv that `npm run bench:intent -- --dataset yoochoose --tables DIR` writes in DIR/yoochoose');
@@ -55,9 +61,8 @@ function readTable(path: string) {
 const score = (y: number[], p: number[]) => ({ auc: +rocAuc(y, p).toFixed(4), ap: +averagePrecision(y, p).toFixed(4) });
 
 /** The bag and the long models fitted on `fit`, scored on `held`. */
-function compare(fit: { X: number[][]; y: number[] }, held: { X: number[][]; y: number[] }) {
-  // rows are in order of start: their index stands for the session's end
-  const planned = planIntentRun('periods', { x: fit.X, y: fit.y, last: fit.y.map((_, i) => i) });
+function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X: number[][]; y: number[] }) {
+  const planned = planIntentRun('periods', { x: fit.X, y: fit.y, last: fit.last });
   if ('done' in planned) {
     // a smaller shop: one invocation's model, its probability before calibration
     const trained = planned.done;
@@ -100,22 +105,65 @@ for (const path of [a.train, a.test]) {
     process.exit(0);
   }
 }
-const all = readTable(a.train);
+// when each training session ended (bench:intent writes train-ends.csv beside train.csv): the run weights sessions by it
+const endsPath = a.ends ?? join(dirname(a.train), 'train-ends.csv');
+if (!existsSync(endsPath)) {
+  console.log(JSON.stringify({ skipped: `${endsPath} is absent: export the tables again (npm run bench:intent -- --dataset yoochoose --tables DIR)` }));
+  process.exit(0);
+}
+const all = { ...readTable(a.train), last: readFileSync(endsPath, 'utf8').trim().split('\n').map(Number) };
+if (all.last.length !== all.y.length) throw new Error(`${endsPath} has ${all.last.length} ends for ${all.y.length} rows`);
 const every = Number(a.every);
 const shops = Number(a.shops ?? every);
 if (!(Number.isInteger(every) && every >= 1 && Number.isInteger(shops) && shops >= 1 && shops <= every)) {
   throw new Error(`--every K and --shops N are whole numbers with 1 ≤ N ≤ K, not ${a.every} and ${a.shops}`);
 }
+type Rows = { X: number[][]; y: number[]; last: number[] };
+const rowsWhere = (t: Rows, keep: (i: number) => boolean): Rows => {
+  const rows = [...t.y.keys()].filter(keep);
+  return { X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: rows.map((i) => t.last[i]) };
+};
+
+/**
+ * `--windows W`: instead of the periods, origins every `--step` days from `--from` days after the
+ * first session's end; at each, the run fits on the sessions that ended in the W days before it
+ * (every one before it with `all`) and scores those that end in the step after it. Samples that
+ * span days rather than months, for the recency weights' time discount (docs/evaluation.md).
+ */
+function windows(train: Rows, name: string, result: Record<string, unknown>) {
+  const DAY = 86_400_000;
+  const span = a.windows === 'all' ? Infinity : Number(a.windows);
+  const [step, from] = [Number(a.step), Number(a.from ?? (span === Infinity ? 42 : span))];
+  if (!(span > 0 && step > 0 && from > 0)) throw new Error(`--windows is a number of days or all, --step and --from numbers of days, not ${a.windows}, ${a.step}, ${a.from}`);
+  const finite = train.last.filter(Number.isFinite);
+  const [first, end] = [Math.min(...finite), Math.max(...finite)];
+  const scores: { auc: number; ap: number }[] = [];
+  for (let o = first + from * DAY; o + step * DAY <= end; o += step * DAY) {
+    const fit = rowsWhere(train, (i) => train.last[i] < o && train.last[i] >= o - span * DAY);
+    const held = rowsWhere(train, (i) => train.last[i] >= o && train.last[i] < o + step * DAY);
+    const out = compare(fit, held);
+    result[`${name}origin day ${Math.round((o - first) / DAY)}`] = out;
+    console.error(name, Math.round((o - first) / DAY), JSON.stringify(out));
+    if ('models' in out && out.models) scores.push(out.models.bag);
+  }
+  const mean = (k: 'auc' | 'ap') => +(scores.reduce((t, v) => t + v[k], 0) / scores.length).toFixed(4);
+  result[`${name}mean`] = { runs: scores.length, auc: mean('auc'), ap: mean('ap') };
+}
+
 const result: Record<string, unknown> = {};
 for (let shop = 0; shop < shops; shop++) {
   const keep = (_: unknown, i: number) => i % every === shop;
-  const train = { X: all.X.filter(keep), y: all.y.filter(keep) };
+  const train = { X: all.X.filter(keep), y: all.y.filter(keep), last: all.last.filter(keep) };
+  if (a.windows) {
+    windows(train, every > 1 ? `shop ${shop} of ${every}, ` : '', result);
+    continue;
+  }
   for (const period of a.periods!.split(',')) {
     const [from, to] = period.split(':').map(Number);
     if (!(from > 0 && from < to && to <= 1)) throw new Error(`a period is a:b with 0 < a < b ≤ 1, not ${period}`);
     const [na, nb] = [Math.round(train.y.length * from), Math.round(train.y.length * to)];
     const name = every > 1 ? `shop ${shop} of ${every}, ${period}` : period;
-    result[name] = compare({ X: train.X.slice(0, na), y: train.y.slice(0, na) }, { X: train.X.slice(na, nb), y: train.y.slice(na, nb) });
+    result[name] = compare({ X: train.X.slice(0, na), y: train.y.slice(0, na), last: train.last.slice(0, na) }, { X: train.X.slice(na, nb), y: train.y.slice(na, nb) });
     console.error(name, JSON.stringify(result[name]));
   }
 }

@@ -232,6 +232,8 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
   writeFileSync(join(dir, 'valid.csv'), csv(val));
   writeFileSync(join(dir, 'train.csv'), csv(train));
   writeFileSync(join(dir, 'test.csv'), csv(test));
+  // when each training session ended, row by row (bench:intent-periods weights by it as the run does)
+  if (train.last) writeFileSync(join(dir, 'train-ends.csv'), train.last.join('\n') + '\n');
   // --sklearn-from DIR: a finished `hist_gbdt.py DIR > DIR/result.json` on these very tables
   // (checked byte for byte), so a long search can run on its own and the bench pair its scores
   const from = a['sklearn-from'];

@@ -61,10 +61,11 @@ function driftingShop(n: number, seed: number, newShare = 0.3) {
 }
 
 const othersPerMember = BAG.othersPerMember;
-const halfLife = BAG.halfLife;
+const { halfLife, halfLifeDays } = BAG;
 afterEach(() => {
   BAG.othersPerMember = othersPerMember;
   BAG.halfLife = halfLife;
+  BAG.halfLifeDays = halfLifeDays;
 });
 
 describe('planning a run', () => {
@@ -114,23 +115,39 @@ describe('planning a run', () => {
     expect([...again.run.role]).toEqual([...role]);
   });
 
-  it('weights each session by its recency: the weight halves every halfLife share of the sessions, counted from the newest', () => {
+  it('weights each session by its recency: the weight halves every halfLife share of the sessions, or every halfLifeDays, whichever is slower', () => {
     BAG.othersPerMember = 300;
     BAG.halfLife = 0.35;
-    const { x, y, last } = driftingShop(3_000, 8);
+    BAG.halfLifeDays = 15;
+    const { x, y, last } = driftingShop(3_000, 8); // 90 days of sessions
     last[10] = last[11]; // sessions that ended together weigh alike
     last[12] = NaN; // an end that is not a number counts as the oldest
     const planned = planIntentRun('r', { x, y, last });
     if (!('run' in planned)) throw new Error('expected a run');
     const { weight } = planned.run;
     const newer = (i: number) => last.filter((t) => Number.isFinite(last[i]) ? t > last[i] : Number.isFinite(t)).length;
-    last.forEach((_, i) => expect(weight[i]).toBeCloseTo(2 ** (-newer(i) / 3_000 / 0.35), 12));
+    const newest = Math.max(...last.filter(Number.isFinite));
+    const days = (i: number) => (newest - last[i]) / 86_400_000;
+    last.forEach((_, i) => expect(weight[i]).toBeCloseTo(Math.max(2 ** (-newer(i) / 3_000 / 0.35), Number.isFinite(last[i]) ? 2 ** (-days(i) / 15) : 0), 12));
     expect(weight[10]).toBe(weight[11]);
     expect(Math.min(...weight)).toBe(weight[12]);
     expect(Math.max(...weight)).toBe(1);
-    // a session 35 % of the sample older than the newest weighs half as much
+    // over 90 days the ranks discount more slowly than the days: a session 35 % of the sample
+    // older than the newest weighs half as much
     const newestFirst = [...last.keys()].sort((i, j) => newer(i) - newer(j));
     expect(weight[newestFirst[1_050]]).toBeCloseTo(0.5, 12);
+    expect(weight[newestFirst[1_050]]).toBeGreaterThan(2 ** (-days(newestFirst[1_050]) / 15));
+    // the same sessions squeezed into 12 days: the days discount more slowly, and rule
+    const squeezed = last.map((t) => newest - (newest - t) * (12 / 90));
+    const short = planIntentRun('r', { x, y, last: squeezed });
+    if (!('run' in short)) throw new Error('expected a run');
+    squeezed.forEach((t, i) => Number.isFinite(t) && expect(short.run.weight[i]).toBeCloseTo(2 ** (-(newest - t) / 86_400_000 / 15), 12));
+    expect(Math.min(...[...short.run.weight].filter((_, i) => Number.isFinite(squeezed[i])))).toBeGreaterThan(0.57); // 12 days: at least 2^(−12/15)
+    // without days, the ranks alone
+    BAG.halfLifeDays = 0;
+    const ranked = planIntentRun('r', { x, y, last: squeezed });
+    if (!('run' in ranked)) throw new Error('expected a run');
+    last.forEach((_, i) => expect(ranked.run.weight[i]).toBeCloseTo(2 ** (-newer(i) / 3_000 / 0.35), 12));
     // without the sessions' times, or with no half-life, every session counts alike
     const untimed = planIntentRun('r', { x, y });
     if (!('run' in untimed)) throw new Error('expected a run');

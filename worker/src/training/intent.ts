@@ -80,9 +80,13 @@ export function shopRecipe(rows: number): IntentRecipe {
  * "Recency weights"). The one-invocation recipe of a smaller shop weights its rows alike: on
  * smaller shops cut from the same rows (a quarter to a sixteenth of the sessions) it gained
  * 0.005–0.010 AUC and 0.004–0.007 AP on the means (docs/evaluation.md, "Smaller shops").
+ * The discount is never faster than halving every `halfLifeDays` days (`recencyWeights`): over
+ * samples of 7–28 days cut from the same rows, the share alone cost up to 0.003 AUC, and the
+ * milder of the two kept the share's gains wherever it had any (docs/evaluation.md, "Samples
+ * that span weeks").
  * `seed` is member 0's seed for row sampling (member k's is seed + k).
  */
-export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5, halfLife: 0.35, seed: 1 };
+export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5, halfLife: 0.35, halfLifeDays: 15, seed: 1 };
 export const MEMBER_GBDT: GbdtOptions = { trees: 250, depth: 3, rate: 0.1, minLeaf: 50, lambda: 1, subsample: 0.8, colsample: 1, bins: 255 };
 
 export interface Sessions {
@@ -239,21 +243,29 @@ function calibrationRows(y: number[], last?: number[]): number[] {
   });
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * Each session's weight: 2^(−age / halfLife), its age the share of the sample's sessions that
- * ended after it (sessions that ended together weigh alike; an end that is not a number counts
- * as the oldest). Ranks, not times, so that no clock (a session's end is bounded, not trusted)
- * stretches the scale. All 1 when the times are unknown or halfLife is 0.
+ * Each session's weight: the milder of two discounts from the newest session. By rank,
+ * 2^(−age / halfLife), its age the share of the sample's sessions that ended after it (sessions
+ * that ended together weigh alike; an end that is not a number counts as the oldest), so that
+ * the scale follows the sample whatever its span. By time, 2^(−days / halfLifeDays), so that a
+ * sample of a few weeks, which has little drift to follow, is barely discounted. A session's end
+ * is the server's time of its last event (never later than its arrival), so a visitor can only
+ * make their own session older, never stretch the scale. All 1 when the times are unknown or
+ * halfLife is 0; halfLifeDays 0 leaves the ranks alone.
  */
 export function recencyWeights(n: number, last?: number[]): number[] {
   if (!last || !(BAG.halfLife > 0)) return Array.from({ length: n }, () => 1);
   const at = (i: number) => (Number.isFinite(last[i]) ? last[i] : -Infinity);
   const newestFirst = [...last.keys()].sort((i, j) => at(j) - at(i) || i - j);
+  const newest = at(newestFirst[0]);
+  const byTime = (t: number) => (BAG.halfLifeDays > 0 && Number.isFinite(t) ? Math.pow(2, -(newest - t) / DAY_MS / BAG.halfLifeDays) : 0);
   const weight = new Array<number>(n);
   let newer = 0; // sessions that ended strictly after the current one
   newestFirst.forEach((i, k) => {
     if (k > 0 && at(i) !== at(newestFirst[k - 1])) newer = k;
-    weight[i] = Math.pow(2, -newer / n / BAG.halfLife);
+    weight[i] = Math.max(Math.pow(2, -newer / n / BAG.halfLife), byTime(at(i)));
   });
   return weight;
 }
