@@ -21,7 +21,8 @@
 // fits on every training row, whatever `--every`. The run weights sessions by when they ended:
 // `--ends` (default: train-ends.csv beside train.csv, which `--tables` writes with the tables).
 // `--windows DAYS` replaces the periods by samples of DAYS days (`all`: everything before the
-// origin), origins every `--step` days, each scored on the step after it (function `windows`).
+// origin), origins every `--step` days (7) from `--from` days (DAYS, or 42 for `all`), each
+// scored on the step after it (function `windows`).
 // The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -118,6 +119,10 @@ const shops = Number(a.shops ?? every);
 if (!(Number.isInteger(every) && every >= 1 && Number.isInteger(shops) && shops >= 1 && shops <= every)) {
   throw new Error(`--every K and --shops N are whole numbers with 1 ≤ N ≤ K, not ${a.every} and ${a.shops}`);
 }
+const DAY = 86_400_000;
+const WINDOWS = a.windows && { span: a.windows === 'all' ? Infinity : Number(a.windows), step: Number(a.step), from: Number(a.from ?? (a.windows === 'all' ? 42 : a.windows)) };
+if (WINDOWS && !(WINDOWS.span > 0 && WINDOWS.step > 0 && WINDOWS.from > 0)) throw new Error(`--windows is a number of days or all, --step and --from numbers of days, not ${a.windows}, ${a.step}, ${a.from}`);
+if (!WINDOWS && a.from) throw new Error('--from (and --step) go with --windows');
 type Rows = { X: number[][]; y: number[]; last: number[] };
 const rowsWhere = (t: Rows, keep: (i: number) => boolean): Rows => {
   const rows = [...t.y.keys()].filter(keep);
@@ -130,32 +135,28 @@ const rowsWhere = (t: Rows, keep: (i: number) => boolean): Rows => {
  * (every one before it with `all`) and scores those that end in the step after it. Samples that
  * span days rather than months, for the recency weights' time discount (docs/evaluation.md).
  */
-function windows(train: Rows, name: string, result: Record<string, unknown>) {
-  const DAY = 86_400_000;
-  const span = a.windows === 'all' ? Infinity : Number(a.windows);
-  const [step, from] = [Number(a.step), Number(a.from ?? (span === Infinity ? 42 : span))];
-  if (!(span > 0 && step > 0 && from > 0)) throw new Error(`--windows is a number of days or all, --step and --from numbers of days, not ${a.windows}, ${a.step}, ${a.from}`);
-  const finite = train.last.filter(Number.isFinite);
-  const [first, end] = [Math.min(...finite), Math.max(...finite)];
+function windows(train: Rows, name: string, result: Record<string, unknown>, { span, step, from }: { span: number; step: number; from: number }) {
+  let [first, end] = [Infinity, -Infinity];
+  for (const t of train.last) if (Number.isFinite(t)) [first, end] = [Math.min(first, t), Math.max(end, t)];
   const scores: { auc: number; ap: number }[] = [];
   for (let o = first + from * DAY; o + step * DAY <= end; o += step * DAY) {
     const fit = rowsWhere(train, (i) => train.last[i] < o && train.last[i] >= o - span * DAY);
     const held = rowsWhere(train, (i) => train.last[i] >= o && train.last[i] < o + step * DAY);
     const out = compare(fit, held);
-    result[`${name}origin day ${Math.round((o - first) / DAY)}`] = out;
-    console.error(name, Math.round((o - first) / DAY), JSON.stringify(out));
+    const day = +((o - first) / DAY).toFixed(2);
+    result[`${name}origin day ${day}`] = out;
+    console.error(name, day, JSON.stringify(out));
     if ('models' in out && out.models) scores.push(out.models.bag);
   }
   const mean = (k: 'auc' | 'ap') => +(scores.reduce((t, v) => t + v[k], 0) / scores.length).toFixed(4);
-  result[`${name}mean`] = { runs: scores.length, auc: mean('auc'), ap: mean('ap') };
+  result[`${name}mean`] = scores.length ? { runs: scores.length, auc: mean('auc'), ap: mean('ap') } : { runs: 0, skipped: 'no origin with a model: a shorter --from or --step, or more rows' };
 }
 
 const result: Record<string, unknown> = {};
 for (let shop = 0; shop < shops; shop++) {
-  const keep = (_: unknown, i: number) => i % every === shop;
-  const train = { X: all.X.filter(keep), y: all.y.filter(keep), last: all.last.filter(keep) };
-  if (a.windows) {
-    windows(train, every > 1 ? `shop ${shop} of ${every}, ` : '', result);
+  const train = rowsWhere(all, (i) => i % every === shop);
+  if (WINDOWS) {
+    windows(train, every > 1 ? `shop ${shop} of ${every}, ` : '', result, WINDOWS);
     continue;
   }
   for (const period of a.periods!.split(',')) {
@@ -163,7 +164,7 @@ for (let shop = 0; shop < shops; shop++) {
     if (!(from > 0 && from < to && to <= 1)) throw new Error(`a period is a:b with 0 < a < b ≤ 1, not ${period}`);
     const [na, nb] = [Math.round(train.y.length * from), Math.round(train.y.length * to)];
     const name = every > 1 ? `shop ${shop} of ${every}, ${period}` : period;
-    result[name] = compare({ X: train.X.slice(0, na), y: train.y.slice(0, na), last: train.last.slice(0, na) }, { X: train.X.slice(na, nb), y: train.y.slice(na, nb) });
+    result[name] = compare(rowsWhere(train, (i) => i < na), rowsWhere(train, (i) => i >= na && i < nb));
     console.error(name, JSON.stringify(result[name]));
   }
 }

@@ -224,18 +224,10 @@ const SKLEARN_PASSES = Number(a['sklearn-passes'] ?? 2);
  * rows, scoring the same test rows. Null (with the reason printed) when python3 + sklearn are missing.
  */
 function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: Table): Scored | null {
-  // --tables DIR keeps the exported tables (to rerun hist_gbdt.py by hand)
-  const dir = a.tables ? join(a.tables, name) : mkdtempSync(join(tmpdir(), 'intent-sklearn-'));
-  mkdirSync(dir, { recursive: true });
   const csv = (t: Table) => t.X.map((x, i) => [...x, t.y[i]].join(',')).join('\n') + '\n';
-  writeFileSync(join(dir, 'fit.csv'), csv(fit));
-  writeFileSync(join(dir, 'valid.csv'), csv(val));
-  writeFileSync(join(dir, 'train.csv'), csv(train));
-  writeFileSync(join(dir, 'test.csv'), csv(test));
-  // when each training session ended, row by row (bench:intent-periods weights by it as the run does)
-  if (train.last) writeFileSync(join(dir, 'train-ends.csv'), train.last.join('\n') + '\n');
-  // --sklearn-from DIR: a finished `hist_gbdt.py DIR > DIR/result.json` on these very tables
-  // (checked byte for byte), so a long search can run on its own and the bench pair its scores
+  // --sklearn-from DIR: a finished `hist_gbdt.py DIR > DIR/result.json` on these very tables, so
+  // that a long search can run on its own; checked byte for byte before this run writes its own
+  // (DIR may be where --tables writes them)
   const from = a['sklearn-from'];
   if (from) {
     // it may still be running (started beside this bench): wait for its JSON line
@@ -245,6 +237,17 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
     for (const [file, t] of [['fit.csv', fit], ['valid.csv', val], ['train.csv', train], ['test.csv', test]] as const) {
       if (readFileSync(join(from, file), 'utf8') !== csv(t)) throw new Error(`--sklearn-from ${from}: ${file} is not this run's table`);
     }
+  }
+  // --tables DIR keeps the exported tables (to rerun hist_gbdt.py by hand)
+  const dir = a.tables ? join(a.tables, name) : mkdtempSync(join(tmpdir(), 'intent-sklearn-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'fit.csv'), csv(fit));
+  writeFileSync(join(dir, 'valid.csv'), csv(val));
+  writeFileSync(join(dir, 'train.csv'), csv(train));
+  writeFileSync(join(dir, 'test.csv'), csv(test));
+  // when each training session ended, row by row (bench:intent-periods weights by it as the run does)
+  if (train.last) writeFileSync(join(dir, 'train-ends.csv'), train.last.join('\n') + '\n');
+  if (from) {
     if (!a.tables) rmSync(dir, { recursive: true, force: true });
     return sklearnScores(from, test);
   }

@@ -11,7 +11,7 @@ import { rocAuc } from '../../worker/src/ml/metrics';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
 import {
-  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, SAMPLE_KEY, trainIntent, trainIntentMember, trainIntentRun, type RunStore,
+  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, recencyWeights, SAMPLE_KEY, trainIntent, trainIntentMember, trainIntentRun, type RunStore,
 } from '../../worker/src/training/intent';
 
 /** A session's 19 features: small counts, feature 1 from 0 to 8. */
@@ -132,8 +132,8 @@ describe('planning a run', () => {
     expect(weight[10]).toBe(weight[11]);
     expect(Math.min(...weight)).toBe(weight[12]);
     expect(Math.max(...weight)).toBe(1);
-    // over 90 days the ranks discount more slowly than the days: a session 35 % of the sample
-    // older than the newest weighs half as much
+    // over 90 days the ranks discount more slowly than the days, but for the newest few sessions:
+    // a session 35 % of the sample older than the newest weighs half as much
     const newestFirst = [...last.keys()].sort((i, j) => newer(i) - newer(j));
     expect(weight[newestFirst[1_050]]).toBeCloseTo(0.5, 12);
     expect(weight[newestFirst[1_050]]).toBeGreaterThan(2 ** (-days(newestFirst[1_050]) / 15));
@@ -142,13 +142,13 @@ describe('planning a run', () => {
     const short = planIntentRun('r', { x, y, last: squeezed });
     if (!('run' in short)) throw new Error('expected a run');
     squeezed.forEach((t, i) => Number.isFinite(t) && expect(short.run.weight[i]).toBeCloseTo(2 ** (-(newest - t) / 86_400_000 / 15), 12));
-    expect(Math.min(...[...short.run.weight].filter((_, i) => Number.isFinite(squeezed[i])))).toBeGreaterThan(0.57); // 12 days: at least 2^(−12/15)
     // without days, the ranks alone
     BAG.halfLifeDays = 0;
     const ranked = planIntentRun('r', { x, y, last: squeezed });
     if (!('run' in ranked)) throw new Error('expected a run');
     last.forEach((_, i) => expect(ranked.run.weight[i]).toBeCloseTo(2 ** (-newer(i) / 3_000 / 0.35), 12));
-    // without the sessions' times, or with no half-life, every session counts alike
+    // without the sessions' times, or with no half-life (whatever the days), every session counts alike
+    BAG.halfLifeDays = 15;
     const untimed = planIntentRun('r', { x, y });
     if (!('run' in untimed)) throw new Error('expected a run');
     expect([...untimed.run.weight].every((w) => w === 1)).toBe(true);
@@ -156,6 +156,8 @@ describe('planning a run', () => {
     const flat = planIntentRun('r', { x, y, last });
     if (!('run' in flat)) throw new Error('expected a run');
     expect([...flat.run.weight].every((w) => w === 1)).toBe(true);
+    // ends that are not the sessions' own are refused rather than half-used
+    expect(() => recencyWeights(3, [1, 2])).toThrow(/2 session ends for 3 sessions/);
   });
 
   it('trains a member on the weights\' proportions only: scaled alike, they train the same trees; changed, other trees', () => {

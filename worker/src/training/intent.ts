@@ -81,9 +81,9 @@ export function shopRecipe(rows: number): IntentRecipe {
  * smaller shops cut from the same rows (a quarter to a sixteenth of the sessions) it gained
  * 0.005–0.010 AUC and 0.004–0.007 AP on the means (docs/evaluation.md, "Smaller shops").
  * The discount is never faster than halving every `halfLifeDays` days (`recencyWeights`): over
- * samples of 7–28 days cut from the same rows, the share alone cost up to 0.003 AUC, and the
- * milder of the two kept the share's gains wherever it had any (docs/evaluation.md, "Samples
- * that span weeks").
+ * samples of 7–14 days cut from the same rows, the share alone cost up to 0.003 AUC; the milder
+ * of the two cost at most 0.001 there, and matched the share where the samples reached back
+ * months (docs/evaluation.md, "Samples that span weeks").
  * `seed` is member 0's seed for row sampling (member k's is seed + k).
  */
 export const BAG = { maxMembers: 4, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5, halfLife: 0.35, halfLifeDays: 15, seed: 1 };
@@ -250,12 +250,14 @@ const DAY_MS = 86_400_000;
  * 2^(−age / halfLife), its age the share of the sample's sessions that ended after it (sessions
  * that ended together weigh alike; an end that is not a number counts as the oldest), so that
  * the scale follows the sample whatever its span. By time, 2^(−days / halfLifeDays), so that a
- * sample of a few weeks, which has little drift to follow, is barely discounted. A session's end
- * is the server's time of its last event (never later than its arrival), so a visitor can only
- * make their own session older, never stretch the scale. All 1 when the times are unknown or
- * halfLife is 0; halfLifeDays 0 leaves the ranks alone.
+ * sample of a few weeks, which has little drift to follow, is barely discounted. No weight falls
+ * below its rank weight, so no clock can discount a sample more than its ranks do: an end later
+ * than the others (a session's end is the server's time of its last event, never later than its
+ * arrival) only turns the days off for them. All 1 when the times are unknown or halfLife is 0;
+ * halfLifeDays 0 leaves the ranks alone.
  */
 export function recencyWeights(n: number, last?: number[]): number[] {
+  if (last && last.length !== n) throw new Error(`${last.length} session ends for ${n} sessions`);
   if (!last || !(BAG.halfLife > 0)) return Array.from({ length: n }, () => 1);
   const at = (i: number) => (Number.isFinite(last[i]) ? last[i] : -Infinity);
   const newestFirst = [...last.keys()].sort((i, j) => at(j) - at(i) || i - j);
