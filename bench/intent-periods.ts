@@ -73,13 +73,13 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
     return { fit: fit.y.length, held: held.y.length, members: 1, rounds: [trained.model.rounds], models: { bag: score(held.y, p) } };
   }
   const r = planned.run;
-  const d = r.header.d;
+  const rowAt = (i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
   const members = Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
   const hx = held.X.map((x) => clipRow(r.header.clip, x));
   const bag = hx.map((x) => members.reduce((s, m) => s + gbdtLogit(m, x), 0) / members.length);
   const out: Record<string, { auc: number; ap: number }> = { bag: score(held.y, bag) };
   const long = (name: string, rows: number[]) => {
-    const m = trainGbdt(rows.map((i) => Array.from(r.X.subarray(i * d, (i + 1) * d))), rows.map((i) => r.y[i]), LONG);
+    const m = trainGbdt(rows.map(rowAt), rows.map((i) => r.y[i]), LONG);
     const raw = hx.map(() => m.base);
     m.trees.forEach((t, k) => {
       for (let i = 0; i < hx.length; i++) raw[i] += treeValue(t, hx[i]);
@@ -90,7 +90,7 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
   };
   if (a['all-rows']) {
     const rows = [...r.role.keys()];
-    const m = trainCalibratedIntent(rows.map((i) => Array.from(r.X.subarray(i * d, (i + 1) * d))), [...r.y], SERVED_RECIPE, { rowWeights: [...r.weight] });
+    const m = trainCalibratedIntent(rows.map(rowAt), [...r.y], SERVED_RECIPE, { rowWeights: [...r.weight] });
     out['all-rows, weighted'] = score(held.y, hx.map((x) => ensembleProbability(m.members, m.weights, x)));
   }
   if (!a['bag-only']) {
