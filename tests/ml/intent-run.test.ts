@@ -6,12 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { predictIntent } from '../../worker/src/ml/calibrated-intent';
 import { expectedCalibrationError } from '../../worker/src/ml/calibration';
-import { gbdtLogit } from '../../worker/src/ml/gbdt';
+import { gbdtLogit, trainGbdt } from '../../worker/src/ml/gbdt';
 import { rocAuc } from '../../worker/src/ml/metrics';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
 import {
-  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, memoryRunStore, planIntentRun, recencyWeights, SAMPLE_KEY, trainIntent, trainIntentMember, trainIntentRun, type RunStore,
+  BAG, beginIntentRun, continueIntentRun, decodeRun, encodeRun, MEMBER_GBDT, memoryRunStore, mostMembers, othersOf, planIntentRun, recencyWeights, SAMPLE_KEY, trainIntent, trainIntentMember, trainIntentRun, type RunStore,
 } from '../../worker/src/training/intent';
 
 /** A session's 19 features: small counts, feature 1 from 0 to 8. */
@@ -84,9 +84,45 @@ describe('planning a run', () => {
     // outside the calibration set: purchases go to every member, each other to one share or none
     const others = rows.filter((i) => y[i] === 0 && role[i] !== 0);
     expect(rows.filter((i) => y[i] === 1 && role[i] !== 0).every((i) => role[i] === 255)).toBe(true);
-    expect(header.members).toBe(BAG.maxMembers); // 1,900-odd others, shares of 300, at most 4 members
-    for (let k = 0; k < header.members; k++) expect(others.filter((i) => role[i] === 1 + k)).toHaveLength(300);
-    expect(others.filter((i) => role[i] === 254)).toHaveLength(others.length - 300 * header.members);
+    expect(header.shares).toBe(BAG.maxMembers); // 1,900-odd others, shares of 300, at most 4 members a deal
+    expect(header.members).toBe(BAG.maxMembers * BAG.deals);
+    for (let k = 0; k < BAG.maxMembers; k++) expect(others.filter((i) => role[i] === 1 + k)).toHaveLength(300);
+    expect(others.filter((i) => role[i] === 254)).toHaveLength(others.length - 300 * BAG.maxMembers);
+  });
+
+  it('deals the same others again for each deal: each other in one share of every deal, the deals\' shares unlike', () => {
+    BAG.othersPerMember = 300;
+    const { x, y } = shop(3_000, 1);
+    const planned = planIntentRun('r', { x, y });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const r = planned.run;
+    const shares = r.header.shares!;
+    const dealt = [...r.role.keys()].filter((i) => r.role[i] >= 1 && r.role[i] <= shares).sort((i, j) => i - j);
+    const deals = Array.from({ length: BAG.deals }, (_, j) => Array.from({ length: shares }, (_, s) => othersOf(r, j * shares + s)));
+    expect(BAG.deals).toBeGreaterThan(1);
+    for (const deal of deals) {
+      expect(deal.flat().sort((i, j) => i - j)).toEqual(dealt); // every dealt other once
+      for (const share of deal) expect(share).toHaveLength(dealt.length / shares);
+    }
+    for (let s = 0; s < shares; s++) expect(deals[0][s]).toEqual(dealt.filter((i) => r.role[i] === 1 + s)); // deal 0: the stored shares
+    // a later deal mixes the first's shares: about a quarter of each of its shares from each of them
+    const overlap = deals[1][0].filter((i) => r.role[i] === 1).length / deals[1][0].length;
+    expect(overlap).toBeGreaterThan(0.1);
+    expect(overlap).toBeLessThan(0.4);
+    // a run stored before deals (no shares in its header) trains each member on its stored share
+    const before = { ...r, header: { ...r.header, members: shares, shares: undefined } };
+    expect(othersOf(before, shares - 1)).toEqual(deals[0][shares - 1]);
+  });
+
+  it('keeps the most members of the longest trees under 1 MB of JSON', () => {
+    // continuous features and labels unrelated to them: trees split to their depth at many-digit thresholds
+    const r = seededRandom(3);
+    const X = Array.from({ length: 2_000 }, () => Array.from({ length: 26 }, () => r() * 1_000));
+    const y = X.map(() => (r() < 0.2 ? 1 : 0));
+    const model = trainGbdt(X, y, { ...MEMBER_GBDT, trees: 40 });
+    const largest = Math.max(...model.trees.map((t) => JSON.stringify(t).length));
+    expect(model.trees.filter((t) => t.feature.length === 15).length).toBeGreaterThan(5); // full trees among them
+    expect(mostMembers() * (MEMBER_GBDT.trees ?? 0) * largest).toBeLessThan(950_000); // the rest: clip, calibrator
   });
 
   it('with the sessions\' times, draws the calibration fifth from each class\'s older half, so the newer half trains every member', () => {
@@ -214,7 +250,7 @@ describe('running the parts', () => {
     const population = { purchases: y.filter(Boolean).length, others: 3 * y.length };
     const whole = await trainIntentRun(memoryRunStore(), 'run-1', { x, y }, population);
     if ('skipped' in whole) throw new Error(whole.skipped);
-    expect(whole.members).toBe(BAG.maxMembers);
+    expect(whole.members).toBe(mostMembers());
 
     // the same run, each part its own call on a store that fails once while saving member 2
     const memory = memoryRunStore();
@@ -238,7 +274,7 @@ describe('running the parts', () => {
       }
     }
     expect(failures).toBe(2);
-    expect(parts).toEqual([1, 2, 3, 3, 4, 5]);
+    expect(parts).toEqual([1, 2, 3, ...Array.from({ length: mostMembers() - 1 }, (_, k) => 3 + k)]);
     if (!('done' in outcome) || 'skipped' in outcome.done) throw new Error('expected a model');
     expect(JSON.stringify(outcome.done)).toBe(JSON.stringify(whole));
   }, 60_000);
@@ -247,13 +283,13 @@ describe('running the parts', () => {
     BAG.othersPerMember = 400;
     const { x, y } = shop(3_000, 5);
     const store = memoryRunStore();
-    expect(await beginIntentRun(store, 'old', { x, y })).toEqual({ next: 1, parts: BAG.maxMembers + 2 });
+    expect(await beginIntentRun(store, 'old', { x, y })).toEqual({ next: 1, parts: mostMembers() + 2 });
     await continueIntentRun(store, 'old', 1);
     await beginIntentRun(store, 'new', { x, y });
     expect(await continueIntentRun(store, 'old', 2)).toEqual({ stale: 'run old was replaced by run new' });
     // the new run's last part cannot use the old run's member 0
-    await expect(continueIntentRun(store, 'new', BAG.maxMembers + 1)).rejects.toThrow(/member 0 is missing/);
-    await expect(continueIntentRun(store, 'new', BAG.maxMembers + 2)).rejects.toThrow(/no part/);
+    await expect(continueIntentRun(store, 'new', mostMembers() + 1)).rejects.toThrow(/member 0 is missing/);
+    await expect(continueIntentRun(store, 'new', mostMembers() + 2)).rejects.toThrow(/no part/);
     expect(await continueIntentRun(memoryRunStore(), 'new', 1)).toEqual({ stale: 'run new: its sample is gone' });
   });
 
@@ -314,7 +350,7 @@ describe('running the parts', () => {
     const purchases = keep.filter((i) => all.y[i] === 1).length;
     const trained = await trainIntentRun(memoryRunStore(), 'r', { x: keep.map((i) => all.x[i]), y: keep.map((i) => all.y[i]) }, { purchases, others: all.y.length - purchases });
     if ('skipped' in trained) throw new Error(trained.skipped);
-    expect(trained.members).toBe(2); // some 15,000 others outside the calibration set: two shares
+    expect(trained.members).toBe(2 * BAG.deals); // some 15,000 others outside the calibration set: two shares a deal
     expect(trained.priorShift).toBeCloseTo(Math.log(1 / 3), 1);
     const test = shop(20_000, 7);
     const scores = test.x.map((row) => predictIntent(trained.model, clipRow(trained.clip, row)));

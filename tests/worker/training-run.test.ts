@@ -8,7 +8,7 @@ import worker from '../../worker/src/index';
 import { seededRandom } from '../../worker/src/ml/random';
 import { findSite, type Site } from '../../worker/src/sites';
 import { intentRunStore } from '../../worker/src/training';
-import { BAG, beginIntentRun, SAMPLE_KEY } from '../../worker/src/training/intent';
+import { BAG, beginIntentRun, mostMembers, SAMPLE_KEY } from '../../worker/src/training/intent';
 import { STEP_ATTEMPTS } from '../../worker/src/training/queue';
 import { TEST_SITE } from './helpers';
 
@@ -53,9 +53,9 @@ describe('an intent run through the queue', () => {
   it('runs one part per message, each sending the next; a failed last part is retried and the last good model serves until it saves', async () => {
     const store = intentRunStore(env, site);
     const { x, y } = sessions(2_500);
-    expect(await beginIntentRun(store, 'run-a', { x, y })).toEqual({ next: 1, parts: BAG.maxMembers + 2 });
+    expect(await beginIntentRun(store, 'run-a', { x, y })).toEqual({ next: 1, parts: mostMembers() + 2 });
     const before = (await latest())?.version ?? 0;
-    for (let part = 1; part <= BAG.maxMembers; part++) {
+    for (let part = 1; part <= mostMembers(); part++) {
       const result = await consume(message(`p-${part}`, { site: TEST_SITE.key, step: 'intent', run: 'run-a', part }));
       expect(result.explicitAcks).toEqual([`p-${part}`]);
       expect(sent).toEqual([{ site: TEST_SITE.key, step: 'intent', run: 'run-a', part: part + 1 }]);
@@ -64,7 +64,7 @@ describe('an intent run through the queue', () => {
     expect((await latest())?.version ?? 0).toBe(before); // nothing served changes before the last part
 
     // the last part fails to save: retried, nothing new serves, the run is kept for the retry
-    const last = BAG.maxMembers + 1;
+    const last = mostMembers() + 1;
     await env.DB.prepare('ALTER TABLE models RENAME TO models_away').run();
     let failed;
     try {
@@ -85,8 +85,8 @@ describe('an intent run through the queue', () => {
     expect(saved.version).toBe(before + 1);
     const body = JSON.parse(saved.body);
     expect(body.model.kind).toBe('calibrated');
-    expect(body.model.members).toHaveLength(BAG.maxMembers);
-    expect(JSON.parse(saved.metrics)).toMatchObject({ members: BAG.maxMembers, sessions: x.length });
+    expect(body.model.members).toHaveLength(mostMembers());
+    expect(JSON.parse(saved.metrics)).toMatchObject({ members: mostMembers(), sessions: x.length });
     expect(JSON.parse((await stepStatus())!.last_result!)).toMatchObject({ version: before + 1, kind: 'calibrated' });
     // the run's parts are gone from R2
     expect(await store.get(SAMPLE_KEY)).toBeNull();
@@ -106,7 +106,7 @@ describe('an intent run through the queue', () => {
     expect(await store.get('member-0')).toBeNull();
     expect(JSON.parse((await stepStatus())!.last_result!)).toEqual({ skipped: 'run run-old was replaced by run run-new' });
     const bad = await consume(
-      message('b-1', { site: TEST_SITE.key, step: 'intent', run: 'run-new', part: BAG.maxMembers + 2 }),
+      message('b-1', { site: TEST_SITE.key, step: 'intent', run: 'run-new', part: mostMembers() + 2 }),
       message('b-2', { site: TEST_SITE.key, step: 'segments', run: 'run-new', part: 1 }),
       message('b-3', { site: TEST_SITE.key, step: 'intent', run: '../../x', part: 1 }),
       message('b-4', { site: TEST_SITE.key, step: 'intent', run: 'run-new', part: 1.5 }),

@@ -8,7 +8,7 @@ import type { Env } from '../env';
 import type { TrainingStep } from '../models';
 import { findSite } from '../sites';
 import { runStep, TRAINING_STEPS, type IntentProgress } from '../training';
-import { BAG } from './intent';
+import { mostMembers } from './intent';
 
 export interface TrainingMessage {
   site: string;
@@ -29,7 +29,7 @@ const isTrainingMessage = (body: unknown): body is TrainingMessage => {
   if (typeof m.site !== 'string' || !TRAINING_STEPS.includes(m.step)) return false;
   if (m.run === undefined && m.part === undefined) return true;
   // a run's later part: its id as the step made it, a part the run can have
-  return m.step === 'intent' && typeof m.run === 'string' && /^[\w-]{1,64}$/.test(m.run) && Number.isInteger(m.part) && m.part! >= 1 && m.part! <= BAG.maxMembers + 1;
+  return m.step === 'intent' && typeof m.run === 'string' && /^[\w-]{1,64}$/.test(m.run) && Number.isInteger(m.part) && m.part! >= 1 && m.part! <= mostMembers() + 1;
 };
 
 /** The cron's whole job: one message per site × step. */
