@@ -11,7 +11,8 @@
 // diagnostic and never a basis for a choice. `--shape '{"bag":{…},"gbdt":{…}}'` tries the run
 // with other BAG and MEMBER_GBDT fields (this process only: `{"bag":{"halfLife":0}}` is the run
 // without recency weights, `{"bag":{"seed":11}}` another draw of the members' row sampling);
-// `--bag-only` skips the long models. `--all-rows` adds the calibrated recipe on every fit row,
+// `--bag-only` skips the long models. `--agreement` adds how far a retrain agrees with the run
+// (the share of its top tenth kept). `--all-rows` adds the calibrated recipe on every fit row,
 // weighted by recency as served (`trainCalibratedIntent`, what a run could train over several
 // invocations instead of the bag; docs/evaluation.md). `--every K` makes smaller shops of the
 // rows: shop j keeps the rows i with i mod K = j (the same span of time, a K-th of the
@@ -31,12 +32,12 @@ import { gbdtLogit, trainGbdt, treeValue } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
 import { ensembleProbability, SERVED_RECIPE, trainCalibratedIntent } from '../worker/src/ml/calibrated-intent';
 import { clipRow } from '../worker/src/ml/robust';
-import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember } from '../worker/src/training/intent';
+import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember, type IntentRun } from '../worker/src/training/intent';
 
 const { values: a } = parseArgs({
   options: {
     train: { type: 'string' }, ends: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' },
-    'bag-only': { type: 'boolean', default: false }, 'all-rows': { type: 'boolean', default: false },
+    'bag-only': { type: 'boolean', default: false }, 'all-rows': { type: 'boolean', default: false }, agreement: { type: 'boolean', default: false },
     every: { type: 'string', default: '1' }, shops: { type: 'string' },
     windows: { type: 'string' }, step: { type: 'string', default: '7' }, from: { type: 'string' },
   },
@@ -97,7 +98,24 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
     long('long-outside-calibration', [...r.role.keys()].filter((i) => r.role[i] !== 0));
     long('long-every-row', [...r.role.keys()]);
   }
-  return { fit: fit.y.length, held: held.y.length, members: members.length, rounds: members.map((m) => m.trees.length), models: out };
+  const fitted = { fit: fit.y.length, held: held.y.length, members: members.length, rounds: members.map((m) => m.trees.length), models: out };
+  return a.agreement ? { ...fitted, topTenthShared: retrainAgreement(r, hx, bag) } : fitted;
+}
+
+/**
+ * `--agreement`: the run's members trained again on the same sample with another draw of their
+ * row sampling (BAG.seed + 100), as a retrain would be; the share of the held sessions in the
+ * top tenth of the bag's scores that stay in the top tenth of the other's.
+ */
+function retrainAgreement(r: IntentRun, hx: number[][], bag: number[]): number {
+  const seed = BAG.seed;
+  BAG.seed = seed + 100;
+  const members = Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
+  BAG.seed = seed;
+  const other = hx.map((x) => members.reduce((s, m) => s + gbdtLogit(m, x), 0) / members.length);
+  const top = (p: number[]) => new Set([...p.keys()].sort((i, j) => p[j] - p[i]).slice(0, Math.round(p.length / 10)));
+  const [first, second] = [top(bag), top(other)];
+  return +([...first].filter((i) => second.has(i)).length / first.size).toFixed(4);
 }
 
 for (const path of [a.train, a.test]) {

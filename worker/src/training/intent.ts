@@ -86,11 +86,12 @@ export function shopRecipe(rows: number): IntentRecipe {
  * months (docs/evaluation.md, "Samples that span weeks").
  * The others are dealt into shares `deals` times over, each deal shuffled by its own seed, and
  * each share trains a member: with 2 deals, 2 × 4 members, each other in one share of each deal.
- * Averaging more members halves how much two retrains on the same sessions disagree (the
- * sessions in one's top tenth of scores and not the other's: 6.4–8.8 % with one deal, 3.5–6.0 %
- * with two, on the three periods), and on the periods' means (6 seeds each) it raised AUC from
- * 0.7274 to 0.7280 and AP from 0.1622 to 0.1636; a third deal added 0.0001. A part still trains
- * one member, so an invocation's CPU and memory stay as they were; the run has twice the parts.
+ * Averaging more members makes two retrains on the same sessions agree more (of one's top tenth
+ * of scores, the share not in the other's: 6.9 % with one deal, 5.0 % with two, on the three
+ * periods, `bench:intent-periods -- --agreement`); on the periods' means (6 seeds each) it raised
+ * AUC from 0.7275 to 0.7280 and AP from 0.1623 to 0.1636 (8 weekly origins: 0.7434 → 0.7435,
+ * 0.1865 → 0.1872); a third deal added 0.0001. A part still trains one member, so an
+ * invocation's CPU and memory stay as they were; the run has twice the parts.
  * 8 members of at most 250 trees fit 1 MB: a depth-3 tree takes at most about 450 B of JSON
  * (split nodes' values are 0 and leaves keep 8 digits, `trainGbdt`).
  * `seed` is member 0's seed for row sampling (member k's is seed + k).
