@@ -11,8 +11,8 @@
 // diagnostic and never a basis for a choice. `--shape '{"bag":{…},"gbdt":{…}}'` tries the run
 // with other BAG and MEMBER_GBDT fields (this process only: `{"bag":{"halfLife":0}}` is the run
 // without recency weights, `{"bag":{"seed":11}}` another draw of the members' row sampling);
-// `--bag-only` skips the long models. `--agreement` adds how far a retrain agrees with the run
-// (the share of its top tenth kept). `--all-rows` adds the calibrated recipe on every fit row,
+// `--bag-only` skips the long models. `--agreement` adds how far another draw of the members' row
+// sampling agrees with a bagged run (`topTenthKept`: the share of its top tenth kept). `--all-rows` adds the calibrated recipe on every fit row,
 // weighted by recency as served (`trainCalibratedIntent`, what a run could train over several
 // invocations instead of the bag; docs/evaluation.md). `--every K` makes smaller shops of the
 // rows: shop j keeps the rows i with i mod K = j (the same span of time, a K-th of the
@@ -28,7 +28,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gbdtLogit, trainGbdt, treeValue } from '../worker/src/ml/gbdt';
+import { gbdtLogit, trainGbdt, treeValue, type GbdtModel } from '../worker/src/ml/gbdt';
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
 import { ensembleProbability, SERVED_RECIPE, trainCalibratedIntent } from '../worker/src/ml/calibrated-intent';
 import { clipRow } from '../worker/src/ml/robust';
@@ -75,9 +75,9 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
   }
   const r = planned.run;
   const rowAt = (i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
-  const members = Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
+  const members = trainMembers(r);
   const hx = held.X.map((x) => clipRow(r.header.clip, x));
-  const bag = hx.map((x) => members.reduce((s, m) => s + gbdtLogit(m, x), 0) / members.length);
+  const bag = meanLogits(members, hx);
   const out: Record<string, { auc: number; ap: number }> = { bag: score(held.y, bag) };
   const long = (name: string, rows: number[]) => {
     const m = trainGbdt(rows.map(rowAt), rows.map((i) => r.y[i]), LONG);
@@ -99,20 +99,26 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
     long('long-every-row', [...r.role.keys()]);
   }
   const fitted = { fit: fit.y.length, held: held.y.length, members: members.length, rounds: members.map((m) => m.trees.length), models: out };
-  return a.agreement ? { ...fitted, topTenthShared: retrainAgreement(r, hx, bag) } : fitted;
+  return a.agreement ? { ...fitted, topTenthKept: topTenthKept(r, hx, bag) } : fitted;
 }
 
+const trainMembers = (r: IntentRun): GbdtModel[] => Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
+const meanLogits = (members: GbdtModel[], X: number[][]) => X.map((x) => members.reduce((s, m) => s + gbdtLogit(m, x), 0) / members.length);
+
 /**
- * `--agreement`: the run's members trained again on the same sample with another draw of their
- * row sampling (BAG.seed + 100), as a retrain would be; the share of the held sessions in the
- * top tenth of the bag's scores that stay in the top tenth of the other's.
+ * `--agreement` (bagged runs): the run's members trained again on the same sample with another
+ * draw of their row sampling (BAG.seed + 100), standing for a retrain; the share of the held
+ * sessions in the top tenth of the bag's scores that stay in the top tenth of the other's.
  */
-function retrainAgreement(r: IntentRun, hx: number[][], bag: number[]): number {
+function topTenthKept(r: IntentRun, hx: number[][], bag: number[]): number {
   const seed = BAG.seed;
   BAG.seed = seed + 100;
-  const members = Array.from({ length: r.header.members }, (_, k) => trainIntentMember(r, k));
-  BAG.seed = seed;
-  const other = hx.map((x) => members.reduce((s, m) => s + gbdtLogit(m, x), 0) / members.length);
+  let other: number[];
+  try {
+    other = meanLogits(trainMembers(r), hx);
+  } finally {
+    BAG.seed = seed;
+  }
   const top = (p: number[]) => new Set([...p.keys()].sort((i, j) => p[j] - p[i]).slice(0, Math.round(p.length / 10)));
   const [first, second] = [top(bag), top(other)];
   return +([...first].filter((i) => second.has(i)).length / first.size).toFixed(4);

@@ -8,7 +8,7 @@
 //   worker trains it: the shard's bounded sample of the training sessions (SAMPLE_CAPS, most
 //   recent first), then worker/src/training/intent.ts `trainIntentRun`, the parts the queue runs
 //   one invocation each: a sample with more than 16,000 others outside its calibration fifth
-//   trains up to 4 bagged members on disjoint shares of them, calibrated on the fifth; a smaller
+//   trains up to 8 bagged members on shares of them (4 disjoint shares, dealt twice), calibrated on the fifth; a smaller
 //   one trains in one invocation, `trainIntent` (at most 20,000 stratified rows,
 //   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS). Scored with its clip
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts

@@ -10,8 +10,8 @@
 //   disjoint shares, twice over (`planIntentRun`, `BAG.deals`); part k trains member k on every
 //   purchase outside the calibration set and its share of the others, each session weighted by its recency, boosting
 //   until the calibration set's log loss stops improving (`trainIntentMember`); the last part averages the members' logits and fits the
-//   calibrator on the set aside (`finishIntentRun`). Bagging over disjoint shares lets the model
-//   learn from up to BAG.maxMembers × 16,000 others while each invocation trains on one share: on
+//   calibrator on the set aside (`finishIntentRun`). Bagging over shares lets the model learn
+//   from up to BAG.maxMembers × 16,000 others while each invocation trains on one share: on
 //   YooChoose's validation period it ranked better than the one-invocation recipe on a fifth of
 //   the rows (docs/evaluation.md). A part that fails is retried with the same sample; the served
 //   model changes only when the last part saves, so the last good model serves until then.
@@ -63,7 +63,7 @@ export function shopRecipe(rows: number): IntentRecipe {
  * the one-invocation recipe. Its trees: depth 3, leaves of at least 50 rows, rate 0.1 with early
  * stopping, and 255 histogram bins, which gained over 64 on YooChoose's validation period
  * (bagged: AUC 0.7481 against 0.7454, 3 sample seeds). At most 250 rounds (early stopping chose
- * 40–180 there): a depth-3 tree is at most about 800 B of JSON, so 4 members stay under 1 MB.
+ * 40–180 there; the JSON's bound is below, with the deals).
  * A fifth of the sample calibrates. When the sessions' times are known, that fifth is drawn from
  * each class's older half (`calibrationPool`), so that the newer half, the closest to the
  * sessions the model will score, trains every member: on YooChoose's validation period
@@ -86,14 +86,16 @@ export function shopRecipe(rows: number): IntentRecipe {
  * months (docs/evaluation.md, "Samples that span weeks").
  * The others are dealt into shares `deals` times over, each deal shuffled by its own seed, and
  * each share trains a member: with 2 deals, 2 × 4 members, each other in one share of each deal.
- * Averaging more members makes two retrains on the same sessions agree more (of one's top tenth
- * of scores, the share not in the other's: 6.9 % with one deal, 5.0 % with two, on the three
- * periods, `bench:intent-periods -- --agreement`); on the periods' means (6 seeds each) it raised
+ * Averaging more members makes the scores depend less on the draw of the members' row sampling,
+ * as a retrain's would (of the top tenth of scores, the share that another draw on the same
+ * sessions leaves out: 6.9 % with one deal, 5.0 % with two, on the three periods,
+ * `bench:intent-periods -- --agreement`); on the periods' means (6 seeds each) it raised
  * AUC from 0.7275 to 0.7280 and AP from 0.1623 to 0.1636 (8 weekly origins: 0.7434 → 0.7435,
  * 0.1865 → 0.1872); a third deal added 0.0001. A part still trains one member, so an
  * invocation's CPU and memory stay as they were; the run has twice the parts.
- * 8 members of at most 250 trees fit 1 MB: a depth-3 tree takes at most about 450 B of JSON
- * (split nodes' values are 0 and leaves keep 8 digits, `trainGbdt`).
+ * 8 members of at most 250 trees fit 1 MB: a full depth-3 tree of many-digit thresholds takes
+ * about 450 B of JSON (split nodes' values are 0 and leaves keep 8 digits, `trainGbdt`; the test
+ * bounds it), and the bodies measured are 213–230 kB (`bench:train-scale`).
  * `seed` is member 0's seed for row sampling (member k's is seed + k).
  */
 export const BAG = { maxMembers: 4, deals: 2, othersPerMember: 16_000, calibrationFolds: 5, patience: 50, calibrationPool: 0.5, halfLife: 0.35, halfLifeDays: 15, seed: 1 };
@@ -180,7 +182,7 @@ export function trainIntent(data: Sessions, population?: ClassCounts): Skipped |
 
 // ---- the bagged run -------------------------------------------------------------------------
 
-/** Each row's part in the run: the calibration set, every member (a purchase), or one member's share. */
+/** Each row's part in the run: the calibration set, every member (a purchase), or a share of the first deal. */
 const CALIBRATION = 0;
 const EVERY_MEMBER = 255;
 const UNUSED = 254;
@@ -190,8 +192,8 @@ interface RunHeader {
   n: number;
   d: number;
   members: number;
-  /** Members per deal of the others (a run stored before deals had one: members). */
-  shares?: number;
+  /** Members per deal of the others: members = shares × deals. */
+  shares: number;
   clip: Clip;
   /** The shop's counts in the sampled period, for the prior shift. */
   population: ClassCounts | null;
@@ -205,7 +207,7 @@ export interface IntentRun {
   /** Each row's weight in the members' loss: its recency (1 for every row when times are unknown). */
   weight: Float64Array;
   y: Uint8Array;
-  /** CALIBRATION, EVERY_MEMBER, UNUSED, or 1 + the member whose share the row is in. */
+  /** CALIBRATION, EVERY_MEMBER, UNUSED, or 1 + the row's share in the first deal (that share's member). */
   role: Uint8Array;
   /** The stored form, which X, weight, y and role are views of. */
   bytes: Uint8Array;
@@ -222,14 +224,15 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   const calibration = calibrationRows(y, last);
   const role = new Uint8Array(y.length).fill(EVERY_MEMBER);
   for (const i of calibration) role[i] = CALIBRATION;
-  const others = shuffled(y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0), seededRandom(13));
+  const others = y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0);
   const shares = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
   // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
   if (shares < 2) return { done: trainOnce(data, prepared, population) };
-  // consecutive shares of the shuffled others, at most othersPerMember each (any beyond are left out);
-  // these are the first deal's, the others' (`othersOf`) are dealt again when their members train
-  const share = Math.min(BAG.othersPerMember, Math.ceil(others.length / shares));
-  others.forEach((i, k) => (role[i] = k < share * shares ? 1 + Math.floor(k / share) : UNUSED));
+  // the first deal, stored as the rows' roles (any others beyond the shares are left out);
+  // the later deals deal the same rows again when their members train (`othersOf`)
+  const shareSize = Math.min(BAG.othersPerMember, Math.ceil(others.length / shares));
+  for (const i of others) role[i] = UNUSED;
+  deal(others, 0, shares, shareSize).forEach((rows, share) => rows.forEach((i) => (role[i] = 1 + share)));
   const d = clip.lo.length;
   // clipped straight into the stored form: the sample is the largest thing an invocation holds
   const stored = allocateRun({ run, n: y.length, d, members: shares * BAG.deals, shares, clip, population: population ?? null });
@@ -288,19 +291,24 @@ export function recencyWeights(n: number, last?: number[]): number[] {
 const rowOf = (r: IntentRun, i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
 const rowsWhere = (r: IntentRun, keep: (role: number) => boolean) => [...r.role.keys()].filter((i) => keep(r.role[i]));
 
+/** Deal `number` of these rows: shuffled by the deal's own seed, then cut into consecutive shares of `size`. */
+function deal(rows: number[], number: number, shares: number, size: number): number[][] {
+  const order = shuffled(rows, seededRandom(13 + number));
+  return Array.from({ length: shares }, (_, share) => order.slice(share * size, (share + 1) * size));
+}
+
 /**
- * The others of member k's share. Deal 0 is the stored roles' shares; deal j > 0 deals the same
- * others again, shuffled by its own seed, into as many shares, so each other trains one member
- * of every deal (computed again in each invocation: the stored sample keeps one role a row).
+ * The others of member k's share: member k holds share k mod shares of deal ⌊k / shares⌋. The
+ * first deal is the stored roles; a later one deals the rows of the first deal's shares again,
+ * into shares of the same size, so each of them trains one member of every deal (computed again
+ * in each invocation: the stored sample keeps one role a row).
  */
 export function othersOf(r: IntentRun, k: number): number[] {
-  const shares = r.header.shares ?? r.header.members;
-  const deal = Math.floor(k / shares);
-  if (deal === 0) return rowsWhere(r, (role) => role === 1 + k);
-  const dealt = shuffled(rowsWhere(r, (role) => role >= 1 && role <= shares), seededRandom(13 + deal));
-  const size = Math.ceil(dealt.length / shares);
-  const share = k % shares;
-  return dealt.slice(share * size, (share + 1) * size);
+  const { shares } = r.header;
+  const [number, share] = [Math.floor(k / shares), k % shares];
+  if (number === 0) return rowsWhere(r, (role) => role === 1 + share);
+  const dealt = rowsWhere(r, (role) => role >= 1 && role <= shares);
+  return deal(dealt, number, shares, Math.ceil(dealt.length / shares))[share];
 }
 
 /**
@@ -377,12 +385,13 @@ export function decodeRun(stored: Uint8Array): IntentRun {
 }
 
 /**
- * Where the sample is kept, named by its layout: a version of this code with another layout
- * finds no sample under its own key (and its run ends as stale) instead of misreading this one.
+ * Where the sample is kept, named by its layout and its header's meaning (`sample-3`: members in
+ * deals): a version of this code that reads another finds no sample under its own key (and its
+ * run ends as stale) instead of misreading this one.
  */
-export const SAMPLE_KEY = 'sample-2';
+export const SAMPLE_KEY = 'sample-3';
 /** The layouts before, deleted with a finished run's parts. */
-const FORMER_SAMPLE_KEYS = ['sample'];
+const FORMER_SAMPLE_KEYS = ['sample', 'sample-2'];
 const memberKey = (k: number) => `member-${k}`;
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
