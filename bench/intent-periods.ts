@@ -32,7 +32,7 @@ import { gbdtLogit, trainGbdt, treeValue, type GbdtModel } from '../worker/src/m
 import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
 import { ensembleProbability, SERVED_RECIPE, trainCalibratedIntent } from '../worker/src/ml/calibrated-intent';
 import { clipRow } from '../worker/src/ml/robust';
-import { BAG, MEMBER_GBDT, planIntentRun, trainIntentMember, type IntentRun } from '../worker/src/training/intent';
+import { BAG, MEMBER_GBDT, planIntentRun, rowOf, trainIntentMember, type IntentRun } from '../worker/src/training/intent';
 
 const { values: a } = parseArgs({
   options: {
@@ -74,13 +74,12 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
     return { fit: fit.y.length, held: held.y.length, members: 1, rounds: [trained.model.rounds], models: { bag: score(held.y, p) } };
   }
   const r = planned.run;
-  const rowAt = (i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
   const members = trainMembers(r);
   const hx = held.X.map((x) => clipRow(r.header.clip, x));
   const bag = meanLogits(members, hx);
   const out: Record<string, { auc: number; ap: number }> = { bag: score(held.y, bag) };
   const long = (name: string, rows: number[]) => {
-    const m = trainGbdt(rows.map(rowAt), rows.map((i) => r.y[i]), LONG);
+    const m = trainGbdt(rows.map((i) => rowOf(r, i)), rows.map((i) => r.y[i]), LONG);
     const raw = hx.map(() => m.base);
     m.trees.forEach((t, k) => {
       for (let i = 0; i < hx.length; i++) raw[i] += treeValue(t, hx[i]);
@@ -91,7 +90,7 @@ function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X:
   };
   if (a['all-rows']) {
     const rows = [...r.role.keys()];
-    const m = trainCalibratedIntent(rows.map(rowAt), [...r.y], SERVED_RECIPE, { rowWeights: [...r.weight] });
+    const m = trainCalibratedIntent(rows.map((i) => rowOf(r, i)), [...r.y], SERVED_RECIPE, { rowWeights: [...r.weight] });
     out['all-rows, weighted'] = score(held.y, hx.map((x) => ensembleProbability(m.members, m.weights, x)));
   }
   if (!a['bag-only']) {

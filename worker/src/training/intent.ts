@@ -288,7 +288,8 @@ export function recencyWeights(n: number, last?: number[]): number[] {
   return weight;
 }
 
-const rowOf = (r: IntentRun, i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
+/** Row i of a run's sample: its clipped features. */
+export const rowOf = (r: IntentRun, i: number) => Array.from(r.X.subarray(i * r.header.d, (i + 1) * r.header.d));
 const rowsWhere = (r: IntentRun, keep: (role: number) => boolean) => [...r.role.keys()].filter((i) => keep(r.role[i]));
 
 /** Deal `number` of these rows: shuffled by the deal's own seed, then cut into consecutive shares of `size`. */
