@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PRE_PERIOD_MS, visitorOutcome, type OutcomeEvent } from '../../worker/src/reports/outcomes';
+import { MAX_AMOUNT } from '../../sdk/schema/limits';
+import { MAX_VISITOR_CENTS, PRE_PERIOD_MS, addStats, visitorOutcome, zeroStats, type OutcomeEvent } from '../../worker/src/reports/outcomes';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 10, 1);
@@ -37,5 +38,19 @@ describe('a visitor’s campaign outcome', () => {
 
   it('a visitor who did nothing after entry counts as a zero', () => {
     expect(visitorOutcome([], 'c1', T, 7 * DAY)).toMatchObject({ n: 1, conv: 0, rev: 0, orders: 0 });
+  });
+
+  it('counts a visitor\'s revenue up to a bound, so one huge order cannot swamp the others\' sums', () => {
+    const whale = visitorOutcome([ev('purchase', T - DAY, { value: MAX_AMOUNT, transaction_id: 'x' }), ev('purchase', T + 1, { value: MAX_AMOUNT, transaction_id: 'y' })], 'c1', T, 7 * DAY);
+    expect([whale.rev, whale.xrev]).toEqual([MAX_VISITOR_CENTS, MAX_VISITOR_CENTS]);
+    expect(whale.rev2).toBe(MAX_VISITOR_CENTS ** 2);
+    // a rollup row holding a buyer of 12.34 and the whale, the whale then taken back (its session
+    // found to be a bot's): the buyer's sums come back exactly (unbounded: 2,097,152 for 1,522,756)
+    const buyer = visitorOutcome([ev('purchase', T + 1, { value: 12.34, transaction_id: 'b' })], 'c1', T, 7 * DAY);
+    let row = zeroStats();
+    for (const v of [buyer, whale, whale, buyer]) row = addStats(row, v);
+    row = addStats(addStats(row, whale, -1), whale, -1);
+    expect(row).toEqual(addStats(buyer, buyer));
+    expect(row.rev2).toBe(2 * 1234 ** 2);
   });
 });

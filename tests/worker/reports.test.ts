@@ -100,6 +100,7 @@ describe('campaign reports', () => {
     expect((await report('campaigns', TEST_SITE.key)).status).toBe(403);
     expect((await report('campaigns', 'other-read-key')).status).toBe(403);
     expect((await report('overview?from=2026-13-01')).status).toBe(400);
+    expect((await report('overview?from=2026-02-31')).status).toBe(400);
     expect((await report('campaigns/nope')).status).toBe(404);
   });
 });

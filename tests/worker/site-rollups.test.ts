@@ -33,6 +33,20 @@ describe('site rollups, summed per visitor', () => {
     expect(items).toEqual([{ item_id: 'sku-1', views: 1, purchases: 1, revenue: 2510 }, { item_id: 'sku-2', views: 0, purchases: 1, revenue: 300 }]);
   });
 
+  it('counts an item listed twice in one event once, and an order sent again not at all', async () => {
+    const { days, items } = await inShard((sql) => {
+      const batch = new SiteRollupBatch(T0 + HOUR);
+      const sku = (item_id: string, price?: number, quantity?: number) => ({ item_id, price, quantity });
+      batch.add(event({ name: 'view_item', props: { items: Array.from({ length: 52 }, () => sku('sku-1')) } }));
+      batch.add(event({ name: 'purchase', firstPurchase: true, props: { value: 40, transaction_id: 't1', items: [sku('sku-1', 10, 3), sku('sku-1', 10)] } }));
+      batch.add(event({ name: 'purchase', repeatOrder: true, props: { value: 40, transaction_id: 't1', items: [sku('sku-1', 10, 3), sku('sku-1', 10)] } }));
+      batch.flush(sql);
+      return { days: siteDayRows(sql, '2026-11-20', '2026-11-20'), items: topItemRows(sql, '2026-11-20', '2026-11-20') };
+    });
+    expect([days[0].orders, days[0].revenue, days[0].converting_sessions]).toEqual([1, 4000, 1]);
+    expect(items).toEqual([{ item_id: 'sku-1', views: 1, purchases: 1, revenue: 4000 }]);
+  });
+
   it('counts a visitor once per day and hour across flushes, and another visitor apart', async () => {
     const days = await inShard((sql) => {
       for (const [visitorId, ts] of [['v1', T0], ['v1', T0 + 60_000], ['v2', T0], ['v1', T0 + 24 * HOUR]] as const) {

@@ -84,7 +84,7 @@ export function prepareBatch(
     if ('error' in time) return void rejected.push({ index, reason: time.error });
     // Many visitors from one address in an hour: a script minting visitor ids.
     const busy = request.ipHash !== undefined && busyAddress(site.key, request.ipHash, parsed.output.visitor_id, receivedAt);
-    const event = toRow(parsed.output, { ts: time.ts, receivedAt, device, bot: bot || busy ? 1 : 0, clean });
+    const event = toRow(parsed.output, { ts: time.ts, receivedAt: rules.vouched ? time.ts : receivedAt, device, bot: bot || busy ? 1 : 0, clean });
     first ??= event;
     if (event.name === 'user_engagement' && event.page_id !== null) {
       const key = `${event.visitor_id}\n${event.page_id}`;

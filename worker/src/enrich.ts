@@ -29,6 +29,13 @@ export interface ClockRules {
   maxSkewMs: number;
   /** Events older than this, after correction, are rejected. */
   maxAgeMs: number;
+  /**
+   * The caller vouches for the events' times (the admin import of history): each is stored as
+   * received at its own time, as if it had been collected live then. A page's events are
+   * received when they arrive, so nothing a page claims can date what the server recorded back
+   * (campaigns/records.ts).
+   */
+  vouched?: boolean;
 }
 
 export const LIVE_CLOCK: ClockRules = { maxSkewMs: MAX_CLOCK_SKEW_MS, maxAgeMs: MAX_EVENT_AGE_MS };

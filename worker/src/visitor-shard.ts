@@ -10,7 +10,7 @@ import { INTENT_FEATURES, intentFeatures } from './scoring/intent-features';
 import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
 import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
-import { affinityAt, applyEvent, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
+import { affinityAt, applyEvent, isRepeatOrder, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { EVENT_FIELDS, migrateShard } from './shard-schema';
 import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
@@ -471,18 +471,19 @@ export class VisitorShard extends DurableObject<Env> {
       const props = JSON.parse(row.props);
       const engagedBefore = profile.engagedMs;
       const purchasedBefore = session.purchased;
+      const repeatOrder = row.name === 'purchase' && isRepeatOrder(profile, props);
       applyEvent(session, profile, row, props, intentFeatures);
       applyCampaignEvent(this.sql, row, props);
       // A session whose behaviour shows a bot (bots/behaviour.ts): what it counted as a person's moves to the bot columns.
       if (watchEvent(session, profile, row, props) && !sessionStarted) overview.reclassifyAsBot(watchOf(session).counted);
       const applied = {
         visitorId, ts: row.ts, name: row.name, props, bot: session.bot, sessionStarted,
-        engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !purchasedBefore,
+        engagedDelta: profile.engagedMs - engagedBefore, firstPurchase: row.name === 'purchase' && !repeatOrder && !purchasedBefore, repeatOrder,
       };
       // (an updated engagement row of a bot's session: its one bot event was counted when it was new)
       if (row.fresh || !session.bot) overview.add(applied);
       if (!session.bot) countAsPerson(watchOf(session), applied);
-      if (row.name === 'purchase') bought.set(session.id, [...(bought.get(session.id) ?? []), ...itemsOf(props).map((i) => i.item_id)]);
+      if (row.name === 'purchase' && !repeatOrder) bought.set(session.id, [...(bought.get(session.id) ?? []), ...itemsOf(props).map((i) => i.item_id)]);
     }
     // What people's sessions teach the shop-wide models (recs/brain-delta.ts); bots teach nothing.
     for (const s of sessions.values() as Iterable<TeachingSession>) {
@@ -553,9 +554,6 @@ export class VisitorShard extends DurableObject<Env> {
   eraseVisitor(visitorId: string) {
     this.storeWaiting(); // a batch that arrived before the erasure is erased with the rest
     return this.ctx.storage.transactionSync(() => {
-      this.sql.exec('DELETE FROM visitor_tokens WHERE visitor_id = ?', visitorId);
-      this.sql.exec('DELETE FROM dropped_reports WHERE visitor_id = ?', visitorId);
-      this.sql.exec('DELETE FROM quarantine WHERE visitor_id = ?', visitorId);
       const erased = eraseVisitor(this.sql, visitorId);
       return { ...erased, deleted: { ...erased.deleted } };
     });

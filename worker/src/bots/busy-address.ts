@@ -7,19 +7,38 @@ const MAX_TRACKED = 1_000;
 /** More distinct visitors than this from one address in an hour flags the newest ones. */
 export const VISITORS_PER_ADDRESS_HOUR = 50;
 
-const seen = new Map<string, { hour: number; visitors: Set<string> }>();
+interface AddressHour {
+  hour: number;
+  /** This hour's visitors, in order of arrival, each with whether it was flagged then. */
+  visitors: Map<string, boolean>;
+  /** Visitors not flagged in the hour before: they keep that standing (a session spans the hour). */
+  cleared: Set<string>;
+}
 
-/** Records that `visitor` came from `address`; true when the address has had too many visitors this hour. */
+const seen = new Map<string, AddressHour>();
+
+/**
+ * Records that `visitor` came from `address`; true when the visitor came after the address had
+ * had too many visitors this hour. A visitor keeps the answer of its first event, so the
+ * visitors who came before (people behind one office or carrier address) are never flagged by
+ * those who come after them.
+ */
 export function busyAddress(site: string, address: string, visitor: string, now = Date.now()): boolean {
   const hour = Math.floor(now / HOUR_MS);
   const key = `${site}|${address}`;
   let entry = seen.get(key);
   if (!entry || entry.hour !== hour) {
+    const cleared = entry?.hour === hour - 1 ? [...entry.visitors].filter(([, flagged]) => !flagged).map(([v]) => v) : [];
     if (seen.size >= MAX_ADDRESSES) seen.clear();
-    seen.set(key, (entry = { hour, visitors: new Set() }));
+    seen.set(key, (entry = { hour, visitors: new Map(), cleared: new Set(cleared) }));
   }
-  if (entry.visitors.size <= MAX_TRACKED) entry.visitors.add(visitor);
-  return entry.visitors.size > VISITORS_PER_ADDRESS_HOUR;
+  let flagged = entry.visitors.get(visitor);
+  if (flagged === undefined) {
+    flagged = !entry.cleared.has(visitor) && entry.visitors.size >= VISITORS_PER_ADDRESS_HOUR;
+    // past this many, newcomers are not kept: they are flagged anyway, on every event
+    if (entry.visitors.size < MAX_TRACKED) entry.visitors.set(visitor, flagged);
+  }
+  return flagged;
 }
 
 export function resetBusyAddresses() {

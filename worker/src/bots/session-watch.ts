@@ -75,11 +75,11 @@ export function watchEvent(s: WatchedSession, p: Profile, row: EventRow, props: 
 }
 
 /** Records what the rollups counted of a person's event, in case the session is flagged later. */
-export function countAsPerson(w: SessionWatch, e: { name: string; props: Record<string, any>; engagedDelta: number }): void {
+export function countAsPerson(w: SessionWatch, e: { name: string; props: Record<string, any>; engagedDelta: number; repeatOrder?: boolean }): void {
   const c = w.counted;
   c.events++;
   c.engagedMs += Math.max(0, Math.round(e.engagedDelta));
-  if (e.name === 'purchase') {
+  if (e.name === 'purchase' && !e.repeatOrder) {
     c.orders++;
     c.purchased = true;
     const value = e.props.value;

@@ -11,8 +11,8 @@ export function migrateCampaignTables(sql: SqlStorage): void {
       campaign_id      TEXT NOT NULL,
       visitor_id       TEXT NOT NULL,
       variant          TEXT NOT NULL,   -- the arm from the hash: a variant's name or "holdout"
-      assigned_at      INTEGER NOT NULL, -- server ms of the first decision (or an earlier-stamped exposure)
-      first_exposed_at INTEGER,          -- event ts of the first viewable impression, either arm
+      assigned_at      INTEGER NOT NULL, -- server ms of the first decision (or an earlier impression of imported history)
+      first_exposed_at INTEGER,          -- event ts of the first viewable impression, either arm, never before assigned_at
       exposures        INTEGER NOT NULL DEFAULT 0,
       clicks           INTEGER NOT NULL DEFAULT 0,
       last_decision_id TEXT,            -- the assigning decision, then the decision of the latest impression
@@ -57,6 +57,8 @@ export interface CampaignEventRow {
   visitor_id: string;
   name: string;
   ts: number;
+  /** When the server received it; an admin import's events are received at their own time (enrich.ts ClockRules.vouched). */
+  received_at: number;
 }
 
 const EXPOSURES = new Set(['view_promotion', 'view_item_list']);
@@ -78,8 +80,11 @@ export function applyCampaignEvent(sql: SqlStorage, row: CampaignEventRow, props
   const campaignId = props.campaign_id;
   if (typeof campaignId !== 'string' || !campaignId) return;
   const assigned = sql
-    .exec<{ variant: string }>('SELECT variant FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, row.visitor_id)
+    .exec<{ variant: string; assigned_at: number }>(
+      'SELECT variant, assigned_at FROM campaign_assignments WHERE campaign_id = ? AND visitor_id = ?', campaignId, row.visitor_id)
     .toArray()[0];
+  // No assignment yet: decide applies the visitor's stored events before it records one, so an
+  // event stored before the decision is counted here, never as an impression of a later decision.
   if (!assigned) {
     sql.exec('INSERT INTO campaign_unmatched (campaign_id, events) VALUES (?, 1) ON CONFLICT (campaign_id) DO UPDATE SET events = events + 1', campaignId);
     return;
@@ -87,12 +92,20 @@ export function applyCampaignEvent(sql: SqlStorage, row: CampaignEventRow, props
   const mismatch = typeof props.variant === 'string' && props.variant !== assigned.variant ? 1 : 0;
   if (exposure) {
     const decisionId = typeof props.decision_id === 'string' ? props.decision_id : null;
+    // The assignment's time is the server's decision. An impression follows the decision that
+    // showed it, so a page's impression stamped earlier (a client's clock, or an event queued
+    // offline) counts from the decision: a page can never date the entry, or the outcomes, back
+    // before it. Only history the server received at its own time (an admin import of a past
+    // campaign) dates the assignment back to its first impression. min() and max() leave the
+    // times as they are when the same event comes twice.
+    const assignedAt = Math.min(assigned.assigned_at, Math.max(row.ts, row.received_at));
+    const exposedAt = Math.max(row.ts, assignedAt);
     sql.exec(
       `UPDATE campaign_assignments SET exposures = exposures + 1, mismatches = mismatches + ?2,
-         first_exposed_at = min(coalesce(first_exposed_at, ?1), ?1), assigned_at = min(assigned_at, ?1),
+         first_exposed_at = min(coalesce(first_exposed_at, ?1), ?1), assigned_at = ?6,
          last_decision_id = coalesce(?5, last_decision_id)
        WHERE campaign_id = ?3 AND visitor_id = ?4`,
-      row.ts, mismatch, campaignId, row.visitor_id, decisionId,
+      exposedAt, mismatch, campaignId, row.visitor_id, decisionId, assignedAt,
     );
     countExposure(sql, campaignId, row.visitor_id, row.ts);
   } else {

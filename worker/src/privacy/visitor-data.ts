@@ -1,18 +1,27 @@
 // A visitor's data is theirs: everything a shard holds about one visitor, to export or to erase.
 // Erasure leaves only the aggregate rollups (sums over many visitors), in which nobody can be
-// singled out; the archived raw events of the visitor are rewritten without them by the caller.
+// singled out, and the distinct-visitor rows of the overview under an id of no one; the archived
+// raw events of the visitor are rewritten without them by the caller.
 import { EVENT_FIELDS } from '../shard-schema';
 
-/** Tables of a visitor shard keyed by visitor, and what each holds. */
-const VISITOR_TABLES: { table: string; what: string; columns?: string }[] = [
+/**
+ * Tables of a visitor shard keyed by visitor, and what each holds: every table with a visitor_id
+ * column (tests/worker/erasure-tables.test.ts checks that none still names an erased visitor).
+ * `counted`: the visitor's rows count distinct visitors in the overview's rollups.
+ */
+const VISITOR_TABLES: { table: string; what: string; columns?: string; counted?: boolean }[] = [
   { table: 'visitors', what: 'first and last seen, event and dropped counts' },
   { table: 'events', what: 'every stored event', columns: EVENT_FIELDS },
   { table: 'sessions', what: 'session state and features' },
   { table: 'profiles', what: 'lifetime profile, segment, intent' },
+  { table: 'visitor_tokens', what: 'the hash of the secret token the visitor’s browser sends' },
+  { table: 'dropped_reports', what: 'events the visitor’s browser reported it could not send' },
+  { table: 'quarantine', what: 'events of the visitor that scoring could not apply, with the error' },
   { table: 'campaign_assignments', what: 'campaign arms, exposures and clicks' },
   { table: 'campaign_exposure_days', what: 'impressions per day, for frequency caps' },
   { table: 'campaign_outcomes', what: 'the visitor’s current contribution to campaign rollups' },
-  { table: 'visitor_days', what: 'days the visitor was seen' },
+  { table: 'visitor_days', what: 'days the visitor was seen', counted: true },
+  { table: 'visitor_hours', what: 'hours of the last two days the visitor was seen', counted: true },
   { table: 'attribution_credits', what: 'the visitor’s current credits in the attribution rollups' },
   { table: 'archived_visitor_days', what: 'days whose raw-event archive holds the visitor' },
 ];
@@ -67,10 +76,36 @@ export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
     ? sql.exec<{ session_id: string }>('SELECT session_id FROM sessions WHERE visitor_id = ?', visitorId).toArray().map((r) => r.session_id)
     : [];
   const deleted: Record<string, number> = Object.create(null);
-  for (const { table } of VISITOR_TABLES) {
-    if (present.has(table)) deleted[table] = sql.exec(`DELETE FROM ${table} WHERE visitor_id = ?`, visitorId).rowsWritten;
+  // The rows that count distinct visitors stay, under an id of no one (never a valid visitor id):
+  // the overview still counts the visitor once per day and range, as the rollups keep their sums,
+  // and the same id coming back counts as a new visitor, as it does everywhere after an erasure.
+  const nobody = `erased:${crypto.randomUUID()}`;
+  for (const { table, counted } of VISITOR_TABLES) {
+    if (!present.has(table)) continue;
+    deleted[table] = counted
+      ? sql.exec(`UPDATE ${table} SET visitor_id = ? WHERE visitor_id = ?`, nobody, visitorId).rowsWritten
+      : sql.exec(`DELETE FROM ${table} WHERE visitor_id = ?`, visitorId).rowsWritten;
   }
+  if (sessions.length && present.has('brain_outbox')) deleted.brain_outbox = dropUndelivered(sql, new Set(sessions));
   return { deleted, days, sessions };
+}
+
+/**
+ * Takes the sessions' observations out of the shard's queue for the site's recommender, so the
+ * recommender cannot learn them after it has forgotten them (the caller asks it to); returns how
+ * many were taken out.
+ */
+function dropUndelivered(sql: SqlStorage, sessions: ReadonlySet<string>): number {
+  let dropped = 0;
+  for (const { id, body } of sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox').toArray()) {
+    const observations = JSON.parse(body) as { sessionId: string }[];
+    const kept = observations.filter((o) => !sessions.has(o.sessionId));
+    if (kept.length === observations.length) continue;
+    dropped += observations.length - kept.length;
+    if (kept.length) sql.exec('UPDATE brain_outbox SET body = ? WHERE id = ?', JSON.stringify(kept), id);
+    else sql.exec('DELETE FROM brain_outbox WHERE id = ?', id);
+  }
+  return dropped;
 }
 
 /** What `exportVisitor` covers, for docs and the export's header. */

@@ -33,6 +33,16 @@ export const PRE_PERIOD_MS = 28 * 86_400_000;
 const cents = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value * 100) : 0);
 
 /**
+ * A visitor's revenue counts at most this many cents in a campaign's sums (2^26: 671,088.64 in
+ * the shop's currency), before the entry and after it. Its square, which the rollups sum, then
+ * stays an exact double far below 2^53, so a visitor's contribution is taken back exactly when
+ * it changes. Without it one order of the largest amount a page may claim (MAX_AMOUNT) squares
+ * to 1e22 cents², and every other visitor's squares sharing its rollup rows are lost to rounding
+ * for good. The report winsorizes revenue per visitor far below this (at its 99th percentile).
+ */
+export const MAX_VISITOR_CENTS = 2 ** 26;
+
+/**
  * The visitor's contribution. `entry` and `windowMs` bound the outcome; events of the
  * `PRE_PERIOD_MS` before entry make the covariate.
  */
@@ -75,6 +85,8 @@ export function visitorOutcome(events: readonly OutcomeEvent[], campaignId: stri
         break;
     }
   }
+  rev = Math.min(rev, MAX_VISITOR_CENTS);
+  xrev = Math.min(xrev, MAX_VISITOR_CENTS);
   return {
     n: 1, conv, rev, rev2: rev * rev, orders, orders2: orders * orders, rev_orders: rev * orders,
     impressions, impressions2: impressions * impressions, clicks, clicks2: clicks * clicks, clicks_impressions: clicks * impressions,

@@ -129,16 +129,21 @@ export class SiteRollupBatch {
     if (e.sessionStarted) this.bump(where, 'sessions', 1);
     this.bump(where, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
     const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
-    if (e.name === 'view_item') for (const it of items) if (typeof it.item_id === 'string') this.item(where.day, it.item_id).views++;
-    if (e.name === 'purchase') {
+    // an item listed twice in one event is one view, and one purchase of both lines' revenue
+    const lines = new Map<string, number>();
+    for (const it of items) {
+      if (typeof it.item_id !== 'string') continue;
+      lines.set(it.item_id, (lines.get(it.item_id) ?? 0) + cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1));
+    }
+    if (e.name === 'view_item') for (const item of lines.keys()) this.item(where.day, item).views++;
+    if (e.name === 'purchase' && !e.repeatOrder) {
       this.bump(where, 'orders', 1);
       this.bump(where, 'revenue', cents(e.props.value));
       if (e.firstPurchase) this.bump(where, 'converting_sessions', 1);
-      for (const it of items) {
-        if (typeof it.item_id !== 'string') continue;
-        const row = this.item(where.day, it.item_id);
+      for (const [item, revenue] of lines) {
+        const row = this.item(where.day, item);
         row.purchases++;
-        row.revenue += cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1);
+        row.revenue += revenue;
       }
     }
   }
@@ -234,6 +239,8 @@ export interface AppliedEvent {
   engagedDelta: number;
   /** This event is the session's first purchase. */
   firstPurchase: boolean;
+  /** A purchase of an order already counted (scoring/session-state.ts isRepeatOrder). */
+  repeatOrder?: boolean;
 }
 
 export type DayRow = { day: string } & Counters;

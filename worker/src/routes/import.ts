@@ -14,7 +14,7 @@ import { fail } from '../http';
 import { requireSite } from '../site-context';
 
 /** Imports keep their timestamps, up to 400 days back. */
-export const IMPORT_CLOCK: ClockRules = { maxSkewMs: 0, maxAgeMs: 400 * 86_400_000 };
+export const IMPORT_CLOCK: ClockRules = { maxSkewMs: 0, maxAgeMs: 400 * 86_400_000, vouched: true };
 const MAX_IMPORT_BYTES = 1_048_576;
 
 export const importEvents = new Hono<AppEnv>();

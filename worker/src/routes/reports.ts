@@ -27,14 +27,16 @@ reports.use(requireSite, requireKey('read'), answerCache);
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** A real calendar day: Date.parse reads 2026-02-31 as 3 March, so the day must come back as written. */
+const isDay = (text: string) => DAY.test(text) && !Number.isNaN(Date.parse(text)) && isoDay(Date.parse(text)) === text;
 
 /** `from` and `to` (YYYY-MM-DD, UTC, inclusive); the last 28 days by default; at most 3 years. */
 function range(c: Context<AppEnv>): { from: string; to: string } | string {
   const now = Date.now();
   const from = c.req.query('from') ?? isoDay(now - 27 * DAY_MS);
   const to = c.req.query('to') ?? isoDay(now);
-  if (!DAY.test(from) || Number.isNaN(Date.parse(from))) return 'from must be a date YYYY-MM-DD';
-  if (!DAY.test(to) || Number.isNaN(Date.parse(to))) return 'to must be a date YYYY-MM-DD';
+  if (!isDay(from)) return 'from must be a date YYYY-MM-DD';
+  if (!isDay(to)) return 'to must be a date YYYY-MM-DD';
   if (from > to) return 'from must not be after to';
   if (Date.parse(to) - Date.parse(from) > 3 * 366 * DAY_MS) return 'a range spans at most 3 years';
   return { from, to };

@@ -5,6 +5,11 @@ import { BOT_LIMITS } from '../bots/behaviour';
 import type { EventRow } from '../visitor-shard';
 
 const AFFINITY_HALF_LIFE_MS = 7 * 24 * 3_600_000;
+/**
+ * Most entries of any list or map a page's strings add to a stored session or profile (views,
+ * categories, affinities, orders): the stored rows stay small whatever ids a client sends, so a
+ * visitor can never outgrow the row size a shard can write (which would stop their tracking).
+ */
 const MAX_LIST = 50;
 
 /**
@@ -63,11 +68,13 @@ export interface Profile {
   cartAdds: number;
   searches: number;
   campaignVisits: number;
-  /** Category affinity, decayed with a half-life of a week: { category: [score, as of] }. */
+  /** Category affinity, decayed with a half-life of a week: { category: [score, as of] }; the MAX_LIST strongest. */
   affinity: Dict<[number, number]>;
   recent: string[];
   cart: string[];
   bought: string[];
+  /** Transaction ids of the visitor's latest orders: an order sent again (a reloaded thank-you page) counts once. */
+  orders?: string[];
 }
 
 export function newProfile(visitorId: string, ts: number): Profile {
@@ -78,10 +85,11 @@ export function newProfile(visitorId: string, ts: number): Profile {
   };
 }
 
-/** A profile from its stored JSON, with safe maps. */
+/** A profile from its stored JSON, with safe maps (and bounded: rows stored before the bounds shrink on their next write). */
 export function loadProfile(json: string): Profile {
   const p: Profile = JSON.parse(json);
   p.affinity = dict(p.affinity);
+  trimAffinity(p, 0);
   return p;
 }
 
@@ -90,6 +98,7 @@ export function loadSession(json: string): SessionState {
   const s: SessionState = JSON.parse(json);
   s.engaged = dict(s.engaged);
   s.pageStart = dict(s.pageStart); // absent in sessions stored before it existed
+  s.categories = s.categories.slice(0, MAX_LIST);
   return s;
 }
 
@@ -117,9 +126,27 @@ function addAffinity(p: Profile, category: string | undefined, weight: number, n
   if (!category) return;
   const [score, at] = p.affinity[category] ?? [0, now];
   p.affinity[category] = [score * 2 ** (-(now - at) / AFFINITY_HALF_LIFE_MS) + weight, now];
+  trimAffinity(p, now);
+}
+
+/** Keeps the MAX_LIST strongest affinities as of `now` (0: as of the newest score). */
+function trimAffinity(p: Profile, now: number) {
+  const entries = Object.entries(p.affinity);
+  if (entries.length <= MAX_LIST) return;
+  const asOf = now || Math.max(...entries.map(([, [, at]]) => at));
+  const decayed = ([, [score, at]]: [string, [number, number]]) => score * 2 ** (-(asOf - at) / AFFINITY_HALF_LIFE_MS);
+  p.affinity = dict(Object.fromEntries(entries.sort((a, b) => decayed(b) - decayed(a)).slice(0, MAX_LIST)));
 }
 
 type Props = Record<string, any>;
+
+/**
+ * A purchase whose transaction id is among the visitor's latest orders: the same order sent
+ * again under a new event id (a reloaded thank-you page). It counts once, here and in the
+ * overview's rollups; campaign outcomes read transaction ids of their own (reports/outcomes.ts).
+ */
+export const isRepeatOrder = (p: Profile, props: Props): boolean =>
+  typeof props.transaction_id === 'string' && props.transaction_id !== '' && (p.orders ?? []).includes(props.transaction_id);
 /** The items an event is about: `props.items`, or the single `props.item_id`. */
 export const itemsOf = (props: Props): { item_id: string; item_category?: string; price?: number; quantity?: number }[] =>
   props.items?.length ? props.items : props.item_id ? [{ item_id: props.item_id, item_category: props.item_category, price: props.price }] : [];
@@ -146,7 +173,7 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
         s.productViews++;
         p.productViews++;
         s.views = [...s.views, it.item_id].slice(-MAX_LIST);
-        if (it.item_category && !s.categories.includes(it.item_category)) s.categories.push(it.item_category);
+        if (it.item_category && s.categories.length < MAX_LIST && !s.categories.includes(it.item_category)) s.categories.push(it.item_category);
         p.recent = pushRecent(p.recent, it.item_id);
         addAffinity(p, it.item_category, 1, row.ts);
       }
@@ -189,6 +216,8 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
       s.checkout = true;
       break;
     case 'purchase': {
+      if (isRepeatOrder(p, props)) break;
+      p.orders = [String(props.transaction_id), ...(p.orders ?? [])].slice(0, MAX_LIST);
       if (!s.purchased) s.preBuy = features(s, p);
       s.purchased = true;
       const value = Number(props.value) || 0;
