@@ -64,13 +64,16 @@ interface SiteRow {
 
 const CACHE_MS = 30_000;
 const CACHE_MAX = 1_000;
-const cache = new Map<string, { site: Site | null; until: number }>();
+const cache = new Map<string, { site: Site; until: number }>();
+/** Keys with no site, apart: requests with made-up keys must not evict the shops that exist. */
+const missing = new Map<string, number>();
 
 /** The site with this key, or null when there is none (cached both ways, briefly). */
 export async function findSite(db: D1Database, key: string): Promise<Site | null> {
   const now = Date.now();
   const hit = cache.get(key);
   if (hit && hit.until > now) return hit.site;
+  if ((missing.get(key) ?? 0) > now) return null;
   const row = await db.prepare('SELECT * FROM sites WHERE site_key = ?').bind(key).first<SiteRow>();
   const site = row && {
     key: row.site_key,
@@ -81,14 +84,17 @@ export async function findSite(db: D1Database, key: string): Promise<Site | null
     shards: row.shards,
     settings: parseSettings(row.settings),
   };
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(key, { site, until: now + CACHE_MS });
+  const into = site ? cache : missing;
+  if (into.size >= CACHE_MAX) into.clear();
+  if (site) cache.set(key, { site, until: now + CACHE_MS });
+  else missing.set(key, now + CACHE_MS);
   return site;
 }
 
 /** Forget cached sites (after a site is changed, and between tests). */
 export function clearSiteCache() {
   cache.clear();
+  missing.clear();
 }
 
 /** An exact origin match, or "*" in the allowlist. Over-long strings are never origins. */
@@ -119,4 +125,5 @@ export async function saveSite(db: D1Database, s: NewSite): Promise<void> {
     .bind(s.key, s.name, JSON.stringify(s.allowedOrigins), await sha256Hex(s.readKey), await sha256Hex(s.adminKey), s.shards ?? 16, Date.now(), JSON.stringify(s.settings ?? {}))
     .run();
   cache.delete(s.key);
+  missing.delete(s.key);
 }
