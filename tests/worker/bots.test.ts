@@ -131,6 +131,8 @@ describe('behaviour bot flags', () => {
     const report = await res.json<any>();
     // people: the human's session and the returning buyer's two, with their two orders
     expect(report.totals).toMatchObject({ sessions: 3, orders: 2, revenue: 20 });
+    // the products people viewed and bought; what the flagged sessions viewed before their flag is taken back
+    expect(report.top_products.map((p: any) => [p.item_id, p.views, p.purchases, p.revenue])).toEqual([['human-item', 1, 1, 10], ['other-item', 1, 1, 10]]);
     // every flagged session's events, those counted as a person's before it was flagged included:
     // 40 (too fast) + 1003 (too many pages: 3 + 1000 page views) + 9 (no engagement) + 2 (unviewed purchase) + 3 (webdriver)
     expect(report.bots).toEqual({ sessions: 5, events: 40 + 1_003 + 9 + 2 + 3 });

@@ -4,6 +4,7 @@
 import type { Profile, SessionState } from '../scoring/session-state';
 import { itemsOf } from '../scoring/session-state';
 import type { EventRow } from '../visitor-shard';
+import { itemLines, type CountedItem } from '../reports/site-rollups';
 import { type BotReason, type SessionSignals, behaviourFlag, isPlausible } from './behaviour';
 
 export interface SessionWatch {
@@ -23,7 +24,12 @@ export interface CountedAsPerson {
   orders: number;
   revenueCents: number;
   purchased: boolean;
+  /** Its item views and purchases, for the first MAX_COUNTED_ITEMS items (a flag takes them back too). */
+  items?: CountedItem[];
 }
+
+/** Items a session's watch keeps its counts of: bounded, as all stored state; a bot is flagged long before. */
+export const MAX_COUNTED_ITEMS = 100;
 
 /** A session as the shard stores it, with its watch (absent in sessions stored before it existed). */
 export type WatchedSession = SessionState & { watch?: SessionWatch };
@@ -79,11 +85,23 @@ export function countAsPerson(w: SessionWatch, e: { name: string; props: Record<
   const c = w.counted;
   c.events++;
   c.engagedMs += Math.max(0, Math.round(e.engagedDelta));
-  if (e.name === 'purchase' && !e.repeatOrder) {
+  const bought = e.name === 'purchase' && !e.repeatOrder;
+  if (bought) {
     c.orders++;
     c.purchased = true;
     const value = e.props.value;
     c.revenueCents += typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value * 100) : 0;
+  }
+  if (!bought && e.name !== 'view_item') return;
+  const items = (c.items ??= []);
+  for (const [item, revenue] of itemLines(e.props)) {
+    let counted = items.find(([id]) => id === item);
+    if (!counted) {
+      if (items.length >= MAX_COUNTED_ITEMS) continue;
+      items.push((counted = [item, 0, 0, 0]));
+    }
+    if (bought) (counted[2] += 1), (counted[3] += revenue);
+    else counted[1] += 1;
   }
 }
 

@@ -96,6 +96,23 @@ function hourText(ms: number): string {
 
 const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 100) : 0);
 
+/**
+ * The items of an event and the revenue of their lines, in cents: an item listed twice in one
+ * event is one view, and one purchase of both lines' revenue.
+ */
+export function itemLines(props: Record<string, any>): Map<string, number> {
+  const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(props.items) ? props.items : props.item_id ? [props] : [];
+  const lines = new Map<string, number>(); // item ids are the page's strings: a Map
+  for (const it of items) {
+    if (typeof it.item_id !== 'string') continue;
+    lines.set(it.item_id, (lines.get(it.item_id) ?? 0) + cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1));
+  }
+  return lines;
+}
+
+/** What a session counted for one item as a person's: [item id, views, purchases, revenue in cents]. */
+export type CountedItem = [string, number, number, number];
+
 const ADD_COUNTERS = COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
 const zero = () => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
 
@@ -128,13 +145,7 @@ export class SiteRollupBatch {
     if (where.hour) this.visitorHours.add(`${e.visitorId}\n${where.hour}`);
     if (e.sessionStarted) this.bump(where, 'sessions', 1);
     this.bump(where, 'engaged_ms', Math.max(0, Math.round(e.engagedDelta)));
-    const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(e.props.items) ? e.props.items : e.props.item_id ? [e.props] : [];
-    // an item listed twice in one event is one view, and one purchase of both lines' revenue
-    const lines = new Map<string, number>();
-    for (const it of items) {
-      if (typeof it.item_id !== 'string') continue;
-      lines.set(it.item_id, (lines.get(it.item_id) ?? 0) + cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1));
-    }
+    const lines = itemLines(e.props);
     if (e.name === 'view_item') for (const item of lines.keys()) this.item(where.day, item).views++;
     if (e.name === 'purchase' && !e.repeatOrder) {
       this.bump(where, 'orders', 1);
@@ -152,8 +163,14 @@ export class SiteRollupBatch {
    * A session found to be a bot's after it was counted as a person's: its counts move to the bot
    * columns (what it added is known from its state).
    */
-  reclassifyAsBot(s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number }): void {
+  reclassifyAsBot(s: { start: number; engagedMs: number; purchased: boolean; orders: number; revenueCents: number; events: number; items?: CountedItem[] }): void {
     const where = at(s.start, this.now);
+    for (const [item, views, purchases, revenue] of s.items ?? []) {
+      const row = this.item(where.day, item);
+      row.views -= views;
+      row.purchases -= purchases;
+      row.revenue -= revenue;
+    }
     this.bump(where, 'sessions', -1);
     this.bump(where, 'engaged_ms', -s.engagedMs);
     this.bump(where, 'orders', -s.orders);
@@ -260,7 +277,7 @@ export function siteDayRows(sql: SqlStorage, fromDay: string, toDay: string): Da
 }
 
 const TOP_ITEMS = `SELECT item_id, sum(views) AS views, sum(purchases) AS purchases, sum(revenue) AS revenue FROM item_days
-  WHERE day >= ? AND day <= ? GROUP BY item_id ORDER BY revenue DESC, views DESC LIMIT ?`;
+  WHERE day >= ? AND day <= ? GROUP BY item_id HAVING sum(views) > 0 OR sum(purchases) > 0 ORDER BY revenue DESC, views DESC LIMIT ?`;
 
 export function topItemRows(sql: SqlStorage, fromDay: string, toDay: string, limit = 50) {
   return sql.exec<{ item_id: string; views: number; purchases: number; revenue: number }>(TOP_ITEMS, fromDay, toDay, limit).toArray();
