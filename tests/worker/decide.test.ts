@@ -1,9 +1,11 @@
 // GET /v1/decide: keys and origins, the answer's shape, priority, schedules, caps, holdouts,
 // fallbacks, and the records of assignments, viewable impressions and clicks in the shard.
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assignArm } from '../../worker/src/campaigns/assignment';
 import { saveItems } from '../../worker/src/catalog';
+import { MAX_UNMATCHED_CAMPAIGNS, applyCampaignEvent, migrateCampaignTables } from '../../worker/src/campaigns/records';
+import type { VisitorShard } from '../../worker/src/visitor-shard';
 import { TEST_SITE, makeEvent } from './helpers';
 import { admin, armsOf, assignment, create, decide, inShard, promotion, send, slotEvent, visitorIn, vid } from './campaigns-helpers';
 
@@ -227,5 +229,17 @@ describe('records in the visitor\'s shard', () => {
     await send([slotEvent('view_promotion', v, { campaign: c.id, variant: 'a', decision_id: 'made-up', slot: 'dr-un' })]);
     expect(await assignment(c.id, v)).toBeNull();
     expect(await inShard(v, 'SELECT events FROM campaign_unmatched WHERE campaign_id = ?', c.id)).toEqual([{ events: 1 }]);
+  });
+
+  it('counts unmatched slot events of at most MAX_UNMATCHED_CAMPAIGNS campaign ids, whatever ids pages send', async () => {
+    const rows = await runInDurableObject(env.SHARDS.get(env.SHARDS.newUniqueId()), (_shard: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      migrateCampaignTables(sql);
+      const row = { visitor_id: 'v-unmatched', name: 'view_promotion', ts: 1, received_at: 1 };
+      for (let i = 0; i < MAX_UNMATCHED_CAMPAIGNS + 200; i++) applyCampaignEvent(sql, row, { campaign_id: `made-up-${i}` });
+      applyCampaignEvent(sql, row, { campaign_id: 'made-up-0' }); // one counted before still counts
+      return { ids: sql.exec<{ n: number }>('SELECT count(*) AS n FROM campaign_unmatched').one().n, first: sql.exec<{ events: number }>("SELECT events FROM campaign_unmatched WHERE campaign_id = 'made-up-0'").one().events };
+    });
+    expect(rows).toEqual({ ids: MAX_UNMATCHED_CAMPAIGNS, first: 2 });
   });
 });

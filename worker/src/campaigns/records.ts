@@ -61,6 +61,9 @@ export interface CampaignEventRow {
   received_at: number;
 }
 
+/** Distinct campaign ids a shard counts unmatched slot events of. */
+export const MAX_UNMATCHED_CAMPAIGNS = 1_000;
+
 const EXPOSURES = new Set(['view_promotion', 'view_item_list']);
 const CLICKS = new Set(['select_promotion', 'select_item']);
 
@@ -86,7 +89,10 @@ export function applyCampaignEvent(sql: SqlStorage, row: CampaignEventRow, props
   // No assignment yet: decide applies the visitor's stored events before it records one, so an
   // event stored before the decision is counted here, never as an impression of a later decision.
   if (!assigned) {
-    sql.exec('INSERT INTO campaign_unmatched (campaign_id, events) VALUES (?, 1) ON CONFLICT (campaign_id) DO UPDATE SET events = events + 1', campaignId);
+    // bounded: any page may send any campaign id, and ids past the bound are not counted
+    if (!sql.exec('UPDATE campaign_unmatched SET events = events + 1 WHERE campaign_id = ?', campaignId).rowsWritten) {
+      sql.exec('INSERT INTO campaign_unmatched (campaign_id, events) SELECT ?, 1 WHERE (SELECT count(*) FROM campaign_unmatched) < ?', campaignId, MAX_UNMATCHED_CAMPAIGNS);
+    }
     return;
   }
   const mismatch = typeof props.variant === 'string' && props.variant !== assigned.variant ? 1 : 0;
