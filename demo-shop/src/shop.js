@@ -94,8 +94,10 @@
         var text = (p.name + ' ' + p.categoryName).toLowerCase();
         return words.length && words.every(function (w) { return text.indexOf(w) >= 0; });
       });
+      // Drawn after the page was parsed, so the list's view is tracked here (below), and the list is
+      // marked data-linger-viewed: linger-items.js, loaded by a click in it, does not record it again.
       out.innerHTML = '<p>' + hits.length + ' results for “' + esc(q) + '”</p>' +
-        (hits.length ? '<ul class="grid" data-linger-list="Search results">' + hits.map(tileHtml).join('') + '</ul>' : '');
+        (hits.length ? '<ul class="grid" data-linger-list="Search results" data-linger-viewed>' + hits.map(tileHtml).join('') + '</ul>' : '');
       if (!q) return;
       linger('track', 'search', { search_term: q.slice(0, 200) });
       if (hits.length) {
@@ -110,29 +112,35 @@
   function cartPage() {
     var out = document.getElementById('cart');
     if (!out) return;
-    catalog().then(function (c) {
-      var lines = cartLines(c.products);
-      if (!lines.length) {
-        out.innerHTML = '<p>Your cart is empty. <a href="/">Keep shopping</a></p>';
-        return;
-      }
-      out.innerHTML = '<table class="lines">' + lines.map(function (l) {
-        return '<tr><td><a href="/p/' + l.product.id + '">' + esc(l.product.name) + '</a></td><td>' + l.qty + ' × ' + money(l.product.price) +
-          '</td><td><button class="remove" data-id="' + l.product.id + '">Remove</button></td></tr>';
-      }).join('') + '</table><p class="total">Total ' + money(total(lines)) + '</p><a class="buy" id="checkout" href="/checkout">Checkout</a>';
-      out.addEventListener('click', function (e) {
-        var id = e.target.getAttribute && e.target.getAttribute('data-id');
-        if (!id || !e.target.classList.contains('remove')) return;
-        var line = lines.find(function (l) { return l.product.id === id; });
-        save(CART_KEY, cart().filter(function (l) { return l.id !== id; }));
-        linger('track', 'remove_from_cart', { currency: 'EUR', value: line.product.price * line.qty, items: [gaItem(line.product, line.qty)], item_id: id });
-        cartPage();
-        showCount();
-      }, { once: true });
-      document.getElementById('checkout').addEventListener('click', function () {
-        linger('track', 'begin_checkout', { currency: 'EUR', value: total(lines), items: lines.map(function (l) { return gaItem(l.product, l.qty); }) });
-      });
+    var lines = [];
+    // One listener for the page's life: the cart is drawn again after each removal.
+    out.addEventListener('click', function (e) {
+      var id = e.target.getAttribute && e.target.getAttribute('data-id');
+      if (!id || !e.target.classList.contains('remove')) return;
+      var line = lines.find(function (l) { return l.product.id === id; });
+      if (!line) return;
+      save(CART_KEY, cart().filter(function (l) { return l.id !== id; }));
+      linger('track', 'remove_from_cart', { currency: 'EUR', value: line.product.price * line.qty, items: [gaItem(line.product, line.qty)], item_id: id });
+      draw();
+      showCount();
     });
+    function draw() {
+      catalog().then(function (c) {
+        lines = cartLines(c.products);
+        if (!lines.length) {
+          out.innerHTML = '<p>Your cart is empty. <a href="/">Keep shopping</a></p>';
+          return;
+        }
+        out.innerHTML = '<table class="lines">' + lines.map(function (l) {
+          return '<tr><td><a href="/p/' + l.product.id + '">' + esc(l.product.name) + '</a></td><td>' + l.qty + ' × ' + money(l.product.price) +
+            '</td><td><button class="remove" data-id="' + l.product.id + '">Remove</button></td></tr>';
+        }).join('') + '</table><p class="total">Total ' + money(total(lines)) + '</p><a class="buy" id="checkout" href="/checkout">Checkout</a>';
+        document.getElementById('checkout').addEventListener('click', function () {
+          linger('track', 'begin_checkout', { currency: 'EUR', value: total(lines), items: lines.map(function (l) { return gaItem(l.product, l.qty); }) });
+        });
+      });
+    }
+    draw();
   }
 
   function checkoutPage() {

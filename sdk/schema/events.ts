@@ -2,7 +2,7 @@
 // Names follow GA4 so exports map onto tools shops already know.
 // The SDK imports only types from here (erased at build), so valibot never reaches the browser bundle.
 import * as v from 'valibot';
-import { MAX_AMOUNT, MAX_CUSTOM_NUMBER, MAX_ENGAGED_MS } from './limits';
+import { MAX_AMOUNT, MAX_CUSTOM_NUMBER, MAX_ENGAGED_MS, MAX_URL } from './limits';
 
 export const EVENT_NAMES = [
   'page_view',
@@ -81,7 +81,7 @@ const KNOWN_PROPS = {
   // clicks
   label: v.optional(text(100)),
   element: v.optional(text(20)),
-  link_url: v.optional(text(2048)),
+  link_url: v.optional(text(MAX_URL)),
 };
 
 /** Names a JavaScript object treats specially; the schema would silently drop them, so they are refused. */
@@ -138,8 +138,8 @@ export const EventSchema = v.pipe(
     page_id: v.optional(id('page_id')),
     seq: count(0, 2 ** 31 - 1),
     ts: v.pipe(finite, v.integer('must be an integer'), v.minValue(0, 'must be ≥ 0'), v.maxValue(8.64e15, 'must be a time (Unix ms)')),
-    url: v.pipe(text(2048), v.url('url must be an absolute URL')),
-    referrer: v.optional(text(2048)),
+    url: v.pipe(text(MAX_URL), v.url('url must be an absolute URL')),
+    referrer: v.optional(text(MAX_URL)),
     title: v.optional(text(300)),
     utm: v.optional(UtmSchema),
     props: v.optional(PropsSchema, {}),

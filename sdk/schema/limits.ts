@@ -25,3 +25,5 @@ export const MAX_ENGAGED_MS = 86_400_000;
 export const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
 /** Events older than this (after clock correction) are rejected; the browser queue keeps events for 7 days. */
 export const MAX_EVENT_AGE_MS = 30 * 24 * 3_600_000;
+/** Longest URL an event may carry (url, referrer, link_url); the tracker cuts longer ones. */
+export const MAX_URL = 2048;

@@ -81,7 +81,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       // failed load is tried again at the next need, under another URL: browsers keep a failed module).
       () =>
         file(STORE_FILE + (tries++ ? `?${tries}` : '')).then(
-          (m) => (from: Handover) => m.createOutbox(m.openStore, post, beacon, t, from),
+          (m) => (from: Handover) => m.takeOver(post, beacon, t, from),
         ),
       post,
       beacon,

@@ -4,6 +4,7 @@
 // when back online) does not depend on autotrack: the outbox sees to that.
 import type { Tracker } from './tracker';
 import { visible } from './engagement';
+import { MAX_URL } from '../schema/limits';
 
 /** The product tracking's module (linger-items.js). */
 type Items = typeof import('./items');
@@ -23,7 +24,7 @@ export function whenParsed(fn: () => void): void {
 }
 
 /**
- * `onPage` runs after each page view, once the document is parsed (the slot renderer's check);
+ * `onPage` runs after each page view (until consent is withdrawn), once the document is parsed (the slot renderer's check);
  * `loadItems` loads the product tracking's file.
  */
 export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promise<Items>): void {
@@ -73,7 +74,8 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
 
   const page = () => {
     viewed = false; // (the file's scan is of the current page)
-    t.page();
+    // Consent withdrawn: the page view was not made, and nothing of the page is tracked or decided for.
+    if (t.page()) return;
     whenParsed(() => {
       if (document.querySelector(ITEM_MARKUP)) items ? items.scan(t) : load();
       onPage();
@@ -86,11 +88,11 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
 function plainClick(t: Tracker, target: Element): void {
   const el = target.closest<HTMLElement>('a,button,[data-linger-click]');
   if (!el) return;
-  // Links are recorded without query or fragment: those can carry personal data.
+  // Links are recorded without query or fragment: those can carry personal data. (And cut to the schema's limit.)
   const href = (el as HTMLAnchorElement).href;
   t.track('click', {
-    element: el.tagName.toLowerCase(),
+    element: el.localName, // (the tag name, in lower case)
     label: el.dataset.lingerClick?.slice(0, 100),
-    link_url: href ? href.split(/[?#]/)[0] : undefined,
+    link_url: href ? href.split(/[?#]/)[0].slice(0, MAX_URL) : undefined,
   });
 }

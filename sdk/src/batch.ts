@@ -3,7 +3,7 @@
 // and the journal in localStorage that a hiding page leaves to the next.
 import type { EventInput } from '../schema/events';
 import { MAX_BATCH_BYTES, MAX_QUEUED_AGE_MS } from '../schema/limits';
-import { JOURNAL_KEY, addDropped, load, remove, save } from './local';
+import { JOURNAL_KEY, addDropped, attempt, load, remove, save } from './local';
 
 /** POSTs a batch; rejects on network failure. */
 export type Post = (body: string) => Promise<Response>;
@@ -45,10 +45,13 @@ export const body = (source: Source, events: EventInput[], dropped?: number) =>
 /** 2xx: stored. Other 4xx (bad request, unknown site, refused origin): no retry would help. 408, 429, 5xx and network failures (0) are retried. */
 export const settled = (status: number) => status >= 200 && status < 500 && status !== 408 && status !== 429;
 
+/** An event's length as JSON; Infinity when JSON cannot make it (a BigInt, a cycle): no batch can carry it. */
+export const sizeOf = (event: EventInput): number => attempt(() => JSON.stringify(event).length) ?? Infinity;
+
 /** How many of these events (at most all) fit in about MAX_BATCH_BYTES; at least one. */
 export function fit(events: EventInput[]): number {
   let n = 0;
-  for (let bytes = 0; n < events.length && ((bytes += JSON.stringify(events[n]).length) <= MAX_BATCH_BYTES || !n); ) n++;
+  for (let bytes = 0; n < events.length && ((bytes += sizeOf(events[n])) <= MAX_BATCH_BYTES || !n); ) n++;
   return n;
 }
 
@@ -77,7 +80,7 @@ export function takeJournals(): EventInput[] {
       const fresh = list.filter((e) => e?.ts > tooOld);
       events.push(...fresh);
       addDropped((kept?.dropped | 0) + list.length - fresh.length);
-      localStorage.removeItem(key);
+      remove(key);
     }
   } catch {
     // no localStorage: nothing was kept there

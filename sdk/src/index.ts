@@ -10,4 +10,4 @@ const linger: Linger = createLinger((document.currentScript as HTMLScriptElement
 // Code that kept a reference to the stub still reaches us: the stub pushes onto `linger.q`.
 linger.q = { push: (args) => linger(...(Array.from(args) as Command)) };
 w.linger = linger;
-for (const args of queued as ArrayLike<unknown>[]) linger.q.push(args);
+for (const args of queued as Iterable<unknown>[]) linger(...(args as Command)); // (the stub queues `arguments` objects)

@@ -13,34 +13,31 @@ export const IDB_USED_KEY = 'linger:idb';
 /** The count of events given up, until reported (outbox.ts). */
 export const DROPPED_KEY = 'linger:dropped';
 
-export function load(key: string): any {
+/** What `fn` gives, or undefined when it throws (every use of localStorage, and the tracker's JSON of an event). */
+export function attempt<T>(fn: () => T): T | undefined {
   try {
-    return JSON.parse(localStorage.getItem(key)!);
+    return fn();
   } catch {
-    // unavailable or not JSON: as if empty
+    // (storage unavailable or full, or a value JSON cannot take)
   }
 }
 
-export function save(key: string, value: unknown): void {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // unavailable or full: kept in memory only
-  }
-}
+/** The value kept under `key`; undefined when there is none, or it is not JSON, or storage is unavailable. */
+export const load = (key: string): any => attempt(() => JSON.parse(localStorage.getItem(key)!));
 
-export function remove(key: string): void {
-  try {
-    localStorage.removeItem(key);
-  } catch {
-    // unavailable: nothing kept
-  }
-}
+/** Keeps `value` under `key` (storage unavailable or full: kept in memory only). */
+export const save = (key: string, value: unknown): unknown => attempt(() => localStorage.setItem(key, JSON.stringify(value)));
 
-/** Events given up (beyond the queue's bounds, or refused alone by the collector) and not reported yet. */
-export const dropped = (): number => load(DROPPED_KEY) | 0;
+export const remove = (key: string): unknown => attempt(() => localStorage.removeItem(key));
 
-/** Counts `n` more events given up (a negative `n`: reported to the collector). */
+/**
+ * Events given up (beyond the queue's bounds, refused alone by the collector, or unsendable) and
+ * not reported yet. Never below 0: two tabs may report the same count, and both subtract it
+ * (the collector refuses a batch with a negative count, and its events with it).
+ */
+export const dropped = (): number => Math.max(0, load(DROPPED_KEY) | 0);
+
+/** Counts `n` more events given up (a negative `n`: reported to the collector; a count below 0 is read as 0). */
 export function addDropped(n: number): void {
   if (n) save(DROPPED_KEY, dropped() + n);
 }

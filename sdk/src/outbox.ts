@@ -9,7 +9,7 @@
 // the page's events go into IndexedDB, the queue the visitor's tabs share. Without IndexedDB the
 // queue stays in memory and localStorage.
 import type { EventInput } from '../schema/events';
-import { MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_QUEUED_AGE_MS } from '../schema/limits';
 import {
   BEACON_EVENTS,
   FLUSH_DELAY_MS,
@@ -18,6 +18,7 @@ import {
   journalKey,
   retryTime,
   settled as accepted,
+  sizeOf,
   takeJournals,
   writeJournal,
   type Beacon,
@@ -26,7 +27,7 @@ import {
   type Source,
 } from './batch';
 import { timeId } from './ids';
-import { IDB_USED_KEY, addDropped, dropped, load, save } from './local';
+import { IDB_USED_KEY, addDropped, dropped, load, remove, save } from './local';
 import { memoryStore, without, type Key, type Store } from './store';
 
 export type { Beacon, Outbox, Post, Source };
@@ -61,8 +62,6 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
   let opened: Promise<void> | undefined;
   /** The attempt to open IndexedDB is over (whatever came of it). */
   let settled = false;
-  /** This page marked IndexedDB as holding events. */
-  let marked = false;
   /** Events per batch: halved while the collector fails batches with 5xx, to isolate an event it cannot take. */
   let limit = MAX_BATCH_EVENTS;
   /** How many events at the head of the queue failed alone with a 5xx: skipped until another batch gets through. */
@@ -85,14 +84,19 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
     durable = false;
   };
 
+  /**
+   * Marks IndexedDB as holding events: later pages open it to send what it holds. (A drain that
+   * finds it empty clears the mark: see `drain`.)
+   */
+  const mark = () => save(IDB_USED_KEY, 1);
+
   /** Writes events to IndexedDB; once it holds them they are no longer pending. */
   const keep = (events: EventInput[]) => {
     const kept = [...events];
-    if (!marked && kept.length) {
-      save(IDB_USED_KEY, 1); // later pages open IndexedDB to send what it holds
-      marked = true;
-    }
+    if (!kept.length) return;
+    mark(); // before the write: a page that unloads meanwhile leaves its mark
     store.add(kept).then(() => {
+      mark(); // and after it: another tab may have cleared the mark in between
       without(pending, kept);
       journal();
     }, inMemory); // full or broken: the queue stays in memory instead
@@ -141,14 +145,32 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
       const keys = peeked.keys.slice(skip);
       const events = peeked.events.slice(skip);
       if (!events.length) {
-        if (!aside) return;
-        aside = 0; // nothing else to try them against: from the start again
-        continue;
+        if (aside) {
+          aside = 0; // nothing else to try them against: from the start again
+          continue;
+        }
+        // The queue is empty: later pages need not open IndexedDB (nor load this file), so the
+        // mark goes. Another tab may be writing events meanwhile. The mark is cleared before a
+        // last look: a write that completed before the look is seen here (the mark is put back,
+        // and the drain goes on); one that completes after it puts the mark back itself (`keep`
+        // marks after each write). Either way the events stay marked, and the tab that wrote them
+        // goes on draining as long as it is open.
+        if (durable && store === s && !pending.length && load(IDB_USED_KEY)) {
+          remove(IDB_USED_KEY);
+          if ((await s.peek(1)).events.length) {
+            mark();
+            continue;
+          }
+        }
+        return;
       }
-      // Events older than the queue keeps are dropped and counted (the oldest come first).
+      // Events older than the queue keeps are dropped and counted (the oldest come first), and so
+      // is one no batch can carry: larger than a batch may be, or not serialisable (queued by an
+      // earlier version of the tracker, which did not check events as it made them). The events
+      // after it go on.
       const tooOld = Date.now() - MAX_QUEUED_AGE_MS;
       let n = 0;
-      while (n < events.length && !(events[n].ts > tooOld)) n++;
+      while (n < events.length && !(events[n].ts > tooOld && sizeOf(events[n]) <= MAX_BATCH_BYTES)) n++;
       if (n) {
         await done(s, keys.slice(0, n), events.slice(0, n));
         addDropped(n);
@@ -166,6 +188,14 @@ export function createOutbox(open: () => Promise<Store>, post: Post, beacon: Bea
         // network failure: status stays 0 and the batch is retried
       }
       if (off) return;
+      if (status == 400 && given) {
+        // A 400 is about the batch's own fields (the collector answers 202 for a batch with
+        // events it refuses), and of those the dropped count is the one a page's script can spoil
+        // (it is in localStorage): forgotten, and the events go again. (A 400 without it: no
+        // retry would help, and the batch is given up, as any other 4xx.)
+        addDropped(-given);
+        continue;
+      }
       if (accepted(status)) {
         await done(s, keys, events);
         addDropped(-given);

@@ -6,16 +6,17 @@ import { RENDER_FILE, type RenderHost } from './render-host';
 export type Importer = (url: string) => Promise<any>;
 
 /**
- * A check to run once the document is parsed and after each page view: loads the renderer the
- * first time the page has slots (`file` loads a file beside the tracker's), and calls `withSlots`.
+ * A check to run once the document is parsed and after each page view: on a page view with
+ * slots, calls `withSlots` and the renderer, which is loaded the first time (`file` loads a file
+ * beside the tracker's). It renders every page view's slots (a single-page app's too), and only
+ * the slots it has not handled yet.
  */
 export function slotRenderer(file: (name: string) => Promise<any>, withSlots: () => void, host: () => RenderHost): () => void {
-  let loaded = false;
+  let loaded: Promise<any> | undefined;
   return () => {
-    if (loaded || !document.querySelector('[data-linger-slot]')) return;
-    loaded = true;
-    withSlots();
+    if (!document.querySelector('[data-linger-slot]')) return;
+    withSlots(); // (loads the promotion fields once)
     // Without the renderer (blocked, offline) the slots keep their default content.
-    file(RENDER_FILE).then((m) => m.render(host()), () => {});
+    (loaded ||= file(RENDER_FILE)).then((m) => m.render(host()), () => {});
   };
 }

@@ -1,9 +1,10 @@
 // The tracker core: who (visitor, session), where (page view), what (events), in order (seq).
 // It knows nothing of the DOM's events; autotrack.ts feeds it.
 import type { EventInput, EventName, EventProps } from '../schema/events';
+import { MAX_BATCH_BYTES } from '../schema/limits';
 import { engagedTime, visible } from './engagement';
 import { randomHex, timeId } from './ids';
-import { STATE_KEY, load, save } from './local';
+import { STATE_KEY, addDropped, attempt, load, save } from './local';
 import { nextSession, utmOf, type Session } from './session';
 import { cleanUrl } from './urls';
 
@@ -59,7 +60,7 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     return s;
   };
 
-  const track = (name: EventName, props: EventProps = {}) => {
+  const track = (name: EventName, props?: EventProps) => {
     if (off) return;
     const now = Date.now();
     if (!pageId) startPage(now);
@@ -67,20 +68,28 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     const session = nextSession(s.session, now, utmOf(pageUrl), timeId);
     const seq = (s.seq! | 0) + 1;
     save(STATE_KEY, { visitor: visitorId, token, session, seq });
-    push({
-      event_id: timeId(now),
-      name,
-      visitor_id: visitorId,
-      session_id: session.id,
-      page_id: pageId,
-      seq,
-      ts: now,
-      url: pageUrl,
-      referrer: referrer || undefined,
-      title: document.title.slice(0, 300) || undefined,
-      utm: session.utm,
-      props,
-    });
+    // The props are the page's: the event is queued as JSON makes it (a copy, which later changes
+    // to them cannot reach). One that cannot be serialised (a BigInt, a cycle) or is larger than a
+    // batch may be could never be sent, and would hold up the queue behind it: it is given up
+    // here, alone, and counted in `dropped`.
+    attempt(() => {
+      const json = JSON.stringify({
+        event_id: timeId(now),
+        name,
+        visitor_id: visitorId,
+        session_id: session.id,
+        page_id: pageId,
+        seq,
+        ts: now,
+        url: pageUrl,
+        referrer: referrer || undefined,
+        title: document.title.slice(0, 300) || undefined,
+        utm: session.utm,
+        props,
+      });
+      push(JSON.parse(json.slice(0, MAX_BATCH_BYTES + 1))); // (one larger than MAX_BATCH_BYTES, cut, is no JSON: it throws)
+      return 1;
+    }) || addDropped(1);
   };
 
   /** How far down the page the visitor has seen, in percent. (It reads layout: never while the page loads.) */
@@ -129,11 +138,15 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
     track,
     sync,
     active,
-    /** A new page view: closes the engagement of the previous one (single-page-app navigation). */
+    /**
+     * A new page view: closes the engagement of the previous one (single-page-app navigation).
+     * True when none was made: consent was withdrawn.
+     */
     page() {
       if (pageId) reportEngagement(true);
       startPage(Date.now());
       track('page_view');
+      return off;
     },
     /** The page was hidden (tab switch, close, navigation): the page's engagement so far, as its final report. */
     hidden() {

@@ -73,7 +73,15 @@ const HERO = {
 async function open(
   path: string,
   answer: Answer | ((url: URL) => Answer),
-  { viewport = { width: 1280, height: 800 }, start = true, cart = [] as { id: string; qty: number }[] } = {},
+  {
+    viewport = { width: 1280, height: 800 },
+    start = true,
+    cart = [] as { id: string; qty: number }[],
+    /** The renderer starts this long after the page is parsed (a tracker that comes late). */
+    startAfterMs = 0,
+    /** A script of the test's, run before the page's own. */
+    init = '',
+  } = {},
 ): Promise<Rig> {
   context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -116,17 +124,23 @@ async function open(
       await route.fulfill({ json: delayed.body }).catch(() => {}); // the page may be gone
     },
   );
+  // As the tracker does: the renderer starts once the page is parsed (its wait for the decision
+  // ends 800 ms after the navigation, with the anti-flicker CSS's).
+  if (start) await page.addInitScript(`document.addEventListener('DOMContentLoaded', () => setTimeout(() => ${renderCall()}, ${startAfterMs}))`);
+  if (init) await page.addInitScript(init);
   await page.goto(`${base}${path}`);
-  if (start) await startRenderer(page);
   return rig;
 }
 
-function startRenderer(page: Page, options: object = {}) {
-  // A string, so that the test runner does not rewrite the page's dynamic import.
-  return page.evaluate(`import('/sdk/linger-render.js').then((m) => m.render({
-    site: 'demo', origin: location.origin, visitorId: 'e2e-visitor-0001', options: ${JSON.stringify(options)},
-    track: (name, props) => window.lingerTrack(name, props),
-  }))`);
+// A string, so that the test runner does not rewrite the page's dynamic import.
+const renderCall = (options: object = {}) => `import('/sdk/linger-render.js').then((m) => m.render({
+  site: 'demo', origin: location.origin, visitorId: 'e2e-visitor-0001', options: ${JSON.stringify(options)},
+  track: (name, props) => window.lingerTrack(name, props),
+}))`;
+
+/** Starts the renderer later than a page's tracker would: `options` should give it time to wait. */
+function startRenderer(page: Page, options: object) {
+  return page.evaluate(renderCall(options));
 }
 
 const stateOf = (page: Page, slot: string) => page.getAttribute(`[data-linger-slot="${slot}"]`, 'data-linger-state');
@@ -265,7 +279,7 @@ describe('slots in Chromium', () => {
       }, state);
     const rig = await open('/', { decisions: [HERO] }, { start: false });
     await setTab('hidden');
-    await startRenderer(rig.page);
+    await startRenderer(rig.page, { decideTimeoutMs: 60_000 }); // (the default is gone by now; ours may replace it)
     await settledSlots(rig.page, 'home-hero');
     expect(await stateOf(rig.page, 'home-hero')).toBe('filled');
     await sleep(2_000);
@@ -298,8 +312,7 @@ describe('slots in Chromium', () => {
     const promo = await rig.page.evaluate(() => JSON.parse(localStorage.getItem('linger:promo')!));
     expect(promo[products[21].id]).toEqual({ promotion_id: 'cmp_recs', creative_slot: 'home-recs', decision_id: 'dec_home-recs' });
 
-    await rig.page.goto(`${base}/`);
-    await startRenderer(rig.page);
+    await rig.page.goto(`${base}/`); // (the renderer starts with the page)
     await settledSlots(rig.page, 'home-hero');
     await rig.page.click('[data-linger-slot="home-hero"] a.linger-cta');
     await rig.page.waitForURL('**/c/jackets');
@@ -324,6 +337,52 @@ describe('slots in Chromium', () => {
       await rig.page.waitForSelector('#results .grid');
       await context!.close();
     }
+  });
+
+  it('never replace default content the visitor has been shown: the wait ends with the CSS window, 800 ms after the navigation', async () => {
+    // A tracker that comes 300 ms after the page is parsed, and an answer 600 ms after it asks:
+    // within 800 ms of the request, but after the anti-flicker CSS has shown the default hero.
+    const timeline = `window.timeline = [];
+      const poll = () => {
+        const h1 = document.querySelector('[data-linger-slot="home-hero"] > h1');
+        const box = document.querySelector('[data-linger-slot="home-hero"] .linger-box');
+        const now = h1 ? (getComputedStyle(h1).visibility === 'visible' ? 'default' : box ? 'ours' : 'blank') : 'none';
+        if (timeline.at(-1)?.shown !== now) timeline.push({ at: Math.round(performance.now()), shown: now });
+        if (performance.now() < 2500) requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);`;
+    const rig = await open('/', { delayMs: 600, body: { decisions: [HERO] } }, { startAfterMs: 300, init: timeline });
+    await settledSlots(rig.page, 'home-hero');
+    await sleep(2_000);
+    const shown: { at: number; shown: string }[] = await rig.page.evaluate(() => (window as any).timeline);
+    const first = shown.findIndex((s) => s.shown === 'default');
+    expect(first, JSON.stringify(shown)).toBeGreaterThanOrEqual(0);
+    // Once the default hero was on screen, it stayed.
+    expect(shown.slice(first).map((s) => s.shown), JSON.stringify(shown)).toEqual(['default']);
+    expect(await stateOf(rig.page, 'home-hero')).toBe('default');
+    expect(rig.decides).toHaveLength(1);
+    expect(rig.errors).toEqual([]);
+  });
+
+  it('report the same exposure in both arms when the treatment has nothing that fits: the default stays, no empty list is sent', async () => {
+    // A recommendation slot too short for a single tile.
+    const short = `addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); s.textContent = '.recs { height: 5rem; min-height: 0; overflow: hidden }'; document.head.append(s); });`;
+    const events: Record<string, { name: string; props: any }[]> = {};
+    for (const arm of ['personal', 'holdout']) {
+      const decision = arm === 'holdout' ? { ...recs('home-recs', 12), variant: 'holdout', content: null } : recs('home-recs', 12);
+      const rig = await open('/', { decisions: [decision] }, { init: short });
+      await settledSlots(rig.page, 'home-recs');
+      expect(await stateOf(rig.page, 'home-recs')).toBe('default');
+      expect(await rig.page.locator('[data-linger-slot="home-recs"] .linger-box').count()).toBe(0);
+      expect(await rig.page.locator('[data-linger-slot="home-recs"] > h2').isVisible()).toBe(true);
+      await reveal(rig.page, 'home-recs', 1);
+      await sleep(1_600);
+      events[arm] = rig.events;
+      await context!.close();
+    }
+    const exposure = (variant: string) => ({ name: 'view_promotion', props: { promotion_id: 'cmp_recs', slot: 'home-recs', campaign_id: 'cmp_recs', variant, decision_id: 'dec_home-recs', position: 1 } });
+    expect(events.holdout).toEqual([exposure('holdout')]);
+    expect(events.personal).toEqual([exposure('personal')]);
   });
 
   it('render a malicious creative inert: no script, no handler, no javascript: link, no foreign image', async () => {

@@ -85,7 +85,8 @@ beforeEach(() => {
   requests = [];
   localStorage.clear();
   setVisibility('visible');
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  // performance.now() too: the renderer's wait runs on it (from the page view's start).
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
   // happy-dom has no layout: every element gets a box.
   vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ height: 240, width: 800, top: 0, left: 0, bottom: 240, right: 800 } as DOMRect);
   document.body.setAttribute('data-linger-page', 'home');
@@ -338,6 +339,182 @@ describe('recommendations', () => {
     expect(keys).toHaveLength(50);
     expect(keys.slice(-2)).toEqual(['p007', 'p042']);
     expect(keys[0]).toBe('old12');
+  });
+});
+
+describe('a treatment with nothing to show', () => {
+  // The triggered analysis needs the same trigger in both arms (docs/campaigns.md): a treatment
+  // that cannot show its list keeps the default content and reports the exposure the holdout would.
+  const exposure = { promotion_id: 'cmp_recs', slot: 'home-recs', campaign_id: 'cmp_recs', variant: 'personal', decision_id: 'dec_2', position: 1 };
+  const keptDefault = (recs: HTMLElement) => {
+    expect(recs.dataset.lingerState).toBe('default');
+    expect(recs.querySelector('.linger-box')).toBeNull();
+    expect(recs.style.cssText).toBe('');
+    expect(recs.querySelector('h2')!.style.visibility).toBe('');
+  };
+
+  it('(no items sent) keeps the default content and reports the holdout\'s exposure at the same trigger, never an empty list', async () => {
+    answer([{ ...RECS, content: { ...RECS.content, items: [] } }]);
+    render(host());
+    await settle();
+    const recs = slot('home-recs');
+    keptDefault(recs);
+    setRatio(recs, 0.5);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(tracked).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(tracked).toEqual([{ name: 'view_promotion', props: exposure }]);
+    expect(localStorage.getItem(PROMO_KEY)).toBeNull();
+  });
+
+  it('(no item fits the slot) takes its list away again and reports the same exposure', async () => {
+    // Every tile lies below the box (800 × 240): none is shown. (One spy serves all elements.)
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const top = this.tagName === 'LI' ? 400 : 0;
+      return { top, bottom: top + (top ? 300 : 240), height: top ? 300 : 240, left: 0, right: top ? 200 : 800, width: top ? 200 : 800 } as DOMRect;
+    });
+    answer([RECS]);
+    render(host());
+    await settle();
+    const recs = slot('home-recs');
+    keptDefault(recs);
+    setRatio(recs, 1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tracked).toEqual([{ name: 'view_promotion', props: exposure }]);
+    expect(named('view_item_list')).toEqual([]);
+    recs.innerHTML += '<a href="/c/shoes" id="default-link">Shoes</a>';
+    document.getElementById('default-link')!.click();
+    expect(named('select_promotion').map((e) => e.props)).toEqual([exposure]);
+  });
+
+  it('(an exit overlay) stays hidden and reports the exposure as the holdout\'s', async () => {
+    document.body.innerHTML = '<div data-linger-slot="exit-recs" data-linger-exit hidden></div>';
+    answer([{ ...RECS, slot: 'exit-recs', content: { ...RECS.content, items: [] } }]);
+    render(host());
+    document.dispatchEvent(new MouseEvent('mouseout', { clientY: -1, bubbles: true }));
+    await settle();
+    const overlay = slot('exit-recs');
+    expect(overlay.hidden).toBe(true);
+    expect(overlay.dataset.lingerState).toBe('default');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tracked).toEqual([{ name: 'view_promotion', props: { ...exposure, slot: 'exit-recs', position: 0 } }]);
+  });
+
+  it('(a content type this renderer does not know) keeps the default content and reports the exposure', async () => {
+    answer([{ ...PROMO, content: { type: 'video', src: '/x.mp4' } }]);
+    render(host());
+    await settle();
+    const hero = slot('home-hero');
+    expect(hero.dataset.lingerState).toBe('default');
+    setRatio(hero, 1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(named('view_promotion').map((e) => e.props)).toEqual([{ promotion_id: 'cmp_spring', slot: 'home-hero', campaign_id: 'cmp_spring', variant: 'ten-off', decision_id: 'dec_1', position: 0 }]);
+  });
+});
+
+describe('the wait runs on the anti-flicker CSS\'s clock', () => {
+  // The CSS shows the default content 800 ms after the slot's first paint, which cannot come before
+  // the navigation: a decision must come within 800 ms of it, not of the renderer's request.
+  const never = () => new Promise<Response>((_, reject) => {
+    (fetch as any).mock.calls.at(-1)[1].signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+  });
+  /**
+   * `ms` after the navigation to `url` (the page's own by default), with a fresh renderer: its
+   * first call is for the document's own page view (the others' calls were in other modules).
+   */
+  async function pageViewAt(ms: number, url = location.href) {
+    vi.spyOn(performance, 'getEntries').mockReturnValue([{ name: url, entryType: 'navigation', startTime: 0 } as PerformanceEntry]);
+    await vi.advanceTimersByTimeAsync(ms - performance.now());
+    vi.resetModules();
+    return ((await import('../../sdk/src/render/index')) as typeof import('../../sdk/src/render/index')).render;
+  }
+
+  it('ends 800 ms after the navigation: a renderer started at 600 ms waits 200 ms', async () => {
+    const render = await pageViewAt(600);
+    answer(never);
+    render(host());
+    await settle();
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(slot('home-hero').dataset.lingerState).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(slot('home-hero').dataset.lingerState).toBe('default');
+    expect(slot('home-hero').querySelector('.linger-box')).toBeNull();
+  });
+
+  it('an answer after it replaces nothing, in either arm', async () => {
+    const render = await pageViewAt(700);
+    let late: (r: Response) => void = () => {};
+    answer(() => new Promise<Response>((resolve, reject) => {
+      late = resolve;
+      (fetch as any).mock.calls.at(-1)[1].signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }));
+    render(host());
+    await settle();
+    await vi.advanceTimersByTimeAsync(150); // 850 ms after the navigation: the CSS has shown the default
+    late(new Response(JSON.stringify({ decisions: [PROMO, { ...RECS, variant: 'holdout', content: null }] })));
+    await settle();
+    expect(document.querySelector('.linger-box')).toBeNull();
+    setRatio(slot('home-hero'), 1);
+    setRatio(slot('home-recs'), 1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(tracked).toEqual([]);
+  });
+
+  it('a renderer that starts after it asks for nothing: the default content is on screen', async () => {
+    const render = await pageViewAt(900);
+    answer([PROMO]);
+    render(host());
+    await settle();
+    expect(requests).toEqual([]);
+    expect(slot('home-hero').dataset.lingerState).toBe('default');
+  });
+
+  it('a later page view of a single-page app (the URL is no longer the navigation\'s) waits from its own start', async () => {
+    const render = await pageViewAt(5_000, 'https://shop.example/landing');
+    answer(never);
+    render(host());
+    await settle();
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(799);
+    expect(slot('home-hero').dataset.lingerState).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(slot('home-hero').dataset.lingerState).toBe('default');
+  });
+
+  it('a later page view back at the navigation\'s URL (single-page app) waits from its own start', async () => {
+    const render = await pageViewAt(100);
+    answer([PROMO]);
+    render(host());
+    await settle();
+    expect(slot('home-hero').dataset.lingerState).toBe('filled');
+    await vi.advanceTimersByTimeAsync(5_000); // the visitor went elsewhere in the app, and came back
+    document.body.innerHTML = '<section data-linger-slot="home-hero"><h1>Default hero</h1></section>';
+    answer(never);
+    render(host());
+    await settle();
+    expect(requests).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(799);
+    expect(slot('home-hero').dataset.lingerState).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(slot('home-hero').dataset.lingerState).toBe('default');
+  });
+
+  it('an exit overlay (no default content on screen) waits the full time from the exit intent', async () => {
+    const render = await pageViewAt(5_000);
+    document.body.innerHTML = '<div data-linger-slot="exit-voucher" data-linger-exit hidden></div>';
+    let late: (r: Response) => void = () => {};
+    answer(() => new Promise<Response>((resolve) => (late = resolve)));
+    render(host());
+    document.dispatchEvent(new MouseEvent('mouseout', { clientY: -1, bubbles: true }));
+    await settle();
+    await vi.advanceTimersByTimeAsync(700);
+    late(new Response(JSON.stringify({ decisions: [{ slot: 'exit-voucher', campaign: 'cmp_exit', variant: 'v', decision_id: 'd', content: { type: 'promotion', title: 'Wait!' } }] })));
+    await settle();
+    expect(slot('exit-voucher').hidden).toBe(false);
   });
 });
 

@@ -30,10 +30,13 @@
   // ---- session and API --------------------------------------------------------------------------
   const auth = () => ({ site: store.getItem('linger-site'), key: store.getItem('linger-read-key') });
 
+  /** The latest show()'s requests: a newer show() aborts them (the page they were for is gone). */
+  let current = new AbortController();
+
   async function api(path, params = {}) {
     const { site, key } = auth();
     const q = new URLSearchParams({ site, ...params });
-    const res = await fetch(`/v1/reports/${path}?${q}`, { headers: { authorization: `Bearer ${key}` } });
+    const res = await fetch(`/v1/reports/${path}?${q}`, { headers: { authorization: `Bearer ${key}` }, signal: current.signal });
     if (res.status === 401 || res.status === 403) {
       const body = await res.json().catch(() => ({}));
       signOut(`${res.status}: ${body.error ?? 'not allowed'}. Use the shop's read key (or its admin key).`);
@@ -43,13 +46,30 @@
     return res.json();
   }
 
-  /** Downloads a route as CSV (the key goes in a header, so a plain link would not do). */
-  async function downloadCsv(path, params, filename) {
+  /**
+   * Downloads a route as CSV (the key goes in a header, so a plain link would not do). A refused or
+   * failed request saves nothing: its error shows beside the button that asked (`e`: the click).
+   */
+  async function downloadCsv(path, params, filename, e) {
+    const button = e?.currentTarget;
+    button?.parentElement.querySelector('.csv-error')?.remove();
     const { site, key } = auth();
-    const res = await fetch(`/v1/reports/${path}?${new URLSearchParams({ site, ...params, format: 'csv' })}`, { headers: { authorization: `Bearer ${key}` } });
-    const url = URL.createObjectURL(await res.blob());
-    el('a', { href: url, download: filename }).click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    let problem;
+    try {
+      const res = await fetch(`/v1/reports/${path}?${new URLSearchParams({ site, ...params, format: 'csv' })}`, { headers: { authorization: `Bearer ${key}` } });
+      if (res.ok) {
+        const url = URL.createObjectURL(await res.blob());
+        el('a', { href: url, download: filename }).click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+        return;
+      }
+      problem = `${res.status}: ${(await res.json().catch(() => ({}))).error ?? res.statusText}`;
+    } catch (err) {
+      problem = err.message; // offline, or the collector is unreachable
+    }
+    const message = el('span', { class: 'error csv-error', role: 'alert' }, ` The CSV could not be downloaded (${problem}).`);
+    if (button) button.after(message);
+    else $('page').prepend(message);
   }
 
   function signOut(message = '') {
@@ -81,11 +101,18 @@
   const range = () => ({ from: $('from').value, to: $('to').value });
   addEventListener('hashchange', show);
 
+  /** Counts show()'s calls: only the latest one may fill the page, whichever answer comes last. */
+  let shows = 0;
+
   async function show() {
+    const call = ++shows;
+    current.abort();
+    current = new AbortController();
     const signedIn = !!auth().key;
     $('sign-in').hidden = signedIn;
     $('nav').hidden = $('range').hidden = !signedIn;
     $('page').replaceChildren();
+    delete $('page').dataset.ready;
     if (!signedIn) {
       $('site').value = auth().site || '';
       return;
@@ -96,10 +123,11 @@
     page.append(el('p', { class: 'muted' }, 'Loading…'));
     try {
       const content = route === 'campaigns' ? await campaignsPage() : route === 'campaign' ? await campaignPage(decodeURIComponent(id)) : await overviewPage();
+      if (call !== shows) return; // the marketer has moved on: a newer call fills the page
       page.replaceChildren(content);
       page.dataset.ready = route || 'overview';
     } catch (err) {
-      if (err.message !== 'signed out') page.replaceChildren(el('p', { class: 'error' }, err.message));
+      if (call === shows && err.message !== 'signed out') page.replaceChildren(el('p', { class: 'error' }, err.message));
     }
   }
 
@@ -132,7 +160,7 @@
       el('h2', {}, 'Top products'),
       table(['Product', 'Views', 'Purchases', 'Revenue'], o.top_products.slice(0, 15).map((p) => [p.name ?? p.item_id, fmt.int(p.views), fmt.int(p.purchases), fmt.money(p.revenue)]), [false, true, true, true]),
       o.bots ? el('p', { class: 'muted' }, `Bots, counted apart and kept out of every figure above: ${fmt.int(o.bots.sessions)} sessions, ${fmt.int(o.bots.events)} events.`) : null,
-      el('p', {}, el('button', { class: 'quiet', onclick: () => downloadCsv('overview', range(), 'overview.csv') }, 'Download CSV')),
+      el('p', {}, el('button', { class: 'quiet', onclick: (e) => downloadCsv('overview', range(), 'overview.csv', e) }, 'Download CSV')),
     );
     const points = granularity === 'hour' ? o.hourly.map((h) => ({ ...h, day: `${h.hour}Z` })) : o.daily;
     requestAnimationFrame(() => lineChart(chart, points.map((d) => d.day), [
@@ -172,7 +200,7 @@
       el('div', { class: 'card' }, el('table', {},
         el('thead', {}, el('tr', {}, ...['Campaign', 'Status', 'Visitors (treated / holdout)', 'Uplift', 'Relative', '95 % interval (relative; absolute below)', 'p-value', 'Verdict'].map((h, i) => el('th', { class: [2, 3, 4, 6].includes(i) ? 'num' : '' }, h)))),
         el('tbody', {}, rows))),
-      el('p', {}, el('button', { class: 'quiet', onclick: () => downloadCsv('campaigns', { ...range(), analysis: $('analysis').value }, 'campaigns.csv') }, 'Download CSV')),
+      el('p', {}, el('button', { class: 'quiet', onclick: (e) => downloadCsv('campaigns', { ...range(), analysis: $('analysis').value }, 'campaigns.csv', e) }, 'Download CSV')),
       attributionSection(attribution),
     );
   }
@@ -187,7 +215,7 @@
       el('h2', {}, 'Attribution'),
       el('p', { class: 'muted' }, 'Which campaigns the purchases followed: a viewable impression or a click within the campaign’s window before the purchase. Descriptive only; it says nothing about what a campaign caused (that is the uplift above). Linear splits each purchase evenly among the campaigns that touched it.'),
       el('div', { class: 'toolbar' }, el('label', {}, 'model ', select),
-        el('button', { class: 'quiet', onclick: () => downloadCsv('attribution', { ...range(), model: a.model }, `attribution-${a.model}.csv`) }, 'Download CSV')),
+        el('button', { class: 'quiet', onclick: (e) => downloadCsv('attribution', { ...range(), model: a.model }, `attribution-${a.model}.csv`, e) }, 'Download CSV')),
       el('div', { class: 'card' }, a.campaigns.length
         ? table(['Campaign', 'Purchases credited', 'Revenue credited'],
           a.campaigns.map((c) => [c.name ?? c.id, c.purchases.toLocaleString('en', { maximumFractionDigits: 2 }), fmt.money(c.revenue)]),
@@ -245,7 +273,7 @@
       el('h2', {}, 'Funnel'), funnel,
       el('h2', {}, 'Breakdown'),
       el('div', { class: 'toolbar' }, el('label', {}, 'by ', select),
-        el('button', { class: 'quiet', onclick: () => downloadCsv(`campaigns/${encodeURIComponent(id)}`, params, `campaign-${id}.csv`) }, 'Download CSV')),
+        el('button', { class: 'quiet', onclick: (e) => downloadCsv(`campaigns/${encodeURIComponent(id)}`, params, `campaign-${id}.csv`, e) }, 'Download CSV')),
       el('div', { class: 'card' }, breakdownTable(r.breakdown)),
       r.attribution ? el('p', { class: 'muted' }, `Attribution (${r.attribution.model.replace('_', ' ')}, descriptive only): ${fmt.int(r.attribution.orders)} orders, ${fmt.money(r.attribution.revenue)} revenue followed this campaign.`) : null,
     );

@@ -24,34 +24,43 @@ function attr(slots: HTMLElement[], name: string): string | undefined {
   }
 }
 
-export async function decide(host: RenderHost, slots: HTMLElement[], exit: boolean): Promise<Decision[]> {
+/**
+ * `since` is when the slots' wait began (performance.now() time): the page view's start for the
+ * page's slots, the exit intent for an exit overlay. The wait ends `decideTimeoutMs` after it.
+ */
+export async function decide(host: RenderHost, slots: HTMLElement[], exit: boolean, since: number): Promise<Decision[]> {
+  const wait = (host.options.decideTimeoutMs ?? 800) + since - performance.now();
   const names = (filter: (s: HTMLElement) => boolean) =>
     slots.filter(filter).map((s) => s.dataset.lingerSlot).join(',');
-  const page = attr(slots, 'page') ?? '';
-  const q = new URLSearchParams({
-    site: host.site,
-    visitor: host.visitorId,
-    token: host.token,
-    page: PAGE_TYPE.test(page) ? page : 'other',
-    slots: names(() => true),
-  });
-  const item = attr(slots, 'item');
-  const category = attr(slots, 'category');
-  const fallback = names((s) => s.hasAttribute('data-linger-fallback'));
-  if (item) q.set('item', item);
-  if (category) q.set('category', category);
-  if (exit) q.set('exit', '1');
-  if (fallback) q.set('fallback', fallback);
+  const page = attr(slots, 'page');
+  // The parameters that have a value (page and slots always do).
+  const q = new URLSearchParams(
+    Object.entries({
+      site: host.site,
+      visitor: host.visitorId,
+      token: host.token,
+      page: PAGE_TYPE.test(page!) ? page : 'other', // (none: "undefined", other)
+      slots: names(Boolean),
+      item: attr(slots, 'item'),
+      category: attr(slots, 'category'),
+      exit: exit && '1',
+      fallback: names((s) => s.hasAttribute('data-linger-fallback')),
+    }).filter((p) => p[1]) as string[][],
+  );
 
+  // (The timer may fire after the answer was read: aborting a finished request does nothing.)
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), host.options.decideTimeoutMs ?? 800);
+  setTimeout(() => abort.abort(), wait);
   try {
-    const res = await fetch(`${host.origin}/v1/decide?${q}`, { signal: abort.signal, credentials: 'omit' });
-    const body = res.ok ? ((await res.json()) as { decisions?: unknown }) : undefined;
-    return Array.isArray(body?.decisions) ? body.decisions.filter((d) => typeof d?.slot === 'string') : [];
+    // Past the wait's end (the tracker came late), asking is pointless: the default is on screen.
+    if (wait > 0) {
+      const res = await fetch(`${host.origin}/v1/decide?${q}`, { signal: abort.signal, credentials: 'omit' });
+      // Anything but a list of decisions (an error status, not JSON, no list) throws here.
+      const body = (res.ok ? await res.json() : 0) as { decisions: Decision[] };
+      return body.decisions.filter((d) => typeof d?.slot === 'string');
+    }
   } catch {
-    return []; // timed out, offline, blocked or not JSON
-  } finally {
-    clearTimeout(timer);
+    // timed out, offline, blocked, or not decisions
   }
+  return [];
 }

@@ -16,7 +16,8 @@ export function rememberPromotion(itemIds: string[], promo: PromoContext) {
   try {
     const stored = JSON.parse(localStorage.getItem(PROMO_KEY) ?? '{}');
     // A Map, not a plain object, for item ids (strings from the network) while we work on them.
-    const map = new Map<string, unknown>(stored && typeof stored === 'object' ? Object.entries(stored) : []);
+    // (Object(): null or a number gives no entries.)
+    const map = new Map<string, unknown>(Object.entries(Object(stored)));
     for (const id of itemIds) map.delete(id), map.set(id, promo);
     const newest = [...map].slice(-MAX_ITEMS);
     localStorage.setItem(PROMO_KEY, JSON.stringify(Object.fromEntries(newest)));
