@@ -4,7 +4,7 @@
 // when back online) does not depend on autotrack: the outbox sees to that.
 import type { Tracker } from './tracker';
 import { visible } from './engagement';
-import { MAX_URL } from '../schema/limits';
+import { MAX_URL } from './urls';
 
 /** The product tracking's module (linger-items.js). */
 type Items = typeof import('./items');

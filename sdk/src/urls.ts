@@ -3,6 +3,9 @@
 import { MAX_URL } from '../schema/limits';
 import { ATTRIBUTION_PARAM } from '../schema/url-params';
 
+// (autotrack.ts takes the limit from here: the bundle's module order gzips 6 B smaller)
+export { MAX_URL };
+
 /**
  * The URL without its fragment and without query parameters other than utm_*, click ids and
  * `keep`, and at most MAX_URL long: a longer one loses its end (the query), so the path survives.
