@@ -33,14 +33,14 @@ function randomContribution(random: () => number): Contribution {
   return { variant: pick(['holdout', 'a', 'b']), entry: 0, bucket, stats };
 }
 
-/** What the reports should read: the current contributions summed per variant (and day). */
+/** What the reports should read: the current contributions summed per variant (and day); summed over the days, a row's day is its first. */
 function expected(current: Map<string, Contribution>, byDay: boolean, from: string, to: string) {
   const sums = new Map<string, RollupRow>();
   for (const c of current.values()) {
     if (c.bucket.day < from || c.bucket.day > to) continue;
-    const day = byDay ? c.bucket.day : '';
-    const key = `${c.variant}|${day}`;
-    const row = sums.get(key) ?? ({ variant: c.variant, day, hour: -1, segment: '', device: '', source: '', ...zeroStats() } as RollupRow);
+    const key = `${c.variant}|${byDay ? c.bucket.day : ''}`;
+    const row = sums.get(key) ?? ({ variant: c.variant, day: c.bucket.day, hour: -1, segment: '', device: '', source: '', ...zeroStats() } as RollupRow);
+    if (c.bucket.day < row.day) row.day = c.bucket.day;
     for (const f of STAT_FIELDS) row[f] += c.stats[f];
     sums.set(key, row);
   }

@@ -560,8 +560,8 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** Every campaign's outcome window, for the rollups (cached per isolate, like the serving list). */
-  private async campaignWindows(): Promise<Map<string, CampaignWindow>> {
-    const list = this.site ? await servingCampaigns(this.env.DB, this.site) : [];
+  private async campaignWindows(site = this.site): Promise<Map<string, CampaignWindow>> {
+    const list = site ? await servingCampaigns(this.env.DB, site) : [];
     return new Map(list.map((c) => [c.id, { windowDays: c.window_days }]));
   }
 
@@ -710,7 +710,17 @@ export class VisitorShard extends DurableObject<Env> {
     const recs = asks.length ? slotItems(this.env, request.site, asks, request.item, this.readRecContext(visitorId)) : Promise.resolve([]);
     recs.catch(() => {}); // awaited below; this keeps a failure from going unhandled meanwhile
     recordDecisions(this.sql, visitorId, decided.firsts, request.now);
-    return { decisions: decided.decisions, recs: await recs };
+    const answer = { decisions: decided.decisions, recs: await recs };
+    // A new assignment counts in intent-to-treat at once, as a zero outcome until the visitor's
+    // events say more: a visitor who leaves right after the decision is still in their arm.
+    if (decided.firsts.length) {
+      const campaigns = await this.campaignWindows(request.site);
+      const profile = this.sql.exec<{ segment: string | null; bot: number | null }>(
+        'SELECT segment, (SELECT bot FROM sessions WHERE visitor_id = ?1 ORDER BY last DESC LIMIT 1) AS bot FROM profiles WHERE visitor_id = ?1', visitorId).toArray()[0];
+      refreshVisitorOutcomes(this.sql, visitorId, campaigns, profile?.segment ?? null, profile?.bot === 1);
+      this.applied++; // the rollups changed: kept report answers go
+    }
+    return answer;
   }
 
   /** What recommendations for this visitor need to know; null when `tokenHash` is not the visitor's. */

@@ -31,9 +31,16 @@ const words = list(v.pipe(v.string('must be a string'), v.minLength(1, 'must not
 /** A time as an ISO 8601 string or epoch milliseconds; stored as milliseconds. */
 const time = v.pipe(
   v.union([v.string(), v.number()], 'must be an ISO 8601 date string or epoch milliseconds'),
-  v.transform((t) => (typeof t === 'number' ? t : /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t) : NaN)),
+  v.transform((t) => (typeof t === 'number' ? t : /^\d{4}-\d{2}-\d{2}/.test(t) && realDay(t) ? Date.parse(t) : NaN)),
   v.check((ms) => Number.isInteger(ms) && ms >= 0 && ms <= 8.64e15, 'must be an ISO 8601 date string or epoch milliseconds'),
 );
+
+/** Date.parse reads 2026-02-31 as 3 March: a date's day must exist (checked on the date as written). */
+const realDay = (text: string) => {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+};
 
 /** Text shown as text: no markup, and only the known `{placeholders}`. */
 const plainText = (max: number, min = 0) =>
@@ -93,9 +100,11 @@ const recommendationContent = strict({
   limit: v.optional(int(1, 20)),
 });
 
+/** Variants' weights are shares: bounded, so that their sum is a finite number the split can divide. */
+const MAX_WEIGHT = 1e6;
 const variants = <T extends v.GenericSchema>(content: T) =>
   v.pipe(
-    v.array(strict({ name: namePattern('name'), weight: v.pipe(money, v.check((w) => w > 0, 'must be > 0')), content }), 'must be an array'),
+    v.array(strict({ name: namePattern('name'), weight: v.pipe(money, v.check((w) => w > 0, 'must be > 0'), v.maxValue(MAX_WEIGHT, `must be ≤ ${MAX_WEIGHT}`)), content }), 'must be an array'),
     v.minLength(1, 'must list at least one variant'),
     v.maxLength(10, 'at most 10 variants'),
   );
@@ -187,9 +196,10 @@ export function parseDefinition(
 }
 
 /**
- * What may not change once a campaign has started, because it decides who is in which arm:
- * the type, the holdout, the variants' names and weights, and the start. Returns the message for
- * the first such change, or null.
+ * What may not change once a campaign has started, because it decides who is in which arm or
+ * what an arm's outcome is: the type, the holdout, the variants' names and weights, the start,
+ * and the outcome window (every visitor's outcome is counted over the same window). Returns the
+ * message for the first such change, or null.
  */
 export function frozenChange(before: CampaignDefinition, after: CampaignDefinition, now: number): string | null {
   if (before.start > now) return null;
@@ -197,6 +207,7 @@ export function frozenChange(before: CampaignDefinition, after: CampaignDefiniti
   if (after.type !== before.type) return `type cannot change ${started}`;
   if (after.holdout !== before.holdout) return `holdout is fixed for the campaign's life: it cannot change ${started}`;
   if (after.start !== before.start) return `start cannot change ${started}`;
+  if (after.window_days !== before.window_days) return `window_days is fixed for the campaign's life: it cannot change ${started}`;
   const arms = (d: CampaignDefinition) => JSON.stringify(d.variants.map((x) => [x.name, x.weight]));
   if (arms(after) !== arms(before)) return `variants' names and weights cannot change ${started}; their content may`;
   return null;

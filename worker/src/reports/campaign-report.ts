@@ -37,6 +37,8 @@ export interface ReportOptions {
   alpha?: number;
   /** breakdown=hour: the UTC day whose hours are shown (by default today's). */
   hourDay?: string;
+  /** The range's last day: the data the guards count ends there at the latest. */
+  toDay?: string;
   /**
    * The rows the breakdown is made of, when not `rows`: grouped by the variant and the
    * breakdown's dimension only (the hour: of `hourDay`, by day and hour), which give the same
@@ -142,6 +144,22 @@ export function daysRunning(campaign: CampaignInfo, now: number): number {
   return Math.max(0, (until - campaign.start) / DAY_MS);
 }
 
+/**
+ * Days the report's data spans: from the day its first visitor entered (never before the start)
+ * to now, the campaign's end or the range's last day (`toDay`), whichever is first. The minimum
+ * duration counts these, not the days since the start: visitors who all came in a campaign's last
+ * hours are hours of data, whatever its start says. (Rows not grouped by day carry the first day
+ * they sum, campaign-rollups.ts rollupSelect.)
+ */
+export function daysOfData(campaign: CampaignInfo, rows: readonly { day: string; n: number }[], now: number, toDay?: string): number {
+  let first = '';
+  for (const r of rows) if (r.n > 0 && r.day && (!first || r.day < first)) first = r.day;
+  if (!first) return 0;
+  const from = Math.max(campaign.start, Date.parse(first));
+  const until = Math.min(now, campaign.end ?? Infinity, toDay ? Date.parse(toDay) + DAY_MS : Infinity);
+  return Math.max(0, (until - from) / DAY_MS);
+}
+
 const VERDICT_WORDS: Record<Verdict, string> = {
   sample_ratio_mismatch: 'not_enough_data',
   not_enough_data: 'not_enough_data',
@@ -152,11 +170,11 @@ const VERDICT_WORDS: Record<Verdict, string> = {
 };
 
 /** The verdict and warnings from the guards; `pValue` is the one the verdict rests on (adjusted across the page). */
-export function guards(campaign: CampaignInfo, control: ConversionStats, treatment: ConversionStats, srmFlagged: boolean, absolute: number | null, pValue: number | null, now: number, alpha = 0.05) {
+export function guards(control: ConversionStats, treatment: ConversionStats, srmFlagged: boolean, absolute: number | null, pValue: number | null, days: number, alpha = 0.05) {
   const g = guardVerdict({
     control: { visitors: control.n, conversions: control.conv },
     treatment: { visitors: treatment.n, conversions: treatment.conv },
-    days: daysRunning(campaign, now),
+    days,
     srmFlagged,
     absolute,
     pValue,
@@ -199,10 +217,11 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
   const main = mainVariant(campaign, arms);
   const treatment = arms.get(main) ?? zeroStats();
   const headline = uplift.find((u) => u.variant === main && u.metric === 'conversion_rate')!;
-  const g = guards(campaign, control, treatment, srm.flagged, headline?.absolute ?? null, headline?.seq_p_value ?? null, options.now, alpha);
+  const dataDays = daysOfData(campaign, rows, options.now, options.toDay);
+  const g = guards(control, treatment, srm.flagged, headline?.absolute ?? null, headline?.seq_p_value ?? null, dataDays, alpha);
 
   // Days still needed for the campaign's minimum detectable effect on conversion.
-  const days = Math.max(1, daysRunning(campaign, options.now));
+  const days = Math.max(1, dataDays);
   const powerArm = (s: Stats) => ({ n: s.n, variance: sampleVariance({ n: s.n, sum: s.conv, sumSquares: s.conv }) ?? 0, dailyVisitors: s.n / days });
   const needed = daysStillNeeded({ control: powerArm(control), treatment: powerArm(treatment), mde: campaign.mde ?? 0.1, mdeType: 'relative', controlMean: control.n ? control.conv / control.n : undefined, alpha });
 
@@ -231,7 +250,7 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
     uplift,
     srm,
     winsorized_at: Number.isFinite(cap) ? money(cap) : null,
-    guards: { min_sample_met: !g.warnings.some((w) => w.code === 'min_visitors' || w.code === 'min_conversions'), min_duration_met: g.minDaysRemaining === 0, days_running: +daysRunning(campaign, options.now).toFixed(2), days_still_needed: needed.days },
+    guards: { min_sample_met: !g.warnings.some((w) => w.code === 'min_visitors' || w.code === 'min_conversions'), min_duration_met: g.minDaysRemaining === 0, days_running: +daysRunning(campaign, options.now).toFixed(2), days_of_data: +dataDays.toFixed(2), days_still_needed: needed.days },
     verdict: g.verdict,
     warnings: g.warnings,
     breakdown: options.breakdown === 'hour'
@@ -285,7 +304,7 @@ export function breakdownOf(rows: readonly HeadlineRow[], by: Breakdown, main: s
  * the campaigns shown, and the verdict rests on it, so a marketer who looks every day at many
  * campaigns is not misled by the ones that got lucky.
  */
-export function campaignList(entries: readonly { campaign: CampaignInfo; rows: readonly HeadlineRow[] }[], now: number, alpha = 0.05) {
+export function campaignList(entries: readonly { campaign: CampaignInfo; rows: readonly HeadlineRow[] }[], now: number, toDay?: string, alpha = 0.05) {
   const firsts = entries.map(({ campaign, rows }) => {
     const arms = headlineArmsOf(rows);
     const main = mainVariant(campaign, arms);
@@ -293,15 +312,16 @@ export function campaignList(entries: readonly { campaign: CampaignInfo; rows: r
     const treatment = arms.get(main) ?? zeroStats();
     const c = conversionUplift(control, treatment, alpha);
     const visitors = new Map([HOLDOUT, ...campaign.variants.map((v) => v.name)].map((v) => [v, arms.get(v)?.n ?? 0]));
-    return { campaign, arms, main, control, treatment, c, srm: sampleRatio(campaign, visitors) };
+    return { campaign, arms, main, control, treatment, c, srm: sampleRatio(campaign, visitors), dataDays: daysOfData(campaign, rows, now, toDay) };
   });
   const q = benjaminiHochberg(firsts.map((f) => f.c.seq_p_value));
   return firsts.map((f, i) => {
-    const g = guards(f.campaign, f.control, f.treatment, f.srm.flagged, f.c.absolute, q[i], now, alpha);
+    const g = guards(f.control, f.treatment, f.srm.flagged, f.c.absolute, q[i], f.dataDays, alpha);
     return {
       id: f.campaign.id, name: f.campaign.name, type: f.campaign.type, status: f.campaign.status, holdout: f.campaign.holdout,
       start: new Date(f.campaign.start).toISOString(), end: f.campaign.end === null ? null : new Date(f.campaign.end).toISOString(),
       days_running: +daysRunning(f.campaign, now).toFixed(2),
+      days_of_data: +f.dataDays.toFixed(2),
       arms: [HOLDOUT, ...f.campaign.variants.map((v) => v.name)].map((v) => {
         const s = f.arms.get(v) ?? zeroStats();
         return { variant: v, visitors: s.n, conversions: s.conv, conversion_rate: ratio(s.conv, s.n), revenue: money(s.rev), revenue_per_visitor: s.n ? money(s.rev) / s.n : null };

@@ -166,12 +166,15 @@ export function refreshVisitorOutcomes(sql: SqlStorage, visitorId: string, campa
         .toArray()[0];
       const first = events.find((e) => e.ts >= entry) ?? events[events.length - 1];
       const utm = first?.utm ? (JSON.parse(first.utm) as { source?: string }) : null;
-      const kept = stored ? (JSON.parse(stored.bucket) as Bucket) : null;
+      // a visitor keeps the bucket of their first outcome, unless it was made before they had
+      // any event (at the decision that assigned them): the events then tell device and source
+      const made = stored ? (JSON.parse(stored.bucket) as Bucket) : null;
+      const kept = made && made.device !== UNKNOWN_DEVICE ? made : null;
       const bucket: Bucket = {
         day: isoDay(entry),
         hour: new Date(entry).getUTCHours(),
-        segment: kept?.segment ?? segment ?? 'unsegmented',
-        device: kept?.device ?? first?.device ?? 'unknown',
+        segment: made?.segment ?? segment ?? 'unsegmented', // as at entry: never what the visitor became after it
+        device: kept?.device ?? first?.device ?? UNKNOWN_DEVICE,
         source: kept?.source ?? (utm?.source ? utm.source.slice(0, 100) : 'direct'),
       };
       const stats = visitorOutcome(events, a.campaign_id, entry, campaign.windowDays * 86_400_000);
@@ -182,6 +185,9 @@ export function refreshVisitorOutcomes(sql: SqlStorage, visitorId: string, campa
   const lookback = (id: string) => (campaigns.get(id)?.windowDays ?? DEFAULT_LOOKBACK_DAYS) * 86_400_000;
   refreshAttribution(sql, visitorId, events, new Map(assignments.map((a) => [a.campaign_id, a.variant])), lookback, excluded);
 }
+
+/** The device of a visitor with no event yet. */
+const UNKNOWN_DEVICE = 'unknown';
 
 export type RollupRow = { variant: string } & Bucket & Stats;
 
@@ -231,7 +237,9 @@ export const rollupRowColumns = (fields: readonly StatField[] = STAT_FIELDS) => 
  */
 function rollupSelect(campaignIds: readonly string[], analysis: Analysis, fromDay: string, toDay: string, group?: readonly Dimension[], fields: readonly StatField[] = STAT_FIELDS): [string, ...SqlStorageValue[]] {
   const kept = (f: Dimension) => !group || group.includes(f);
-  const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : `${f === 'hour' ? -1 : "''"} AS ${f}`));
+  // a dimension summed over reads '' (the hour -1), but the day its first day: the reports count
+  // how many days of data they rest on (campaign-report.ts daysOfData)
+  const dims = BUCKET_FIELDS.map((f) => (kept(f) ? f : f === 'day' ? 'min(day) AS day' : `${f === 'hour' ? -1 : "''"} AS ${f}`));
   const stats = group ? fields.map((f) => `sum(${f}) AS ${f}`) : fields;
   const groupBy = group ? ` GROUP BY campaign_id, variant${BUCKET_FIELDS.filter(kept).map((f) => `, ${f}`).join('')}` : '';
   // Grouped by the day at most: the per-day table holds the same sums in far fewer rows.

@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requireKey } from '../auth';
-import { campaignJson, frozenChange, NAME_PATTERN, parseDefinition, type Campaign } from '../campaigns/definition';
+import { campaignJson, frozenChange, NAME_PATTERN, parseDefinition, statusAt, type Campaign } from '../campaigns/definition';
 import { deleteCampaign, getCampaign, insertCampaign, listCampaigns, newCampaignId, replaceCampaign } from '../campaigns/store';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
@@ -58,11 +58,13 @@ campaigns.put('/:id', limit, async (c) => {
   const body = await jsonBody(c);
   if (!body.ok) return fail(c, 400, 'body is not valid JSON');
   if (typeof body.body !== 'object' || body.body === null || Array.isArray(body.body)) return fail(c, 400, 'a campaign must be a JSON object');
-  // What GET answers may come back as is: its read-only fields are ignored, the id may not change.
+  // What GET answers may come back as is: its read-only fields are ignored, the id may not change,
+  // and a status GET derived (ended: past its end) is not stored as the marketer's own.
+  const now = Date.now();
   const { id, live, created_at, updated_at, ...changes } = body.body as Record<string, unknown>;
   if (id !== undefined && id !== before.id) return fail(c, 400, 'id: cannot change');
+  if (changes.status === statusAt(before, now) && statusAt(before, now) !== before.status) delete changes.status;
   const { id: _id, createdAt, updatedAt, ...current } = before;
-  const now = Date.now();
   const site = c.get('site');
   const parsed = parseDefinition({ ...current, ...changes }, site.allowedOrigins, now);
   if (!parsed.ok) return fail(c, 400, parsed.error);

@@ -6,7 +6,7 @@ import { requireKey } from '../auth';
 // The campaigns as the decide route caches them (CAMPAIGN_CACHE_MS, dropped at once on edits
 // through this isolate): within the answers' own bound (reports/answer-cache.ts), one D1 read less.
 import { servingCampaigns } from '../campaigns/store';
-import type { Campaign } from '../campaigns/definition';
+import { statusAt, type Campaign } from '../campaigns/definition';
 import { catalogOf } from '../catalog';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
@@ -30,10 +30,10 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** A real calendar day: Date.parse reads 2026-02-31 as 3 March, so the day must come back as written. */
 const isDay = (text: string) => DAY.test(text) && !Number.isNaN(Date.parse(text)) && isoDay(Date.parse(text)) === text;
 
-/** `from` and `to` (YYYY-MM-DD, UTC, inclusive); the last 28 days by default; at most 3 years. */
-function range(c: Context<AppEnv>): { from: string; to: string } | string {
+/** `from` and `to` (YYYY-MM-DD, UTC, inclusive); the last 28 days by default (or from `defaultFrom`); at most 3 years. */
+function range(c: Context<AppEnv>, defaultFrom?: string): { from: string; to: string } | string {
   const now = Date.now();
-  const from = c.req.query('from') ?? isoDay(now - 27 * DAY_MS);
+  const from = c.req.query('from') ?? defaultFrom ?? isoDay(now - 27 * DAY_MS);
   const to = c.req.query('to') ?? isoDay(now);
   if (!isDay(from)) return 'from must be a date YYYY-MM-DD';
   if (!isDay(to)) return 'to must be a date YYYY-MM-DD';
@@ -47,8 +47,9 @@ function analysisOf(c: Context<AppEnv>): Analysis | null {
   return a === 'itt' || a === 'triggered' ? a : null;
 }
 
-const info = (x: Campaign): CampaignInfo => ({
-  id: x.id, name: x.name, type: x.type, status: x.status, holdout: x.holdout, variants: x.variants,
+/** A campaign as the reports show it: its status as of now (ended once past its end), as the admin API shows it. */
+const info = (x: Campaign, now = Date.now()): CampaignInfo => ({
+  id: x.id, name: x.name, type: x.type, status: statusAt(x, now), holdout: x.holdout, variants: x.variants,
   start: x.start, end: x.end, window_days: x.window_days,
 });
 
@@ -92,7 +93,7 @@ reports.get('/campaigns', async (c) => {
   const campaigns = (await servingCampaigns(c.env.DB, site.key)).filter((x) => x.start <= Date.parse(r.to) + DAY_MS);
   // The list shows each arm's totals: one row per arm and shard.
   const rows = await campaignHeadlines(c.env, site, campaigns.map((x) => x.id), r.from, r.to, analysis);
-  const list = campaignList(campaigns.map((x) => ({ campaign: info(x), rows: rows.get(x.id)! })), now);
+  const list = campaignList(campaigns.map((x) => ({ campaign: info(x, now), rows: rows.get(x.id)! })), now, r.to);
   if (wantsCsv(c)) {
     return csv(c, 'campaigns', ['id', 'name', 'type', 'status', 'holdout_visitors', 'treated_visitors', 'variant', 'control_rate', 'treatment_rate', 'absolute', 'relative', 'ci_low', 'ci_high', 'p_value', 'q_value', 'verdict', 'warnings'],
       list.map((x) => [x.id, x.name, x.type, x.status, x.arms.find((a) => a.variant === 'holdout')?.visitors ?? 0, x.arms.filter((a) => a.variant !== 'holdout').reduce((n, a) => n + a.visitors, 0),
@@ -103,8 +104,6 @@ reports.get('/campaigns', async (c) => {
 });
 
 reports.get('/campaigns/:id', async (c) => {
-  const r = range(c);
-  if (typeof r === 'string') return fail(c, 400, r);
   const analysis = analysisOf(c);
   if (!analysis) return fail(c, 400, 'analysis must be itt or triggered');
   const breakdown = (c.req.query('breakdown') ?? 'day') as Breakdown;
@@ -113,21 +112,24 @@ reports.get('/campaigns/:id', async (c) => {
   const id = c.req.param('id');
   const campaign = (await servingCampaigns(c.env.DB, site.key)).find((x) => x.id === id);
   if (!campaign) return fail(c, 404, `no campaign ${id.slice(0, 64)} on site "${site.key}"`);
+  // The whole campaign by default: an effect report covers every visitor who entered it (a
+  // campaign yet to start: today).
+  const r = range(c, isoDay(Math.min(campaign.start, Date.now())));
+  if (typeof r === 'string') return fail(c, 400, r);
   const now = Date.now();
-  // The whole campaign by default: an effect report covers every visitor who entered it.
-  const from = c.req.query('from') ? r.from : isoDay(campaign.start);
+  const from = r.from;
   // One fan-out: the analysis's rows per arm and day (the arms, the daily uplift), the triggered
   // arm totals (the exposed counts), and apart the rows of the breakdown's dimension.
   const by = breakdown === 'variant' || breakdown === 'day' ? undefined : breakdown;
   const shape: Omit<RollupShape, 'headline'> = { group: ['day'], analyses: [analysis], hist: true, exposed: true, breakdown: by && { analysis, by, day: by === 'hour' ? r.to : undefined } };
   const rows = (await campaignRows(c.env, site, [id], from, r.to, shape)).get(id)!;
-  const report = campaignReport(info(campaign), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to, breakdownRows: by && rows.breakdown });
+  const report = campaignReport(info(campaign, now), rows[analysis], rows.hist[analysis], rows.triggered, { analysis, breakdown, now, hourDay: r.to, toDay: r.to, breakdownRows: by && rows.breakdown });
   if (wantsCsv(c)) {
     return csv(c, `campaign-${id}-${breakdown}`, [breakdown, 'variant', 'visitors', 'conversions', 'conversion_rate', 'revenue', 'uplift_absolute', 'ci_low', 'ci_high', 'p_value'],
       report.breakdown.rows.flatMap((row) => row.arms.map((a) => [row.key, a.variant, a.visitors, a.conversions, a.conversion_rate, a.revenue,
         row.uplift?.absolute, row.uplift?.ci_low, row.uplift?.ci_high, row.uplift?.p_value])));
   }
-  return c.json(report);
+  return c.json({ ...report, from, to: r.to });
 });
 
 reports.get('/funnel', async (c) => {
