@@ -72,6 +72,30 @@ describe('keys and roles', () => {
     expect(Date.parse(third.previous_valid_until)).toBeGreaterThan(Date.now() + 3_600_000);
   });
 
+  it('lets only the current admin key change keys and settings, and a rotation with no grace revokes every earlier key', async () => {
+    await saveSite(env.DB, { ...TEST_SITE, key: 'owner-shop', adminKey: 'owner-admin-key', readKey: 'owner-read-key' });
+    const keys = '/v1/admin/keys?site=owner-shop';
+    const rotate = async (key: string, grace_hours: number) => call(keys, { key, method: 'POST', body: { role: 'admin', grace_hours }, origin: null });
+    // the owner rotates, suspecting the old key leaked; the old one still works for a day
+    const owner = (await (await rotate('owner-admin-key', 24)).json<any>()).key;
+    clearSiteCache();
+    const site = '/v1/admin/site?site=owner-shop';
+    expect((await call(site, { key: 'owner-admin-key', origin: null })).status).toBe(200);
+    // but whoever holds it can neither mint a key of their own nor change the site
+    const taken = await rotate('owner-admin-key', 0);
+    expect(taken.status).toBe(403);
+    expect((await taken.json<any>()).error).toMatch(/current admin key/);
+    expect((await call(site, { key: 'owner-admin-key', method: 'PATCH', body: { origins: ['https://evil.example'] }, origin: null })).status).toBe(403);
+    clearSiteCache();
+    expect((await call(site, { key: owner, origin: null })).status).toBe(200);
+    // the owner revokes the leaked key at once by rotating again with no grace
+    const fresh = (await (await rotate(owner, 0)).json<any>()).key;
+    clearSiteCache();
+    expect((await call(site, { key: 'owner-admin-key', origin: null })).status).toBe(403);
+    expect((await call(site, { key: owner, origin: null })).status).toBe(403);
+    expect((await call(site, { key: fresh, origin: null })).status).toBe(200);
+  });
+
   it('creates a shop with the operator key only, and its keys work at once', async () => {
     const def = { key: 'new-shop', name: 'New', origins: ['https://new.example'] };
     expect((await call('/v1/sites', { method: 'POST', body: def, origin: null })).status).toBe(401);

@@ -15,7 +15,8 @@ export function requireKey(role: KeyRole) {
     if (!key) return fail(c, 401, 'missing key: send Authorization: Bearer YOUR_KEY');
     const site = c.get('site');
     if (!(await rolesOf(c.env.DB, site, key)).has(role)) {
-      return fail(c, 403, `this key may not ${role === 'admin' ? 'administer' : 'read'} site "${site.key}"`);
+      const what = role === 'owner' ? 'change the keys or settings of' : role === 'admin' ? 'administer' : 'read';
+      return fail(c, 403, `this key may not ${what} site "${site.key}"${role === 'owner' ? ' (only the current admin key may; a rotated one may not)' : ''}`);
     }
     await next();
   });

@@ -3,7 +3,13 @@
 import { sameSecret, sha256Hex } from '../hash';
 import type { Site } from '../sites';
 
-export type KeyRole = 'read' | 'admin';
+/**
+ * `read`: reports and the dashboard; `admin`: configuration, campaigns, visitors' data; `owner`:
+ * the site's keys and settings, which only the current admin key may change, never a rotated one
+ * in its grace period (whoever holds a leaked key could otherwise mint a new one and lock the
+ * shop out).
+ */
+export type KeyRole = 'read' | 'admin' | 'owner';
 
 /** A new secret key: 24 random bytes as 48 hex digits. */
 export function newKey(): string {
@@ -14,7 +20,7 @@ export function newKey(): string {
 export async function rolesOf(db: D1Database, site: Site, key: string, now = Date.now()): Promise<Set<KeyRole>> {
   const hash = await sha256Hex(key);
   const roles = new Set<KeyRole>();
-  if (sameSecret(hash, site.adminKeyHash)) roles.add('admin').add('read');
+  if (sameSecret(hash, site.adminKeyHash)) roles.add('owner').add('admin').add('read');
   if (sameSecret(hash, site.readKeyHash)) roles.add('read');
   if (!roles.size) {
     // Only a key that is not current costs a query: a rotated one in its grace period.
@@ -29,15 +35,16 @@ export async function rolesOf(db: D1Database, site: Site, key: string, now = Dat
 
 /**
  * Replaces the site's key of `role` with a new one, which is returned (the only time it is seen
- * in clear). The old key keeps working for `graceMs`.
+ * in clear). The old key keeps working for `graceMs`; keys of the role retired before it stop at
+ * once, so rotating again with no grace revokes every earlier key.
  */
-export async function rotateKey(db: D1Database, site: Site, role: KeyRole, graceMs: number, now = Date.now()): Promise<{ key: string; previousValidUntil: number }> {
+export async function rotateKey(db: D1Database, site: Site, role: 'read' | 'admin', graceMs: number, now = Date.now()): Promise<{ key: string; previousValidUntil: number }> {
   const key = newKey();
   const column = role === 'admin' ? 'admin_key_hash' : 'read_key_hash';
   const old = role === 'admin' ? site.adminKeyHash : site.readKeyHash;
   const until = now + graceMs;
   await db.batch([
-    db.prepare('DELETE FROM retired_keys WHERE expires_at <= ?').bind(now),
+    db.prepare('DELETE FROM retired_keys WHERE expires_at <= ? OR (site_key = ? AND role = ?)').bind(now, site.key, role),
     db.prepare('INSERT OR REPLACE INTO retired_keys (site_key, role, key_hash, expires_at) VALUES (?, ?, ?, ?)').bind(site.key, role, old, until),
     db.prepare(`UPDATE sites SET ${column} = ? WHERE site_key = ?`).bind(await sha256Hex(key), site.key),
   ]);

@@ -78,7 +78,8 @@ siteAdmin.use(requireSite, requireKey('admin'));
 
 siteAdmin.get('/site', (c) => c.json(describe(c.get('site'))));
 
-siteAdmin.patch('/site', async (c) => {
+// The keys and settings: the current admin key only (access/keys.ts KeyRole).
+siteAdmin.patch('/site', requireKey('owner'), async (c) => {
   const b = await body(c.req.raw, SiteChange);
   if (!b.ok) return fail(c, 400, b.error);
   const site = c.get('site');
@@ -90,7 +91,7 @@ siteAdmin.patch('/site', async (c) => {
   return c.json(describe((await findSite(c.env.DB, site.key))!));
 });
 
-siteAdmin.post('/keys', async (c) => {
+siteAdmin.post('/keys', requireKey('owner'), async (c) => {
   const b = await body(c.req.raw, Rotation);
   if (!b.ok) return fail(c, 400, b.error);
   const { key, previousValidUntil } = await rotateKey(c.env.DB, c.get('site'), b.value.role, b.value.grace_hours * 3_600_000);
