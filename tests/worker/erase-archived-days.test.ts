@@ -53,4 +53,22 @@ describe('erasure and archived days no longer in the shard', () => {
     expect(await archivedLines(v, dayOf(t))).toBe(0);
     expect(await archivedLines(v, dayOf(report.ts as number))).toBe(0);
   });
+
+  it('keeps the list of archived days until they are rewritten, so an erasure R2 failed can be sent again', async () => {
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const v = 'visitor-erase-retried';
+    const shard = shardIndex(site, v);
+    const stub = shardByIndex(env, site, shard);
+    const old = Date.now() - 5 * DAY;
+    await importEvents([makeEvent({ visitor_id: v, ts: old })]);
+    await stub.archive(shard, 0);
+    // the shard's part of an erasure whose rewrite of the archives then failed, and the same erasure again
+    const first = await stub.eraseVisitor(v);
+    expect(first.days).toContain(dayOf(old));
+    expect((await stub.eraseVisitor(v)).days).toContain(dayOf(old));
+    expect(await archivedLines(v, dayOf(old))).toBe(1);
+    await erase(v); // this time R2 answers: the day is rewritten, and the list goes
+    expect(await archivedLines(v, dayOf(old))).toBe(0);
+    expect((await stub.eraseVisitor(v)).days).toEqual([]);
+  });
 });

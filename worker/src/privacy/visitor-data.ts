@@ -9,7 +9,7 @@ import { EVENT_FIELDS } from '../shard-schema';
  * column (tests/worker/erasure-tables.test.ts checks that none still names an erased visitor).
  * `counted`: the visitor's rows count distinct visitors in the overview's rollups.
  */
-const VISITOR_TABLES: { table: string; what: string; columns?: string; counted?: boolean }[] = [
+const VISITOR_TABLES: { table: string; what: string; columns?: string; counted?: boolean; kept?: boolean }[] = [
   { table: 'visitors', what: 'first and last seen, event and dropped counts' },
   { table: 'events', what: 'every stored event', columns: EVENT_FIELDS },
   { table: 'sessions', what: 'session state and features' },
@@ -23,7 +23,7 @@ const VISITOR_TABLES: { table: string; what: string; columns?: string; counted?:
   { table: 'visitor_days', what: 'days the visitor was seen', counted: true },
   { table: 'visitor_hours', what: 'hours of the last two days the visitor was seen', counted: true },
   { table: 'attribution_credits', what: 'the visitor’s current credits in the attribution rollups' },
-  { table: 'archived_visitor_days', what: 'days whose raw-event archive holds the visitor' },
+  { table: 'archived_visitor_days', what: 'days whose raw-event archive holds the visitor', kept: true },
 ];
 
 const JSON_COLUMNS = new Set(['props', 'utm', 'state', 'memberships', 'bucket', 'stats']);
@@ -64,7 +64,12 @@ export interface Erasure {
   sessions: string[];
 }
 
-/** Deletes every row about the visitor in this shard (call inside one transaction). */
+/**
+ * Deletes every row about the visitor in this shard (call inside one transaction), but the list
+ * of archived days that hold their raw events: it stays until the caller has rewritten those
+ * archives (`forgetArchivedDays`), so an erasure that fails half-way (R2 unavailable) can be sent
+ * again and still find them. Erasing again returns the same days.
+ */
 export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
   const present = tablesPresent(sql);
   // (and archived days whose rows are gone from the shard: purged, or a report taken over)
@@ -80,8 +85,8 @@ export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
   // the overview still counts the visitor once per day and range, as the rollups keep their sums,
   // and the same id coming back counts as a new visitor, as it does everywhere after an erasure.
   const nobody = `erased:${crypto.randomUUID()}`;
-  for (const { table, counted } of VISITOR_TABLES) {
-    if (!present.has(table)) continue;
+  for (const { table, counted, kept } of VISITOR_TABLES) {
+    if (!present.has(table) || kept) continue;
     deleted[table] = counted
       ? sql.exec(`UPDATE ${table} SET visitor_id = ? WHERE visitor_id = ?`, nobody, visitorId).rowsWritten
       : sql.exec(`DELETE FROM ${table} WHERE visitor_id = ?`, visitorId).rowsWritten;
@@ -106,6 +111,11 @@ function dropUndelivered(sql: SqlStorage, sessions: ReadonlySet<string>): number
     else sql.exec('DELETE FROM brain_outbox WHERE id = ?', id);
   }
   return dropped;
+}
+
+/** The last of an erasure: the visitor's archived days have been rewritten without them. */
+export function forgetArchivedDays(sql: SqlStorage, visitorId: string): number {
+  return tablesPresent(sql).has('archived_visitor_days') ? sql.exec('DELETE FROM archived_visitor_days WHERE visitor_id = ?', visitorId).rowsWritten : 0;
 }
 
 /** What `exportVisitor` covers, for docs and the export's header. */

@@ -27,19 +27,27 @@ visitorData.delete('/:id', async (c) => {
   const id = c.req.param('id');
   if (!ID_PATTERN.test(id)) return fail(c, 400, idProblem('visitor id'));
   const site = c.get('site');
-  const erased = await shardOf(c.env, site, id).eraseVisitor(id);
-  // The archived days that held the visitor's events, rewritten without them.
+  const stub = shardOf(c.env, site, id);
+  const erased = await stub.eraseVisitor(id);
+  // The archived days that held the visitor's events, rewritten without them. The shard keeps
+  // their list until this is done: if R2 fails, the same DELETE sent again finds them again.
   const shard = String(shardIndex(site, id));
   let archives = 0;
-  for (const day of erased.days) {
-    const key = archiveKey(site.key, day, shard);
-    const object = await c.env.ARCHIVE.get(key);
-    if (!object) continue;
-    const kept = withoutVisitor(await object.text(), id);
-    if (kept) await c.env.ARCHIVE.put(key, kept);
-    else await c.env.ARCHIVE.delete(key);
-    archives++;
+  try {
+    for (const day of erased.days) {
+      const key = archiveKey(site.key, day, shard);
+      const object = await c.env.ARCHIVE.get(key);
+      if (!object) continue;
+      const kept = withoutVisitor(await object.text(), id);
+      if (kept) await c.env.ARCHIVE.put(key, kept);
+      else await c.env.ARCHIVE.delete(key);
+      archives++;
+    }
+  } catch (err) {
+    c.header('retry-after', '60');
+    return fail(c, 503, `the visitor's data is erased from the shard, but their archived events could not be rewritten (${String(err).slice(0, 200)}): send the same DELETE again`);
   }
+  await stub.archivesRewritten(id);
   if (erased.sessions.length) await c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key)).forgetSessions(erased.sessions);
   return c.json({ visitor_id: id, erased: true, deleted: erased.deleted, archives_rewritten: archives, recommender_sessions: erased.sessions.length });
 });
