@@ -199,7 +199,7 @@ describe('retraining', () => {
     const ctx = createExecutionContext();
     await worker.scheduled(controller, { ...env, TRAINING: { sendBatch: async (m: MessageSendRequest[]) => void sent.push(...m) } } as unknown as typeof env, ctx);
     await waitOnExecutionContext(ctx);
-    const batch = createMessageBatch('linger-training', sent.filter((m) => (m.body as any).site === TEST_SITE.key && (m.body as any).step !== 'recs').map((m, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
+    const batch = createMessageBatch('linger-training', sent.filter((m) => (m.body as any).site === TEST_SITE.key && (m.body as any).step && (m.body as any).step !== 'recs').map((m, i) => ({ id: `m-${i}`, timestamp: new Date(), attempts: 1, body: m.body })));
     const queueCtx = createExecutionContext();
     await worker.queue(batch, env, queueCtx);
     expect((await getQueueResult(batch, queueCtx)).explicitAcks.length).toBe(2);

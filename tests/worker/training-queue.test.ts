@@ -48,13 +48,13 @@ async function consume(...messages: ReturnType<typeof message>[]) {
 const status = async () => (await (await exports.default.fetch(`${BASE}/v1/admin/models?site=${TEST_SITE.key}`, { headers: ADMIN })).json<any>());
 
 describe('the cron', () => {
-  it('only enqueues one message per site and step', async () => {
+  it('only enqueues: one archive message per site, and one message per site and step', async () => {
     const sent: MessageSendRequest[] = [];
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '0 */6 * * *' }), { ...env, TRAINING: { sendBatch: async (m: MessageSendRequest[]) => void sent.push(...m) } } as unknown as typeof env, ctx);
     await waitOnExecutionContext(ctx);
     const bodies = sent.map((m) => JSON.stringify(m.body)).sort();
-    const expected = ['other-shop', TEST_SITE.key].flatMap((site) => ['intent', 'segments', 'recs'].map((step) => JSON.stringify({ site, step }))).sort();
+    const expected = ['other-shop', TEST_SITE.key].flatMap((site) => [JSON.stringify({ site, archive: true }), ...['intent', 'segments', 'recs'].map((step) => JSON.stringify({ site, step }))]).sort();
     expect(bodies).toEqual(expected);
     // nothing was trained by the cron itself
     expect((await status()).training).toEqual({});
@@ -62,6 +62,18 @@ describe('the cron', () => {
 });
 
 describe('the queue consumer', () => {
+  it('archives a site\'s finished days, every shard\'s, for an archive message', async () => {
+    // another shop, so that this shop's sessions stay as the other tests count them
+    const days = () => env.ARCHIVE.list({ prefix: 'events/other-shop/' }).then((l) => l.objects.length);
+    const old = makeEvent({ visitor_id: 'visitor-q-archive', ts: Date.now() - 2 * 86_400_000 }); // a finished day
+    const imported = await exports.default.fetch(`${BASE}/v1/admin/import?site=other-shop`, { method: 'POST', headers: { authorization: 'Bearer other-admin-key', 'content-type': 'application/json' }, body: JSON.stringify({ events: [old] }) });
+    expect(imported.status).toBe(202);
+    const before = await days();
+    const result = await consume(message('a-1', { site: 'other-shop', archive: true }), message('a-2', { site: 'no-such-shop', archive: true }));
+    expect(result.explicitAcks.sort()).toEqual(['a-1', 'a-2']);
+    expect(await days()).toBeGreaterThan(before);
+  });
+
   it('runs one step for one site per message', async () => {
     const result = await consume(message('i-1', { site: TEST_SITE.key, step: 'intent' }));
     expect(result.explicitAcks).toEqual(['i-1']);

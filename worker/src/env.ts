@@ -1,5 +1,5 @@
 import type { Site } from './sites';
-import type { TrainingMessage } from './training/queue';
+import type { CronMessage } from './training/queue';
 
 /** Bindings declared in wrangler.toml (see globals.d.ts). */
 export type Env = Cloudflare.Env;
@@ -7,8 +7,8 @@ export type Env = Cloudflare.Env;
 declare global {
   namespace Cloudflare {
     interface Env {
-      /** The retraining queue (training/queue.ts): the cron produces, the worker's `queue` handler consumes. */
-      TRAINING: Queue<TrainingMessage>;
+      /** The cron's work queue (training/queue.ts: archives and retraining): the cron produces, the worker's `queue` handler consumes. */
+      TRAINING: Queue<CronMessage>;
     }
   }
 }

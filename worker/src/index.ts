@@ -13,8 +13,6 @@ import { siteAdmin, sites } from './routes/sites';
 import { visitorData } from './routes/visitor-data';
 import { visitors } from './routes/visitors';
 import { withPathPrefix } from './path-prefix';
-import { shardByIndex } from './shards';
-import { findSite } from './sites';
 import { consumeTraining, enqueueRetraining } from './training/queue';
 
 export { SiteBrain } from './site-brain';
@@ -42,24 +40,14 @@ app.onError((err, c) => {
 });
 
 /**
- * The cron trigger: archive each site's raw events (each shard does its own part), and enqueue
- * one retraining message per site and step; the queue consumer does the training.
+ * The cron trigger only enqueues: per site, one message to archive its raw events (each shard its
+ * part) and one per training step; the queue consumer does the work, one bounded invocation a
+ * message, so neither many shops nor one broken shop row holds the others up.
  */
-async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+async function scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext) {
   const { results } = await env.DB.prepare('SELECT site_key FROM sites').all<{ site_key: string }>();
-  for (const { site_key } of results) {
-    const site = await findSite(env.DB, site_key);
-    if (!site) continue;
-    // Raw events to the R2 archive and retention, shard by shard.
-    ctx.waitUntil(
-      Promise.all(Array.from({ length: site.shards }, (_, i) => shardByIndex(env, site, i).archive(i, site.settings.retentionDays))).then(
-        (parts) => console.log('archived', site_key, JSON.stringify(parts.map((p) => p.archived.length)), 'late days completed', JSON.stringify(parts.map((p) => p.completed.length))),
-        (err) => console.error(`archiving ${site_key} failed`, err),
-      ),
-    );
-  }
   const queued = await enqueueRetraining(env, results.map((r) => r.site_key));
-  console.log('retraining queued', queued);
+  console.log('cron work queued', queued);
 }
 
 export default { fetch: withPathPrefix(app.fetch), scheduled, queue: consumeTraining } satisfies ExportedHandler<Env>;
