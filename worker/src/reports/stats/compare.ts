@@ -163,7 +163,7 @@ function whyNoTest(control: ArmSums, treatment: ArmSums, kind: MetricKind, estim
   if (kind === 'ratio' && ((control as RatioSums).sumD === 0 || (treatment as RatioSums).sumD === 0))
     return 'the denominator is 0 in an arm (e.g. no orders or no impressions)';
   if (!estimated) return 'the sums are out of numeric range';
-  return 'no variance: the metric is constant in both arms';
+  return 'no variance within either arm: each arm\'s values are all alike (e.g. none or all converted)';
 }
 
 /**
