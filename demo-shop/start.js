@@ -1,26 +1,94 @@
 // `npm start`: builds the SDK and the demo shop, migrates and seeds the local D1, runs the
 // collector, the demo shop and the dashboard with `wrangler dev`, and prints where to find
-// them once they answer. State persists in .wrangler/state.
+// them once they answer. State persists in .wrangler/state (LINGER_STATE: another folder).
+//
+// One instance at a time uses a state folder: two workerd processes writing the same SQLite
+// files corrupt each other's data, so a second start on the same folder is refused while the
+// first runs (a lock file in the folder names its pid and port; one left by a crash is taken over).
+// wrangler dev runs in a process group of its own, stopped with everything it started (workerd)
+// when this script stops: on Ctrl+C, on a signal, or when a later step fails.
 //
 // The steps before the banner keep their output to themselves and show it only when they
 // fail. wrangler dev logs warnings and errors only (a worker's console.error included),
 // without its one-time notice about cron triggers (the banner says how to retrain instead).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PORT, demoSite, seed } from '../worker/seed.js';
+import { DEFAULT_PORT, DEFAULT_STATE, demoSite, lockState, seed } from '../worker/seed.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT || DEFAULT_PORT);
-if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number, not "${process.env.PORT}"`);
+const state = process.env.LINGER_STATE ? resolve(process.env.LINGER_STATE) : DEFAULT_STATE;
+const shownState = relative(root, state).startsWith('..') ? state : relative(root, state) || '.';
 const base = `http://127.0.0.1:${port}`;
 const site = demoSite(port);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function fail(message, output = '') {
+/** wrangler dev, once started, and the state folder's lock, once taken. */
+let child;
+let lock;
+let stopping;
+
+/** Whether anything of wrangler dev's process group is still there. */
+function groupAlive() {
+  if (!child?.pid) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends a signal to wrangler dev and everything it started (workerd), ignoring a group that is gone. */
+function signalGroup(signal) {
+  if (!child?.pid) return;
+  if (process.platform === 'win32') {
+    if (signal === 'SIGKILL') spawnSync('taskkill', ['/pid', String(child.pid), '/T', '/F']);
+    else child.kill(signal);
+    return;
+  }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {}
+}
+
+/** Stops wrangler dev's process group and waits until it is gone (forcibly after 10 s). */
+function stopChild(signal = 'SIGTERM') {
+  if (!child) return Promise.resolve();
+  stopping ??= (async () => {
+    signalGroup(signal);
+    const alive = () => (process.platform === 'win32' ? child.exitCode === null && child.signalCode === null : groupAlive());
+    for (let i = 0; i < 100 && alive(); i++) await sleep(100);
+    if (alive()) signalGroup('SIGKILL');
+    for (let i = 0; i < 30 && alive(); i++) await sleep(100);
+  })();
+  return stopping;
+}
+
+/** Stops what this script started, frees the state folder and exits. */
+async function exit(code) {
+  await stopChild();
+  lock?.release?.();
+  process.exit(code);
+}
+
+async function fail(message, output = '') {
   if (output) process.stderr.write(`${output.trimEnd()}\n`);
   console.error(`\n${message}`);
-  process.exit(1);
+  await exit(1);
+}
+
+// The last resort when this process ends some other way (an uncaught error): nothing is left running.
+process.on('exit', () => {
+  if (groupAlive()) signalGroup('SIGKILL');
+  lock?.release?.();
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    stopChild(signal).then(() => exit(0));
+  });
 }
 
 /** Runs a step quietly; its output is shown only if it fails. */
@@ -30,7 +98,7 @@ async function step(title, run) {
     await run();
   } catch (err) {
     process.stdout.write('failed\n');
-    fail(`${title} failed.`, err.message);
+    await fail(`${title} failed.`, err.message);
   }
   process.stdout.write('done\n');
 }
@@ -53,27 +121,52 @@ async function loadHistory() {
   await fetch(`${base}/v1/admin/retrain?site=${site.site}`, { method: 'POST', headers: { authorization: `Bearer ${site.adminKey}` } });
 }
 
-function portIsFree() {
+function portIsFree(p) {
   return new Promise((resolve) => {
     const probe = createServer()
       .once('error', () => resolve(false))
       .once('listening', () => probe.close(() => resolve(true)))
-      .listen(port, '127.0.0.1');
+      .listen(p, '127.0.0.1');
   });
 }
 
-if (!(await portIsFree())) fail(`Port ${port} is taken (is Linger already running?). Stop it, or choose another port: PORT=8788 npm start`);
+/** A free port after `p`, for the message that suggests one. */
+async function freePortAfter(p) {
+  for (let q = p + 1; q < Math.min(p + 50, 65536); q++) if (await portIsFree(q)) return q;
+  return null;
+}
+
+if (!Number.isInteger(port) || port < 1 || port > 65535) await fail(`PORT must be a port number, not "${process.env.PORT}"`);
+lock = lockState(state, port);
+if (lock.holder) {
+  const { pid, port: theirs } = lock.holder;
+  const other = await freePortAfter(Math.max(port, theirs));
+  const ownState = other ? `LINGER_STATE=${join(shownState, `../state-${other}`)} PORT=${other} npm start` : 'LINGER_STATE=<another folder> PORT=<another port> npm start';
+  await fail(
+    theirs === port
+      ? `Linger is already running on port ${theirs} (pid ${pid}) with ${shownState}: http://127.0.0.1:${theirs}/`
+      : `Linger is already running on port ${theirs} (pid ${pid}) with ${shownState}, and two instances cannot share one state folder.\n` +
+          `Stop that one first (Ctrl+C in its terminal), or give this one a folder of its own: ${ownState}`,
+  );
+}
+if (!(await portIsFree(port))) {
+  const other = await freePortAfter(port);
+  await fail(`Port ${port} is taken. Stop what uses it, or choose a free port${other ? `: PORT=${other} npm start` : ' with PORT=…'}`);
+}
 await step('Building the SDK and the demo shop', build);
-// The site row follows the port at every start, so a database seeded for another port still works.
-await step('Migrating and seeding the local database', () => seed(site, { quiet: true }));
+// The demo site gets this port's origins at every start (added to the ones it has), so a
+// database seeded for another port still works.
+await step('Migrating and seeding the local database', () => seed(site, { quiet: true, persistTo: state }));
 console.log('Starting wrangler dev…');
 
-const child = spawn(
+child = spawn(
   process.execPath,
-  [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false'],
+  [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--log-level', 'warn', '--show-interactive-dev-session=false'],
   {
     cwd: root,
-    stdio: ['inherit', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, so that stopping it stops workerd too (signalGroup).
+    detached: process.platform !== 'win32',
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: 'false',
@@ -85,8 +178,10 @@ const child = spawn(
 );
 child.stdout.on('data', filtered(process.stdout));
 child.stderr.on('data', filtered(process.stderr));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+// wrangler dev ended by itself: whatever it started goes with it.
+child.on('exit', (code) => {
+  if (!stopping) exit(code ?? 1);
+});
 
 /**
  * Passes wrangler's output through line by line, leaving out the notice that cron triggers do
@@ -127,7 +222,7 @@ for (let i = 0; i < 240 && !up; i++) {
     read key     ${site.readKey.padEnd(width)}  secret: reports
   Retrain the models now (locally the 6-hourly cron does not run by itself):
     curl -X POST -H 'Authorization: Bearer ${site.adminKey}' '${base}/v1/admin/retrain?site=${site.site}'
-  Stop with Ctrl+C; the data stays in .wrangler/state.
+  Stop with Ctrl+C; the data stays in ${shownState}.
 `);
   }
 }

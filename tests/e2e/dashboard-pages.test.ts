@@ -4,7 +4,7 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { DEMO_SITE } from '../../worker/seed.js';
-import { browserPerFile, eventually, visitorOf } from './browser';
+import { browserPerFile, eventually, stored, visitorOf } from './browser';
 
 const base = inject('baseUrl');
 const browser = browserPerFile();
@@ -97,6 +97,7 @@ describe('the visitor lookup', () => {
     const shop = await seed.newPage();
     await shop.goto(`${base}/`);
     const visitor = await visitorOf(shop);
+    await eventually(async () => expect((await stored(base, visitor)).length).toBeGreaterThan(0), 10_000); // the shop's events are in
     await seed.close();
 
     const context = await browser().newContext();

@@ -28,6 +28,10 @@
   };
 
   // ---- session and API --------------------------------------------------------------------------
+  // The API lives beside the dashboard's folder: `/v1/` for `/dashboard/app.js`, `/linger/v1/` under
+  // LINGER_PATH_PREFIX "/linger" (docs/operations.md), on whichever host and port serve the page.
+  const API = new URL('../v1/', document.currentScript?.src || document.baseURI);
+  const reportUrl = (path, params) => new URL(`reports/${path}?${new URLSearchParams(params)}`, API);
   const auth = () => ({ site: store.getItem('linger-site'), key: store.getItem('linger-read-key') });
 
   /** The latest show()'s requests: a newer show() aborts them (the page they were for is gone). */
@@ -35,8 +39,7 @@
 
   async function api(path, params = {}) {
     const { site, key } = auth();
-    const q = new URLSearchParams({ site, ...params });
-    const res = await fetch(`/v1/reports/${path}?${q}`, { headers: { authorization: `Bearer ${key}` }, signal: current.signal });
+    const res = await fetch(reportUrl(path, { site, ...params }), { headers: { authorization: `Bearer ${key}` }, signal: current.signal });
     if (res.status === 401 || res.status === 403) {
       const body = await res.json().catch(() => ({}));
       signOut(`${res.status}: ${body.error ?? 'not allowed'}. Use the shop's read key (or its admin key).`);
@@ -56,7 +59,7 @@
     const { site, key } = auth();
     let problem;
     try {
-      const res = await fetch(`/v1/reports/${path}?${new URLSearchParams({ site, ...params, format: 'csv' })}`, { headers: { authorization: `Bearer ${key}` } });
+      const res = await fetch(reportUrl(path, { site, ...params, format: 'csv' }), { headers: { authorization: `Bearer ${key}` } });
       if (res.ok) {
         const url = URL.createObjectURL(await res.blob());
         el('a', { href: url, download: filename }).click();
