@@ -98,6 +98,9 @@ describe('the dashboard', () => {
     const conv = r.uplift.find((u: any) => u.metric === 'conversion_rate');
     const shownP = await page.locator(`tr[data-uplift="${conv.variant}:conversion_rate"] [data-metric="p_value"]`).textContent();
     expect(shownP).toBe(conv.p_value < 0.0001 ? '< 0.0001' : conv.p_value.toFixed(4));
+    // how long the data the verdict rests on spans, beside the days since the start; the revenue cap when there is one
+    expect(await page.textContent('#page')).toContain(`${r.guards.days_of_data} days of data`);
+    expect(await page.locator('[data-winsorized]').count()).toBe(r.winsorized_at == null ? 0 : 1);
     await page.waitForSelector('.uplot');
     await page.screenshot({ path: `${SHOTS}dashboard-campaign.png`, fullPage: true });
   });

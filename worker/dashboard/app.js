@@ -259,7 +259,7 @@
     const view = el('div', {},
       el('p', {}, el('a', { href: '#/campaigns' }, '← All campaigns')),
       el('h1', {}, c.name, ' ', el('span', { class: `badge ${c.status}` }, c.status)),
-      el('p', { class: 'muted' }, `${c.type} · holdout ${fmt.pct(c.holdout, 0)} · window ${c.window_days} days · ${r.guards.days_running} days running · ${r.analysis === 'itt' ? 'intent-to-treat' : 'triggered'} analysis`),
+      el('p', { class: 'muted' }, `${c.type} · holdout ${fmt.pct(c.holdout, 0)} · window ${c.window_days} days · ${r.guards.days_running} days running, ${r.guards.days_of_data ?? 0} days of data · ${r.analysis === 'itt' ? 'intent-to-treat' : 'triggered'} analysis`),
       r.warnings.length ? el('ul', { class: 'warnings' }, r.warnings.map((w) => el('li', { 'data-warning': w.code }, w.message))) : null,
       el('h2', {}, 'Arms'),
       el('div', { class: 'card' }, table(
@@ -270,6 +270,7 @@
       el('div', { class: 'card' }, el('table', {},
         el('thead', {}, el('tr', {}, ...['Arm', 'Metric', 'Holdout', 'Treatment', 'Difference', '95 % interval', 'Relative', 'p-value', 'Always-valid interval', 'CUPED'].map((h, i) => el('th', { class: i > 1 ? 'num' : '' }, h)))),
         el('tbody', {}, upliftRows))),
+      r.winsorized_at != null ? el('p', { class: 'legend-note', 'data-winsorized': '' }, `The uplift's revenue per visitor counts each visitor's revenue up to ${fmt.money(r.winsorized_at)} (a high percentile of the buyers' revenue), so that one large order cannot decide it; the arms above show it in full.`) : null,
       el('p', { class: 'legend-note' }, `Sample ratio check: p = ${fmt.p(r.srm.p_value)}${r.srm.flagged ? ' — the split is not what it should be; do not trust the uplift' : ' (fine)'}. ${r.guards.days_still_needed ? `About ${fmt.int(r.guards.days_still_needed)} more days for the minimum detectable effect.` : ''}`),
       el('h2', {}, 'Cumulative uplift in conversion, with its interval'), cumulative,
       el('p', { class: 'legend-note' }, 'The band is the always-valid interval, safe to read every day.'),
