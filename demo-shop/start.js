@@ -140,7 +140,8 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) await fail(`PORT must b
 lock = lockState(state, port);
 if (lock.holder) {
   const { pid, port: theirs } = lock.holder;
-  const other = await freePortAfter(Math.max(port, theirs));
+  // the port asked for, with a folder of its own, when it is free; else the next free one
+  const other = port !== theirs && (await portIsFree(port)) ? port : await freePortAfter(Math.max(port, theirs));
   const ownState = other ? `LINGER_STATE=${join(shownState, `../state-${other}`)} PORT=${other} npm start` : 'LINGER_STATE=<another folder> PORT=<another port> npm start';
   await fail(
     theirs === port
