@@ -114,7 +114,7 @@ describe('npm start', () => {
     const b = start(first + 1, state, 'hang');
     expect(await b.exited).toBe(1);
     expect(b.out()).toContain(`Linger is already running on port ${first} (pid ${a.child.pid})`);
-    expect(b.out()).toContain(`PORT=${first + 2} npm start`); // a free port and a state folder of its own
+    expect(b.out()).toContain(`state-${first + 1} PORT=${first + 1} npm start`); // the port it asked for, free, with a state folder of its own
     expect(b.out()).not.toContain('Building'); // it touched nothing
     expect(await fetch(`http://127.0.0.1:${first}/v1/health`).then((r) => r.ok)).toBe(true);
 
