@@ -15,7 +15,7 @@ import { EVENT_FIELDS, migrateShard } from './shard-schema';
 import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
-import { eraseVisitor, exportVisitor, forgetArchivedDays } from './privacy/visitor-data';
+import { completeErasure, eraseVisitor, exportVisitor } from './privacy/visitor-data';
 import { archiveKey, dayAsNdjson, daysToArchive, daysWithLateEvents, markArchived, migrateArchive, noteEventDays, purgeExpired, withLateLines } from './privacy/archive';
 import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './campaigns/content';
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
@@ -551,9 +551,9 @@ export class VisitorShard extends DurableObject<Env> {
   }
 
   /** Erases every row about the visitor here; rollups keep only their sums. */
-  /** An erasure's archives are rewritten: the list of the visitor's archived days goes too. */
-  archivesRewritten(visitorId: string): number {
-    return forgetArchivedDays(this.sql, visitorId);
+  /** An erasure's archives are rewritten and its sessions forgotten: what it kept for a retry goes too. */
+  erasureComplete(visitorId: string): void {
+    completeErasure(this.sql, visitorId);
   }
 
   eraseVisitor(visitorId: string) {

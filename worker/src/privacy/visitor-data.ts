@@ -64,11 +64,15 @@ export interface Erasure {
   sessions: string[];
 }
 
+/** Sessions of erased visitors that the site's recommender may not have forgotten yet. */
+const ERASURE_PENDING = 'CREATE TABLE IF NOT EXISTS erasure_pending (visitor_id TEXT NOT NULL, session_id TEXT NOT NULL, PRIMARY KEY (visitor_id, session_id)) WITHOUT ROWID';
+
 /**
- * Deletes every row about the visitor in this shard (call inside one transaction), but the list
- * of archived days that hold their raw events: it stays until the caller has rewritten those
- * archives (`forgetArchivedDays`), so an erasure that fails half-way (R2 unavailable) can be sent
- * again and still find them. Erasing again returns the same days.
+ * Deletes every row about the visitor in this shard (call inside one transaction), but what the
+ * rest of the erasure needs: the archived days that hold their raw events and their session ids.
+ * Those stay until the caller has rewritten the archives and the recommender has forgotten the
+ * sessions (`completeErasure`), so an erasure that fails half-way (R2 or the recommender
+ * unavailable) can be sent again and still finds them. Erasing again returns the same days and sessions.
  */
 export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
   const present = tablesPresent(sql);
@@ -77,9 +81,11 @@ export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
   const days = present.has('events')
     ? sql.exec<{ day: string }>(`SELECT strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day FROM events WHERE visitor_id = ?1${archivedDays}`, visitorId).toArray().map((r) => r.day)
     : [];
-  const sessions = present.has('sessions')
-    ? sql.exec<{ session_id: string }>('SELECT session_id FROM sessions WHERE visitor_id = ?', visitorId).toArray().map((r) => r.session_id)
-    : [];
+  // The sessions the recommender must forget, kept (with the archived days) until the erasure
+  // is complete: a retry after a failure finds them again (`completeErasure`).
+  sql.exec(ERASURE_PENDING);
+  if (present.has('sessions')) sql.exec('INSERT OR IGNORE INTO erasure_pending (visitor_id, session_id) SELECT visitor_id, session_id FROM sessions WHERE visitor_id = ?', visitorId);
+  const sessions = sql.exec<{ session_id: string }>('SELECT session_id FROM erasure_pending WHERE visitor_id = ?', visitorId).toArray().map((r) => r.session_id);
   const deleted: Record<string, number> = Object.create(null);
   // The rows that count distinct visitors stay, under an id of no one (never a valid visitor id):
   // the overview still counts the visitor once per day and range, as the rollups keep their sums,
@@ -113,9 +119,11 @@ function dropUndelivered(sql: SqlStorage, sessions: ReadonlySet<string>): number
   return dropped;
 }
 
-/** The last of an erasure: the visitor's archived days have been rewritten without them. */
-export function forgetArchivedDays(sql: SqlStorage, visitorId: string): number {
-  return tablesPresent(sql).has('archived_visitor_days') ? sql.exec('DELETE FROM archived_visitor_days WHERE visitor_id = ?', visitorId).rowsWritten : 0;
+/** The last of an erasure: the archives are rewritten and the recommender has forgotten the sessions. */
+export function completeErasure(sql: SqlStorage, visitorId: string): void {
+  const present = tablesPresent(sql);
+  if (present.has('archived_visitor_days')) sql.exec('DELETE FROM archived_visitor_days WHERE visitor_id = ?', visitorId);
+  if (present.has('erasure_pending')) sql.exec('DELETE FROM erasure_pending WHERE visitor_id = ?', visitorId);
 }
 
 /** What `exportVisitor` covers, for docs and the export's header. */

@@ -29,11 +29,13 @@ visitorData.delete('/:id', async (c) => {
   const site = c.get('site');
   const stub = shardOf(c.env, site, id);
   const erased = await stub.eraseVisitor(id);
-  // The archived days that held the visitor's events, rewritten without them. The shard keeps
-  // their list until this is done: if R2 fails, the same DELETE sent again finds them again.
+  // The visitor's sessions out of the recommender, and the archived days that held their events
+  // rewritten without them. The shard keeps both lists until this is done: if the recommender or
+  // R2 fails, the same DELETE sent again finds them again.
   const shard = String(shardIndex(site, id));
   let archives = 0;
   try {
+    if (erased.sessions.length) await c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key)).forgetSessions(erased.sessions);
     for (const day of erased.days) {
       const key = archiveKey(site.key, day, shard);
       const object = await c.env.ARCHIVE.get(key);
@@ -45,9 +47,8 @@ visitorData.delete('/:id', async (c) => {
     }
   } catch (err) {
     c.header('retry-after', '60');
-    return fail(c, 503, `the visitor's data is erased from the shard, but their archived events could not be rewritten (${String(err).slice(0, 200)}): send the same DELETE again`);
+    return fail(c, 503, `the visitor's data is erased from the shard, but the recommender or the archives could not be reached (${String(err).slice(0, 200)}): send the same DELETE again`);
   }
-  await stub.archivesRewritten(id);
-  if (erased.sessions.length) await c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key)).forgetSessions(erased.sessions);
+  await stub.erasureComplete(id);
   return c.json({ visitor_id: id, erased: true, deleted: erased.deleted, archives_rewritten: archives, recommender_sessions: erased.sessions.length });
 });
