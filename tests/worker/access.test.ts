@@ -1,6 +1,7 @@
 // Issue 10: each key does exactly its part, across shops too; CORS names only allowed origins;
 // a visitor's history needs the visitor's token; rate limits answer 429 with Retry-After.
 import { exports } from 'cloudflare:workers';
+import { sha256Hex } from '../../worker/src/hash';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetRateLimits } from '../../worker/src/access/rate-limit';
 import { env } from 'cloudflare:test';
@@ -94,6 +95,19 @@ describe('keys and roles', () => {
     expect((await call(site, { key: 'owner-admin-key', origin: null })).status).toBe(403);
     expect((await call(site, { key: owner, origin: null })).status).toBe(403);
     expect((await call(site, { key: fresh, origin: null })).status).toBe(200);
+  });
+
+  it('tells the current admin key from the site as D1 holds it, not from a cached copy, and rotates only the key it read', async () => {
+    await saveSite(env.DB, { ...TEST_SITE, key: 'stale-shop', adminKey: 'stale-admin-key', readKey: 'stale-read-key' });
+    clearSiteCache();
+    const site = '/v1/admin/site?site=stale-shop';
+    expect((await call(site, { key: 'stale-admin-key', origin: null })).status).toBe(200); // the site is cached now
+    // the owner rotates in another isolate: this isolate's copy still holds the old key's hash
+    await env.DB.prepare('UPDATE sites SET admin_key_hash = ? WHERE site_key = ?').bind(await sha256Hex('stale-new-key'), 'stale-shop').run();
+    const taken = await call('/v1/admin/keys?site=stale-shop', { key: 'stale-admin-key', method: 'POST', body: { role: 'admin', grace_hours: 0 }, origin: null });
+    expect(taken.status).toBe(403);
+    clearSiteCache();
+    expect((await call(site, { key: 'stale-new-key', origin: null })).status).toBe(200);
   });
 
   it('creates a shop with the operator key only, and its keys work at once', async () => {

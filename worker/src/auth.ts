@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { rolesOf, type KeyRole } from './access/keys';
 import type { AppEnv } from './env';
 import { fail } from './http';
+import { readSite } from './sites';
 
 /**
  * Requires `Authorization: Bearer KEY` holding `role` on the site: the admin key (configuration,
@@ -13,7 +14,9 @@ export function requireKey(role: KeyRole) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const key = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!key) return fail(c, 401, 'missing key: send Authorization: Bearer YOUR_KEY');
-    const site = c.get('site');
+    // The owner's key is checked against the site as it is now: another isolate's cached copy
+    // may still hold an admin key rotated out moments ago.
+    const site = role === 'owner' ? ((await readSite(c.env.DB, c.get('site').key)) ?? c.get('site')) : c.get('site');
     if (!(await rolesOf(c.env.DB, site, key)).has(role)) {
       const what = role === 'owner' ? 'change the keys or settings of' : role === 'admin' ? 'administer' : 'read';
       return fail(c, 403, `this key may not ${what} site "${site.key}"${role === 'owner' ? ' (only the current admin key may; a rotated one may not)' : ''}`);

@@ -74,6 +74,14 @@ export async function findSite(db: D1Database, key: string): Promise<Site | null
   const hit = cache.get(key);
   if (hit && hit.until > now) return hit.site;
   if ((missing.get(key) ?? 0) > now) return null;
+  return readSite(db, key, now);
+}
+
+/**
+ * The site as D1 holds it now, never from a cache (and cached afresh): for what must not act on
+ * a copy up to 30 s old, such as telling the current admin key from one just rotated out.
+ */
+export async function readSite(db: D1Database, key: string, now = Date.now()): Promise<Site | null> {
   const row = await db.prepare('SELECT * FROM sites WHERE site_key = ?').bind(key).first<SiteRow>();
   const site = row && {
     key: row.site_key,

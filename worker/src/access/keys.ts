@@ -35,18 +35,22 @@ export async function rolesOf(db: D1Database, site: Site, key: string, now = Dat
 
 /**
  * Replaces the site's key of `role` with a new one, which is returned (the only time it is seen
- * in clear). The old key keeps working for `graceMs`; keys of the role retired before it stop at
- * once, so rotating again with no grace revokes every earlier key.
+ * in clear); null when the key changed since `site` was read. The old key keeps working for
+ * `graceMs`; keys of the role retired before it stop at once, so rotating again with no grace
+ * revokes every earlier key.
  */
-export async function rotateKey(db: D1Database, site: Site, role: 'read' | 'admin', graceMs: number, now = Date.now()): Promise<{ key: string; previousValidUntil: number }> {
+export async function rotateKey(db: D1Database, site: Site, role: 'read' | 'admin', graceMs: number, now = Date.now()): Promise<{ key: string; previousValidUntil: number } | null> {
   const key = newKey();
   const column = role === 'admin' ? 'admin_key_hash' : 'read_key_hash';
   const old = role === 'admin' ? site.adminKeyHash : site.readKeyHash;
   const until = now + graceMs;
+  // Only if the key is still the one `site` holds: of two rotations at once, one wins, and a key
+  // retired meanwhile never comes back with a grace period of its own.
+  const swapped = await db.prepare(`UPDATE sites SET ${column} = ? WHERE site_key = ? AND ${column} = ?`).bind(await sha256Hex(key), site.key, old).run();
+  if (!swapped.meta.changes) return null;
   await db.batch([
     db.prepare('DELETE FROM retired_keys WHERE expires_at <= ? OR (site_key = ? AND role = ?)').bind(now, site.key, role),
     db.prepare('INSERT OR REPLACE INTO retired_keys (site_key, role, key_hash, expires_at) VALUES (?, ?, ?, ?)').bind(site.key, role, old, until),
-    db.prepare(`UPDATE sites SET ${column} = ? WHERE site_key = ?`).bind(await sha256Hex(key), site.key),
   ]);
   return { key, previousValidUntil: until };
 }
