@@ -42,6 +42,9 @@ describe('a running campaign', () => {
     const got = await admin('GET', `/${c.id}`);
     expect((await admin('PUT', `/${c.id}`, got.body)).status).toBe(200);
     expect((await admin('PUT', `/${c.id}`, { end: null })).body).toMatchObject({ status: 'active', live: true });
+    // ended with a new end at once: the status sent is the marketer's own
+    await admin('PUT', `/${c.id}`, { end: Date.now() - 500 });
+    expect((await admin('PUT', `/${c.id}`, { status: 'ended', end: null })).body).toMatchObject({ status: 'ended', live: false });
   });
 
   it('reports from its start by default, also when only the range\'s end is given', async () => {

@@ -550,18 +550,18 @@ export class VisitorShard extends DurableObject<Env> {
     return Object.values(data).some((rows) => rows.length) ? { ...data } : null;
   }
 
-  /** Erases every row about the visitor here; rollups keep only their sums. */
-  /** An erasure's archives are rewritten and its sessions forgotten: what it kept for a retry goes too. */
-  erasureComplete(visitorId: string): void {
-    completeErasure(this.sql, visitorId);
-  }
-
+  /** Erases every row about the visitor here; rollups keep only their sums. (What a retry needs stays until `erasureComplete`.) */
   eraseVisitor(visitorId: string) {
     this.storeWaiting(); // a batch that arrived before the erasure is erased with the rest
     return this.ctx.storage.transactionSync(() => {
       const erased = eraseVisitor(this.sql, visitorId);
       return { ...erased, deleted: { ...erased.deleted } };
     });
+  }
+
+  /** An erasure's archives are rewritten and its sessions forgotten: what it kept for a retry goes too. */
+  erasureComplete(visitorId: string): void {
+    completeErasure(this.sql, visitorId);
   }
 
   /** Every campaign's outcome window, for the rollups (cached per isolate, like the serving list). */
@@ -718,12 +718,17 @@ export class VisitorShard extends DurableObject<Env> {
     const answer = { decisions: decided.decisions, recs: await recs };
     // A new assignment counts in intent-to-treat at once, as a zero outcome until the visitor's
     // events say more: a visitor who leaves right after the decision is still in their arm.
+    // (If it fails, the decision stands: the visitor's next applied event counts them.)
     if (decided.firsts.length) {
-      const campaigns = await this.campaignWindows(request.site);
-      const profile = this.sql.exec<{ segment: string | null; bot: number | null }>(
-        'SELECT segment, (SELECT bot FROM sessions WHERE visitor_id = ?1 ORDER BY last DESC LIMIT 1) AS bot FROM profiles WHERE visitor_id = ?1', visitorId).toArray()[0];
-      refreshVisitorOutcomes(this.sql, visitorId, campaigns, profile?.segment ?? null, profile?.bot === 1);
-      this.applied++; // the rollups changed: kept report answers go
+      try {
+        const campaigns = await this.campaignWindows(request.site);
+        const profile = this.sql.exec<{ segment: string | null; bot: number | null }>(
+          'SELECT segment, (SELECT bot FROM sessions WHERE visitor_id = ?1 ORDER BY last DESC LIMIT 1) AS bot FROM profiles WHERE visitor_id = ?1', visitorId).toArray()[0];
+        refreshVisitorOutcomes(this.sql, visitorId, campaigns, profile?.segment ?? null, profile?.bot === 1);
+        this.applied++; // the rollups changed: kept report answers go
+      } catch (err) {
+        this.lastError = `${new Date().toISOString()} decide: ${String(err)}`;
+      }
     }
     return answer;
   }

@@ -34,11 +34,12 @@ const cents = (value: unknown) => (typeof value === 'number' && Number.isFinite(
 
 /**
  * A visitor's revenue counts at most this many cents in a campaign's sums (2^26: 671,088.64 in
- * the shop's currency), before the entry and after it. Its square, which the rollups sum, then
- * stays an exact double far below 2^53, so a visitor's contribution is taken back exactly when
- * it changes. Without it one order of the largest amount a page may claim (MAX_AMOUNT) squares
- * to 1e22 cents², and every other visitor's squares sharing its rollup rows are lost to rounding
- * for good. The report winsorizes revenue per visitor far below this (at its 99th percentile).
+ * the shop's currency), before the entry and after it. Its square, which the rollups sum, is then
+ * at most 2^52, an exact double: a row's sums stay exact while it holds one such visitor, and with
+ * more they round by a few units in 10^16, whatever comes and goes. Without it one order of the
+ * largest amount a page may claim (MAX_AMOUNT) squares to 1e22 cents², and every other
+ * visitor's squares sharing its rollup rows are lost to rounding for good. The report winsorizes
+ * revenue per visitor far below this (at its 99th percentile).
  */
 export const MAX_VISITOR_CENTS = 2 ** 26;
 

@@ -63,7 +63,10 @@ campaigns.put('/:id', limit, async (c) => {
   const now = Date.now();
   const { id, live, created_at, updated_at, ...changes } = body.body as Record<string, unknown>;
   if (id !== undefined && id !== before.id) return fail(c, 400, 'id: cannot change');
-  if (changes.status === statusAt(before, now) && statusAt(before, now) !== before.status) delete changes.status;
+  // (With a new end, the status sent is the marketer's own: `{status: 'ended', end: null}` ends it.)
+  const end = changes.end;
+  const sameEnd = end === undefined || (end === null ? before.end === null : (typeof end === 'number' ? end : Date.parse(String(end))) === before.end);
+  if (sameEnd && changes.status === statusAt(before, now) && statusAt(before, now) !== before.status) delete changes.status;
   const { id: _id, createdAt, updatedAt, ...current } = before;
   const site = c.get('site');
   const parsed = parseDefinition({ ...current, ...changes }, site.allowedOrigins, now);
