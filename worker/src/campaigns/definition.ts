@@ -2,6 +2,7 @@
 // a 400 names the field at fault. Creatives are plain data, never HTML.
 import * as v from 'valibot';
 import { describeIssue } from '../../../sdk/schema/events';
+import { isCalendarDay } from '../calendar';
 import type { LifecycleStage } from '../ml/lifecycle';
 
 export const HOLDOUT = 'holdout';
@@ -31,16 +32,10 @@ const words = list(v.pipe(v.string('must be a string'), v.minLength(1, 'must not
 /** A time as an ISO 8601 string or epoch milliseconds; stored as milliseconds. */
 const time = v.pipe(
   v.union([v.string(), v.number()], 'must be an ISO 8601 date string or epoch milliseconds'),
-  v.transform((t) => (typeof t === 'number' ? t : /^\d{4}-\d{2}-\d{2}/.test(t) && realDay(t) ? Date.parse(t) : NaN)),
+  v.transform((t) => (typeof t === 'number' ? t : isCalendarDay(t) ? Date.parse(t) : NaN)),
   v.check((ms) => Number.isInteger(ms) && ms >= 0 && ms <= 8.64e15, 'must be an ISO 8601 date string or epoch milliseconds'),
 );
 
-/** Date.parse reads 2026-02-31 as 3 March: a date's day must exist (checked on the date as written). */
-const realDay = (text: string) => {
-  const [y, m, d] = text.slice(0, 10).split('-').map(Number);
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
-};
 
 /** Text shown as text: no markup, and only the known `{placeholders}`. */
 const plainText = (max: number, min = 0) =>

@@ -9,6 +9,7 @@ import { servingCampaigns } from '../campaigns/store';
 import { statusAt, type Campaign } from '../campaigns/definition';
 import { catalogOf } from '../catalog';
 import type { AppEnv } from '../env';
+import { isCalendarDay } from '../calendar';
 import { fail } from '../http';
 import type { Analysis, RollupShape } from '../reports/campaign-rollups';
 import { BREAKDOWNS, campaignList, campaignReport, type Breakdown, type CampaignInfo } from '../reports/campaign-report';
@@ -27,8 +28,7 @@ reports.use(requireSite, requireKey('read'), answerCache);
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** A real calendar day: Date.parse reads 2026-02-31 as 3 March, so the day must come back as written. */
-const isDay = (text: string) => DAY.test(text) && !Number.isNaN(Date.parse(text)) && isoDay(Date.parse(text)) === text;
+const isDay = (text: string) => DAY.test(text) && isCalendarDay(text);
 
 /** `from` and `to` (YYYY-MM-DD, UTC, inclusive); the last 28 days by default (or from `defaultFrom`); at most 3 years. */
 function range(c: Context<AppEnv>, defaultFrom?: string): { from: string; to: string } | string {

@@ -126,15 +126,18 @@ function addAffinity(p: Profile, category: string | undefined, weight: number, n
   if (!category) return;
   const [score, at] = p.affinity[category] ?? [0, now];
   p.affinity[category] = [score * 2 ** (-(now - at) / AFFINITY_HALF_LIFE_MS) + weight, now];
-  trimAffinity(p, now);
+  trimAffinity(p, now, category);
 }
 
-/** Keeps the MAX_LIST strongest affinities as of `now` (0: as of the newest score). */
-function trimAffinity(p: Profile, now: number) {
+/**
+ * Keeps the MAX_LIST strongest affinities as of `now` (0: as of the newest score); `fresh`, the
+ * category just added to, always stays, so that a new interest can grow among old strong ones.
+ */
+function trimAffinity(p: Profile, now: number, fresh?: string) {
   const entries = Object.entries(p.affinity);
   if (entries.length <= MAX_LIST) return;
   const asOf = now || Math.max(...entries.map(([, [, at]]) => at));
-  const decayed = ([, [score, at]]: [string, [number, number]]) => score * 2 ** (-(asOf - at) / AFFINITY_HALF_LIFE_MS);
+  const decayed = ([cat, [score, at]]: [string, [number, number]]) => (cat === fresh ? Infinity : score * 2 ** (-(asOf - at) / AFFINITY_HALF_LIFE_MS));
   p.affinity = dict(Object.fromEntries(entries.sort((a, b) => decayed(b) - decayed(a)).slice(0, MAX_LIST)));
 }
 

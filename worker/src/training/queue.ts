@@ -1,7 +1,6 @@
 // The cron's work through a Cloudflare Queue: the cron enqueues one message per site for its raw
 // events' archive and retention (each shard archives its part), and one per site and training step.
-// Retraining: 
-// the consumer runs one step for one site per message (a larger shop's intent step is a run of
+// The consumer runs one step for one site per message (a larger shop's intent step is a run of
 // parts: each part's message sends the next one, training/intent.ts), so each invocation's work is bounded and
 // one step failing (or one big shop) holds up no other. A failed step is retried a few times with
 // backoff (the queue's max_retries bounds it too); the last good model serves meanwhile, and
