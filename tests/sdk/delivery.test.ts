@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
 import * as promotions from '../../sdk/src/promotions';
-import { freshStorage, importer as withStore, localKeys, settle, setVisibility } from './helpers';
+import { closePages, freshStorage, hidePage, importer as withStore, localKeys, openPage, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 type Linger = ReturnType<typeof createLinger>;
@@ -47,10 +47,7 @@ const delivered = () => [...accepted.flatMap((b) => b.events), ...(beaconAnswer 
 const terms = (events: any[]) => events.filter((e) => e.name === 'search').map((e) => e.props.search_term);
 /** Everything in localStorage, as one text. */
 const localText = () => Array.from({ length: localStorage.length }, (_, i) => `${localStorage.key(i)}=${localStorage.getItem(localStorage.key(i)!)}`).join('\n');
-const hide = () => {
-  setVisibility('hidden');
-  dispatchEvent(new Event('pagehide'));
-};
+const hide = hidePage;
 
 beforeEach(() => {
   freshStorage();
@@ -74,19 +71,9 @@ beforeEach(() => {
     }),
   );
   Object.defineProperty(navigator, 'sendBeacon', { value: (_u: string, b: string) => (beacons.push(JSON.parse(b)), beaconAnswer), configurable: true });
-  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
-  Object.defineProperty(navigator, 'doNotTrack', { value: null, configurable: true });
-  setVisibility('visible');
-  history.replaceState(null, '', 'https://shop.example/');
+  openPage();
 });
-afterEach(async () => {
-  for (const linger of instances) linger('consent', false); // this test's pages are gone
-  await settle(50);
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  document.body.innerHTML = '';
-});
+afterEach(() => closePages(instances));
 
 describe('a batch the collector keeps failing', () => {
   it('blocks nothing: the bad event is isolated, given up and counted in dropped, and the rest arrives', async () => {

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import * as durable from '../../sdk/src/durable';
 import * as items from '../../sdk/src/items';
@@ -43,6 +44,30 @@ export function setVisibility(state: 'visible' | 'hidden') {
   Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
   Object.defineProperty(document, 'hidden', { value: state === 'hidden', configurable: true });
   document.dispatchEvent(new Event('visibilitychange'));
+}
+
+/** The page is hidden and left (a tab closed, a navigation): what the tracker hears then. */
+export function hidePage() {
+  setVisibility('hidden');
+  dispatchEvent(new Event('pagehide'));
+}
+
+/** A visible page at `url`, online, with no Do Not Track. */
+export function openPage(url = 'https://shop.example/') {
+  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
+  Object.defineProperty(navigator, 'doNotTrack', { value: null, configurable: true });
+  setVisibility('visible');
+  history.replaceState(null, '', url);
+}
+
+/** After a test: its trackers stop (their pages are gone), and the fakes go. */
+export async function closePages(trackers: ((...args: any[]) => unknown)[]) {
+  for (const linger of trackers) linger('consent', false);
+  await settle(50);
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  document.body.innerHTML = '';
 }
 
 /** Every localStorage key. */

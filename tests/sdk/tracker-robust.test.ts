@@ -6,7 +6,7 @@ import { createLinger } from '../../sdk/src/api';
 import { openStore } from '../../sdk/src/idb';
 import { createOutbox, type Outbox } from '../../sdk/src/outbox';
 import type { Store } from '../../sdk/src/store';
-import { fakeTransport, freshStorage, importer as withStore, settle, setVisibility } from './helpers';
+import { closePages, fakeTransport, freshStorage, hidePage, importer as withStore, openPage, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 /** The browser's limit of a keepalive request's body (and of a beacon's): a larger one fails. */
@@ -48,10 +48,7 @@ async function started(config: object = {}, render: object = { render() {} }) {
 const events = () => accepted.flatMap((b) => b.events);
 const terms = (list: any[]) => list.filter((e) => e.name === 'search').map((e) => e.props.search_term);
 const reportedDropped = () => accepted.reduce((n, b) => n + (b.dropped ?? 0), 0);
-const hide = () => {
-  setVisibility('hidden');
-  dispatchEvent(new Event('pagehide'));
-};
+const hide = hidePage;
 
 beforeEach(() => {
   freshStorage();
@@ -82,20 +79,10 @@ beforeEach(() => {
     value: (_u: string, text: string) => text.length <= KEEPALIVE_BYTES && !!beacons.push(JSON.parse(text)),
     configurable: true,
   });
-  Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
-  Object.defineProperty(navigator, 'doNotTrack', { value: null, configurable: true });
+  openPage();
   Object.defineProperty(document, 'referrer', { value: '', configurable: true });
-  setVisibility('visible');
-  history.replaceState(null, '', 'https://shop.example/');
 });
-afterEach(async () => {
-  for (const linger of instances) linger('consent', false); // this test's pages are gone
-  await settle(50);
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  document.body.innerHTML = '';
-});
+afterEach(() => closePages(instances));
 
 describe('an event that cannot be sent', () => {
   it('is given up when it is made and counted as dropped; the events around it and the page\'s final report arrive', async () => {
