@@ -91,7 +91,7 @@ function plainClick(t: Tracker, target: Element): void {
   // Links are recorded without query or fragment: those can carry personal data. (And cut to the schema's limit.)
   const href = (el as HTMLAnchorElement).href;
   t.track('click', {
-    element: el.localName, // (the tag name, in lower case)
+    element: el.localName.slice(0, 20), // (the tag name, in lower case; a custom element's cut to the schema's limit)
     label: el.dataset.lingerClick?.slice(0, 100),
     link_url: href ? href.split(/[?#]/)[0].slice(0, MAX_URL) : undefined,
   });

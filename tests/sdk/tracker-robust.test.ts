@@ -174,6 +174,14 @@ describe('URLs longer than the schema takes (2048)', () => {
     expect(click.props.link_url.length).toBe(2048);
     expect(click.props.link_url.startsWith('https://shop.example/ppp')).toBe(true);
   });
+
+  it('a click on a custom element with a long name records the name cut to the schema\'s 20 characters', async () => {
+    document.body.innerHTML = '<shop-product-quick-view-button data-linger-click="quick">Quick view</shop-product-quick-view-button>';
+    await started();
+    (document.querySelector('shop-product-quick-view-button') as HTMLElement).click();
+    await advance(2_000);
+    expect(events().find((e) => e.name === 'click').props).toMatchObject({ element: 'shop-product-quick-v', label: 'quick' });
+  });
 });
 
 describe('slots in a single-page app', () => {
