@@ -595,11 +595,14 @@ export class VisitorShard extends DurableObject<Env> {
 
   /** Delivers queued item observations to the site's recommender; false when it could not be reached. */
   private async flushObservations(): Promise<boolean> {
-    const rows = this.sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox ORDER BY id LIMIT ?', OBSERVE_ROWS).toArray();
-    if (!rows.length || !this.site) return true;
+    if (!this.site || !this.sql.exec('SELECT 1 FROM brain_outbox LIMIT 1').toArray().length) return true;
+    let rows: { id: number; body: string }[];
     try {
-      // summed here, so the brain writes each item and pair once per flush
       const catalog = await catalogOf(this.env.DB, this.site);
+      // read after the catalog's await: an erasure meanwhile has taken its sessions out of the rows
+      rows = this.sql.exec<{ id: number; body: string }>('SELECT id, body FROM brain_outbox ORDER BY id LIMIT ?', OBSERVE_ROWS).toArray();
+      if (!rows.length) return true;
+      // summed here, so the brain writes each item and pair once per flush
       const delta = buildDelta(rows.flatMap((r) => JSON.parse(r.body) as ItemObservation[]), (item) => !catalog.size || catalog.has(item));
       await this.env.BRAIN.get(this.env.BRAIN.idFromName(this.site)).observe(this.site, delta);
     } catch (err) {
