@@ -3,6 +3,7 @@
 // day its views, purchases and revenue. Written as events are applied (each event exactly once),
 // read by GET /v1/reports/overview summed over the site's shards.
 import type { LifecycleRules } from '../ml/lifecycle';
+import { itemsOf } from '../scoring/session-state';
 import { insertRows } from '../sql-rows';
 import { packRows } from './packed';
 
@@ -101,9 +102,8 @@ const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v 
  * event is one view, and one purchase of both lines' revenue.
  */
 export function itemLines(props: Record<string, any>): Map<string, number> {
-  const items: { item_id?: unknown; price?: unknown; quantity?: unknown }[] = Array.isArray(props.items) ? props.items : props.item_id ? [props] : [];
   const lines = new Map<string, number>(); // item ids are the page's strings: a Map
-  for (const it of items) {
+  for (const it of itemsOf(props)) {
     if (typeof it.item_id !== 'string') continue;
     lines.set(it.item_id, (lines.get(it.item_id) ?? 0) + cents(it.price) * (Number.isInteger(it.quantity) ? (it.quantity as number) : 1));
   }

@@ -152,7 +152,7 @@ export const isRepeatOrder = (p: Profile, props: Props): boolean =>
   typeof props.transaction_id === 'string' && props.transaction_id !== '' && (p.orders ?? []).includes(props.transaction_id);
 /** The items an event is about: `props.items`, or the single `props.item_id`. */
 export const itemsOf = (props: Props): { item_id: string; item_category?: string; price?: number; quantity?: number }[] =>
-  props.items?.length ? props.items : props.item_id ? [{ item_id: props.item_id, item_category: props.item_category, price: props.price }] : [];
+  props.items?.length ? props.items : props.item_id ? [{ item_id: props.item_id, item_category: props.item_category, price: props.price, quantity: props.quantity }] : [];
 
 /**
  * Applies one stored event to its session and the profile. `features` gives the session's
