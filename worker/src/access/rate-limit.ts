@@ -44,10 +44,12 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (ip && !isLoopback(ip)) c.set('ipHash', await ipHash(c.env.DB, site.key, ip, now));
   const hash = c.get('ipHash');
   const visitor = c.req.query('visitor');
+  // The shop's count last: a request refused for its address or visitor is not counted against
+  // the shop, so one client flooding cannot use up the limit of everyone else.
   const over =
-    (!take(`s|${site.key}`, limits.sitePerMinute, now) && 'site') ||
     (hash && !take(`i|${site.key}|${hash}`, limits.ipPerMinute, now) && 'address') ||
-    (visitor && !take(`v|${site.key}|${visitor}`, limits.visitorPerMinute, now) && 'visitor');
+    (visitor && !take(`v|${site.key}|${visitor}`, limits.visitorPerMinute, now) && 'visitor') ||
+    (!take(`s|${site.key}`, limits.sitePerMinute, now) && 'site');
   if (over) {
     c.header('Retry-After', String(secondsLeft(now)));
     return fail(c, 429, `too many requests for this ${over}; retry later`);
