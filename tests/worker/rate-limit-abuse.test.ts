@@ -1,9 +1,10 @@
-// One client must not use up a whole shop's limit: requests an address or visitor limit
-// refuses do not count against the shop.
+// One client must not use up a whole shop's limit, nor start the counts over: requests an
+// address or visitor limit refuses do not count against the shop, and a flood of made-up
+// visitor ids cannot reset the address and shop counters.
 import { exports } from 'cloudflare:workers';
 import { env } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetRateLimits } from '../../worker/src/access/rate-limit';
+import { resetRateLimits, take } from '../../worker/src/access/rate-limit';
 import { clearSiteCache, saveSite } from '../../worker/src/sites';
 import { BASE, ORIGIN, TEST_SITE } from './helpers';
 
@@ -34,5 +35,15 @@ describe('rate limits under abuse', () => {
     // another visitor of the shop, from another address, is still served
     const other = await recs('198.51.100.23');
     expect(other.status, (await other.clone().text())).toBe(200);
+  });
+
+  it('a flood of distinct visitor ids does not start the address and shop counts over', async () => {
+    await freshWindow();
+    const now = Date.now();
+    for (let i = 0; i < 3; i++) expect(take(`i|${SITE}|abcdef0123456789`, 3, now)).toBe(true);
+    expect(take(`i|${SITE}|abcdef0123456789`, 3, now)).toBe(false);
+    // ~200 collect batches of 500 events, each a visitor id of its own
+    for (let i = 0; i < 100_000; i++) take(`v|${SITE}|visitor-${i}`, 300, now);
+    expect(take(`i|${SITE}|abcdef0123456789`, 3, now)).toBe(false);
   });
 });

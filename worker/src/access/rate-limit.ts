@@ -10,16 +10,25 @@ import { ipHash, isLoopback } from '../privacy/ip-hash';
 
 const WINDOW_MS = 60_000;
 const MAX_KEYS = 100_000;
-const windows = new Map<string, { start: number; count: number }>();
+type Window = { start: number; count: number };
+/**
+ * The counters, one map per kind of key (its prefix before `|`: `s` shop, `i` address, `v`
+ * visitor), each bounded on its own: a flood of made-up visitor ids (a batch names up to 500)
+ * can only start the visitors' counts over, never an address's or the shop's.
+ */
+const windows = new Map<string, Map<string, Window>>();
 
 /** Counts one request against `key`; false when it is over `max` in the current minute. */
 export function take(key: string, max: number, now = Date.now()): boolean {
   const start = now - (now % WINDOW_MS);
-  let w = windows.get(key);
+  const kind = key.slice(0, key.indexOf('|') + 1);
+  let counts = windows.get(kind);
+  if (!counts) windows.set(kind, (counts = new Map()));
+  let w = counts.get(key);
   if (!w || w.start !== start) {
-    if (windows.size >= MAX_KEYS) for (const [k, old] of windows) if (old.start !== start) windows.delete(k);
-    if (windows.size >= MAX_KEYS) windows.clear(); // a flood of distinct keys: start over rather than grow
-    windows.set(key, (w = { start, count: 0 }));
+    if (counts.size >= MAX_KEYS) for (const [k, old] of counts) if (old.start !== start) counts.delete(k);
+    if (counts.size >= MAX_KEYS) counts.clear(); // a flood of distinct keys of this kind: start over rather than grow
+    counts.set(key, (w = { start, count: 0 }));
   }
   return ++w.count <= max;
 }
