@@ -7,7 +7,7 @@ import { archiveKey } from '../../worker/src/privacy/archive';
 import { shardByIndex, shardIndex } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
-import { BASE, TEST_SITE, importEvents, makeEvent, storedEvents } from './helpers';
+import { BASE, TEST_SITE, importEvents, makeEvent, post, storedEvents } from './helpers';
 
 const DAY = 86_400_000;
 const ADMIN = { authorization: `Bearer ${TEST_SITE.adminKey}` };
@@ -73,5 +73,14 @@ describe("a visitor's data", () => {
     const days = await runInDurableObject(stub, (_s: VisitorShard, state) => state.storage.sql.exec<{ day: number }>('SELECT day FROM event_days').toArray().map((r) => r.day));
     expect(days).not.toContain(Math.floor((Date.now() - 40 * DAY) / DAY));
     expect(days).toContain(Math.floor(left[0].ts / DAY));
+  });
+
+  it('stores a clicked link without its query string or fragment, whoever sent it', async () => {
+    // the SDK strips them; a page's own `linger('track', 'click', …)` or a script may not
+    const me = 'visitor-link-url';
+    const res = await post({ events: [makeEvent({ visitor_id: me, name: 'click', props: { element: 'a', link_url: 'https://shop.example/reset?token=s3cret&email=a@b.example#top' } })] });
+    expect(res.status).toBe(202);
+    const [click] = (await storedEvents(me)).body.events;
+    expect(click.props.link_url).toBe('https://shop.example/reset');
   });
 });

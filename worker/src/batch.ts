@@ -11,7 +11,7 @@ import type { Site } from './sites';
 import type { DroppedReport, EventRow } from './visitor-shard';
 import { busyAddress } from './bots/busy-address';
 import { secondsLeft, take } from './access/rate-limit';
-import { cleanUrl } from './privacy/urls';
+import { cleanUrl, linkUrl } from './privacy/urls';
 import { tokenHash } from './access/visitor-token';
 import { reportsChanged } from './reports/answer-cache';
 
@@ -161,7 +161,8 @@ function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: str
     referrer: e.referrer !== undefined ? x.clean(e.referrer) : null,
     title: e.title ?? null,
     utm: e.utm ? JSON.stringify(e.utm) : null,
-    props: JSON.stringify(e.props),
+    // (a clicked link likewise: the SDK strips its query, and a page's own click events must not keep one)
+    props: JSON.stringify(e.props.link_url === undefined ? e.props : { ...e.props, link_url: linkUrl(e.props.link_url) }),
     device: x.device,
     bot: x.bot,
   };

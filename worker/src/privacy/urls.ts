@@ -21,3 +21,6 @@ export function cleanUrl(raw: string, keep: readonly string[] = []): string {
   url.hash = '';
   return url.toString();
 }
+
+/** A clicked link as the SDK records it: without query and fragment (docs/events.md), which can carry e-mail addresses and tokens. */
+export const linkUrl = (raw: string): string => raw.split(/[?#]/)[0];
