@@ -110,6 +110,23 @@ describe('keys and roles', () => {
     expect((await call(site, { key: 'stale-new-key', origin: null })).status).toBe(200);
   });
 
+  it('a key revoked through another isolate stops here at once, not when this isolate’s copy of the site expires', async () => {
+    await saveSite(env.DB, { ...TEST_SITE, key: 'revoke-shop', adminKey: 'revoke-admin-key', readKey: 'revoke-read-key' });
+    clearSiteCache();
+    const site = '/v1/admin/site?site=revoke-shop';
+    const overview = '/v1/reports/overview?site=revoke-shop';
+    expect((await call(site, { key: 'revoke-admin-key', origin: null })).status).toBe(200); // the site is cached now
+    expect((await call(overview, { key: 'revoke-read-key', origin: null })).status).toBe(200);
+    // the owner rotates both keys with no grace in another isolate: this one still holds the old hashes
+    await env.DB.prepare('UPDATE sites SET admin_key_hash = ?, read_key_hash = ? WHERE site_key = ?')
+      .bind(await sha256Hex('revoke-new-admin'), await sha256Hex('revoke-new-read'), 'revoke-shop').run();
+    expect((await call(`/v1/admin/visitors/visitor-revoked/export?site=revoke-shop`, { key: 'revoke-admin-key', origin: null })).status).toBe(403);
+    expect((await call(site, { key: 'revoke-admin-key', origin: null })).status).toBe(403);
+    expect((await call(`${overview}&from=2024-01-01`, { key: 'revoke-read-key', origin: null })).status).toBe(403);
+    expect((await call(site, { key: 'revoke-new-admin', origin: null })).status).toBe(200);
+    expect((await call(overview, { key: 'revoke-new-read', origin: null })).status).toBe(200);
+  });
+
   it('creates a shop with the operator key only, and its keys work at once', async () => {
     const def = { key: 'new-shop', name: 'New', origins: ['https://new.example'] };
     expect((await call('/v1/sites', { method: 'POST', body: def, origin: null })).status).toBe(401);
