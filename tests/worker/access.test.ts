@@ -145,6 +145,17 @@ describe('keys and roles', () => {
   });
 });
 
+describe('request bodies', () => {
+  it('refuses an over-long body on the shop and key routes with 413, before reading it whole', async () => {
+    const big = { name: 'Test shop', padding: 'x'.repeat(100_000) };
+    const patched = await call('/v1/admin/site?site=test-shop', { key: TEST_SITE.adminKey, method: 'PATCH', body: big, origin: null });
+    expect(patched.status).toBe(413);
+    expect((await patched.json<any>()).error).toMatch(/larger than/);
+    expect((await call('/v1/admin/keys?site=test-shop', { key: TEST_SITE.adminKey, method: 'POST', body: { role: 'read', padding: big.padding }, origin: null })).status).toBe(413);
+    expect((await call('/v1/sites', { key: 'test-operator-key', method: 'POST', body: { key: 'big-shop', origins: [], ...big }, origin: null })).status).toBe(413);
+  });
+});
+
 describe('CORS', () => {
   it('names allowed origins only, and never echoes a long one', async () => {
     const ok = await post({ events: [makeEvent({ visitor_id: 'visitor-cors' })] });

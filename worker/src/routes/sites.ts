@@ -1,6 +1,7 @@
 // Shops and their keys: an operator creates a shop (and gets its keys once); the shop's admin
 // reads and changes its settings and rotates its keys.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { describeIssue } from '../../../sdk/schema/events';
 import { newKey, rotateKey } from '../access/keys';
@@ -37,6 +38,10 @@ const Rotation = v.object({
   grace_hours: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(720)), 24),
 });
 
+/** A shop's definition or change is a few KB at most: larger bodies are refused before they are read. */
+const MAX_SETTINGS_BYTES = 64 * 1024;
+const limit = bodyLimit({ maxSize: MAX_SETTINGS_BYTES, onError: (c) => fail(c, 413, `body is larger than ${MAX_SETTINGS_BYTES} bytes`) });
+
 async function body<T extends v.GenericSchema>(req: Request, schema: T): Promise<{ ok: true; value: v.InferOutput<T> } | { ok: false; error: string }> {
   let raw: unknown;
   try {
@@ -53,7 +58,7 @@ const describe = (s: NonNullable<Awaited<ReturnType<typeof findSite>>>) => ({ si
 /** POST /v1/sites: the operator (LINGER_OPERATOR_KEY, a secret of the deployment) creates a shop. */
 export const sites = new Hono<AppEnv>();
 
-sites.post('/', async (c) => {
+sites.post('/', limit, async (c) => {
   const operator = c.env.LINGER_OPERATOR_KEY;
   if (!operator) return fail(c, 403, 'creating shops needs the LINGER_OPERATOR_KEY secret to be set on this deployment');
   const key = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
@@ -79,7 +84,7 @@ siteAdmin.use(requireSite, requireKey('admin'));
 siteAdmin.get('/site', (c) => c.json(describe(c.get('site'))));
 
 // The keys and settings: the current admin key only (access/keys.ts KeyRole).
-siteAdmin.patch('/site', requireKey('owner'), async (c) => {
+siteAdmin.patch('/site', requireKey('owner'), limit, async (c) => {
   const b = await body(c.req.raw, SiteChange);
   if (!b.ok) return fail(c, 400, b.error);
   const site = c.get('site');
@@ -91,7 +96,7 @@ siteAdmin.patch('/site', requireKey('owner'), async (c) => {
   return c.json(describe((await findSite(c.env.DB, site.key))!));
 });
 
-siteAdmin.post('/keys', requireKey('owner'), async (c) => {
+siteAdmin.post('/keys', requireKey('owner'), limit, async (c) => {
   const b = await body(c.req.raw, Rotation);
   if (!b.ok) return fail(c, 400, b.error);
   // the site as it is now (requireKey('owner') read it afresh), not the request's cached copy
