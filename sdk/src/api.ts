@@ -91,7 +91,10 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       site: config.site,
       origin: new URL('..', collect).href.slice(0, -1), // (it ends in /)
       visitorId: t.visitorId,
-      token: t.token,
+      // read at each ask: none once consent is withdrawn, so an exit overlay asks for no decision then
+      get token() {
+        return off ? '' : t.token;
+      },
       track: (name, props) => run(['track', name, props]), // through the consent gate
       options: config, // decideTimeoutMs, imageOrigins
     }));

@@ -21,7 +21,7 @@ export interface RenderHost {
   /** The collector's base: its origin, and the path it is served under, if any (GET `${origin}/v1/decide`). */
   origin: string;
   visitorId: string;
-  /** The visitor's secret token: decisions are given only to the visitor's own browser. */
+  /** The visitor's secret token: decisions are given only to the visitor's own browser. Empty once consent is withdrawn: ask nothing more. */
   token: string;
   /** Records an event through the tracker (consent, queue and delivery included). */
   track(name: EventName, props?: EventProps): void;

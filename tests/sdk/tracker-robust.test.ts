@@ -215,6 +215,21 @@ describe('slots in a single-page app', () => {
     await advance(1_000);
     expect(rendered).toEqual(['/']);
   });
+
+  it('asks for no exit-intent decision once consent is withdrawn (the overlay was set up before)', async () => {
+    const asked: string[] = [];
+    const collect = globalThis.fetch as (url: string, init: RequestInit) => Promise<Response>;
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) =>
+      String(url).includes('/v1/decide') ? (asked.push(String(url)), new Response('{"decisions":[]}')) : collect(url, init)));
+    document.body.innerHTML = '<div data-linger-slot="exit-voucher" data-linger-exit hidden></div>';
+    const linger = await started({}, await import('../../sdk/src/render/index'));
+    await advance(2_000);
+    linger('consent', false);
+    // the pointer leaves through the top: the renderer's listener is still there
+    document.dispatchEvent(new MouseEvent('mouseout', { clientY: 0, relatedTarget: null, bubbles: true }));
+    await advance(1_000);
+    expect(asked).toEqual([]);
+  });
 });
 
 describe('the mark that makes pages open IndexedDB', () => {

@@ -53,7 +53,8 @@ export async function decide(host: RenderHost, slots: HTMLElement[], exit: boole
   setTimeout(() => abort.abort(), wait);
   try {
     // Past the wait's end (the tracker came late), asking is pointless: the default is on screen.
-    if (wait > 0) {
+    // No token: consent was withdrawn since the page loaded, and nothing more is asked.
+    if (wait > 0 && host.token) {
       const res = await fetch(`${host.origin}/v1/decide?${q}`, { signal: abort.signal, credentials: 'omit' });
       // Anything but a list of decisions (an error status, not JSON, no list) throws here.
       const body = (res.ok ? await res.json() : 0) as { decisions: Decision[] };
