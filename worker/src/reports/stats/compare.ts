@@ -163,7 +163,7 @@ function whyNoTest(control: ArmSums, treatment: ArmSums, kind: MetricKind, estim
   if (kind === 'ratio' && ((control as RatioSums).sumD === 0 || (treatment as RatioSums).sumD === 0))
     return 'the denominator is 0 in an arm (e.g. no orders or no impressions)';
   if (!estimated) return 'the sums are out of numeric range';
-  return 'no variance within either arm: each arm\'s values are all alike (e.g. none or all converted)';
+  return 'no variance within an arm: its values are all alike (e.g. nobody bought, a single order), so it cannot be compared';
 }
 
 /**
@@ -218,7 +218,7 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
       chance_to_win: chanceToWin(test.absolute),
       cuped_theta: test.theta ?? null,
       variance_reduction: test.varianceReduction ?? null,
-      reason: test.relative ? (test.relativeCi ? null : 'the relative interval has no variance') : 'the control value is 0: no relative lift',
+      reason: test.relative ? (test.relativeCi ? null : 'no relative interval: an arm has no variance (e.g. all converted)') : 'the control value is 0: no relative lift',
     };
     return finite(filled);
   } catch (error) {
