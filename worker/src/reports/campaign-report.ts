@@ -5,7 +5,7 @@
 import { HEADLINE_FIELDS, type Analysis, type HeadlineRow, type HeadlineStats, type RollupRow } from './campaign-rollups';
 import { STAT_FIELDS, zeroStats, addStats, type Stats } from './outcomes';
 import { winsorizationCap, winsorizedSums, type HistogramRow } from './revenue-histogram';
-import { benjaminiHochberg, compareArms, daysStillNeeded, guardVerdict, sampleVariance, srmTest, type Comparison, type Verdict } from './stats';
+import { DEFAULT_PLANNED_SIZE, benjaminiHochberg, compareArms, daysStillNeeded, guardVerdict, sampleVariance, srmTest, type Comparison, type Verdict } from './stats';
 
 export const HOLDOUT = 'holdout';
 export const FUNNEL_STEPS = ['view_item', 'add_to_cart', 'begin_checkout', 'purchase'] as const;
@@ -220,10 +220,11 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
   const dataDays = daysOfData(campaign, rows, options.now, options.toDay);
   const g = guards(control, treatment, srm.flagged, headline?.absolute ?? null, headline?.seq_p_value ?? null, dataDays, alpha);
 
-  // Days still needed for the campaign's minimum detectable effect on conversion.
+  // Days still needed for the campaign's minimum detectable effect on conversion, to be found by the
+  // always-valid p-value the verdict rests on.
   const days = Math.max(1, dataDays);
   const powerArm = (s: Stats) => ({ n: s.n, variance: sampleVariance({ n: s.n, sum: s.conv, sumSquares: s.conv }) ?? 0, dailyVisitors: s.n / days });
-  const needed = daysStillNeeded({ control: powerArm(control), treatment: powerArm(treatment), mde: campaign.mde ?? 0.1, mdeType: 'relative', controlMean: control.n ? control.conv / control.n : undefined, alpha });
+  const needed = daysStillNeeded({ control: powerArm(control), treatment: powerArm(treatment), mde: campaign.mde ?? 0.1, mdeType: 'relative', controlMean: control.n ? control.conv / control.n : undefined, alpha, plannedSize: DEFAULT_PLANNED_SIZE });
 
   // One pass: each day's arms, then running (prefix) sums of holdout and main variant. The
   // stats are integer-valued (counts, cents), so the sums equal re-summing every earlier row.

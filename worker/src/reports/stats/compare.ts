@@ -163,7 +163,7 @@ function whyNoTest(control: ArmSums, treatment: ArmSums, kind: MetricKind, estim
   if (kind === 'ratio' && ((control as RatioSums).sumD === 0 || (treatment as RatioSums).sumD === 0))
     return 'the denominator is 0 in an arm (e.g. no orders or no impressions)';
   if (!estimated) return 'the sums are out of numeric range';
-  return 'no variance within either arm: each arm\'s values are all alike (e.g. none or all converted)';
+  return 'no variance within an arm: its values are all alike (e.g. nobody bought, a single order), so it cannot be compared';
 }
 
 /**
@@ -192,6 +192,10 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
     const seqAround = sequentialInterval(test.absolute, totalN, alpha, plannedSize);
     const seq = seqAround && { low: Math.min(seqAround.low, test.ci.low), high: Math.max(seqAround.high, test.ci.high) };
     const relSeq = test.relative ? relativeInterval(test.control, test.treatment, (effect) => sequentialInterval(effect, totalN, alpha, plannedSize)) : null;
+    // Never below the fixed-horizon p-value, as its interval is never narrower: with an arm at 0 % or
+    // 100 % the Wald variance behind the sequence leaves that arm's noise out (0/100 against 20/900
+    // gave 0.003 while the pooled p was 0.13 and the interval held 0).
+    const seqP = sequentialPValue(test.absolute, totalN, alpha, plannedSize);
     const filled: Comparison = {
       ...result,
       test: chosen.test,
@@ -210,11 +214,11 @@ export function compareArms(control: ArmSums, treatment: ArmSums, options: Compa
       seq_ci_high: seq?.high ?? null,
       rel_seq_ci_low: relSeq?.low ?? null,
       rel_seq_ci_high: relSeq?.high ?? null,
-      seq_p_value: sequentialPValue(test.absolute, totalN, alpha, plannedSize),
+      seq_p_value: seqP === null ? null : Math.max(seqP, test.pValue),
       chance_to_win: chanceToWin(test.absolute),
       cuped_theta: test.theta ?? null,
       variance_reduction: test.varianceReduction ?? null,
-      reason: test.relative ? (test.relativeCi ? null : 'the relative interval has no variance') : 'the control value is 0: no relative lift',
+      reason: test.relative ? (test.relativeCi ? null : 'no relative interval: an arm has no variance (e.g. all converted)') : 'the control value is 0: no relative lift',
     };
     return finite(filled);
   } catch (error) {

@@ -59,7 +59,8 @@ export function cupedAdjust(control: CupedSums, treatment: CupedSums): CupedAdju
 /**
  * The CUPED-adjusted comparison: Δ = (ȳ_T − θx̄_T) − (ȳ_C − θx̄_C), Var = Σ_arms (s_y² + θ²s_x² − 2θs_xy)/n.
  * Referred to Student's t with Welch–Satterthwaite df on the adjusted variances for mean metrics
- * ('t'), or to the normal for proportions ('normal').
+ * ('t'), or to the normal for proportions ('normal'). Null unless the outcome varies in both arms: the
+ * adjusted variance of an arm without a buyer would come from its covariate alone.
  */
 export function cupedTest(
   control: CupedSums,
@@ -67,6 +68,7 @@ export function cupedTest(
   alpha = 0.05,
   reference: 't' | 'normal' = 't',
 ): (TestResult & { theta: number; varianceReduction: number | null }) | null {
+  if (!((sampleVariance(control) ?? 0) > 0 && (sampleVariance(treatment) ?? 0) > 0)) return null;
   const adjusted = cupedAdjust(control, treatment);
   if (!adjusted) return null;
   const { control: c, treatment: t, theta, varianceReduction } = adjusted;

@@ -23,6 +23,16 @@ export interface Interval {
   high: number;
 }
 
+/**
+ * Whether both arms have a variance. An arm whose values are all alike (no buyer, a single order, all
+ * converted) has none, and a Wald interval would take its value as exact: a holdout of 100 visitors
+ * without a buyer against 20 buyers in 900 gave revenue per visitor p = 7e-5, where permuting the
+ * visitors gives 0.22.
+ */
+export function bothVary(control: ArmEstimate, treatment: ArmEstimate): boolean {
+  return control.variance > 0 && treatment.variance > 0;
+}
+
 /** Δ = treatment − control; the arms are independent, so the variances add. */
 export function absoluteEffect(control: ArmEstimate, treatment: ArmEstimate): Effect {
   return { estimate: treatment.value - control.value, variance: treatment.variance + control.variance };
@@ -59,9 +69,11 @@ export function logRatioEffect(control: ArmEstimate, treatment: ArmEstimate): Ef
  * interval. A symmetric interval around μ_T/μ_C − 1 misses mostly on one side: in the calibration
  * simulation (16 % conversion, 200 visitors per arm) 4.7 % of its intervals lay below the true lift and
  * 0.4 % above; on the log scale 2.2 % and 2.1 %. `widen` turns an interval of the log-ratio or of the
- * relative lift into one of the same (1 − α) meaning (e.g. the always-valid one).
+ * relative lift into one of the same (1 − α) meaning (e.g. the always-valid one). Null unless both arms
+ * vary (bothVary).
  */
 export function relativeInterval(control: ArmEstimate, treatment: ArmEstimate, widen: (effect: Effect) => Interval | null): Interval | null {
+  if (!bothVary(control, treatment)) return null;
   const log = logRatioEffect(control, treatment);
   if (log && log.variance > 0) {
     const i = widen(log);

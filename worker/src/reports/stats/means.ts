@@ -1,5 +1,5 @@
 // Mean metrics per visitor (revenue per visitor): Welch's unequal-variance t-test.
-import { type ArmEstimate, type TestResult, waldTest, welchSatterthwaiteDf } from './effect';
+import { type ArmEstimate, type TestResult, bothVary, waldTest, welchSatterthwaiteDf } from './effect';
 import { type MeanSums, sampleVariance } from './moments';
 
 /** ȳ with the variance of the mean s²/n; null below two visitors. */
@@ -11,11 +11,11 @@ export function meanEstimate(sums: MeanSums): ArmEstimate | null {
 
 /**
  * Welch's t: Δ = ȳ_T − ȳ_C, SE² = s_C²/n_C + s_T²/n_T, ν by Welch–Satterthwaite,
- * CI = Δ ± t₁₋α/₂,ν·SE; the relative lift's interval uses the same t quantile.
+ * CI = Δ ± t₁₋α/₂,ν·SE; the relative lift's interval uses the same t quantile. Null unless both arms vary.
  */
 export function welchTest(control: MeanSums, treatment: MeanSums, alpha = 0.05): TestResult | null {
   const c = meanEstimate(control);
   const t = meanEstimate(treatment);
-  if (!c || !t) return null;
+  if (!c || !t || !bothVary(c, t)) return null;
   return waldTest(c, t, { kind: 't', df: welchSatterthwaiteDf(c, t) }, alpha);
 }

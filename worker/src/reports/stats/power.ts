@@ -1,6 +1,7 @@
 // How much longer to run: the sample size at which a chosen minimum detectable effect (MDE) would be
 // found with the chosen power, from the variances observed so far and each arm's daily intake.
 import { normalQuantile } from './distributions';
+import { sequentialHalfWidth } from './sequential';
 
 /**
  * Visitors per arm for equal arms: n = (z₁₋α/₂ + z_power)² (s_C² + s_T²)/δ², δ the absolute MDE
@@ -31,6 +32,12 @@ export interface DaysNeededInput {
   controlMean?: number;
   alpha?: number;
   power?: number;
+  /**
+   * The always-valid interval's planned total size (sequential.ts), when the verdict reads that
+   * interval: the effect must then clear its wider critical value, not z₁₋α/₂. Without it, the
+   * fixed-horizon answer promised 80 % power where the verdict came 26–29 % of the time.
+   */
+  plannedSize?: number;
 }
 
 export interface DaysNeeded {
@@ -49,6 +56,8 @@ const MAX_DAYS = 100 * 365;
  * Days d until Var(Δ) = s_C²/(n_C + r_C d) + s_T²/(n_T + r_T d) falls to (δ/(z₁₋α/₂ + z_power))², the
  * variance at which an effect δ is detected with the given power. This is the equal-arms formula above
  * generalised to unequal arms (holdouts are often small) and solved by bisection, as Var(Δ) falls with d.
+ * With `plannedSize`, z₁₋α/₂ becomes the always-valid critical value at the N = Σ(n + r d) visitors
+ * by then (the sequence's half-width per unit SE), which grows only like √ln N while SE falls like 1/√N.
  */
 export function daysStillNeeded(input: DaysNeededInput): DaysNeeded {
   const fail = (reason: string, mdeAbsolute: number | null = null): DaysNeeded => ({ days: null, days_exact: null, mde_absolute: mdeAbsolute, reason });
@@ -67,22 +76,28 @@ export function daysStillNeeded(input: DaysNeededInput): DaysNeeded {
     delta = mde * Math.abs(base);
   }
   if (control.variance === 0 && treatment.variance === 0) return fail('no variance observed yet', delta);
-  const z = normalQuantile(1 - alpha / 2) + normalQuantile(power);
-  const target = (delta / z) ** 2;
+  const plannedSize = input.plannedSize;
+  if (plannedSize !== undefined && !(plannedSize > 0 && Number.isFinite(plannedSize))) return fail('the planned size must be positive');
+  const fixedCritical = normalQuantile(1 - alpha / 2);
+  const critical = (d: number) =>
+    plannedSize === undefined ? fixedCritical : (sequentialHalfWidth(1, arms.reduce((n, a) => n + a.n + a.dailyVisitors * d, 0), alpha, plannedSize) ?? Infinity);
   const varianceAfter = (d: number) =>
     arms.reduce((sum, a) => (a.variance === 0 ? sum : sum + a.variance / (a.n + a.dailyVisitors * d)), 0);
-  if (varianceAfter(0) <= target) return { days: 0, days_exact: 0, mde_absolute: delta, reason: null };
-  if (varianceAfter(MAX_DAYS) > target) return fail('not reachable within 100 years at the current traffic', delta);
+  const zPower = normalQuantile(power);
+  // still short of the power after d more days
+  const short = (d: number) => varianceAfter(d) * (critical(d) + zPower) ** 2 > delta * delta;
+  if (!short(0)) return { days: 0, days_exact: 0, mde_absolute: delta, reason: null };
+  if (short(MAX_DAYS)) return fail('not reachable within 100 years at the current traffic', delta);
   let lo = 0;
   let hi = 1;
-  while (varianceAfter(hi) > target) {
+  while (short(hi)) {
     lo = hi;
     hi *= 2;
   }
   hi = Math.min(hi, MAX_DAYS);
   for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
     const mid = (lo + hi) / 2;
-    if (varianceAfter(mid) > target) lo = mid;
+    if (short(mid)) lo = mid;
     else hi = mid;
   }
   return { days: Math.ceil(hi), days_exact: hi, mde_absolute: delta, reason: null };

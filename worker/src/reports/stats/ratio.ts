@@ -1,7 +1,7 @@
 // Ratio metrics whose unit of analysis is not the visitor (AOV = revenue/orders, CTR = clicks/impressions).
 // Orders and impressions of one visitor are correlated, so they are never treated as independent samples:
 // the ratio of two per-visitor means gets its variance from the delta method.
-import { type ArmEstimate, type TestResult, waldTest } from './effect';
+import { type ArmEstimate, type TestResult, bothVary, waldTest } from './effect';
 import { type RatioSums, sampleCovariance } from './moments';
 
 /**
@@ -17,14 +17,16 @@ export function ratioEstimate(sums: RatioSums): ArmEstimate | null {
   const varD = sampleCovariance(n, sumD, sumD, sumD2);
   const covMD = sampleCovariance(n, sumM, sumD, sumMD);
   if (varM === null || varD === null || covMD === null) return null;
-  const variance = Math.max(0, (varM - 2 * ratio * covMD + ratio * ratio * varD) / (n * meanD * meanD));
+  // When every visitor has the same ratio (a single buyer, say) the terms cancel to rounding noise: no variance.
+  const linearized = varM - 2 * ratio * covMD + ratio * ratio * varD;
+  const variance = linearized > 1e-12 * (varM + ratio * ratio * varD) ? linearized / (n * meanD * meanD) : 0;
   return { value: ratio, variance, n };
 }
 
-/** Difference of two ratios, normal reference; the relative lift by the delta method. */
+/** Difference of two ratios, normal reference; the relative lift by the delta method. Null unless both arms vary. */
 export function ratioTest(control: RatioSums, treatment: RatioSums, alpha = 0.05): TestResult | null {
   const c = ratioEstimate(control);
   const t = ratioEstimate(treatment);
-  if (!c || !t) return null;
+  if (!c || !t || !bothVary(c, t)) return null;
   return waldTest(c, t, { kind: 'normal' }, alpha);
 }
