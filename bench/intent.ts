@@ -1,4 +1,4 @@
-// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR] [--sklearn-from DIR] [--no-items]
+// npm run bench:intent [-- --train PATH --test PATH] [--dataset uci|yoochoose] [--max-rows N] [--no-tune] [--reps N] [--svg PATH | --no-svg] [--no-sklearn] [--python PATH] [--sklearn-passes N] [--tables DIR] [--sklearn-from DIR]
 // Purchase intent: ROC AUC, PR AUC (average precision), ECE (10 bins), F1 and accuracy at 0.5,
 // with 95 % bootstrap intervals over sessions, by the protocol of docs/evaluation.md.
 // PATH is a UCI Online Shoppers CSV, or a folder with clicks.csv + buys.csv (label: the
@@ -13,9 +13,11 @@
 //   `shopRecipe`: SERVED_RECIPE with 3 calibration folds (2 above 10,000 rows) and ≤ 400 rounds, rows × rounds ≤ ROW_ROUNDS). Scored with its clip
 //   by `predictIntent`. "served-all-rows" is the same recipe (worker/src/ml/calibrated-intent.ts
 //   SERVED_RECIPE, 5 folds, ≤ 1,000 rounds) on every training row: what more data would give.
-//   On click data the features are the shard's own (intent-features.ts); "served-all-rows, +
-//   item table" adds session-item-features.ts's 7 item statistics (out of fold), which the shard
-//   does not serve.
+//   On click data the features are the shard's own (intent-features.ts) and the buy rates of
+//   the session's items (scoring/item-rates.ts): every model but the served one gets them from
+//   all training sessions, each session's from those that ended before it started, and the test
+//   sessions' from the table of them all; the served run computes its own from its sample, and
+//   scores the test sessions with the table it ships.
 // - "served-tuned" is the same code with this dataset's tree hyperparameters and ensemble
 //   shape, chosen on the validation set.
 // - The baseline "sklearn-hgb-tuned" is scikit-learn's HistGradientBoostingClassifier, tuned by
@@ -40,8 +42,8 @@ import { atThreshold, averagePrecision, rocAuc } from '../worker/src/ml/metrics'
 import { clipRow } from '../worker/src/ml/robust';
 import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
-import { buildItemTable, outOfFoldItemFeatures, pricesOf, SESSION_ITEM_FEATURES, sessionItemFeatures } from '../worker/src/scoring/session-item-features';
-import { applyEvent, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
+import { ITEM_RATE_FEATURES, itemRateFeatures, prequentialItemRates } from '../worker/src/scoring/item-rates';
+import { applyEvent, itemsBeforePurchase, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
 import { memoryRunStore, recencyWeights, trainIntentRun, type TrainedIntent } from '../worker/src/training/intent';
 import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
 import { seededRandom, shuffled } from '../worker/src/ml/random';
@@ -58,9 +60,15 @@ interface Table {
   y: number[];
   /** When each session ended (clicks data): the shard samples its most recent sessions. */
   last?: number[];
+  /** (clicks data) When each session started, and its items' keys: the served run computes its item rates from them. */
+  start?: number[];
+  items?: number[][];
 }
 
-const pick = (t: Table, rows: number[]): Table => ({ names: t.names, X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: t.last && rows.map((i) => t.last![i]) });
+const pick = (t: Table, rows: number[]): Table => {
+  const at = <T,>(v?: T[]) => v && rows.map((i) => v[i]);
+  return { names: t.names, X: at(t.X)!, y: at(t.y)!, last: at(t.last), start: at(t.start), items: at(t.items) };
+};
 
 // ---- UCI Online Shoppers ------------------------------------------------------------------
 
@@ -139,34 +147,25 @@ function sessionStateOf(s: Session): SessionState {
 const servedFeatures = (state: SessionState) => intentFeatures(state, newProfile('', state.start));
 
 /**
- * Feature tables: the served features (intent-features.ts), and the same with the item-table
- * features of session-item-features.ts appended (a variant: the shard does not serve them).
- * The item table holds target statistics, so each training session gets it from the other
- * folds only (out-of-fold); the test sessions get it from all training sessions. Click data has
- * no catalog: its prices show only in its buys, so a known price would tell which items were
- * bought; the table gets none (the price and page-value features are 0).
+ * Feature tables of the served features: the session's (intent-features.ts), then its items' buy
+ * rates (item-rates.ts), each training session's from the training sessions that ended before it
+ * started, each test session's from the table of all training sessions, as a live score reads the
+ * table its model ships.
  */
-function clickTables(train: Labelled[], test: Labelled[]): { served: [Table, Table]; withItems: [Table, Table] } {
+function clickTables(train: Labelled[], test: Labelled[]): [Table, Table] {
   const states = train.map((l) => sessionStateOf(l.session));
   const testStates = test.map((l) => sessionStateOf(l.session));
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
-  const last = (rows: Labelled[]) => rows.map((l) => l.session.times[l.session.times.length - 1]);
-  const itemSessions = train.map((l, i) => ({ views: states[i].views, bought: l.buys }));
-  const table = buildItemTable(itemSessions);
-  const trainItems = outOfFoldItemFeatures(itemSessions, pricesOf(table));
-  const trainX = states.map(servedFeatures);
-  const testX = testStates.map(servedFeatures);
-  const withItems = [...INTENT_FEATURES, ...SESSION_ITEM_FEATURES];
-  return {
-    served: [
-      { names: INTENT_FEATURES, X: trainX, y: y(train), last: last(train) },
-      { names: INTENT_FEATURES, X: testX, y: y(test) },
-    ],
-    withItems: [
-      { names: withItems, X: trainX.map((x, i) => [...x, ...trainItems[i]]), y: y(train) },
-      { names: withItems, X: testX.map((x, i) => [...x, ...sessionItemFeatures(testStates[i].views, table)]), y: y(test) },
-    ],
-  };
+  const times = (rows: Labelled[]) => ({ start: rows.map((l) => l.session.times[0]), last: rows.map((l) => l.session.times[l.session.times.length - 1]) });
+  const items = states.map(itemsBeforePurchase);
+  const testItems = testStates.map(itemsBeforePurchase);
+  const { start, last } = times(train);
+  const rates = prequentialItemRates(items.map((keys, i) => ({ items: keys, bought: train[i].buys })), start, last);
+  const names = [...INTENT_FEATURES, ...ITEM_RATE_FEATURES];
+  return [
+    { names, X: states.map((st, i) => [...servedFeatures(st), ...rates.rows[i]]), y: y(train), last, start, items },
+    { names, X: testStates.map((st, i) => [...servedFeatures(st), ...itemRateFeatures(testItems[i], rates.table)]), y: y(test), ...times(test), items: testItems },
+  ];
 }
 
 /**
@@ -194,7 +193,11 @@ async function shippedModel(t: Table): Promise<{ trained: TrainedIntent; sampled
     period = order.filter((i) => t.last![i] >= since);
   }
   const purchases = period.filter((i) => t.y[i] === 1).length;
-  const trained = await trainIntentRun(memoryRunStore(), 'bench', { x: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: t.last && rows.map((i) => t.last![i]) }, { purchases, others: period.length - purchases });
+  // the session's own features; the run appends its item rates, from its sample
+  const sessionPart = (i: number) => (t.items ? t.X[i].slice(0, INTENT_FEATURES.length) : t.X[i]);
+  const at = <T,>(v?: T[]) => v && rows.map((i) => v[i]);
+  const data = { x: rows.map(sessionPart), y: at(t.y)!, last: at(t.last), start: at(t.start), items: at(t.items) };
+  const trained = await trainIntentRun(memoryRunStore(), 'bench', data, { purchases, others: period.length - purchases });
   if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
   return { trained, sampled: rows.length };
 }
@@ -277,7 +280,7 @@ function sklearnScores(dir: string, test: Table): Scored {
   return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
 }
 
-async function evaluateAll(name: string, train: Table, test: Table, valid: number[], withItems?: { train: Table; test: Table }) {
+async function evaluateAll(name: string, train: Table, test: Table, valid: number[]) {
   const fitRows = splitFold(train.y.length, valid)[0];
   const fit = pick(train, fitRows);
   const val = pick(train, valid);
@@ -310,22 +313,19 @@ async function evaluateAll(name: string, train: Table, test: Table, valid: numbe
 
   // The headline: the model the worker ships, trained and scored exactly as the worker does.
   const { trained: shipped, sampled } = await shippedModel(train);
-  const shippedRow = (x: number[]) => clipRow(shipped.clip, x);
+  // a test session's row as the shard builds it: its own features, then its items' rates from the model's table
+  const shippedRow = (x: number[], i: number) => clipRow(shipped.clip, shipped.items && test.items ? [...x.slice(0, INTENT_FEATURES.length), ...itemRateFeatures(test.items[i], shipped.items)] : x);
   out.served = {
-    p: test.X.map((x) => predictIntent(shipped.model, shippedRow(x))),
+    p: test.X.map((x, i) => predictIntent(shipped.model, shippedRow(x, i))),
     note: `trainIntentRun: ${shipped.rows} of ${sampled} sampled sessions (${train.y.length} in training), ${shipped.members > 1 ? `${shipped.members} bagged members (one invocation each)` : 'one invocation (shopRecipe)'}, ${shipped.model.rounds} rounds by early stopping, calibrated (${shipped.model.calibrator.kind}), prior shift ${shipped.priorShift.toFixed(3)}`,
   };
   // the same trees before calibration: what calibration changes
-  out['served-uncalibrated'] = { p: test.X.map((x) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x))) };
+  out['served-uncalibrated'] = { p: test.X.map((x, i) => ensembleProbability(shipped.model.members, shipped.model.weights, shippedRow(x, i))) };
 
   // The same recipe without the worker's limits: every training row, 5 calibration folds, up to 1,000 rounds.
   // weighted by recency as the served training weights them, where the sessions' times are known
   const allRows = trainCalibratedIntent(train.X, train.y, SERVED_RECIPE, { rowWeights: train.last && recencyWeights(train.y.length, train.last) });
   out['served-all-rows'] = { p: test.X.map((x) => predictIntent(allRows, x)), note: `SERVED_RECIPE on all ${train.y.length} rows${train.last ? ', weighted by recency' : ''}, ${allRows.rounds} rounds` };
-  if (withItems && !a['no-items']) {
-    const m = trainCalibratedIntent(withItems.train.X, withItems.train.y);
-    out['served-all-rows, + item table'] = { p: withItems.test.X.map((x) => predictIntent(m, x)), note: `not served: + ${SESSION_ITEM_FEATURES.length} item-table features (session-item-features.ts, out of fold, no prices), ${m.rounds} rounds` };
-  }
   const gbdtDefault = trainGbdt(train.X, train.y);
   out['gbdt-default'] = { p: test.X.map((x) => predictGbdt(gbdtDefault, x)) };
   // (the exact SVM solver is slow beyond some 30,000 rows, and on click data it ranks no better than chance)
@@ -402,11 +402,11 @@ async function uciRun(t: Table, testRows?: Table) {
 async function clickRun(trainL: Labelled[], testL: Labelled[], title: string) {
   const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
   const trainS = byStart(trainL);
-  const { served: [train, test], withItems } = clickTables(trainS, byStart(testL));
+  const [train, test] = clickTables(trainS, byStart(testL));
   // validation: the last 20 % of the training sessions by start time
   const cut = Math.floor(train.y.length * 0.8);
   const valid = [...Array(train.y.length - cut).keys()].map((i) => cut + i);
-  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { train: withItems[0], test: withItems[1] });
+  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid);
 }
 
 /** Every `step`-th session, for quick runs on a smaller sample (--max-rows). */

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { predictIntent, trainCalibratedIntent, type ServedIntentModel } from '../worker/src/ml/calibrated-intent';
 import { rocAuc } from '../worker/src/ml/metrics';
+import { itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, type ItemRates } from '../worker/src/scoring/item-rates';
 import { seededRandom } from '../worker/src/ml/random';
 import { clipRow, fitClip, type Clip } from '../worker/src/ml/robust';
 import { neighbourList, pairRowsSql } from '../worker/src/recs/cooccurrence';
@@ -90,6 +91,16 @@ function visitor(r: () => number) {
 /** Roughly Zipf: log-uniform item ranks. */
 const zipf = (r: () => number, n: number) => Math.min(n - 1, Math.floor(n ** r()) - 1);
 
+/**
+ * A session's viewed items (their keys, scoring/item-rates.ts) and minutes, drawn by their own
+ * generator so that the features and labels stay the draws they were. Items say nothing of the
+ * purchase here: they cost the run what real ones would, and the quality check compares like with like.
+ */
+function sessionItems(r: () => number, x: number[], items: number) {
+  const keys = [...new Set(Array.from({ length: Math.min(x[1], MAX_SESSION_ITEMS) }, () => itemKey(`i-${zipf(r, items)}`)))];
+  return { items: keys, minutes: 1 + r() * 30 };
+}
+
 // SiteBrain's tables that the rebuild reads and writes (worker/src/site-brain.ts)
 const BRAIN_SCHEMA = `
 CREATE TABLE item_stats (item TEXT PRIMARY KEY, views INTEGER NOT NULL DEFAULT 0, view_sessions INTEGER NOT NULL DEFAULT 0, baskets INTEGER NOT NULL DEFAULT 0, trend REAL NOT NULL DEFAULT 0, trend_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -121,10 +132,13 @@ function generate(dir: string, n: number, shards: number, items: number) {
   // ids in no useful order, like random ones (inserted sorted, which only makes generating faster)
   const profiles = Array.from({ length: visitors }, (_, v) => [`v-${((v * 2_654_435_761) >>> 0).toString(36).padStart(7, '0')}-${v}`, v] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const [id, v] of profiles) insertProfile[v % shards].run(id, JSON.stringify(visitor(r)));
+  const ri = seededRandom(5_000 + n);
   for (let s = 0; s < n; s++) {
     const v = Math.floor(r() * visitors);
     const { x, y } = session(r);
-    insertSession[v % shards].run(`s-${String(s).padStart(8, '0')}`, `v-${v}`, IDLE_BEFORE - Math.floor(r() * 90 * 86_400_000), y, JSON.stringify({ preBuy: x }));
+    const last = IDLE_BEFORE - Math.floor(r() * 90 * 86_400_000);
+    const { items: preBuyItems, minutes } = sessionItems(ri, x, items);
+    insertSession[v % shards].run(`s-${String(s).padStart(8, '0')}`, `v-${v}`, last, y, JSON.stringify({ preBuy: x, preBuyItems, start: last - minutes * 60_000 }));
   }
   for (const db of dbs) {
     db.exec('COMMIT');
@@ -176,10 +190,11 @@ function generate(dir: string, n: number, shards: number, items: number) {
 }
 
 /** A held-out set from the same process, for the AUCs. */
-function heldOut(n: number) {
+function heldOut(n: number, items: number) {
   const r = seededRandom(77);
+  const ri = seededRandom(78);
   const rows = Array.from({ length: n }, () => session(r));
-  return { x: rows.map((s) => s.x), y: rows.map((s) => s.y) };
+  return { x: rows.map((s) => s.x), y: rows.map((s) => s.y), items: rows.map((s) => sessionItems(ri, s.x, items).items) };
 }
 
 // ---- measured work, in a child process ----------------------------------------------------------
@@ -219,7 +234,10 @@ function shardSample(db: DatabaseSync, caps: SampleCaps): ShardSample {
   const visitors: ShardSample['visitors'] = [];
   const buyers: ShardSample['buyers'] = [];
   if (caps.purchases > 0 || caps.others > 0) {
-    const sample = sampleSessions(sql, IDLE_BEFORE, caps, (r) => JSON.parse(r.state).preBuy);
+    const sample = sampleSessions(sql, IDLE_BEFORE, caps, (r) => {
+      const s = JSON.parse(r.state);
+      return { x: s.preBuy, start: s.start, items: s.preBuyItems };
+    });
     sessions = sample.sessions;
     Object.assign(population, sample.counts);
   }
@@ -247,7 +265,7 @@ function refreshNeighbours(sql: SqlStorage, kind: 'view' | 'buy', item: string) 
 /** The stored model body and a note on it, from a finished intent training. */
 function intentBody(trained: ReturnType<typeof trainIntent>) {
   if ('skipped' in trained) throw new Error(trained.skipped);
-  const body = { model: trained.model, clip: trained.clip };
+  const body = { model: trained.model, clip: trained.clip, items: trained.items };
   const bytes = JSON.stringify(body).length;
   return { ...body, rows: trained.rows, note: `${trained.members} member(s), ${trained.model.rounds} rounds, on ${trained.rows} of ${trained.sessions} sampled sessions (${trained.purchases} purchases); body ${bytes} B` };
 }
@@ -275,7 +293,9 @@ function child(kind: string, dir: string, shards: number) {
   if (kind === 'intent-begin') {
     const m = measure(() => {
       const sample: ShardSample = JSON.parse(readFileSync(join(dir, 'sample-intent.json'), 'utf8'));
-      const planned = planIntentRun('bench', { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y), last: sample.sessions.map((s) => s.last) }, sample.population);
+      const { sessions } = sample;
+      const data = { x: sessions.map((s) => s.x), y: sessions.map((s) => s.y), last: sessions.map((s) => s.last), start: sessions.map((s) => s.start), items: sessions.map((s) => s.items) };
+      const planned = planIntentRun('bench', data, sample.population);
       return 'run' in planned ? { bytes: encodeRun(planned.run), members: planned.run.header.members, rows: planned.run.header.n } : { done: intentBody(planned.done) };
     });
     const v = m.value;
@@ -351,19 +371,27 @@ function child(kind: string, dir: string, shards: number) {
     const x: number[][] = [];
     const y: number[] = [];
     const last: number[] = [];
+    const start: number[] = [];
+    const items: number[][] = [];
     for (let i = 0; i < shards; i++) {
       const db = new DatabaseSync(join(dir, `shard-${i}.db`));
       for (const r of db.prepare('SELECT purchased, state, last FROM sessions WHERE bot = 0 AND (purchased = 1 OR last < ?)').all(IDLE_BEFORE) as { purchased: number; state: string; last: number }[]) {
-        x.push(JSON.parse(r.state).preBuy);
+        const s = JSON.parse(r.state);
+        x.push(s.preBuy);
         y.push(r.purchased);
         last.push(r.last);
+        start.push(s.start);
+        items.push(s.preBuyItems);
       }
       db.close();
     }
+    // the item buy rates as the run computes them (training/intent.ts), from every session
+    const rates = prequentialItemRates(items.map((keys, i) => ({ items: keys, bought: y[i] === 1 })), start, last);
+    x.forEach((row, i) => row.push(...rates.rows[i]));
     const clip = fitClip(x);
     // the sample's recipe (its rounds and rate are set for INTENT_ROWS rows, its sessions weighted by recency), on every row
     const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(Math.min(y.length, INTENT_ROWS)), { rowWeights: recencyWeights(y.length, last) });
-    writeFileSync(join(dir, 'full-model.json'), JSON.stringify({ model, clip }));
+    writeFileSync(join(dir, 'full-model.json'), JSON.stringify({ model, clip, items: rates.table }));
     return out({ rows: y.length });
   }
   throw new Error(`unknown child ${kind}`);
@@ -375,9 +403,10 @@ function run(kind: string, dir: string, shards: number, capped = true) {
   return JSON.parse(stdout);
 }
 
-function auc(file: string, test: { x: number[][]; y: number[] }) {
-  const { model, clip } = JSON.parse(readFileSync(file, 'utf8')) as { model: ServedIntentModel; clip: Clip };
-  return rocAuc(test.y, test.x.map((row) => predictIntent(model, clipRow(clip, row))));
+function auc(file: string, test: { x: number[][]; y: number[]; items: number[][] }) {
+  const { model, clip, items } = JSON.parse(readFileSync(file, 'utf8')) as { model: ServedIntentModel; clip: Clip; items: ItemRates | null };
+  const row = (x: number[], i: number) => (items ? [...x, ...itemRateFeatures(test.items[i], items)] : x);
+  return rocAuc(test.y, test.x.map((x, i) => predictIntent(model, clipRow(clip, row(x, i)))));
 }
 
 function main() {
@@ -385,7 +414,7 @@ function main() {
   const shards = Number(arg('shards', '16'));
   const items = Number(arg('items', '10000'));
   const qualityUpTo = Number(arg('quality-up-to', '100000'));
-  const test = heldOut(Number(arg('test', '50000')));
+  const test = heldOut(Number(arg('test', '50000')), items);
   const rows: Record<string, unknown>[] = [];
   const quality: Record<string, { sample: number; all: number; diff: number; sampleRows: number; allRows: number }> = {};
   console.log(`limits per invocation: ≤ ${LIMITS.cpuSeconds} s CPU, ≤ ${LIMITS.memoryMB} MB; ${shards} shards; caps ${JSON.stringify(SAMPLE_CAPS)}`);

@@ -9,6 +9,7 @@ import { predictIntent } from '../../worker/src/ml/calibrated-intent';
 import { predict } from '../../worker/src/ml/intent-model';
 import { clearModelCache } from '../../worker/src/models';
 import { INTENT_FEATURES } from '../../worker/src/scoring/intent-features';
+import { ITEM_RATE_FEATURES, itemKey, itemRateFeatures } from '../../worker/src/scoring/item-rates';
 import { PRIOR_INTENT_MODEL } from '../../worker/src/scoring/prior-model';
 import { seededRandom } from '../../worker/src/ml/random';
 import { clipRow } from '../../worker/src/ml/robust';
@@ -94,9 +95,13 @@ describe('the queue consumer', () => {
     expect((await post({ events })).status).toBe(202);
     const profile = await (await exports.default.fetch(`${BASE}/v1/visitors/${v}/profile?site=${TEST_SITE.key}`, { headers: ADMIN })).json<any>();
     expect(profile.intent_model).toEqual({ version: 1, kind: 'calibrated' });
-    const x = INTENT_FEATURES.map((name) => profile.session.features[name]);
+    // the model ships its item table, and the shard scores the session's items' buy rates from it
+    expect(stored.features).toEqual([...INTENT_FEATURES, ...ITEM_RATE_FEATURES]);
+    expect(stored.items.keys.length).toBeGreaterThan(0);
+    const x = stored.features.map((name: string) => profile.session.features[name]);
+    expect(x.slice(-3)).toEqual(itemRateFeatures(['sku-0', 'sku-1', 'sku-2'].map(itemKey), stored.items));
     expect(profile.session.intent).toBeCloseTo(predictIntent(stored.model, clipRow(stored.clip, x)), 10);
-    expect(profile.session.intent).not.toBeCloseTo(predict(PRIOR_INTENT_MODEL, x), 3);
+    expect(profile.session.intent).not.toBeCloseTo(predict(PRIOR_INTENT_MODEL, x.slice(0, INTENT_FEATURES.length)), 3);
   });
 
   it('retries a failed step a bounded number of times, showing each error; the last good model keeps serving', async () => {

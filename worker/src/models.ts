@@ -2,6 +2,7 @@
 // once a minute per site.
 import type { ServedIntentModel } from './ml/calibrated-intent';
 import type { Clip } from './ml/robust';
+import type { ItemRates } from './scoring/item-rates';
 import type { SegmentModel } from './scoring/segments';
 
 export interface StoredIntentModel {
@@ -12,6 +13,8 @@ export interface StoredIntentModel {
   model: ServedIntentModel;
   /** The feature range the model was trained on; features are clipped into it before scoring. */
   clip?: Clip;
+  /** The item table its last features read (scoring/item-rates.ts); absent from models without them. */
+  items?: ItemRates | null;
   metrics: unknown;
 }
 

@@ -8,7 +8,7 @@
 // the admin's "retrain now" and the tests call the same `runStep` directly.
 import type { Env } from './env';
 import { recordStep, saveModel, type TrainingStep } from './models';
-import { INTENT_FEATURES } from './scoring/intent-features';
+import { featureNames } from './scoring/intent-features';
 import { trainSegments } from './scoring/segments';
 import { shardByIndex } from './shards';
 import type { Site } from './sites';
@@ -69,7 +69,9 @@ async function intentStep(env: Env, site: Site, now: number, part?: { run: strin
   if (!part) {
     const sample = await sampleSite(env, site, now, { visitors: 0, buyers: 0 });
     run = `${now}-${crypto.randomUUID().slice(0, 8)}`;
-    outcome = await beginIntentRun(store, run, { x: sample.sessions.map((s) => s.x), y: sample.sessions.map((s) => s.y), last: sample.sessions.map((s) => s.last) }, sample.population);
+    const { sessions } = sample;
+    const data = { x: sessions.map((s) => s.x), y: sessions.map((s) => s.y), last: sessions.map((s) => s.last), start: sessions.map((s) => s.start), items: sessions.map((s) => s.items) };
+    outcome = await beginIntentRun(store, run, data, sample.population);
   } else {
     run = part.run;
     outcome = await continueIntentRun(store, run, part.part);
@@ -84,7 +86,7 @@ async function intentStep(env: Env, site: Site, now: number, part?: { run: strin
 }
 
 async function saveIntent(env: Env, site: Site, trained: TrainedIntent) {
-  return saveModel(env.DB, site.key, 'intent', { features: INTENT_FEATURES, model: trained.model, clip: trained.clip }, {
+  return saveModel(env.DB, site.key, 'intent', { features: featureNames(trained.items), model: trained.model, clip: trained.clip, items: trained.items }, {
     cv: trained.cv, sessions: trained.sessions, purchases: trained.purchases, rows: trained.rows, rounds: trained.model.rounds, members: trained.members,
     calibrator: trained.model.calibrator.kind, population: { sessions: trained.population.purchases + trained.population.others, purchases: trained.population.purchases }, prior_shift: trained.priorShift,
   });

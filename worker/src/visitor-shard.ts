@@ -6,11 +6,11 @@ import type { Env } from './env';
 import { predictIntent } from './ml/calibrated-intent';
 import { clipRow } from './ml/robust';
 import { siteModels, type SiteModels } from './models';
-import { INTENT_FEATURES, intentFeatures } from './scoring/intent-features';
+import { featureNames, intentFeatures, intentRow } from './scoring/intent-features';
 import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
 import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
-import { affinityAt, applyEvent, isRepeatOrder, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
+import { affinityAt, applyEvent, isRepeatOrder, itemsBeforePurchase, itemsOf, loadProfile, loadSession, newProfile, newSession, type Profile, type SessionState } from './scoring/session-state';
 import { EVENT_FIELDS, migrateShard } from './shard-schema';
 import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from './training/sample';
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
@@ -503,7 +503,7 @@ export class VisitorShard extends DurableObject<Env> {
     let latest: SessionState | null = null;
     for (const s of sessions.values()) {
       if (!latest || latest.last < s.last) latest = s;
-      s.intent = predictIntent(intentModel, clipRow(models.intent?.clip, s.preBuy ?? intentFeatures(s, profile)));
+      s.intent = predictIntent(intentModel, clipRow(models.intent?.clip, intentRow(s, profile, models.intent?.items)));
       writes.sessions.push([visitorId, s.id, s.last, s.purchased ? 1 : 0, s.bot ? 1 : 0, JSON.stringify(s)]);
     }
     const seg = models.segments ? assignSegment(models.segments.model, segmentFeatures(profile, Date.now())) : null;
@@ -671,7 +671,7 @@ export class VisitorShard extends DurableObject<Env> {
     const s = this.latestSession(visitorId);
     const now = Date.now();
     const models = await siteModels(this.env.DB, site);
-    const features = s ? s.preBuy ?? intentFeatures(s, p) : null;
+    const features = s ? intentRow(s, p, models.intent?.items) : null;
     const affinity = Object.entries(affinityAt(p, now)).sort((a, b) => b[1] - a[1]).slice(0, 5);
     return {
       visitor_id: visitorId,
@@ -681,7 +681,7 @@ export class VisitorShard extends DurableObject<Env> {
         purchased: s.purchased,
         bot: botReason(s),
         intent: s.intent,
-        features: Object.fromEntries(INTENT_FEATURES.map((name, i) => [name, features![i]])),
+        features: Object.fromEntries(featureNames(models.intent?.items).map((name, i) => [name, features![i]])),
         viewed: s.views,
       },
       intent_model: models.intent ? { version: models.intent.version, kind: models.intent.model.kind } : { version: 0, kind: 'prior' },
@@ -785,7 +785,7 @@ export class VisitorShard extends DurableObject<Env> {
       };
       const sample = sampleSessions(this.sql, idleBefore, caps, (r) => {
         const s = loadSession(r.state);
-        return s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id));
+        return { x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), start: s.start, items: itemsBeforePurchase(s) };
       });
       sessions = sample.sessions;
       Object.assign(population, sample.counts);

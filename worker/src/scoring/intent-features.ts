@@ -1,7 +1,8 @@
 // The purchase-intent features of a live session: only what happened so far in it, plus what
 // the visitor did before it. The same vector trains the shop's model and scores the session
 // (and `npm run bench:intent` computes it with this code from replayed clicks).
-import type { Profile, SessionState } from './session-state';
+import { ITEM_RATE_FEATURES, itemRateFeatures, type ItemRates } from './item-rates';
+import { itemsBeforePurchase, type Profile, type SessionState } from './session-state';
 
 export const INTENT_FEATURES = [
   'page_views', 'product_views', 'distinct_items', 'distinct_categories', 'engaged_s', 'product_engaged_s_mean',
@@ -10,6 +11,18 @@ export const INTENT_FEATURES = [
   // dwell and revisits: how long the product pages held the visitor, and how often they came back to an item
   'dwell_max_s', 'dwell_last_s', 'views_per_item', 'max_item_views', 'revisited_share', 'last_item_views', 'views_per_minute',
 ] as const;
+
+/** The features a model with this item table reads: the session's, then its items' buy rates. */
+export const featureNames = (items: ItemRates | null | undefined): readonly string[] => (items ? [...INTENT_FEATURES, ...ITEM_RATE_FEATURES] : INTENT_FEATURES);
+
+/**
+ * The row a model scores: the session's features (frozen before its first purchase), then, when
+ * the model ships an item table, its items' buy rates from that table.
+ */
+export function intentRow(s: SessionState, p: Profile, items: ItemRates | null | undefined): number[] {
+  const session = s.preBuy ?? intentFeatures(s, p);
+  return items ? [...session, ...itemRateFeatures(itemsBeforePurchase(s), items)] : session;
+}
 
 export function intentFeatures(s: SessionState, _p: Profile): number[] {
   const engagedMs = Object.values(s.engaged).reduce((a, b) => a + b, 0);

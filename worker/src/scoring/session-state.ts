@@ -2,6 +2,7 @@
 // Pure data and functions: the VisitorShard stores them, the models read their features.
 import { ENGAGEMENT_IDLE_MS } from '../../../sdk/schema/limits';
 import { BOT_LIMITS } from '../bots/behaviour';
+import { recentItemKeys } from './item-rates';
 import type { EventRow } from '../visitor-shard';
 
 const AFFINITY_HALF_LIFE_MS = 7 * 24 * 3_600_000;
@@ -51,6 +52,8 @@ export interface SessionState {
   priorPurchases: number;
   /** Features frozen just before the first purchase: a live score cannot see the future. */
   preBuy: number[] | null;
+  /** The keys of the items viewed before the first purchase (item-rates.ts); absent from sessions stored before. */
+  preBuyItems?: number[];
   intent: number;
 }
 
@@ -221,7 +224,7 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
     case 'purchase': {
       if (isRepeatOrder(p, props)) break;
       p.orders = [String(props.transaction_id), ...(p.orders ?? [])].slice(0, MAX_LIST);
-      if (!s.purchased) s.preBuy = features(s, p);
+      if (!s.purchased) (s.preBuy = features(s, p)), (s.preBuyItems = recentItemKeys(s.views));
       s.purchased = true;
       const value = Number(props.value) || 0;
       s.revenue += value;
@@ -237,3 +240,6 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
     }
   }
 }
+
+/** The keys of the items a session viewed before any purchase: what its item buy rates read. */
+export const itemsBeforePurchase = (s: SessionState): number[] => s.preBuyItems ?? recentItemKeys(s.views);

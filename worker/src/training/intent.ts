@@ -23,6 +23,7 @@ import type { CvScore } from '../ml/intent-model';
 import { averagePrecision, rocAuc } from '../ml/metrics';
 import { seededRandom, shuffled } from '../ml/random';
 import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from '../ml/robust';
+import { prequentialItemRates, type ItemRates } from '../scoring/item-rates';
 import { INTENT_ROWS, priorShift, stratifiedSubset, type ClassCounts } from './sample';
 
 /** Below these, the documented prior model keeps serving. */
@@ -106,6 +107,9 @@ export interface Sessions {
   y: number[];
   /** When each session ended, if known: the bagged run then calibrates on older sessions (BAG.calibrationPool). */
   last?: number[];
+  /** When each session started, and the keys of the items it viewed before any purchase (`recentItemKeys`): with `last`, the item buy rates (scoring/item-rates.ts). */
+  start?: number[];
+  items?: number[][];
 }
 
 export interface TrainedIntent {
@@ -124,9 +128,22 @@ export interface TrainedIntent {
   members: number;
   /** The shop's counts that the prior shift moved the score to. */
   population: ClassCounts;
+  /** The item table the last features read (scoring/item-rates.ts); null when the sessions came without items. */
+  items: ItemRates | null;
 }
 
 type Skipped = { skipped: string };
+
+/**
+ * The sessions with their item buy rates appended (each from the sessions that ended before it
+ * started), and the table the model ships; as they are, with no table, when their items or times are unknown.
+ */
+function withItemRates(data: Sessions): { data: Sessions; items: ItemRates | null } {
+  const { items, start, last } = data;
+  if (!items || !start || !last) return { data, items: null };
+  const { rows, table } = prequentialItemRates(items.map((keys, i) => ({ items: keys, bought: data.y[i] === 1 })), start, last);
+  return { data: { ...data, x: data.x.map((x, i) => [...x, ...rows[i]]) }, items: table };
+}
 
 /** The sessions' finite, labelled rows: their indices, labels, clip range and ends (when known). */
 interface Prepared {
@@ -151,7 +168,7 @@ function prepare(data: Sessions): Skipped | Prepared {
 }
 
 /** The one-invocation model: the calibrated recipe on at most INTENT_ROWS stratified rows, each weighted by its recency among them when the ends are known. */
-function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared, population?: ClassCounts): Skipped | TrainedIntent {
+function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared, items: ItemRates | null, population?: ClassCounts): Skipped | TrainedIntent {
   const X = keep.map((i) => clipRow(clip, data.x[i]));
   const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
@@ -165,7 +182,7 @@ function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared,
   const model: CalibratedIntentModel = { ...fitted, calibrator: shiftCalibrator(fitted.calibrator, shift) };
   if (!allFinite(model)) return { skipped: 'the intent model came out non-finite; the last good model keeps serving' };
   const cv = { calibrated: { auc: rocAuc(sy, oof), ap: averagePrecision(sy, oof) } };
-  return { model, kind: model.kind, cv, clip, sessions: y.length, purchases, rows: sy.length, priorShift: shift, members: 1, population: shop };
+  return { model, kind: model.kind, cv, clip, sessions: y.length, purchases, rows: sy.length, priorShift: shift, members: 1, population: shop, items };
 }
 
 /**
@@ -174,10 +191,11 @@ function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared,
  * (stratified). `population` is how many of each class the shop has, when the rows are a
  * stratified sample of it: the calibrated score is moved back to the shop's rate.
  */
-export function trainIntent(data: Sessions, population?: ClassCounts): Skipped | TrainedIntent {
+export function trainIntent(sessions: Sessions, population?: ClassCounts): Skipped | TrainedIntent {
+  const { data, items } = withItemRates(sessions);
   const prepared = prepare(data);
   if ('skipped' in prepared) return prepared;
-  return trainOnce(data, prepared, population);
+  return trainOnce(data, prepared, items, population);
 }
 
 // ---- the bagged run -------------------------------------------------------------------------
@@ -197,6 +215,8 @@ interface RunHeader {
   clip: Clip;
   /** The shop's counts in the sampled period, for the prior shift. */
   population: ClassCounts | null;
+  /** The item table the last features read, shipped with the model. */
+  items: ItemRates | null;
 }
 
 /** A run's sample, as stored between its invocations. */
@@ -217,7 +237,8 @@ export interface IntentRun {
  * Part 0 of a run: the one-invocation model when the others fit one member's share (`{ done }`),
  * or the run's sample with its calibration set and members' shares (`{ run }`).
  */
-export function planIntentRun(run: string, data: Sessions, population?: ClassCounts): { done: Skipped | TrainedIntent } | { run: IntentRun } {
+export function planIntentRun(run: string, sessions: Sessions, population?: ClassCounts): { done: Skipped | TrainedIntent } | { run: IntentRun } {
+  const { data, items } = withItemRates(sessions);
   const prepared = prepare(data);
   if ('skipped' in prepared) return { done: prepared };
   const { keep, y, clip, last } = prepared;
@@ -227,7 +248,7 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   const others = y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0);
   const shares = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
   // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
-  if (shares < 2) return { done: trainOnce(data, prepared, population) };
+  if (shares < 2) return { done: trainOnce(data, prepared, items, population) };
   // the first deal, stored as the rows' roles (any others beyond the shares are left out);
   // the later deals deal the same rows again when their members train (`othersOf`)
   const shareSize = Math.min(BAG.othersPerMember, Math.ceil(others.length / shares));
@@ -235,7 +256,7 @@ export function planIntentRun(run: string, data: Sessions, population?: ClassCou
   deal(others, 0, shares, shareSize).forEach((rows, share) => rows.forEach((i) => (role[i] = 1 + share)));
   const d = clip.lo.length;
   // clipped straight into the stored form: the sample is the largest thing an invocation holds
-  const stored = allocateRun({ run, n: y.length, d, members: shares * BAG.deals, shares, clip, population: population ?? null });
+  const stored = allocateRun({ run, n: y.length, d, members: shares * BAG.deals, shares, clip, population: population ?? null, items });
   keep.forEach((row, i) => stored.X.set(clipRow(clip, data.x[row]), i * d));
   stored.weight.set(recencyWeights(y.length, last));
   stored.y.set(y);
@@ -345,7 +366,7 @@ export function finishIntentRun(r: IntentRun, members: GbdtModel[]): Skipped | T
   if (!allFinite(model)) return { skipped: 'the intent model came out non-finite; the last good model keeps serving' };
   return {
     model, kind: model.kind, cv: { calibrated: { auc: rocAuc(hy, p), ap: averagePrecision(hy, p) } }, clip: r.header.clip,
-    sessions: r.header.n, purchases, rows: r.header.n, priorShift: shift, members: members.length, population: shop,
+    sessions: r.header.n, purchases, rows: r.header.n, priorShift: shift, members: members.length, population: shop, items: r.header.items ?? null,
   };
 }
 
@@ -386,13 +407,13 @@ export function decodeRun(stored: Uint8Array): IntentRun {
 }
 
 /**
- * Where the sample is kept, named by its layout and its header's meaning (`sample-3`: members in
- * deals): a version of this code that reads another finds no sample under its own key (and its
+ * Where the sample is kept, named by its layout and its header's meaning (`sample-4`: members in
+ * deals, the item table in the header): a version of this code that reads another finds no sample under its own key (and its
  * run ends as stale) instead of misreading this one.
  */
-export const SAMPLE_KEY = 'sample-3';
-/** The layouts before, deleted with a finished run's parts. */
-const FORMER_SAMPLE_KEYS = ['sample', 'sample-2'];
+export const SAMPLE_KEY = 'sample-4';
+/** The layouts before, deleted with a finished run's parts (`sample-3`: before the item table). */
+const FORMER_SAMPLE_KEYS = ['sample', 'sample-2', 'sample-3'];
 const memberKey = (k: number) => `member-${k}`;
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 

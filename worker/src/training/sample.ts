@@ -69,7 +69,7 @@ export function sampleSessions(
   sql: SqlStorage,
   idleBefore: number,
   caps: Pick<SampleCaps, 'purchases' | 'others'>,
-  row: (stored: { state: string; visitor_id: string }) => number[],
+  row: (stored: { state: string; visitor_id: string }) => Pick<SessionRow, 'x' | 'start' | 'items'>,
 ): { sessions: SessionRow[]; counts: Pick<Population, 'purchases' | 'others'> } {
   const counts = { purchases: 0, others: 0 };
   const sessions: SessionRow[] = [];
@@ -83,7 +83,7 @@ export function sampleSessions(
     const rows = spread[k]
       ? sql.exec<{ state: string; visitor_id: string; last: number }>(SAMPLE_SQL.spread, idleBefore, purchased, cap, since)
       : sql.exec<{ state: string; visitor_id: string; last: number }>(SAMPLE_SQL.sessions, idleBefore, purchased, cap);
-    for (const r of rows) sessions.push({ x: row(r), y: purchased, last: r.last });
+    for (const r of rows) sessions.push({ ...row(r), y: purchased, last: r.last });
   });
   return { sessions, counts };
 }
@@ -97,8 +97,11 @@ export function perShard(caps: SampleCaps, shards: number): SampleCaps {
 export interface SessionRow {
   x: number[];
   y: number;
-  /** When the session ended. */
+  /** When the session started and ended. */
+  start: number;
   last: number;
+  /** The keys of the items it viewed before any purchase (scoring/item-rates.ts). */
+  items: number[];
 }
 export interface VisitorRow {
   x: number[];
