@@ -24,6 +24,11 @@
 // `--windows DAYS` replaces the periods by samples of DAYS days (`all`: everything before the
 // origin), origins every `--step` days (7) from `--from` days (DAYS, or 42 for `all`), each
 // scored on the step after it (function `windows`).
+// The item buy rates (scoring/item-rates.ts) are computed per period as the run computes them: from
+// the fit rows (each from those that ended before it started) and, for the scored rows, from the
+// table of the fit rows, as a live score reads its model's table; so `bench:intent --tables`
+// also writes each session's start and items (`train-starts.csv`, `train-items.csv`, and the
+// test's). `--no-item-rates` leaves them out (the run before them).
 // The last line is one JSON object.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,13 +38,15 @@ import { averagePrecision, rocAuc } from '../worker/src/ml/metrics';
 import { ensembleProbability, SERVED_RECIPE, trainCalibratedIntent } from '../worker/src/ml/calibrated-intent';
 import { clipRow } from '../worker/src/ml/robust';
 import { BAG, MEMBER_GBDT, planIntentRun, rowOf, trainIntentMember, type IntentRun } from '../worker/src/training/intent';
+import { INTENT_FEATURES } from '../worker/src/scoring/intent-features';
+import { itemRateFeatures, type ItemRates } from '../worker/src/scoring/item-rates';
 
 const { values: a } = parseArgs({
   options: {
     train: { type: 'string' }, ends: { type: 'string' }, test: { type: 'string' }, periods: { type: 'string', default: '0.4:0.6,0.6:0.8,0.8:1' }, shape: { type: 'string' },
     'bag-only': { type: 'boolean', default: false }, 'all-rows': { type: 'boolean', default: false }, agreement: { type: 'boolean', default: false },
     every: { type: 'string', default: '1' }, shops: { type: 'string' },
-    windows: { type: 'string' }, step: { type: 'string', default: '7' }, from: { type: 'string' },
+    windows: { type: 'string' }, step: { type: 'string', default: '7' }, from: { type: 'string' }, 'no-item-rates': { type: 'boolean', default: false },
   },
 });
 if (!a.train) throw new Error('--train PATH: the train.csv that `npm run bench:intent -- --dataset yoochoose --tables DIR` writes in DIR/yoochoose');
@@ -49,33 +56,44 @@ Object.assign(MEMBER_GBDT, shape.gbdt);
 const LONG = { trees: 1400, depth: 20, leaves: 7, rate: 0.02, minLeaf: 50, lambda: 0, subsample: 1, bins: 255, seed: 3 };
 const CHECKPOINTS = [700, 1000, 1400];
 
-function readTable(path: string) {
+/**
+ * A table's session features (its item-rate columns left out: they are computed per period), and,
+ * when `bench:intent` wrote them beside it, each session's start and items.
+ */
+function readTable(path: string): { X: number[][]; y: number[]; start?: number[]; items?: number[][] } {
   const X: number[][] = [];
   const y: number[] = [];
   for (const line of readFileSync(path, 'utf8').trim().split('\n')) {
     const v = line.split(',').map(Number);
     y.push(v.pop()!);
-    X.push(v);
+    X.push(v.slice(0, INTENT_FEATURES.length));
   }
-  return { X, y };
+  const beside = (name: string) => join(dirname(path), path.endsWith('test.csv') ? `test-${name}.csv` : `train-${name}.csv`);
+  if (a['no-item-rates'] || !existsSync(beside('items'))) return { X, y };
+  const start = readFileSync(beside('starts'), 'utf8').trim().split('\n').map(Number);
+  const items = readFileSync(beside('items'), 'utf8').split('\n').slice(0, y.length).map((l) => (l ? l.split(' ').map(Number) : []));
+  if (start.length !== y.length || items.length !== y.length) throw new Error(`${path}: the starts and items beside it are not its rows'`);
+  return { X, y, start, items };
 }
 
 const score = (y: number[], p: number[]) => ({ auc: +rocAuc(y, p).toFixed(4), ap: +averagePrecision(y, p).toFixed(4) });
 
 /** The bag and the long models fitted on `fit`, scored on `held`. */
-function compare(fit: { X: number[][]; y: number[]; last: number[] }, held: { X: number[][]; y: number[] }) {
-  const planned = planIntentRun('periods', { x: fit.X, y: fit.y, last: fit.last });
+function compare(fit: Rows, held: { X: number[][]; y: number[]; items?: number[][] }) {
+  const planned = planIntentRun('periods', { x: fit.X, y: fit.y, last: fit.last, start: fit.start, items: fit.items });
+  // a scored session's row as a live score builds it: its features, then its items' rates from the model's table
+  const heldRows = (table: ItemRates | null) => held.X.map((x, i) => (table && held.items ? [...x, ...itemRateFeatures(held.items[i], table)] : x));
   if ('done' in planned) {
     // a smaller shop: one invocation's model, its probability before calibration
     const trained = planned.done;
     if ('skipped' in trained) return { fit: fit.y.length, held: held.y.length, skipped: trained.skipped };
     const { members, weights } = trained.model;
-    const p = held.X.map((x) => ensembleProbability(members, weights, clipRow(trained.clip, x)));
+    const p = heldRows(trained.items).map((x) => ensembleProbability(members, weights, clipRow(trained.clip, x)));
     return { fit: fit.y.length, held: held.y.length, members: 1, rounds: [trained.model.rounds], models: { bag: score(held.y, p) } };
   }
   const r = planned.run;
   const members = trainMembers(r);
-  const hx = held.X.map((x) => clipRow(r.header.clip, x));
+  const hx = heldRows(r.header.items).map((x) => clipRow(r.header.clip, x));
   const bag = meanLogits(members, hx);
   const out: Record<string, { auc: number; ap: number }> = { bag: score(held.y, bag) };
   const long = (name: string, rows: number[]) => {
@@ -146,10 +164,11 @@ const DAY = 86_400_000;
 const WINDOWS = a.windows && { span: a.windows === 'all' ? Infinity : Number(a.windows), step: Number(a.step), from: Number(a.from ?? (a.windows === 'all' ? 42 : a.windows)) };
 if (WINDOWS && !(WINDOWS.span > 0 && WINDOWS.step > 0 && WINDOWS.from > 0)) throw new Error(`--windows is a number of days or all, --step and --from numbers of days, not ${a.windows}, ${a.step}, ${a.from}`);
 if (!WINDOWS && a.from) throw new Error('--from (and --step) go with --windows');
-type Rows = { X: number[][]; y: number[]; last: number[] };
+type Rows = { X: number[][]; y: number[]; last: number[]; start?: number[]; items?: number[][] };
 const rowsWhere = (t: Rows, keep: (i: number) => boolean): Rows => {
   const rows = [...t.y.keys()].filter(keep);
-  return { X: rows.map((i) => t.X[i]), y: rows.map((i) => t.y[i]), last: rows.map((i) => t.last[i]) };
+  const at = <T,>(v?: T[]) => v && rows.map((i) => v[i]);
+  return { X: at(t.X)!, y: at(t.y)!, last: at(t.last)!, start: at(t.start), items: at(t.items) };
 };
 
 /**

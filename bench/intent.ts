@@ -42,7 +42,7 @@ import { atThreshold, averagePrecision, rocAuc } from '../worker/src/ml/metrics'
 import { clipRow } from '../worker/src/ml/robust';
 import { tuneGbdt } from '../worker/src/ml/tuning';
 import { INTENT_FEATURES, intentFeatures } from '../worker/src/scoring/intent-features';
-import { ITEM_RATE_FEATURES, itemRateFeatures, prequentialItemRates } from '../worker/src/scoring/item-rates';
+import { ITEM_RATE_FEATURES, itemRateFeatures, prequentialItemRates, rateRow } from '../worker/src/scoring/item-rates';
 import { applyEvent, itemsBeforePurchase, newProfile, newSession, type SessionState } from '../worker/src/scoring/session-state';
 import { memoryRunStore, recencyWeights, trainIntentRun, type TrainedIntent } from '../worker/src/training/intent';
 import { SAMPLE_CAPS, sharedWindow } from '../worker/src/training/sample';
@@ -148,24 +148,32 @@ const servedFeatures = (state: SessionState) => intentFeatures(state, newProfile
 
 /**
  * Feature tables of the served features: the session's (intent-features.ts), then its items' buy
- * rates (item-rates.ts), each training session's from the training sessions that ended before it
- * started, each test session's from the table of all training sessions, as a live score reads the
- * table its model ships.
+ * rates (item-rates.ts), as a model trained at a cut reads them: each earlier session's from the
+ * sessions that ended before it started, each later one's from the table of all the earlier ones
+ * (what that model ships). Cut at the training rows' end for the test rows, and at the validation
+ * rows' start for the fit and validation tables (the baselines' tuning then sees the rates as the
+ * test rows will, not fresher).
  */
-function clickTables(train: Labelled[], test: Labelled[]): [Table, Table] {
-  const states = train.map((l) => sessionStateOf(l.session));
-  const testStates = test.map((l) => sessionStateOf(l.session));
+function clickTables(train: Labelled[], test: Labelled[], valid: number[]): { train: Table; test: Table; fit: Table; val: Table } {
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
   const times = (rows: Labelled[]) => ({ start: rows.map((l) => l.session.times[0]), last: rows.map((l) => l.session.times[l.session.times.length - 1]) });
-  const items = states.map(itemsBeforePurchase);
-  const testItems = testStates.map(itemsBeforePurchase);
-  const { start, last } = times(train);
-  const rates = prequentialItemRates(items.map((keys, i) => ({ items: keys, bought: train[i].buys })), start, last);
   const names = [...INTENT_FEATURES, ...ITEM_RATE_FEATURES];
-  return [
-    { names, X: states.map((st, i) => [...servedFeatures(st), ...rates.rows[i]]), y: y(train), last, start, items },
-    { names, X: testStates.map((st, i) => [...servedFeatures(st), ...itemRateFeatures(testItems[i], rates.table)]), y: y(test), ...times(test), items: testItems },
-  ];
+  const tables = (earlier: Labelled[], later: Labelled[]): [Table, Table] => {
+    const states = earlier.map((l) => sessionStateOf(l.session));
+    const laterStates = later.map((l) => sessionStateOf(l.session));
+    const items = states.map(itemsBeforePurchase);
+    const laterItems = laterStates.map(itemsBeforePurchase);
+    const { start, last } = times(earlier);
+    const rates = prequentialItemRates(items, earlier.map((l) => l.buys), start, last);
+    return [
+      { names, X: states.map((st, i) => [...servedFeatures(st), ...rateRow(rates.rates, i)]), y: y(earlier), last, start, items },
+      { names, X: laterStates.map((st, i) => [...servedFeatures(st), ...itemRateFeatures(laterItems[i], rates.table)]), y: y(later), ...times(later), items: laterItems },
+    ];
+  };
+  const inValid = new Set(valid);
+  const [fit, val] = tables(train.filter((_, i) => !inValid.has(i)), valid.map((i) => train[i]));
+  const [trainTable, testTable] = tables(train, test);
+  return { train: trainTable, test: testTable, fit, val };
 }
 
 /**
@@ -250,6 +258,11 @@ function sklearnTuned(name: string, fit: Table, val: Table, train: Table, test: 
   writeFileSync(join(dir, 'test.csv'), csv(test));
   // when each training session ended, row by row (bench:intent-periods weights by it as the run does)
   if (train.last) writeFileSync(join(dir, 'train-ends.csv'), train.last.join('\n') + '\n');
+  // and when each session started and the keys of its items: bench:intent-periods computes the item rates per period from them
+  for (const [part, t] of [['train', train], ['test', test]] as const) {
+    if (t.start) writeFileSync(join(dir, `${part}-starts.csv`), t.start.join('\n') + '\n');
+    if (t.items) writeFileSync(join(dir, `${part}-items.csv`), t.items.map((keys) => keys.join(' ')).join('\n') + '\n');
+  }
   if (from) {
     if (!a.tables) rmSync(dir, { recursive: true, force: true });
     return sklearnScores(from, test);
@@ -280,10 +293,10 @@ function sklearnScores(dir: string, test: Table): Scored {
   return { p, note: `sklearn ${JSON.stringify(result.params)}, ${result.rounds} rounds, validation AUC ${result.valid_auc}` };
 }
 
-async function evaluateAll(name: string, train: Table, test: Table, valid: number[]) {
-  const fitRows = splitFold(train.y.length, valid)[0];
-  const fit = pick(train, fitRows);
-  const val = pick(train, valid);
+/** `split`: the fit and validation tables, when they are not the training table's rows (clicks data: the item rates are cut at the validation rows). */
+async function evaluateAll(name: string, train: Table, test: Table, valid: number[], split?: { fit: Table; val: Table }) {
+  const fit = split?.fit ?? pick(train, splitFold(train.y.length, valid)[0]);
+  const val = split?.val ?? pick(train, valid);
   const out: Record<string, Scored> = {};
   const t0 = performance.now();
   const log = (line: string) => console.log(`    ${line}`);
@@ -402,11 +415,11 @@ async function uciRun(t: Table, testRows?: Table) {
 async function clickRun(trainL: Labelled[], testL: Labelled[], title: string) {
   const byStart = (l: Labelled[]) => [...l].sort((p, q) => p.session.times[0] - q.session.times[0]);
   const trainS = byStart(trainL);
-  const [train, test] = clickTables(trainS, byStart(testL));
   // validation: the last 20 % of the training sessions by start time
-  const cut = Math.floor(train.y.length * 0.8);
-  const valid = [...Array(train.y.length - cut).keys()].map((i) => cut + i);
-  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid);
+  const cut = Math.floor(trainS.length * 0.8);
+  const valid = [...Array(trainS.length - cut).keys()].map((i) => cut + i);
+  const { train, test, fit, val } = clickTables(trainS, byStart(testL), valid);
+  return evaluateAll(`${title}: ${train.y.length} training sessions (validation: the last 20 % by start)`, train, test, valid, { fit, val });
 }
 
 /** Every `step`-th session, for quick runs on a smaller sample (--max-rows). */

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { predictIntent, trainCalibratedIntent, type ServedIntentModel } from '../worker/src/ml/calibrated-intent';
 import { rocAuc } from '../worker/src/ml/metrics';
-import { itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, type ItemRates } from '../worker/src/scoring/item-rates';
+import { itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, rateRow, type ItemRates } from '../worker/src/scoring/item-rates';
 import { seededRandom } from '../worker/src/ml/random';
 import { clipRow, fitClip, type Clip } from '../worker/src/ml/robust';
 import { neighbourList, pairRowsSql } from '../worker/src/recs/cooccurrence';
@@ -386,8 +386,8 @@ function child(kind: string, dir: string, shards: number) {
       db.close();
     }
     // the item buy rates as the run computes them (training/intent.ts), from every session
-    const rates = prequentialItemRates(items.map((keys, i) => ({ items: keys, bought: y[i] === 1 })), start, last);
-    x.forEach((row, i) => row.push(...rates.rows[i]));
+    const rates = prequentialItemRates(items, y.map((v) => v === 1), start, last);
+    x.forEach((row, i) => row.push(...rateRow(rates.rates, i)));
     const clip = fitClip(x);
     // the sample's recipe (its rounds and rate are set for INTENT_ROWS rows, its sessions weighted by recency), on every row
     const model = trainCalibratedIntent(x.map((row) => clipRow(clip, row)), y, shopRecipe(Math.min(y.length, INTENT_ROWS)), { rowWeights: recencyWeights(y.length, last) });

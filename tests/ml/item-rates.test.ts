@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ITEM_RATE_FEATURES, itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, recentItemKeys } from '../../worker/src/scoring/item-rates';
+import { ITEM_RATE_FEATURES, itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, rateRow, recentItemKeys, type ItemSession } from '../../worker/src/scoring/item-rates';
+
+/** The rows of `prequentialItemRates`, one array a session. */
+function preq(sessions: ItemSession[], start: number[], end: number[]) {
+  const { rates, table } = prequentialItemRates(sessions.map((s) => s.items), sessions.map((s) => s.bought), start, end);
+  return { rows: sessions.map((_, i) => rateRow(rates, i)), table };
+}
 
 const [A, B, C, Z] = ['a', 'b', 'c', 'z'].map(itemKey);
 const named = (row: number[]) => Object.fromEntries(ITEM_RATE_FEATURES.map((name, i) => [name, row[i]]));
@@ -24,7 +30,7 @@ describe('item buy rates', () => {
       { items: [A, C], bought: true },
       { items: [B, A], bought: false },
     ];
-    const { rows, table } = prequentialItemRates(sessions, [0, 5, 30, 50], [10, 20, 40, 60]);
+    const { rows, table } = preq(sessions, [0, 5, 30, 50], [10, 20, 40, 60]);
     expect(rows[0]).toEqual([1, 1, 1]); // nothing had ended: no rate known
     // s1 started before s0 ended: it sees nothing either, and not its own purchase
     expect(rows[1]).toEqual([1, 1, 1]);
@@ -51,9 +57,9 @@ describe('item buy rates', () => {
     const sessions = Array.from({ length: 40 }, (_, i) => ({ items: [itemKey(`i${i % 5}`)], bought: i % 7 === 0 }));
     const start = sessions.map((_, i) => i * 10);
     const end = start.map((t) => t + 5);
-    const before = prequentialItemRates(sessions, start, end).rows;
+    const before = preq(sessions, start, end).rows;
     const flipped = sessions.map((s, i) => (i === 20 ? { ...s, bought: !s.bought } : s));
-    const after = prequentialItemRates(flipped, start, end).rows;
+    const after = preq(flipped, start, end).rows;
     for (let i = 0; i <= 20; i++) expect(after[i]).toEqual(before[i]);
     expect(after.slice(21)).not.toEqual(before.slice(21));
   });
@@ -64,7 +70,7 @@ describe('item buy rates', () => {
     const second = first.map((s) => ({ items: s.items, bought: false }));
     const sessions = [...first, ...second];
     const start = sessions.map((_, i) => i);
-    const { rows, table } = prequentialItemRates(sessions, start, start);
+    const { rows, table } = preq(sessions, start, start);
     expect(table.keys.length).toBe(5_000);
     const kept = new Set(table.keys);
     const later = second.map((s, i) => ({ kept: kept.has(s.items[0]), row: rows[6_000 + i] }));
@@ -79,8 +85,8 @@ describe('item buy rates', () => {
 
   it('takes sessions without times as seeing nothing, and refuses times that do not match', () => {
     const sessions = [{ items: [A], bought: true }, { items: [A], bought: false }];
-    const { rows } = prequentialItemRates(sessions, [0, Number.NaN], [1, 2]);
+    const { rows } = preq(sessions, [0, Number.NaN], [1, 2]);
     expect(rows[1]).toEqual([1, 1, 1]);
-    expect(() => prequentialItemRates(sessions, [0], [1, 2])).toThrow(/start and end/);
+    expect(() => preq(sessions, [0], [1, 2])).toThrow(/start and end/);
   });
 });

@@ -18,10 +18,19 @@ export const isFiniteRow = (row: readonly number[]) => row.every(Number.isFinite
  */
 export function fitClip(rows: readonly number[][], q = 0.01): Clip {
   const d = rows.reduce((w, r) => Math.max(w, r.length), 0);
+  return clipOfColumns(d, (j) => rows.filter((r) => j < r.length).map((r) => r[j]), q);
+}
+
+/** The same of the given rows of a flat row-major array `width` wide, without a copy of each row. */
+export function fitClipFlat(values: Float64Array, width: number, rows: readonly number[], q = 0.01): Clip {
+  return clipOfColumns(width, (j) => rows.map((i) => values[i * width + j]), q);
+}
+
+function clipOfColumns(d: number, column: (j: number) => number[], q: number): Clip {
   const lo: number[] = [];
   const hi: number[] = [];
   for (let j = 0; j < d; j++) {
-    const values = rows.filter((r) => j < r.length).map((r) => r[j]).sort((a, b) => a - b);
+    const values = column(j).sort((a, b) => a - b);
     const at = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.floor(p * (values.length - 1))))] ?? 0;
     lo.push(at(q));
     hi.push(at(1 - q));

@@ -22,8 +22,8 @@ import { logisticObjective, rowWeightsOf, trainGbdt, type GbdtModel, type GbdtOp
 import type { CvScore } from '../ml/intent-model';
 import { averagePrecision, rocAuc } from '../ml/metrics';
 import { seededRandom, shuffled } from '../ml/random';
-import { allFinite, clipRow, fitClip, isFiniteRow, type Clip } from '../ml/robust';
-import { prequentialItemRates, type ItemRates } from '../scoring/item-rates';
+import { allFinite, clipRow, fitClip, fitClipFlat, isFiniteRow, type Clip } from '../ml/robust';
+import { prequentialItemRates, RATE_COLUMNS, rateRow, type ItemRates } from '../scoring/item-rates';
 import { INTENT_ROWS, priorShift, stratifiedSubset, type ClassCounts } from './sample';
 
 /** Below these, the documented prior model keeps serving. */
@@ -107,7 +107,11 @@ export interface Sessions {
   y: number[];
   /** When each session ended, if known: the bagged run then calibrates on older sessions (BAG.calibrationPool). */
   last?: number[];
-  /** When each session started, and the keys of the items it viewed before any purchase (`recentItemKeys`): with `last`, the item buy rates (scoring/item-rates.ts). */
+  /**
+   * When each session started, and the keys of the items it viewed before any purchase
+   * (`recentItemKeys`): with `last`, the item buy rates (scoring/item-rates.ts), which follow the
+   * features of `x` in the model's rows.
+   */
   start?: number[];
   items?: number[][];
 }
@@ -135,14 +139,15 @@ export interface TrainedIntent {
 type Skipped = { skipped: string };
 
 /**
- * The sessions with their item buy rates appended (each from the sessions that ended before it
- * started), and the table the model ships; as they are, with no table, when their items or times are unknown.
+ * Each session's item buy rates (from the sessions that ended before it started) and the table the
+ * model ships; null when the sessions' items or times are unknown. Kept apart from the rows
+ * (`Prepared.row` joins them): a copy of a large sample's rows would not fit beside it in an
+ * invocation's memory (`bench:train-scale`).
  */
-function withItemRates(data: Sessions): { data: Sessions; items: ItemRates | null } {
+function itemRatesOf(data: Sessions): { rates: Float64Array; table: ItemRates } | null {
   const { items, start, last } = data;
-  if (!items || !start || !last) return { data, items: null };
-  const { rows, table } = prequentialItemRates(items.map((keys, i) => ({ items: keys, bought: data.y[i] === 1 })), start, last);
-  return { data: { ...data, x: data.x.map((x, i) => [...x, ...rows[i]]) }, items: table };
+  if (!items || !start || !last) return null;
+  return prequentialItemRates(items, data.y.map((v) => v === 1), start, last);
 }
 
 /** The sessions' finite, labelled rows: their indices, labels, clip range and ends (when known). */
@@ -152,6 +157,10 @@ interface Prepared {
   clip: Clip;
   purchases: number;
   last?: number[];
+  /** Session i's whole row: its features, then its item buy rates (when known). */
+  row(i: number): number[];
+  /** The item table the rates were read from. */
+  items: ItemRates | null;
 }
 
 /** The sessions' finite, labelled rows, or why they cannot train a model. */
@@ -164,12 +173,17 @@ function prepare(data: Sessions): Skipped | Prepared {
     return { skipped: `needs ${MIN_TRAINING_SESSIONS} finished sessions and ${MIN_TRAINING_PURCHASES} purchases; has ${y.length} and ${purchases}` };
   }
   if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
-  return { keep, y, clip: fitClip(keep.map((i) => data.x[i])), purchases, last: data.last && keep.map((i) => data.last![i]) };
+  const rated = itemRatesOf(data);
+  const row = rated ? (i: number) => [...data.x[i], ...rateRow(rated.rates, i)] : (i: number) => data.x[i];
+  // the clip of the rates joins the rows' (fitted apart, so that no whole row is copied)
+  const clips = [fitClip(keep.map((i) => data.x[i])), ...(rated ? [fitClipFlat(rated.rates, RATE_COLUMNS, keep)] : [])];
+  const clip = { lo: clips.flatMap((c) => c.lo), hi: clips.flatMap((c) => c.hi) };
+  return { keep, y, clip, purchases, last: data.last && keep.map((i) => data.last![i]), row, items: rated?.table ?? null };
 }
 
 /** The one-invocation model: the calibrated recipe on at most INTENT_ROWS stratified rows, each weighted by its recency among them when the ends are known. */
-function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared, items: ItemRates | null, population?: ClassCounts): Skipped | TrainedIntent {
-  const X = keep.map((i) => clipRow(clip, data.x[i]));
+function trainOnce({ keep, y, clip, purchases, last, row, items }: Prepared, population?: ClassCounts): Skipped | TrainedIntent {
+  const X = keep.map((i) => clipRow(clip, row(i)));
   const subset = stratifiedSubset(y, INTENT_ROWS, seededRandom(11));
   const sy = subset.map((i) => y[i]);
   const sX = subset.map((i) => X[i]);
@@ -191,11 +205,10 @@ function trainOnce(data: Sessions, { keep, y, clip, purchases, last }: Prepared,
  * (stratified). `population` is how many of each class the shop has, when the rows are a
  * stratified sample of it: the calibrated score is moved back to the shop's rate.
  */
-export function trainIntent(sessions: Sessions, population?: ClassCounts): Skipped | TrainedIntent {
-  const { data, items } = withItemRates(sessions);
+export function trainIntent(data: Sessions, population?: ClassCounts): Skipped | TrainedIntent {
   const prepared = prepare(data);
   if ('skipped' in prepared) return prepared;
-  return trainOnce(data, prepared, items, population);
+  return trainOnce(prepared, population);
 }
 
 // ---- the bagged run -------------------------------------------------------------------------
@@ -237,18 +250,17 @@ export interface IntentRun {
  * Part 0 of a run: the one-invocation model when the others fit one member's share (`{ done }`),
  * or the run's sample with its calibration set and members' shares (`{ run }`).
  */
-export function planIntentRun(run: string, sessions: Sessions, population?: ClassCounts): { done: Skipped | TrainedIntent } | { run: IntentRun } {
-  const { data, items } = withItemRates(sessions);
+export function planIntentRun(run: string, data: Sessions, population?: ClassCounts): { done: Skipped | TrainedIntent } | { run: IntentRun } {
   const prepared = prepare(data);
   if ('skipped' in prepared) return { done: prepared };
-  const { keep, y, clip, last } = prepared;
+  const { keep, y, clip, last, row, items } = prepared;
   const calibration = calibrationRows(y, last);
   const role = new Uint8Array(y.length).fill(EVERY_MEMBER);
   for (const i of calibration) role[i] = CALIBRATION;
   const others = y.map((v, i) => (v === 0 && role[i] !== CALIBRATION ? i : -1)).filter((i) => i >= 0);
   const shares = Math.min(BAG.maxMembers, Math.ceil(others.length / BAG.othersPerMember));
   // the calibration set needs both classes in numbers; a sample this small trains in one invocation anyway
-  if (shares < 2) return { done: trainOnce(data, prepared, items, population) };
+  if (shares < 2) return { done: trainOnce(prepared, population) };
   // the first deal, stored as the rows' roles (any others beyond the shares are left out);
   // the later deals deal the same rows again when their members train (`othersOf`)
   const shareSize = Math.min(BAG.othersPerMember, Math.ceil(others.length / shares));
@@ -257,7 +269,7 @@ export function planIntentRun(run: string, sessions: Sessions, population?: Clas
   const d = clip.lo.length;
   // clipped straight into the stored form: the sample is the largest thing an invocation holds
   const stored = allocateRun({ run, n: y.length, d, members: shares * BAG.deals, shares, clip, population: population ?? null, items });
-  keep.forEach((row, i) => stored.X.set(clipRow(clip, data.x[row]), i * d));
+  keep.forEach((k, i) => stored.X.set(clipRow(clip, row(k)), i * d));
   stored.weight.set(recencyWeights(y.length, last));
   stored.y.set(y);
   stored.role.set(role);
