@@ -134,7 +134,7 @@ async function open(
 
 // A string, so that the test runner does not rewrite the page's dynamic import.
 const renderCall = (options: object = {}) => `import('/sdk/linger-render.js').then((m) => m.render({
-  site: 'demo', origin: location.origin, visitorId: 'e2e-visitor-0001', options: ${JSON.stringify(options)},
+  site: 'demo', origin: location.origin, visitorId: 'e2e-visitor-0001', token: 'e2e0token0000000000000000000000a1', options: ${JSON.stringify(options)},
   track: (name, props) => window.lingerTrack(name, props),
 }))`;
 
