@@ -83,4 +83,12 @@ describe("a visitor's data", () => {
     const [click] = (await storedEvents(me)).body.events;
     expect(click.props.link_url).toBe('https://shop.example/reset');
   });
+
+  it('keeps no credentials of a URL, in the page address, the referrer or a clicked link', async () => {
+    const me = 'visitor-url-credentials';
+    const event = makeEvent({ visitor_id: me, name: 'click', url: 'https://ann:pw1@shop.example/p/1?utm_source=x', referrer: 'https://bob:pw2@ref.example/', props: { element: 'a', link_url: 'https://cat:pw3@shop.example/account?x=1' } });
+    expect((await post({ events: [event] })).status).toBe(202);
+    const [click] = (await storedEvents(me)).body.events;
+    expect([click.url, click.referrer, click.props.link_url]).toEqual(['https://shop.example/p/1?utm_source=x', 'https://ref.example/', 'https://shop.example/account']);
+  });
 });

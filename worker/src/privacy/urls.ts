@@ -19,8 +19,14 @@ export function cleanUrl(raw: string, keep: readonly string[] = []): string {
   for (const [k, v] of url.searchParams) if (keptParam(k, keep)) kept.append(k, v);
   url.search = kept.toString();
   url.hash = '';
+  // credentials in a URL (https://user:password@…) are never kept either
+  url.username = '';
+  url.password = '';
   return url.toString();
 }
 
-/** A clicked link as the SDK records it: without query and fragment (docs/events.md), which can carry e-mail addresses and tokens. */
-export const linkUrl = (raw: string): string => raw.split(/[?#]/)[0];
+/**
+ * A clicked link as the SDK records it: without query and fragment (docs/events.md), which can
+ * carry e-mail addresses and tokens, and without credentials.
+ */
+export const linkUrl = (raw: string): string => cleanUrl(raw.split(/[?#]/)[0]);
