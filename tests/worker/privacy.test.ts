@@ -4,6 +4,7 @@ import { exports } from 'cloudflare:workers';
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { archiveKey } from '../../worker/src/privacy/archive';
+import { ipHash } from '../../worker/src/privacy/ip-hash';
 import { shardByIndex, shardIndex } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
 import type { VisitorShard } from '../../worker/src/visitor-shard';
@@ -82,6 +83,14 @@ describe("a visitor's data", () => {
     expect(res.status).toBe(202);
     const [click] = (await storedEvents(me)).body.events;
     expect(click.props.link_url).toBe('https://shop.example/reset');
+  });
+
+  it('keeps a day\'s IP salt for that day and the next only', async () => {
+    const day = Date.parse('2031-03-10T12:00:00Z');
+    const salts = async () => (await env.DB.prepare("SELECT day FROM daily_salts WHERE day >= '2031-03-01' ORDER BY day").all<{ day: string }>()).results.map((r) => r.day);
+    for (let k = 0; k < 3; k++) await ipHash(env.DB, TEST_SITE.key, '203.0.113.7', day + k * DAY);
+    // made on the 10th, 11th and 12th: the 10th's went with the first request of the 12th
+    expect(await salts()).toEqual(['2031-03-11', '2031-03-12']);
   });
 
   it('keeps no credentials of a URL, in the page address, the referrer or a clicked link', async () => {

@@ -1,5 +1,5 @@
 // The only IP-derived value Linger keeps: a hash with a random salt of the UTC day. The salt
-// lives in D1 for two days and is then deleted, so a hash can be neither reversed nor joined
+// lives in D1 for its day and the next, and is deleted by the first request after, so a hash can be neither reversed nor joined
 // with another day's. The raw address is never stored or logged.
 import { sha256Hex } from '../hash';
 
@@ -15,7 +15,8 @@ export async function dailySalt(db: D1Database, now = Date.now()): Promise<strin
   const fresh = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   await db.batch([
     db.prepare('INSERT OR IGNORE INTO daily_salts (day, salt) VALUES (?, ?)').bind(day, fresh),
-    db.prepare('DELETE FROM daily_salts WHERE day < ?').bind(utcDay(now - 2 * DAY_MS)),
+    // yesterday's stays (an isolate whose clock lags midnight may still hash with it): a salt lives two days
+    db.prepare('DELETE FROM daily_salts WHERE day < ?').bind(utcDay(now - DAY_MS)),
   ]);
   const row = await db.prepare('SELECT salt FROM daily_salts WHERE day = ?').bind(day).first<{ salt: string }>();
   cached = { day, salt: row?.salt ?? fresh };
