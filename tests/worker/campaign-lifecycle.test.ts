@@ -90,6 +90,8 @@ describe('the minimum duration', () => {
     expect(up.p_value).toBeLessThan(0.001); // the effect is there,
     expect(r.guards).toMatchObject({ min_duration_met: false }); // but hours of data are not a week
     expect(r.guards.days_of_data).toBeLessThan(1);
+    // the days the dashboard waits for: at least what the minimum duration still needs
+    expect(r.guards.min_days_remaining).toBeGreaterThan(6);
     expect(r.guards.days_running).toBeGreaterThan(19);
     expect(r.verdict).not.toBe('winning');
     const listed = (await report('campaigns')).body.campaigns.find((x: any) => x.id === c.id);

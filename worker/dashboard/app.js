@@ -27,6 +27,15 @@
     minutes: (ms) => (ms == null ? '–' : `${(ms / 60_000).toFixed(1)} min`),
   };
 
+  /** How much longer a campaign should run: the minimum duration's days and the detectable effect's, whichever is more. */
+  function moreDays(guards) {
+    const effect = guards.days_still_needed ?? 0;
+    const duration = guards.min_days_remaining ?? 0;
+    if (!effect && !duration) return '';
+    if (effect > 365) return 'More than a year at the current traffic to find the minimum detectable effect.';
+    return `About ${fmt.int(Math.max(effect, duration))} more days ${duration > effect ? 'for the minimum duration' : 'for the minimum detectable effect'}.`;
+  }
+
   // ---- session and API --------------------------------------------------------------------------
   // The API lives beside the dashboard's folder: `/v1/` for `/dashboard/app.js`, `/linger/v1/` under
   // LINGER_PATH_PREFIX "/linger" (docs/operations.md), on whichever host and port serve the page.
@@ -271,7 +280,7 @@
         el('thead', {}, el('tr', {}, ...['Arm', 'Metric', 'Holdout', 'Treatment', 'Difference', '95 % interval', 'Relative', 'p-value', 'Always-valid interval', 'CUPED'].map((h, i) => el('th', { class: i > 1 ? 'num' : '' }, h)))),
         el('tbody', {}, upliftRows))),
       r.winsorized_at != null ? el('p', { class: 'legend-note', 'data-winsorized': '' }, `The uplift's revenue per visitor counts each visitor's revenue up to ${fmt.money(r.winsorized_at)} (a high percentile of the buyers' revenue), so that one large order cannot decide it; the arms above show it in full.`) : null,
-      el('p', { class: 'legend-note' }, `Sample ratio check: p = ${fmt.p(r.srm.p_value)}${r.srm.flagged ? ' — the split is not what it should be; do not trust the uplift' : ' (fine)'}. ${r.guards.days_still_needed ? `About ${fmt.int(r.guards.days_still_needed)} more days for the minimum detectable effect.` : ''}`),
+      el('p', { class: 'legend-note' }, `Sample ratio check: p = ${fmt.p(r.srm.p_value)}${r.srm.flagged ? ' — the split is not what it should be; do not trust the uplift' : ' (fine)'}. ${moreDays(r.guards)}`),
       el('h2', {}, 'Cumulative uplift in conversion, with its interval'), cumulative,
       el('p', { class: 'legend-note' }, 'The band is the always-valid interval, safe to read every day.'),
       el('h2', {}, 'Funnel'), funnel,

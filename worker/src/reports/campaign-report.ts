@@ -251,7 +251,7 @@ export function campaignReport(campaign: CampaignInfo, rows: readonly RollupRow[
     uplift,
     srm,
     winsorized_at: Number.isFinite(cap) ? money(cap) : null,
-    guards: { min_sample_met: !g.warnings.some((w) => w.code === 'min_visitors' || w.code === 'min_conversions'), min_duration_met: g.minDaysRemaining === 0, days_running: +daysRunning(campaign, options.now).toFixed(2), days_of_data: +dataDays.toFixed(2), days_still_needed: needed.days },
+    guards: { min_sample_met: !g.warnings.some((w) => w.code === 'min_visitors' || w.code === 'min_conversions'), min_duration_met: g.minDaysRemaining === 0, min_days_remaining: g.minDaysRemaining, days_running: +daysRunning(campaign, options.now).toFixed(2), days_of_data: +dataDays.toFixed(2), days_still_needed: needed.days },
     verdict: g.verdict,
     warnings: g.warnings,
     breakdown: options.breakdown === 'hour'
