@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { INTENT_FEATURES, intentFeatures } from '../../worker/src/scoring/intent-features';
-import { applyEvent, newProfile, newSession, type SessionState } from '../../worker/src/scoring/session-state';
+import { featureNames, INTENT_FEATURES, intentFeatures, intentRow } from '../../worker/src/scoring/intent-features';
+import { ITEM_RATE_FEATURES, itemKey, itemRateFeatures, type ItemRates } from '../../worker/src/scoring/item-rates';
+import { applyEvent, loadSession, newProfile, newSession, type SessionState } from '../../worker/src/scoring/session-state';
 import type { EventRow } from '../../worker/src/visitor-shard';
 
 const row = (name: string, ts: number, page: string): EventRow => ({
@@ -65,3 +66,31 @@ describe('intent features: dwell and revisits', () => {
     expect(x.slice(-7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe('the row a model scores', () => {
+  // a table where item a sold to 3 of 4 viewing sessions, b to none of 6, of 100 sessions with 10 buyers
+  const table: ItemRates = { sessions: 100, buyers: 10, keys: [itemKey('a'), itemKey('b')], viewed: [4, 6], bought: [3, 0] };
+
+  it('is the session features alone for a model without an item table (older models, the prior)', () => {
+    const s = replay([['a', 0], ['b', 10]]);
+    expect(intentRow(s, newProfile('v', 0), undefined)).toEqual(intentFeatures(s, newProfile('v', 0)));
+    expect(featureNames(undefined)).toEqual(INTENT_FEATURES);
+  });
+
+  it('adds the buy rates of the items viewed before the first purchase, read from the model\'s table', () => {
+    const profile = newProfile('v', 0);
+    const s = replay([['a', 0], ['b', 10]]);
+    applyEvent(s, profile, row('purchase', 20_000, 'p9'), { transaction_id: 't1', value: 10, items: [{ item_id: 'a' }] }, intentFeatures);
+    // viewed after the purchase: the frozen row does not change
+    applyEvent(s, profile, row('view_item', 30_000, 'p10'), { item_id: 'c' }, intentFeatures);
+    const x = intentRow(s, profile, table);
+    expect(featureNames(table)).toEqual([...INTENT_FEATURES, ...ITEM_RATE_FEATURES]);
+    expect(x).toHaveLength(INTENT_FEATURES.length + ITEM_RATE_FEATURES.length);
+    expect(x.slice(-3)).toEqual(itemRateFeatures([itemKey('a'), itemKey('b')], table));
+    expect(x.slice(-1)[0]).toBeLessThan(1); // b, the last item before the purchase, sold worse than the shop
+    // a session stored before preBuyItems existed reads its views, as it did
+    const stored = loadSession(JSON.stringify({ ...s, preBuyItems: undefined }));
+    expect(intentRow(stored, profile, table).slice(-3)).toEqual(itemRateFeatures([itemKey('a'), itemKey('b'), itemKey('c')], table));
+  });
+});
+
