@@ -101,6 +101,8 @@ export function readUci(path: string): Table {
 interface Labelled {
   session: Session;
   buys: boolean;
+  /** When the session ended: its first buy for a buyer (a shard's session ends with its purchase, not before), else its last click. */
+  end: number;
 }
 
 /** Sessions cut at their first buy: only what a live score could have seen. */
@@ -110,9 +112,9 @@ function readClickBuy(dir: string): Labelled[] {
   return readClicks(join(dir, 'clicks.csv'))
     .map((s) => {
       const cut = firstBuy.get(s.id);
-      if (cut === undefined) return { session: s, buys: false };
+      if (cut === undefined) return { session: s, buys: false, end: s.times[s.times.length - 1] };
       const keep = s.times.map((t, i) => (t < cut ? i : -1)).filter((i) => i >= 0);
-      return { session: { id: s.id, items: keep.map((i) => s.items[i]), times: keep.map((i) => s.times[i]), categories: keep.map((i) => s.categories[i]) }, buys: true };
+      return { session: { id: s.id, items: keep.map((i) => s.items[i]), times: keep.map((i) => s.times[i]), categories: keep.map((i) => s.categories[i]) }, buys: true, end: cut };
     })
     .filter((l) => l.session.items.length > 0);
 }
@@ -156,7 +158,7 @@ const servedFeatures = (state: SessionState) => intentFeatures(state, newProfile
  */
 function clickTables(train: Labelled[], test: Labelled[], valid: number[]): { train: Table; test: Table; fit: Table; val: Table } {
   const y = (rows: Labelled[]) => rows.map((l) => (l.buys ? 1 : 0));
-  const times = (rows: Labelled[]) => ({ start: rows.map((l) => l.session.times[0]), last: rows.map((l) => l.session.times[l.session.times.length - 1]) });
+  const times = (rows: Labelled[]) => ({ start: rows.map((l) => l.session.times[0]), last: rows.map((l) => l.end) });
   const names = [...INTENT_FEATURES, ...ITEM_RATE_FEATURES];
   const tables = (earlier: Labelled[], later: Labelled[]): [Table, Table] => {
     const states = earlier.map((l) => sessionStateOf(l.session));

@@ -88,9 +88,19 @@ describe('the row a model scores', () => {
     expect(x).toHaveLength(INTENT_FEATURES.length + ITEM_RATE_FEATURES.length);
     expect(x.slice(-3)).toEqual(itemRateFeatures([itemKey('a'), itemKey('b')], table));
     expect(x.slice(-1)[0]).toBeLessThan(1); // b, the last item before the purchase, sold worse than the shop
-    // a session stored before preBuyItems existed reads its views, as it did
+    // a session that bought before preBuyItems was kept: its views since the purchase are left out too
     const stored = loadSession(JSON.stringify({ ...s, preBuyItems: undefined }));
-    expect(intentRow(stored, profile, table).slice(-3)).toEqual(itemRateFeatures([itemKey('a'), itemKey('b'), itemKey('c')], table));
+    expect(stored.views).toEqual(['a', 'b', 'c']);
+    expect(intentRow(stored, profile, table)).toEqual(x);
+  });
+
+  it('pads a row frozen before the later features existed, so that the rates keep their columns', () => {
+    const s = replay([['a', 0], ['b', 10]]);
+    s.preBuy = intentFeatures(s, newProfile('v', 0)).slice(0, 19); // as frozen before dwell and revisits
+    const x = intentRow(s, newProfile('v', 0), table);
+    expect(x).toHaveLength(INTENT_FEATURES.length + ITEM_RATE_FEATURES.length);
+    expect(x.slice(19, INTENT_FEATURES.length).every(Number.isNaN)).toBe(true);
+    expect(x.slice(-3)).toEqual(itemRateFeatures([itemKey('a'), itemKey('b')], table));
   });
 });
 

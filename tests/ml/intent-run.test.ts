@@ -230,6 +230,26 @@ describe('planning a run', () => {
     expect(JSON.stringify(outcome.done)).toBe(JSON.stringify(trainIntent({ x, y, last }, { purchases: 500, others: 20_000 })));
   });
 
+  it('with the sessions\' items, ships the item table and adds the rates after the features; leaves out sessions whose items are unknown', () => {
+    BAG.othersPerMember = 300;
+    const { x, y } = shop(2_000, 4);
+    const r = seededRandom(5);
+    const start = y.map((_, i) => 1_700_000_000_000 + i * 60_000);
+    const last = start.map((t) => t + 30_000);
+    // buyers view item 0 more often; half of the rows of an older shard come without items
+    const items: (number[] | undefined)[] = y.map((v, i) => (i % 4 === 3 ? undefined : [1 + Math.floor(r() * 20), ...(v && r() < 0.6 ? [0] : [])]));
+    const planned = planIntentRun('r', { x, y, last, start, items });
+    if (!('run' in planned)) throw new Error('expected a run');
+    const { header } = planned.run;
+    expect(header.d).toBe(19 + 3);
+    expect(header.n).toBe(items.filter(Array.isArray).length);
+    expect(header.items!.keys).toContain(0);
+    expect(header.items!.sessions).toBe(1_500);
+    // item 0's rate column rises with it: its buyers' rows read rates above 1 once sessions before them bought
+    const lastRate = (i: number) => planned.run.X[i * header.d + 21];
+    expect(Math.max(...Array.from({ length: header.n }, (_, i) => lastRate(i)))).toBeGreaterThan(1);
+  });
+
   it('stores the sample exactly', () => {
     BAG.othersPerMember = 300;
     const { x, y } = shop(2_000, 3);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ITEM_RATE_FEATURES, itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, rateRow, recentItemKeys, type ItemSession } from '../../worker/src/scoring/item-rates';
+import { ITEM_RATE_FEATURES, itemKey, itemRateFeatures, MAX_SESSION_ITEMS, prequentialItemRates, rateRow, recentItemKeys } from '../../worker/src/scoring/item-rates';
+
+type ItemSession = { items: number[]; bought: boolean };
 
 /** The rows of `prequentialItemRates`, one array a session. */
 function preq(sessions: ItemSession[], start: number[], end: number[]) {
@@ -81,6 +83,26 @@ describe('item buy rates', () => {
     expect(dropped.every((l) => l.row.every((v) => v === 1))).toBe(true);
     const droppedKey = second.find((s) => !kept.has(s.items[0]))!.items;
     expect(itemRateFeatures(droppedKey, table)).toEqual([1, 1, 1]);
+  });
+
+  it('leaves out sessions whose items are unknown (a shard of an older version), counting them in nothing', () => {
+    const items = [[A], undefined, [A], [A]];
+    const { rates, table } = prequentialItemRates(items, [true, true, false, false], [0, 1, 2, 3], [0.5, 1.5, 2.5, 3.5]);
+    expect(Number.isNaN(rates[3])).toBe(true); // session 1's row: NaN, which training leaves out
+    expect(table).toMatchObject({ sessions: 3, buyers: 1, viewed: [3], bought: [1] });
+    expect(rateRow(rates, 3)[2]).toBeCloseTo(relative(1, 2, 0.5), 12); // session 3 sees sessions 0 and 2 only
+  });
+
+  it('stays bounded whatever ids a sample carries, and keeps the most viewed items', () => {
+    // 70,000 sessions of 10 distinct made-up ids each, and one item every tenth session views
+    const items = Array.from({ length: 70_000 }, (_, i) => [...Array.from({ length: 9 }, (_, k) => itemKey(`x-${i}-${k}`)), ...(i % 10 ? [] : [itemKey('popular')])]);
+    const times = items.map((_, i) => i);
+    const { rates, table } = prequentialItemRates(items, items.map((_, i) => i % 20 === 0), times, times);
+    expect(table.keys[0]).toBe(itemKey('popular'));
+    expect(table.viewed[0]).toBe(7_000);
+    expect(table.bought[0]).toBe(3_500);
+    expect(table.keys.length).toBeLessThanOrEqual(5_000);
+    expect(rates.every(Number.isFinite)).toBe(true);
   });
 
   it('takes sessions without times as seeing nothing, and refuses times that do not match', () => {

@@ -6,7 +6,7 @@ import type { Env } from './env';
 import { predictIntent } from './ml/calibrated-intent';
 import { clipRow } from './ml/robust';
 import { siteModels, type SiteModels } from './models';
-import { featureNames, intentFeatures, intentRow } from './scoring/intent-features';
+import { featureNames, intentFeatures, intentRow, sessionFeatures } from './scoring/intent-features';
 import { DEFAULT_LIFECYCLE, lifecycleStage } from './ml/lifecycle';
 import { PRIOR_INTENT_MODEL } from './scoring/prior-model';
 import { assignSegment, rfmScore, segmentFeatures } from './scoring/segments';
@@ -785,7 +785,7 @@ export class VisitorShard extends DurableObject<Env> {
       };
       const sample = sampleSessions(this.sql, idleBefore, caps, (r) => {
         const s = loadSession(r.state);
-        return { x: s.preBuy ?? intentFeatures(s, profileOf(r.visitor_id)), start: s.start, items: itemsBeforePurchase(s) };
+        return { x: sessionFeatures(s, profileOf(r.visitor_id)), start: s.start, items: itemsBeforePurchase(s) };
       });
       sessions = sample.sessions;
       Object.assign(population, sample.counts);

@@ -20,8 +20,19 @@ export const featureNames = (items: ItemRates | null | undefined): readonly stri
  * the model ships an item table, its items' buy rates from that table.
  */
 export function intentRow(s: SessionState, p: Profile, items: ItemRates | null | undefined): number[] {
-  const session = s.preBuy ?? intentFeatures(s, p);
+  const session = sessionFeatures(s, p);
   return items ? [...session, ...itemRateFeatures(itemsBeforePurchase(s), items)] : session;
+}
+
+/**
+ * The session's own features, frozen before its first purchase. A row frozen before the later
+ * features existed is padded with NaN (unknown): training leaves it out, and a score clips it to the
+ * low end, so the item rates after it keep their columns.
+ */
+export function sessionFeatures(s: SessionState, p: Profile): number[] {
+  if (!s.preBuy) return intentFeatures(s, p);
+  const missing = INTENT_FEATURES.length - s.preBuy.length;
+  return missing > 0 ? [...s.preBuy, ...new Array<number>(missing).fill(NaN)] : s.preBuy;
 }
 
 export function intentFeatures(s: SessionState, _p: Profile): number[] {

@@ -29,12 +29,6 @@ export interface ItemRates {
   bought: number[];
 }
 
-/** A session as the table counts it: its items' keys (`recentItemKeys`) and whether it bought. */
-export interface ItemSession {
-  items: readonly number[];
-  bought: boolean;
-}
-
 /** Shrinks an item's buy rate towards the shop's: an item seen in few sessions says little (50 ranked best of 5, 20, 50). */
 const SMOOTHING = 50;
 /** Items in a model's table at most: about 100 kB of JSON, beside the trees' 250 kB (the model stays under 1 MB). */
@@ -54,34 +48,6 @@ export function recentItemKeys(views: readonly string[]): number[] {
   const seen = new Set<number>();
   for (let i = views.length - 1; i >= 0 && seen.size < MAX_SESSION_ITEMS; i--) if (typeof views[i] === 'string') seen.add(itemKey(views[i]));
   return [...seen].reverse();
-}
-
-/** Running counts of sessions per item; `table` freezes them into the model's form. */
-class ItemCounts {
-  sessions = 0;
-  buyers = 0;
-  readonly counts = new Map<number, [viewed: number, bought: number]>();
-
-  add(s: ItemSession) {
-    this.sessions++;
-    if (s.bought) this.buyers++;
-    for (const key of s.items) {
-      const c = this.counts.get(key) ?? [0, 0];
-      c[0]++;
-      if (s.bought) c[1]++;
-      this.counts.set(key, c);
-    }
-  }
-
-  /** Rates of the `known` items only (those of the model's table), as a live score reads them. */
-  features(items: readonly number[], known: ReadonlySet<number>): number[] {
-    return rateFeatures(items, this.sessions, this.buyers, (key) => (known.has(key) ? this.counts.get(key) : undefined));
-  }
-
-  table(maxItems = MAX_TABLE_ITEMS): ItemRates {
-    const ranked = [...this.counts].sort((a, b) => b[1][0] - a[1][0] || a[0] - b[0]).slice(0, maxItems);
-    return { sessions: this.sessions, buyers: this.buyers, keys: ranked.map((r) => r[0]), viewed: ranked.map((r) => r[1][0]), bought: ranked.map((r) => r[1][1]) };
-  }
 }
 
 /**
@@ -113,33 +79,88 @@ export function itemRateFeatures(items: readonly number[], table: ItemRates): nu
 }
 
 /**
- * Training rows: each session's features from the sessions that ended before it started (row i:
- * `rateRow(rates, i)`), and the table of them all (what the model ships). `start` and `end` are the sessions' times (ms). Only
- * the table's items have rates in the rows too: a live score knows no other, and rows that knew
- * the rarer items would teach the model that an unknown item is a new one (on YooChoose's test
- * period 44 % of the last items fell outside a table of 5,000, and the model lost 0.006 AUC).
+ * Items that may make the table: a Misra–Gries summary of the sessions' views in at most
+ * CANDIDATES counters, so that memory stays bounded whatever ids a sample carries (a page can send
+ * any). Every item viewed by more than 1/CANDIDATES of the views survives; with fewer distinct
+ * items than CANDIDATES (YooChoose's sample: 17,116) all do, and the table is the exact top.
  */
-export function prequentialItemRates(items: readonly (readonly number[])[], bought: readonly boolean[], startAt: readonly number[], endAt: readonly number[]): { rates: Float64Array; table: ItemRates } {
+const CANDIDATES = 8 * MAX_TABLE_ITEMS;
+function candidateItems(items: readonly (readonly number[])[]): number[] {
+  const counters = new Map<number, number>();
+  for (const keys of items)
+    for (const key of keys) {
+      const c = counters.get(key);
+      if (c !== undefined) counters.set(key, c + 1);
+      else if (counters.size < CANDIDATES) counters.set(key, 1);
+      else for (const [k, v] of counters) v > 1 ? counters.set(k, v - 1) : counters.delete(k);
+    }
+  return [...counters.keys()];
+}
+
+/** Sessions and buyers counted, and each tracked item's viewing and buying sessions (typed arrays: bounded, compact). */
+class Counts {
+  sessions = 0;
+  buyers = 0;
+  readonly viewed: Float64Array;
+  readonly bought: Float64Array;
+  constructor(readonly slot: ReadonlyMap<number, number>) {
+    this.viewed = new Float64Array(slot.size);
+    this.bought = new Float64Array(slot.size);
+  }
+  add(items: readonly number[], bought: boolean) {
+    this.sessions++;
+    if (bought) this.buyers++;
+    for (const key of items) {
+      const i = this.slot.get(key);
+      if (i === undefined) continue;
+      this.viewed[i]++;
+      if (bought) this.bought[i]++;
+    }
+  }
+  features(items: readonly number[]): number[] {
+    return rateFeatures(items, this.sessions, this.buyers, (key) => {
+      const i = this.slot.get(key);
+      return i === undefined || !this.viewed[i] ? undefined : [this.viewed[i], this.bought[i]];
+    });
+  }
+}
+
+/**
+ * Training rows: each session's features from the sessions that ended before it started (row i:
+ * `rateRow(rates, i)`), and the table of them all (what the model ships). `start` and `end` are
+ * the sessions' times (ms). Only the table's items have rates in the rows too: a live score knows
+ * no other, and rows that knew the rarer items would teach the model that an unknown item is a new
+ * one (on YooChoose's test period 44 % of the last items fell outside a table of 5,000, and the
+ * model lost 0.006 AUC). A session whose items are unknown (not a list: a shard of an older
+ * version) is counted in nothing and its row is NaN, which training leaves out.
+ */
+export function prequentialItemRates(items: readonly (readonly number[] | undefined)[], bought: readonly boolean[], startAt: readonly number[], endAt: readonly number[]): { rates: Float64Array; table: ItemRates } {
   const n = items.length;
   if (bought.length !== n || startAt.length !== n || endAt.length !== n) throw new Error('each session needs its label, start and end');
-  const session = (i: number): ItemSession => ({ items: items[i], bought: bought[i] });
+  const known = [...items.keys()].filter((i) => Array.isArray(items[i]));
+  const itemsOf = (i: number) => items[i] as readonly number[];
+  // the table: the most viewed of the candidates, counted exactly
+  const candidates = candidateItems(known.map(itemsOf));
+  const all = new Counts(new Map(candidates.map((key, i) => [key, i])));
+  for (const i of known) all.add(itemsOf(i), bought[i]);
+  const ranked = candidates.map((key, i) => i).filter((i) => all.viewed[i] > 0).sort((i, j) => all.viewed[j] - all.viewed[i] || candidates[i] - candidates[j]).slice(0, MAX_TABLE_ITEMS);
+  const table: ItemRates = { sessions: all.sessions, buyers: all.buyers, keys: ranked.map((i) => candidates[i]), viewed: ranked.map((i) => all.viewed[i]), bought: ranked.map((i) => all.bought[i]) };
   // a session without a start sees no other; one without an end (or ending before it starts) is seen by none before it
   const start = startAt.map((t) => (Number.isFinite(t) ? t : -Infinity));
   const end = endAt.map((t, i) => (Number.isFinite(t) ? Math.max(t, start[i]) : Infinity));
-  const all = new ItemCounts();
-  for (let i = 0; i < n; i++) all.add(session(i));
-  const table = all.table();
-  const known = new Set(table.keys);
-  const counts = new ItemCounts();
-  const order = (t: number[]) => [...t.keys()].sort((i, j) => (t[i] < t[j] ? -1 : t[i] > t[j] ? 1 : i - j));
+  const order = (t: number[]) => [...known].sort((i, j) => (t[i] < t[j] ? -1 : t[i] > t[j] ? 1 : i - j));
   const byStart = order(start);
   const byEnd = order(end);
+  const counts = new Counts(new Map(table.keys.map((key, i) => [key, i])));
   // one flat array, not a row each: a shop's sample of 70,000 sessions must fit an invocation beside it
-  const rates = new Float64Array(n * RATE_COLUMNS);
+  const rates = new Float64Array(n * RATE_COLUMNS).fill(NaN);
   let ended = 0;
   for (const i of byStart) {
-    while (ended < byEnd.length && end[byEnd[ended]] < start[i]) counts.add(session(byEnd[ended++]));
-    rates.set(counts.features(items[i], known), i * RATE_COLUMNS);
+    while (ended < byEnd.length && end[byEnd[ended]] < start[i]) {
+      const j = byEnd[ended++];
+      counts.add(itemsOf(j), bought[j]);
+    }
+    rates.set(counts.features(itemsOf(i)), i * RATE_COLUMNS);
   }
   return { rates, table };
 }

@@ -241,5 +241,16 @@ export function applyEvent(s: SessionState, p: Profile, row: EventRow, props: Pr
   }
 }
 
-/** The keys of the items a session viewed before any purchase: what its item buy rates read. */
-export const itemsBeforePurchase = (s: SessionState): number[] => s.preBuyItems ?? recentItemKeys(s.views);
+/**
+ * The keys of the items a session viewed before any purchase: what its item buy rates read. A
+ * session that bought before `preBuyItems` was kept leaves out its views since: each item view added
+ * one to `views` and to `productViews`, and `preBuy[1]` (product_views, intent-features.ts) is the
+ * count at the purchase. Its later views (a thank-you page's recommendations) would show as items
+ * that buyers view.
+ */
+export function itemsBeforePurchase(s: SessionState): number[] {
+  if (s.preBuyItems) return s.preBuyItems;
+  if (!s.preBuy) return recentItemKeys(s.views);
+  const since = Math.max(0, s.productViews - (s.preBuy[1] ?? 0));
+  return recentItemKeys(s.views.slice(0, Math.max(0, s.views.length - since)));
+}

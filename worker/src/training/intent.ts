@@ -113,7 +113,7 @@ export interface Sessions {
    * features of `x` in the model's rows.
    */
   start?: number[];
-  items?: number[][];
+  items?: (number[] | undefined)[];
 }
 
 export interface TrainedIntent {
@@ -165,7 +165,10 @@ interface Prepared {
 
 /** The sessions' finite, labelled rows, or why they cannot train a model. */
 function prepare(data: Sessions): Skipped | Prepared {
-  const keep = data.x.map((_, i) => i).filter((i) => isFiniteRow(data.x[i]) && (data.y[i] === 0 || data.y[i] === 1));
+  const rated = itemRatesOf(data);
+  // (a session whose items are unknown has NaN rates, and is left out like any row that is not finite)
+  const finite = (i: number) => isFiniteRow(data.x[i]) && (!rated || Number.isFinite(rated.rates[i * RATE_COLUMNS]));
+  const keep = data.x.map((_, i) => i).filter((i) => finite(i) && (data.y[i] === 0 || data.y[i] === 1));
   const y = keep.map((i) => data.y[i]);
   const purchases = y.filter((v) => v === 1).length;
   const others = y.length - purchases;
@@ -173,7 +176,6 @@ function prepare(data: Sessions): Skipped | Prepared {
     return { skipped: `needs ${MIN_TRAINING_SESSIONS} finished sessions and ${MIN_TRAINING_PURCHASES} purchases; has ${y.length} and ${purchases}` };
   }
   if (others < MIN_FOLDS) return { skipped: `needs sessions without a purchase too; has ${others}` };
-  const rated = itemRatesOf(data);
   const row = rated ? (i: number) => [...data.x[i], ...rateRow(rated.rates, i)] : (i: number) => data.x[i];
   // the clip of the rates joins the rows' (fitted apart, so that no whole row is copied)
   const clips = [fitClip(keep.map((i) => data.x[i])), ...(rated ? [fitClipFlat(rated.rates, RATE_COLUMNS, keep)] : [])];
