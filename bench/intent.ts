@@ -204,9 +204,8 @@ async function shippedModel(t: Table): Promise<{ trained: TrainedIntent; sampled
   }
   const purchases = period.filter((i) => t.y[i] === 1).length;
   // the session's own features; the run appends its item rates, from its sample
-  const sessionPart = (i: number) => (t.items ? t.X[i].slice(0, INTENT_FEATURES.length) : t.X[i]);
-  const at = <T,>(v?: T[]) => v && rows.map((i) => v[i]);
-  const data = { x: rows.map(sessionPart), y: at(t.y)!, last: at(t.last), start: at(t.start), items: at(t.items) };
+  const sample = pick(t, rows);
+  const data = { x: sample.X.map((x) => (t.items ? x.slice(0, INTENT_FEATURES.length) : x)), y: sample.y, last: sample.last, start: sample.start, items: sample.items };
   const trained = await trainIntentRun(memoryRunStore(), 'bench', data, { purchases, others: period.length - purchases });
   if ('skipped' in trained) throw new Error(`trainIntent skipped: ${trained.skipped}`);
   return { trained, sampled: rows.length };

@@ -34,7 +34,7 @@ import { neighbourList, pairRowsSql } from '../worker/src/recs/cooccurrence';
 import { rebuildChunk, startRebuild, type RebuildHost } from '../worker/src/recs/rebuild';
 import { NEIGHBOURS } from '../worker/src/recs/stores';
 import { trainSegments } from '../worker/src/scoring/segments';
-import { decodeRun, encodeRun, finishIntentRun, planIntentRun, recencyWeights, shopRecipe, trainIntent, trainIntentMember } from '../worker/src/training/intent';
+import { decodeRun, encodeRun, finishIntentRun, planIntentRun, recencyWeights, sessionsOf, shopRecipe, trainIntent, trainIntentMember } from '../worker/src/training/intent';
 import { migrateShard } from '../worker/src/shard-schema';
 import { sqlStorage } from './node-sql';
 import { INTENT_ROWS, mergeSamples, perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, type SampleCaps, type ShardSample } from '../worker/src/training/sample';
@@ -293,9 +293,7 @@ function child(kind: string, dir: string, shards: number) {
   if (kind === 'intent-begin') {
     const m = measure(() => {
       const sample: ShardSample = JSON.parse(readFileSync(join(dir, 'sample-intent.json'), 'utf8'));
-      const { sessions } = sample;
-      const data = { x: sessions.map((s) => s.x), y: sessions.map((s) => s.y), last: sessions.map((s) => s.last), start: sessions.map((s) => s.start), items: sessions.map((s) => s.items) };
-      const planned = planIntentRun('bench', data, sample.population);
+      const planned = planIntentRun('bench', sessionsOf(sample.sessions), sample.population);
       return 'run' in planned ? { bytes: encodeRun(planned.run), members: planned.run.header.members, rows: planned.run.header.n } : { done: intentBody(planned.done) };
     });
     const v = m.value;

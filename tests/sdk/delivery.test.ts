@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLinger } from '../../sdk/src/api';
 import * as promotions from '../../sdk/src/promotions';
-import { closePages, freshStorage, hidePage, importer as withStore, localKeys, openPage, settle, setVisibility } from './helpers';
+import { advance, closePages, freshStorage, hidePage, importer as withStore, localKeys, openPage, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 type Linger = ReturnType<typeof createLinger>;
@@ -17,14 +17,6 @@ let beaconAnswer: boolean;
 let answer: (body: any) => number | [number, string];
 let instances: Linger[];
 let visitor: string;
-
-async function advance(ms: number, step = 1_000) {
-  for (let t = 0; t < ms; t += step) {
-    await settle(200);
-    await vi.advanceTimersByTimeAsync(Math.min(step, ms - t));
-  }
-  await settle(200);
-}
 
 /**
  * A page with the tracker. `importer` loads the renderer (and, with `durable: false`, the durable

@@ -40,6 +40,15 @@ export async function settle(rounds = 20) {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** Advances fake time `step` by `step`, letting storage and the tracker's promises settle between (a page running for `ms`). */
+export async function advance(ms: number, step = 1_000) {
+  for (let t = 0; t < ms; t += step) {
+    await settle(200);
+    await vi.advanceTimersByTimeAsync(Math.min(step, ms - t));
+  }
+  await settle(200);
+}
+
 export function setVisibility(state: 'visible' | 'hidden') {
   Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
   Object.defineProperty(document, 'hidden', { value: state === 'hidden', configurable: true });

@@ -429,6 +429,15 @@ describe('the wait runs on the anti-flicker CSS\'s clock', () => {
     return ((await import('../../sdk/src/render/index')) as typeof import('../../sdk/src/render/index')).render;
   }
 
+  /** The hero's wait ends 800 ms from now: still waiting at 799 ms, the default content at 800. */
+  async function waitEndsIn800ms() {
+    await vi.advanceTimersByTimeAsync(799);
+    expect(slot('home-hero').dataset.lingerState).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await settle();
+    expect(slot('home-hero').dataset.lingerState).toBe('default');
+  }
+
   it('ends 800 ms after the navigation: a renderer started at 600 ms waits 200 ms', async () => {
     const render = await pageViewAt(600);
     answer(never);
@@ -477,11 +486,7 @@ describe('the wait runs on the anti-flicker CSS\'s clock', () => {
     render(host());
     await settle();
     expect(requests).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(799);
-    expect(slot('home-hero').dataset.lingerState).toBeUndefined();
-    await vi.advanceTimersByTimeAsync(1);
-    await settle();
-    expect(slot('home-hero').dataset.lingerState).toBe('default');
+    await waitEndsIn800ms();
   });
 
   it('a later page view back at the navigation\'s URL (single-page app) waits from its own start', async () => {
@@ -496,11 +501,7 @@ describe('the wait runs on the anti-flicker CSS\'s clock', () => {
     render(host());
     await settle();
     expect(requests).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(799);
-    expect(slot('home-hero').dataset.lingerState).toBeUndefined();
-    await vi.advanceTimersByTimeAsync(1);
-    await settle();
-    expect(slot('home-hero').dataset.lingerState).toBe('default');
+    await waitEndsIn800ms();
   });
 
   it('an exit overlay (no default content on screen) waits the full time from the exit intent', async () => {

@@ -6,7 +6,7 @@ import { createLinger } from '../../sdk/src/api';
 import { openStore } from '../../sdk/src/idb';
 import { createOutbox, type Outbox } from '../../sdk/src/outbox';
 import type { Store } from '../../sdk/src/store';
-import { closePages, fakeTransport, freshStorage, hidePage, importer as withStore, openPage, settle, setVisibility } from './helpers';
+import { advance, closePages, fakeTransport, freshStorage, hidePage, importer as withStore, openPage, settle, setVisibility } from './helpers';
 
 const ENDPOINT = 'https://collector.example/v1/collect';
 /** The browser's limit of a keepalive request's body (and of a beacon's): a larger one fails. */
@@ -24,14 +24,6 @@ let instances: Linger[];
 let loaded: string[];
 /** While set, the collector answers only once it resolves. */
 let held: Promise<void> | undefined;
-
-async function advance(ms: number, step = 1_000) {
-  for (let t = 0; t < ms; t += step) {
-    await settle(200);
-    await vi.advanceTimersByTimeAsync(Math.min(step, ms - t));
-  }
-  await settle(200);
-}
 
 /** A page with the tracker; `render` is the slot renderer's module. The files it asks for go to `loaded` (from now on, this page's only). */
 async function started(config: object = {}, render: object = { render() {} }) {

@@ -12,7 +12,7 @@ import { featureNames } from './scoring/intent-features';
 import { trainSegments } from './scoring/segments';
 import { shardByIndex } from './shards';
 import type { Site } from './sites';
-import { beginIntentRun, clearIntentRun, continueIntentRun, type PartOutcome, type RunStore, type TrainedIntent } from './training/intent';
+import { beginIntentRun, clearIntentRun, continueIntentRun, sessionsOf, type PartOutcome, type RunStore, type TrainedIntent } from './training/intent';
 import { mergeSamples, perShard, SAMPLE_CAPS, type SampleCaps, type ShardSample } from './training/sample';
 
 export { MIN_TRAINING_PURCHASES, MIN_TRAINING_SESSIONS, ROW_ROUNDS, shopRecipe, trainIntent, type TrainedIntent } from './training/intent';
@@ -69,9 +69,7 @@ async function intentStep(env: Env, site: Site, now: number, part?: { run: strin
   if (!part) {
     const sample = await sampleSite(env, site, now, { visitors: 0, buyers: 0 });
     run = `${now}-${crypto.randomUUID().slice(0, 8)}`;
-    const { sessions } = sample;
-    const data = { x: sessions.map((s) => s.x), y: sessions.map((s) => s.y), last: sessions.map((s) => s.last), start: sessions.map((s) => s.start), items: sessions.map((s) => s.items) };
-    outcome = await beginIntentRun(store, run, data, sample.population);
+    outcome = await beginIntentRun(store, run, sessionsOf(sample.sessions), sample.population);
   } else {
     run = part.run;
     outcome = await continueIntentRun(store, run, part.part);

@@ -36,7 +36,6 @@ const time = v.pipe(
   v.check((ms) => Number.isInteger(ms) && ms >= 0 && ms <= 8.64e15, 'must be an ISO 8601 date string or epoch milliseconds'),
 );
 
-
 /** Text shown as text: no markup, and only the known `{placeholders}`. */
 const plainText = (max: number, min = 0) =>
   v.pipe(

@@ -1,6 +1,6 @@
 // The only IP-derived value Linger keeps: a hash with a random salt of the UTC day. The salt
-// lives in D1 for its day and the next, and is deleted by the first request after, so a hash can be neither reversed nor joined
-// with another day's. The raw address is never stored or logged.
+// lives in D1 for its day and the next, and is deleted by the first request after, so a hash
+// can be neither reversed nor joined with another day's. The raw address is never stored or logged.
 import { sha256Hex } from '../hash';
 
 const DAY_MS = 86_400_000;

@@ -9,7 +9,7 @@ import { requireKey } from '../auth';
 import type { AppEnv } from '../env';
 import { sameSecret, sha256Hex } from '../hash';
 import { fail } from '../http';
-import { clearSiteCache, findSite, parseSettings, readSite, saveSite } from '../sites';
+import { clearSiteCache, findSite, parseSettings, saveSite } from '../sites';
 import { requireSite } from '../site-context';
 
 const origin = v.pipe(v.string(), v.maxLength(300), v.check((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o), 'each origin must look like https://shop.example'));
@@ -99,9 +99,8 @@ siteAdmin.patch('/site', requireKey('owner'), limit, async (c) => {
 siteAdmin.post('/keys', requireKey('owner'), limit, async (c) => {
   const b = await body(c.req.raw, Rotation);
   if (!b.ok) return fail(c, 400, b.error);
-  // the site as it is now (requireKey('owner') read it afresh), not the request's cached copy
-  const site = (await readSite(c.env.DB, c.get('site').key)) ?? c.get('site');
-  const rotated = await rotateKey(c.env.DB, site, b.value.role, b.value.grace_hours * 3_600_000);
+  // (the site as it is now: requireKey read it afresh, not this isolate's cached copy)
+  const rotated = await rotateKey(c.env.DB, c.get('site'), b.value.role, b.value.grace_hours * 3_600_000);
   clearSiteCache();
   if (!rotated) return fail(c, 409, `the ${b.value.role} key changed meanwhile (another rotation): read it again, and rotate once`);
   const { key, previousValidUntil } = rotated;

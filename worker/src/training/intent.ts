@@ -24,7 +24,7 @@ import { averagePrecision, rocAuc } from '../ml/metrics';
 import { seededRandom, shuffled } from '../ml/random';
 import { allFinite, clipRow, fitClip, fitClipFlat, isFiniteRow, type Clip } from '../ml/robust';
 import { prequentialItemRates, RATE_COLUMNS, rateRow, type ItemRates } from '../scoring/item-rates';
-import { INTENT_ROWS, priorShift, stratifiedSubset, type ClassCounts } from './sample';
+import { INTENT_ROWS, priorShift, stratifiedSubset, type ClassCounts, type SessionRow } from './sample';
 
 /** Below these, the documented prior model keeps serving. */
 export const MIN_TRAINING_SESSIONS = 100;
@@ -114,6 +114,11 @@ export interface Sessions {
    */
   start?: number[];
   items?: (number[] | undefined)[];
+}
+
+/** A shop's sample (training/sample.ts) as the run takes it: column by column. */
+export function sessionsOf(rows: readonly SessionRow[]): Sessions {
+  return { x: rows.map((s) => s.x), y: rows.map((s) => s.y), last: rows.map((s) => s.last), start: rows.map((s) => s.start), items: rows.map((s) => s.items) };
 }
 
 export interface TrainedIntent {
