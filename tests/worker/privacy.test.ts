@@ -76,6 +76,30 @@ describe("a visitor's data", () => {
     expect(days).toContain(Math.floor(left[0].ts / DAY));
   });
 
+  it("purges the quarantine's errors and the dropped-event reports by the same retention", async () => {
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const v = 'visitor-retention-diagnostics';
+    const shard = shardIndex(site, v);
+    expect((await post({ events: [makeEvent({ visitor_id: v })], dropped: 3 })).status).toBe(202);
+    const stub = shardByIndex(env, site, shard);
+    const old = Date.now() - 40 * DAY;
+    const rows = () => runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      const of = (table: string) => sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE visitor_id = ?`, v).one().n;
+      return { quarantine: of('quarantine'), dropped: of('dropped_reports') };
+    });
+    await runInDurableObject(stub, (_s: VisitorShard, state) => {
+      const sql = state.storage.sql;
+      sql.exec('INSERT INTO quarantine (event_id, visitor_id, error, at) VALUES (?, ?, ?, ?), (?, ?, ?, ?)', 'old-error', v, 'Error: old', old, 'new-error', v, 'Error: new', Date.now());
+      sql.exec('INSERT INTO dropped_reports (visitor_id, batch, count, at) VALUES (?, ?, ?, ?)', v, 'old-batch', 5, old);
+    });
+    expect(await rows()).toEqual({ quarantine: 2, dropped: 2 });
+    await stub.archive(shard, 30);
+    // the 40-day-old rows went; this week's stay, and the visitor's count of dropped events with them
+    expect(await rows()).toEqual({ quarantine: 1, dropped: 1 });
+    expect((await storedEvents(v)).body.summary.dropped).toBe(3);
+  });
+
   it('stores a clicked link without its query string or fragment, whoever sent it', async () => {
     // the SDK strips them; a page's own `linger('track', 'click', …)` or a script may not
     const me = 'visitor-link-url';

@@ -250,6 +250,12 @@ const STEPS = [
       + (SELECT count(*) FROM (SELECT 1 FROM profiles LIMIT ?1)) AS n`, STATE_TABLES_COPIED_UP_TO + 1).one().n;
     if (rows <= STATE_TABLES_COPIED_UP_TO) sql.exec(STATES_IN_PAGES);
   },
+  // When a visitor's browser reported its dropped events, so that retention purges the reports as
+  // it purges events (the quarantine has its time already). Reports stored before count from now.
+  (sql: SqlStorage) => {
+    sql.exec('ALTER TABLE dropped_reports ADD COLUMN at INTEGER NOT NULL DEFAULT 0');
+    sql.exec('UPDATE dropped_reports SET at = ?', Date.now());
+  },
 ];
 
 /** Applies the steps not applied yet (`through`: stop before that step, for tests of a migration). */

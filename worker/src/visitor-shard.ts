@@ -291,7 +291,7 @@ export class VisitorShard extends DurableObject<Env> {
     }
     noteEventDays(this.sql, stored);
     if (dropped?.count) {
-      this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count) VALUES (?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count);
+      this.sql.exec('INSERT OR IGNORE INTO dropped_reports (visitor_id, batch, count, at) VALUES (?, ?, ?, ?)', dropped.visitorId, dropped.batch, dropped.count, Date.now());
     }
     if (accepted) this.scheduleAlarm(Date.now() + APPLY_DELAY_MS);
     return { accepted };

@@ -143,7 +143,11 @@ export function withLateLines(ndjson: string, late: string): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** Deletes raw events older than `retentionDays` on archived days only; returns how many went. */
+/**
+ * Deletes raw events older than `retentionDays` on archived days only; returns how many went.
+ * The quarantine's errors and the browsers' reports of dropped events, which name visitors too,
+ * go by the same cutoff (they are in no archive).
+ */
 export function purgeExpired(sql: SqlStorage, retentionDays: number, now = Date.now()): number {
   if (!retentionDays) return 0;
   const cutoff = Date.parse(utcDay(now - retentionDays * DAY_MS));
@@ -155,6 +159,8 @@ export function purgeExpired(sql: SqlStorage, retentionDays: number, now = Date.
     purged += sql.exec(`DELETE FROM events WHERE ${on.where}`, ...on.bindings).rowsWritten;
     sql.exec('DELETE FROM event_days WHERE day = ?', dayNumber(day));
   }
+  sql.exec('DELETE FROM quarantine WHERE at < ?', cutoff);
+  sql.exec('DELETE FROM dropped_reports WHERE at < ?', cutoff);
   return purged;
 }
 
