@@ -2,11 +2,13 @@
 // are no longer in the shard: purged by retention, or an engagement report taken over by a later
 // one (stored on a later day) after its day was archived.
 import { exports } from 'cloudflare:workers';
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { archiveKey } from '../../worker/src/privacy/archive';
 import { shardByIndex, shardIndex } from '../../worker/src/shards';
 import { findSite } from '../../worker/src/sites';
+import type { Env } from '../../worker/src/env';
+import type { VisitorShard } from '../../worker/src/visitor-shard';
 import { BASE, TEST_SITE, importEvents, makeEvent } from './helpers';
 
 const DAY = 86_400_000;
@@ -23,6 +25,46 @@ async function erase(visitor: string) {
   const res = await exports.default.fetch(`${BASE}/v1/admin/visitors/${visitor}?site=${TEST_SITE.key}`, { method: 'DELETE', headers: ADMIN });
   expect(res.status).toBe(200);
 }
+
+describe('erasure while the daily archive runs', () => {
+  it('leaves none of the visitor\'s lines in a day file whose upload was under way when the erasure came', async () => {
+    const site = (await findSite(env.DB, TEST_SITE.key))!;
+    const v = 'visitor-erase-racing-archive';
+    const shard = shardIndex(site, v);
+    const t = Date.now() - 3 * DAY;
+    await importEvents([makeEvent({ visitor_id: v, ts: t })]);
+    const stub = shardByIndex(env, site, shard);
+    // the shard's uploads wait at a gate (made in the shard's own context, as its I/O must be): the
+    // archive holds the day's file, built with the visitor's line, in flight
+    type Gated = { env: Env; gate?: { open: () => void; inFlight: boolean } };
+    const own = await runInDurableObject(stub, (shardObject: VisitorShard) => {
+      const gated = shardObject as unknown as Gated;
+      const original = gated.env;
+      const bucket = original.ARCHIVE;
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const gate = (gated.gate = { open, inFlight: false });
+      const put = async (...args: Parameters<R2Bucket['put']>) => ((gate.inFlight = true), await opened, bucket.put(...args));
+      gated.env = { ...original, ARCHIVE: { get: bucket.get.bind(bucket), delete: bucket.delete.bind(bucket), put } as unknown as R2Bucket };
+      return original;
+    });
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const openGate = () => runInDurableObject(stub, (shardObject: VisitorShard) => (shardObject as unknown as Gated).gate!.open());
+    try {
+      const archiving = stub.archive(shard, 0);
+      while (!(await runInDurableObject(stub, (shardObject: VisitorShard) => (shardObject as unknown as Gated).gate!.inFlight))) await pause(5);
+      const erasing = erase(v);
+      // time for an erasure that did not wait for the upload to finish first
+      await pause(100);
+      await openGate();
+      await Promise.all([archiving, erasing]);
+      expect(await archivedLines(v, dayOf(t))).toBe(0);
+    } finally {
+      await openGate();
+      await runInDurableObject(stub, (shardObject: VisitorShard) => void ((shardObject as unknown as Gated).env = own));
+    }
+  });
+});
 
 describe('erasure and archived days no longer in the shard', () => {
   it('rewrites a day purged by retention', async () => {

@@ -16,7 +16,7 @@ import { perShard, SAMPLE_CAPS, SAMPLE_SQL, sampleSessions, type Population, typ
 import { SESSION_IDLE_MS } from '../../sdk/schema/limits';
 import { claimVisitor, migrateVisitorTokens } from './access/visitor-token';
 import { completeErasure, eraseVisitor, exportVisitor } from './privacy/visitor-data';
-import { archiveKey, dayAsNdjson, daysToArchive, daysWithLateEvents, markArchived, migrateArchive, noteEventDays, purgeExpired, withLateLines } from './privacy/archive';
+import { archiveKey, dayAsNdjson, daysToArchive, daysWithLateEvents, markArchived, migrateArchive, NDJSON, noteEventDays, purgeExpired, rewriteWithoutVisitor, withLateLines } from './privacy/archive';
 import { slotAsks, slotItems, type SlotItems, type VisitorRecContext } from './campaigns/content';
 import { decideCampaigns, recordDecisions, type DecideRequest, type SlotDecision } from './campaigns/decision';
 import { applyCampaignEvent, isCampaignEvent, migrateCampaignTables } from './campaigns/records';
@@ -517,30 +517,53 @@ export class VisitorShard extends DurableObject<Env> {
    * The cron's daily care: finished days' raw events to R2 as NDJSON (at most a week of days per
    * run), then raw events older than the retention purged, from archived days only.
    */
-  async archive(shard: number, retentionDays: number, now = Date.now()) {
+  archive(shard: number, retentionDays: number, now = Date.now()) {
     this.storeWaiting();
-    if (!this.site) return { archived: [] as string[], completed: [] as string[], purged: 0 };
-    const archived: string[] = [];
-    const ndjson = { httpMetadata: { contentType: 'application/x-ndjson' } };
-    for (const day of daysToArchive(this.sql, now)) {
-      const { body, events, through } = dayAsNdjson(this.sql, day);
-      if (events) await this.env.ARCHIVE.put(archiveKey(this.site, day, String(shard)), body, ndjson);
-      markArchived(this.sql, day, events, through, now);
-      archived.push(day);
-    }
-    // events stored for a day after it was archived join its file (before retention can purge them)
-    const completed: string[] = [];
-    for (const { day, through: after } of daysWithLateEvents(this.sql)) {
-      const { body, events, through } = dayAsNdjson(this.sql, day, after);
-      if (events) {
-        const key = archiveKey(this.site, day, String(shard));
-        const object = await this.env.ARCHIVE.get(key);
-        await this.env.ARCHIVE.put(key, withLateLines(object ? await object.text() : '', body), ndjson);
+    return this.inArchiveTurn(async () => {
+      const site = this.site;
+      if (!site) return { archived: [] as string[], completed: [] as string[], purged: 0 };
+      const archived: string[] = [];
+      for (const day of daysToArchive(this.sql, now)) {
+        const { body, events, through } = dayAsNdjson(this.sql, day);
+        if (events) await this.env.ARCHIVE.put(archiveKey(site, day, String(shard)), body, NDJSON);
+        markArchived(this.sql, day, events, through, now);
+        archived.push(day);
       }
-      markArchived(this.sql, day, events, through, now);
-      completed.push(day);
-    }
-    return { archived, completed, purged: purgeExpired(this.sql, retentionDays, now) };
+      // events stored for a day after it was archived join its file (before retention can purge them)
+      const completed: string[] = [];
+      for (const { day, through: after } of daysWithLateEvents(this.sql)) {
+        const { body, events, through } = dayAsNdjson(this.sql, day, after);
+        if (events) {
+          const key = archiveKey(site, day, String(shard));
+          const object = await this.env.ARCHIVE.get(key);
+          await this.env.ARCHIVE.put(key, withLateLines(object ? await object.text() : '', body), NDJSON);
+        }
+        markArchived(this.sql, day, events, through, now);
+        completed.push(day);
+      }
+      return { archived, completed, purged: purgeExpired(this.sql, retentionDays, now) };
+    });
+  }
+
+  /**
+   * An erasure's archived days (`eraseVisitor`'s `days`) rewritten without the visitor's lines;
+   * how many files there were. In the archive's turn: a day's file that the archive read or built
+   * before the erasure, and uploads after it, is rewritten after that upload, never before.
+   */
+  rewriteArchivedDays(visitorId: string, days: string[], shard: number): Promise<number> {
+    return this.inArchiveTurn(async () => {
+      let rewritten = 0;
+      for (const day of days) if (this.site && (await rewriteWithoutVisitor(this.env.ARCHIVE, archiveKey(this.site, day, String(shard)), visitorId))) rewritten++;
+      return rewritten;
+    });
+  }
+
+  /** Writes to the R2 archive, one piece of work at a time (a turn that fails lets the next one run). */
+  private archiveTurn: Promise<unknown> = Promise.resolve();
+  private inArchiveTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.archiveTurn.then(work);
+    this.archiveTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Everything this shard holds about the visitor (its events applied first), or null for an unknown visitor. */

@@ -164,6 +164,19 @@ export function purgeExpired(sql: SqlStorage, retentionDays: number, now = Date.
   return purged;
 }
 
+/** How an archived day's file is stored. */
+export const NDJSON = { httpMetadata: { contentType: 'application/x-ndjson' } };
+
+/** Rewrites an archived day's file without one visitor's lines (deleting a file left empty); false when there is no file. */
+export async function rewriteWithoutVisitor(bucket: R2Bucket, key: string, visitorId: string): Promise<boolean> {
+  const object = await bucket.get(key);
+  if (!object) return false;
+  const kept = withoutVisitor(await object.text(), visitorId);
+  if (kept) await bucket.put(key, kept, NDJSON);
+  else await bucket.delete(key);
+  return true;
+}
+
 /** Removes one visitor's lines from an archived day's NDJSON. */
 export function withoutVisitor(ndjson: string, visitorId: string): string {
   const kept = ndjson.split('\n').filter((line) => line && (JSON.parse(line) as { visitor_id?: string }).visitor_id !== visitorId);

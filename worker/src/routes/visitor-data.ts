@@ -6,7 +6,6 @@ import { ID_PATTERN, idProblem } from '../../../sdk/schema/events';
 import { requireKey } from '../auth';
 import type { AppEnv } from '../env';
 import { fail } from '../http';
-import { archiveKey, withoutVisitor } from '../privacy/archive';
 import { shardIndex, shardOf } from '../shards';
 import { requireSite } from '../site-context';
 
@@ -32,19 +31,11 @@ visitorData.delete('/:id', async (c) => {
   // The visitor's sessions out of the recommender, and the archived days that held their events
   // rewritten without them. The shard keeps both lists until this is done: if the recommender or
   // R2 fails, the same DELETE sent again finds them again.
-  const shard = String(shardIndex(site, id));
+  // (The shard rewrites the archived days itself, in turn with its daily archive's uploads.)
   let archives = 0;
   try {
     if (erased.sessions.length) await c.env.BRAIN.get(c.env.BRAIN.idFromName(site.key)).forgetSessions(erased.sessions);
-    for (const day of erased.days) {
-      const key = archiveKey(site.key, day, shard);
-      const object = await c.env.ARCHIVE.get(key);
-      if (!object) continue;
-      const kept = withoutVisitor(await object.text(), id);
-      if (kept) await c.env.ARCHIVE.put(key, kept);
-      else await c.env.ARCHIVE.delete(key);
-      archives++;
-    }
+    archives = await stub.rewriteArchivedDays(id, erased.days, shardIndex(site, id));
   } catch (err) {
     c.header('retry-after', '60');
     return fail(c, 503, `the visitor's data is erased from the shard, but the recommender or the archives could not be reached (${String(err).slice(0, 200)}): send the same DELETE again`);
