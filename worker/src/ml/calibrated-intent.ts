@@ -88,11 +88,11 @@ function trainMembers(X: number[][], y: number[], recipe: IntentRecipe, rounds: 
 }
 
 /** Rounds for the recipe: boosting on 4/5 of the rows until the last fifth's log loss stops improving. */
-export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRecipe, seed = 7, rowWeights?: number[]): number {
+export function earlyStoppingRounds(X: number[][], y: number[], recipe: IntentRecipe, seed = 7, rowWeights?: number[], trainingRows = X): number {
   const [held] = stratifiedFolds(y, 5, seed);
   const [fit] = splitFold(y.length, held);
   const fy = fit.map((i) => y[i]);
-  const model = trainGbdt(fit.map((i) => X[i]), fy, recipe.gbdt, { X: held.map((i) => X[i]), y: held.map((i) => y[i]), patience: recipe.patience }, logisticObjective(fy, rowWeightsOf(fit, rowWeights)));
+  const model = trainGbdt(fit.map((i) => trainingRows[i]), fy, recipe.gbdt, { X: held.map((i) => X[i]), y: held.map((i) => y[i]), patience: recipe.patience }, logisticObjective(fy, rowWeightsOf(fit, rowWeights)));
   return model.trees.length;
 }
 
@@ -108,23 +108,27 @@ export function trainCalibratedIntent(X: number[][], y: number[], recipe: Intent
  * `trainCalibratedIntent`, with the out-of-fold (uncalibrated) probabilities its calibrator was
  * fitted on. `rowWeights` weight each row in the trees' loss (scaled to a mean of 1 over the rows
  * each training sees); the held-out rows that stop the boosting, the calibrator, and a logistic
- * member (`recipe.logistic`, 0 as served) count every row once.
+ * member (`recipe.logistic`, 0 as served) count every row once. `trainingRows`, when given, are
+ * the rows the members train on in place of X's, row for row (some of their features read as a
+ * live score may read them, training/intent.ts `withItemsUnknown`); the held-out rows and the
+ * calibrator read X's.
  */
-export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds, rowWeights }: { seed?: number; rounds?: number; rowWeights?: number[] } = {}): { model: CalibratedIntentModel; oof: number[] } {
+export function fitCalibratedIntent(X: number[][], y: number[], recipe: IntentRecipe = SERVED_RECIPE, { seed = 7, rounds, rowWeights, trainingRows = X }: { seed?: number; rounds?: number; rowWeights?: number[]; trainingRows?: number[][] } = {}): { model: CalibratedIntentModel; oof: number[] } {
   if (rowWeights && rowWeights.length !== y.length) throw new Error(`${rowWeights.length} row weights for ${y.length} rows`);
+  if (trainingRows.length !== y.length) throw new Error(`${trainingRows.length} training rows for ${y.length} rows`);
   const positives = y.reduce((s, v) => s + (v ? 1 : 0), 0);
   const folds = Math.min(recipe.folds, positives, y.length - positives);
-  const R = rounds ?? (folds >= 2 ? earlyStoppingRounds(X, y, recipe, seed, rowWeights) : recipe.gbdt.trees ?? 300);
+  const R = rounds ?? (folds >= 2 ? earlyStoppingRounds(X, y, recipe, seed, rowWeights, trainingRows) : recipe.gbdt.trees ?? 300);
   const oof = new Array<number>(y.length).fill(positives / Math.max(1, y.length));
   if (folds >= 2) {
     for (const test of stratifiedFolds(y, folds, seed)) {
       const [train] = splitFold(y.length, test);
-      const { members, weights } = trainMembers(train.map((i) => X[i]), train.map((i) => y[i]), recipe, R, rowWeightsOf(train, rowWeights));
+      const { members, weights } = trainMembers(train.map((i) => trainingRows[i]), train.map((i) => y[i]), recipe, R, rowWeightsOf(train, rowWeights));
       for (const i of test) oof[i] = ensembleProbability(members, weights, X[i]);
     }
   }
   // Isotonic needs enough rows per step; small shops get Platt's two parameters.
   const calibrator: Calibrator =
     folds < 2 ? { kind: 'platt', a: -1, b: 0 } : recipe.calibration === 'isotonic' && positives >= 50 && y.length - positives >= 50 ? fitIsotonic(oof, y) : fitPlattCalibrator(oof, y);
-  return { model: { kind: 'calibrated', ...trainMembers(X, y, recipe, R, rowWeightsOf(y.map((_, i) => i), rowWeights)), calibrator, rounds: R }, oof };
+  return { model: { kind: 'calibrated', ...trainMembers(trainingRows, y, recipe, R, rowWeightsOf(y.map((_, i) => i), rowWeights)), calibrator, rounds: R }, oof };
 }

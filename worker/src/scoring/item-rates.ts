@@ -15,6 +15,10 @@ export const ITEM_RATE_FEATURES = ['item_buy_rate_mean', 'item_buy_rate_max', 'i
 /** The rates' columns in a row. */
 export const RATE_COLUMNS = ITEM_RATE_FEATURES.length;
 
+/** The features of a session without an item view, and of one whose items the table does not know (each item's relative rate 1, the shop's). */
+export const NO_ITEMS_RATES: readonly number[] = ITEM_RATE_FEATURES.map(() => 0);
+export const UNKNOWN_ITEMS_RATES: readonly number[] = ITEM_RATE_FEATURES.map(() => 1);
+
 /** Session i's features from `prequentialItemRates`' flat array. */
 export const rateRow = (rates: Float64Array, i: number): number[] => Array.from(rates.subarray(i * RATE_COLUMNS, (i + 1) * RATE_COLUMNS));
 
@@ -56,9 +60,9 @@ export function recentItemKeys(views: readonly string[]): number[] {
  * item's. All 0 for a session without an item view.
  */
 function rateFeatures(items: readonly number[], sessions: number, buyers: number, countsOf: (key: number) => readonly [number, number] | undefined): number[] {
-  if (!items.length) return [0, 0, 0];
+  if (!items.length) return [...NO_ITEMS_RATES];
   const prior = sessions ? buyers / sessions : 0;
-  if (!(prior > 0)) return [1, 1, 1];
+  if (!(prior > 0)) return [...UNKNOWN_ITEMS_RATES];
   const relative = items.map((key) => {
     const c = countsOf(key);
     return c ? (c[1] + prior * SMOOTHING) / (c[0] + SMOOTHING) / prior : 1;
