@@ -43,7 +43,8 @@ describe('erasure while the daily archive runs', () => {
       const bucket = original.ARCHIVE;
       let open!: () => void;
       const opened = new Promise<void>((resolve) => (open = resolve));
-      const gate = (gated.gate = { open, inFlight: false });
+      const gate: NonNullable<Gated['gate']> = { open, inFlight: false };
+      gated.gate = gate;
       const put = async (...args: Parameters<R2Bucket['put']>) => ((gate.inFlight = true), await opened, bucket.put(...args));
       gated.env = { ...original, ARCHIVE: { get: bucket.get.bind(bucket), delete: bucket.delete.bind(bucket), put } as unknown as R2Bucket };
       return original;
