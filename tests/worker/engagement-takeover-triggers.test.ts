@@ -119,10 +119,9 @@ describe('engagement take-over triggers', () => {
     const applied = row(v, { ms: 1_000 });
     const pending = row(v, { ms: 1_000, page_id: 'page-2' });
     await runInDurableObject(stub, (_s: VisitorShard, state) => {
-      // the shard three steps back (the triggers, sessions and profiles as rowid tables, the dropped reports' times): the triggers gone, the page view's index unique again
+      // the shard three steps back (the triggers, sessions and profiles as rowid tables, the dropped reports' times, which finds its column): the triggers gone, the page view's index unique again
       state.storage.sql.exec(`DROP TRIGGER events_report_turned_away; DROP TRIGGER events_report_takes_over; DROP INDEX events_page_engagement;
         CREATE UNIQUE INDEX events_page_engagement ON events (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL;
-        ALTER TABLE dropped_reports DROP COLUMN at;
         DELETE FROM schema_steps WHERE step >= (SELECT max(step) - 2 FROM schema_steps)`);
     });
     // first reports were stored by the plain insert then too

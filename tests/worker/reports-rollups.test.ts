@@ -187,10 +187,10 @@ describe("the overview's lifecycle inputs", () => {
       sql.exec(`DROP TABLE profiles; CREATE TABLE profiles (visitor_id TEXT PRIMARY KEY, state TEXT NOT NULL, segment TEXT, memberships TEXT, intent REAL) WITHOUT ROWID`);
       const states = [{ lastSeen: 1_790_000_000_000, visits: 3, purchases: 1, engagedMs: 61_500, productViews: 4 }, { lastSeen: 1_790_000_100_000 }];
       states.forEach((p, i) => sql.exec('INSERT INTO profiles (visitor_id, state) VALUES (?, ?)', `old-${i}`, JSON.stringify(p)));
-      // the lifecycle step is the third to last; the two after it (the report take-over triggers, then sessions and profiles as rowid tables) run again
+      // the lifecycle step is the fourth to last; the three after it (the report take-over triggers, sessions and profiles as rowid tables, the dropped reports' times) run again
       sql.exec('DROP TRIGGER events_report_turned_away; DROP TRIGGER events_report_takes_over; DROP INDEX events_page_engagement');
       sql.exec(`CREATE UNIQUE INDEX events_page_engagement ON events (visitor_id, page_id) WHERE name = 'user_engagement' AND page_id IS NOT NULL`);
-      sql.exec('DELETE FROM schema_steps WHERE step >= (SELECT max(step) - 2 FROM schema_steps)');
+      sql.exec('DELETE FROM schema_steps WHERE step >= (SELECT max(step) - 3 FROM schema_steps)');
       migrateShard(sql);
       migrateSiteRollups(sql);
       return sql.exec<Record<string, number | null>>(`SELECT ${LIFECYCLE_COLUMNS.join(', ')} FROM profiles ORDER BY visitor_id`).toArray().map((r) => LIFECYCLE_COLUMNS.map((c) => r[c]));
