@@ -30,20 +30,35 @@ describe('isotonic calibration', () => {
     const labels = scores.map((s) => (r() < s ? 1 : 0));
     const c = fitIsotonic(scores, labels, { minBlock: 1 });
     if (c.kind !== 'isotonic') throw new Error('isotonic expected');
-    // each knot's y is its block's rate; at a block's mean score the calibrated value is that rate
+    // each knot's y is its block's rate, but for the first block (no buyer) and the last (buyers
+    // only): their Jeffreys estimates, kept within the neighbouring block's rate; at a block's
+    // mean score the calibrated value is that rate
     const expected = naiveIsotonic(labels);
     const distinct = [...new Set(expected)];
-    expect(c.y).toEqual(distinct.map((v) => expect.closeTo(v, 12)));
+    const [first, last] = [expected.filter((v) => v === 0).length, expected.filter((v) => v === 1).length];
+    expect([first, last].every((n) => n > 0)).toBe(true);
+    const ends = [Math.min(0.5 / (first + 1), distinct[1]), Math.max((last + 0.5) / (last + 1), distinct[distinct.length - 2])];
+    expect(c.y).toEqual([ends[0], ...distinct.slice(1, -1), ends[1]].map((v) => expect.closeTo(v, 12)));
     for (let k = 0; k < c.x.length; k++) expect(calibrate(c, c.x[k])).toBeCloseTo(c.y[k], 12);
   });
 
   it('is monotone, interpolates between steps, and clamps outside them', () => {
     const c = fitIsotonic([0.1, 0.2, 0.3, 0.4], [0, 1, 0, 1], { minBlock: 1 });
-    // blocks: {0.1: 0}, {0.2, 0.3: 1/2}, {0.4: 1} → knots (0.1, 0), (0.25, 0.5), (0.4, 1)
-    expect(c).toEqual({ kind: 'isotonic', x: [0.1, expect.closeTo(0.25, 12), 0.4], y: [0, 0.5, 1] });
-    expect(calibrate(c, 0.175)).toBeCloseTo(0.25, 12);
-    expect(calibrate(c, 0)).toBe(0);
-    expect(calibrate(c, 0.9)).toBe(1);
+    // blocks: {0.1: 0}, {0.2, 0.3: 1/2}, {0.4: 1} → knots (0.1, 0.25), (0.25, 0.5), (0.4, 0.75):
+    // the end blocks, of one session each, claim no certainty (Jeffreys: (0 + ½) / 2, (1 + ½) / 2)
+    expect(c).toEqual({ kind: 'isotonic', x: [0.1, expect.closeTo(0.25, 12), 0.4], y: [0.25, 0.5, 0.75] });
+    expect(calibrate(c, 0.175)).toBeCloseTo(0.375, 12);
+    expect(calibrate(c, 0)).toBe(0.25);
+    expect(calibrate(c, 0.9)).toBe(0.75);
+  });
+
+  it('never calibrates to 0 or 1: a block without a buyer, or of buyers only, takes its Jeffreys estimate', () => {
+    // the scores separate the classes: 300 sessions without a purchase below 0.5, 200 buyers above
+    const scores = Array.from({ length: 500 }, (_, i) => i / 500);
+    const c = fitIsotonic(scores, scores.map((s) => (s >= 0.6 ? 1 : 0)));
+    expect(c).toEqual({ kind: 'isotonic', x: [expect.closeTo(0.299, 12), expect.closeTo(0.799, 12)], y: [expect.closeTo(0.5 / 301, 12), expect.closeTo(200.5 / 201, 12)] });
+    expect(calibrate(c, 0)).toBeGreaterThan(0);
+    expect(calibrate(c, 1)).toBeLessThan(1);
   });
 
   it('keeps at least minBlock rows in every step', () => {

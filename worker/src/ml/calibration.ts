@@ -24,7 +24,7 @@ export function fitPlattCalibrator(scores: ArrayLike<number>, labels: ArrayLike<
 /**
  * Isotonic regression by pool adjacent violators, summarized as at most `maxKnots` knots at
  * the blocks' mean scores. Blocks smaller than `minBlock` rows are pooled with a neighbour,
- * so no knot rests on a handful of sessions.
+ * so no knot rests on a handful of sessions. No step is 0 or 1.
  */
 export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>, { minBlock = 20, maxKnots = 200 } = {}): Calibrator {
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
@@ -60,7 +60,15 @@ export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>
     (pooled[best][0] += s), (pooled[best][1] += y), (pooled[best][2] += n);
     pooled.splice(best + 1, 1);
   }
-  return { kind: 'isotonic', x: pooled.map(([s, , n]) => s / n), y: pooled.map(([, y, n]) => y / n) };
+  const rates = pooled.map(([, y, n]) => y / n);
+  // A block without a buyer (the first, by pooling) or of buyers only (the last) would claim a
+  // certainty no sample can show: it takes its rate's Jeffreys estimate, (y + ½) / (n + 1), kept
+  // within its neighbour's rate so the steps still rise.
+  const uncertain = (k: number) => (pooled[k][1] + 0.5) / (pooled[k][2] + 1);
+  if (rates.length && rates[0] === 0) rates[0] = Math.min(uncertain(0), rates.length > 1 ? rates[1] : 1);
+  const last = rates.length - 1;
+  if (last >= 0 && rates[last] === 1) rates[last] = Math.max(uncertain(last), last > 0 ? rates[last - 1] : 0);
+  return { kind: 'isotonic', x: pooled.map(([s, , n]) => s / n), y: rates };
 }
 
 /** The calibrated probability of a raw one. */
