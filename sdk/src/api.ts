@@ -7,7 +7,7 @@ import type { Outbox } from './batch';
 import { createLiteOutbox } from './lite-outbox';
 import { ITEMS_FILE } from './items';
 import { PROMO_KEY, type RenderOptions } from './render-host';
-import { load } from './local';
+import { load, STATE_KEY } from './local';
 import { PROMO_FILE } from './promotions';
 import { slotRenderer, type Importer } from './slots';
 import type { Handover } from './outbox';
@@ -80,7 +80,7 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
       // The durable outbox and its IndexedDB queue: a file of its own, loaded when needed (a
       // failed load is tried again at the next need, under another URL: browsers keep a failed module).
       () =>
-        file(STORE_FILE + (tries++ ? `?${tries}` : '')).then(
+        file(STORE_FILE + (tries++ ? '?' + tries : '')).then(
           (m) => (from: Handover) => m.takeOver(post, beacon, t, from),
         ),
       post,
@@ -113,19 +113,21 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     setTimeout(goLive, shown ? PROMO_WAIT_MS : 0);
   }
 
+  /** Consent refused or withdrawn: nothing more is made or sent from this page, and nothing is kept. */
+  function withdraw() {
+    off = true;
+    tracker?.stop();
+    outbox?.stop();
+    eraseBrowserData();
+  }
+
   function run(cmd: Command) {
     const [name, arg, props] = cmd;
     if (name === 'init') {
       config = arg as Config;
       off ||= !!config.respectDoNotTrack && !!(nav.globalPrivacyControl || nav.doNotTrack === '1');
     } else if (name === 'consent') {
-      // Refused or withdrawn: nothing more is made or sent from this page, and nothing is kept.
-      if (!(consent = arg as boolean)) {
-        off = true;
-        tracker?.stop();
-        outbox?.stop();
-        eraseBrowserData();
-      }
+      if (!(consent = arg as boolean)) withdraw();
     } else if (!live) {
       waiting.push(cmd);
     } else if (!off) {
@@ -139,5 +141,8 @@ export function createLinger(scriptSrc?: string, importer: Importer = (url) => i
     else if (config && !started && (consent || !config.requireConsent)) (started = true), setTimeout(() => off || start(config!));
   }
 
+  // Consent withdrawn in another tab erased the visitor's state: this page stops as that one did
+  // (else its next event would write the state back, and the visitor be tracked again).
+  addEventListener('storage', (e) => e.key === STATE_KEY && !e.newValue && withdraw());
   return (...cmd: Command) => run(cmd);
 }

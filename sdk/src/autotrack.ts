@@ -19,7 +19,7 @@ const ITEM_MARKUP = '[data-linger-item],[data-linger-event]';
 
 /** Runs `fn` once the document is parsed, in a task of its own (the page view's is done). */
 export function whenParsed(fn: () => void): void {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn); // (it fires once)
+  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', fn); // (it fires once; from the document up to the window)
   else setTimeout(fn);
 }
 
@@ -63,7 +63,8 @@ export function autotrack(t: Tracker, onPage: () => void, loadItems: () => Promi
   // Restored from the back/forward cache: the page is shown again without loading.
   addEventListener('pageshow', (e) => e.persisted && page());
 
-  document.addEventListener(
+  // (on the window, capturing: before any handler of the page's)
+  addEventListener(
     'click',
     (e) => {
       const target = e.target as Element;
@@ -93,6 +94,6 @@ function plainClick(t: Tracker, target: Element): void {
   t.track('click', {
     element: el.localName.slice(0, 20), // (the tag name, in lower case; a custom element's cut to the schema's limit)
     label: el.dataset.lingerClick?.slice(0, 100),
-    link_url: href ? href.split(/[?#]/)[0].slice(0, MAX_URL) : undefined,
+    link_url: href && href.split(/[?#]/)[0].slice(0, MAX_URL),
   });
 }

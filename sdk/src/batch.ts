@@ -40,7 +40,7 @@ const MAX_JOURNAL = 200;
 export const BEACON_EVENTS = 20;
 
 export const body = (source: Source, events: EventInput[], dropped?: number) =>
-  JSON.stringify({ webdriver: navigator.webdriver, token: source.token, sent_at: Date.now(), dropped: dropped || undefined, events });
+  JSON.stringify({ webdriver: navigator.webdriver, token: source.token, sent_at: Date.now(), dropped, events });
 
 /** 2xx: stored. Other 4xx (bad request, unknown site, refused origin): no retry would help. 408, 429, 5xx and network failures (0) are retried. */
 export const settled = (status: number) => status >= 200 && status < 500 && status !== 408 && status !== 429;
@@ -57,7 +57,7 @@ export function fit(events: EventInput[]): number {
 
 /** When to try again: as Retry-After says, or exponential backoff with full jitter, capped at a minute. */
 export const retryTime = (retryAfter: string | null | undefined, failures: number) =>
-  Date.now() + (Number(retryAfter) * 1000 || Math.random() * Math.min(60_000, 1000 * 2 ** failures));
+  Date.now() + (+retryAfter! * 1000 || Math.random() * Math.min(60_000, 1000 * 2 ** failures));
 
 /** A journal: this page's key in localStorage (tabs closed together hide at the same moment, and a shared key's read-and-write would lose one tab's events). */
 export const journalKey = (id: string) => JOURNAL_KEY + id;

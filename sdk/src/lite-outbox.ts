@@ -129,7 +129,7 @@ export function createLiteOutbox(loadDurable: () => Promise<Takeover>, post: Pos
     if (fresh.length) beacon(body(source, fresh.splice(0)));
   };
   addEventListener('pagehide', hide);
-  document.addEventListener('visibilitychange', () => visible() || hide());
+  addEventListener('visibilitychange', () => visible() || hide()); // (from the document up to the window)
   // What earlier pages left in localStorage goes with the page's first batch, or alone.
   schedule(FLUSH_DELAY_MS);
 

@@ -16,7 +16,7 @@ export function utmOf(url: string): Utm | undefined {
   const params = new URL(url).searchParams;
   let utm: Utm | undefined;
   for (const k of UTM_KEYS) {
-    const value = params.get(`utm_${k}`);
+    const value = params.get('utm_' + k);
     if (value) (utm ||= {})[k] = value.slice(0, 200);
   }
   return utm;

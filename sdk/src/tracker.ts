@@ -82,8 +82,8 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
         seq,
         ts: now,
         url: pageUrl,
-        referrer: referrer || undefined,
-        title: document.title.slice(0, 300) || undefined,
+        referrer, // ("" for none: the collector stores none)
+        title: document.title.slice(0, 300),
         utm: session.utm,
         props,
       });
@@ -94,8 +94,8 @@ export function createTracker(push: (event: EventInput) => void, adopt: (visitor
 
   /** How far down the page the visitor has seen, in percent. (It reads layout: never while the page loads.) */
   const seen = () => {
-    const depth = Math.round(((scrollY + innerHeight) / Math.max(document.documentElement.scrollHeight, 1)) * 100);
-    scrollDepth = Math.min(100, Math.max(scrollDepth, depth));
+    const depth = Math.round(((scrollY + innerHeight) / (document.documentElement.scrollHeight || 1)) * 100);
+    scrollDepth = Math.max(scrollDepth, Math.min(100, depth));
   };
 
   /** Visitor input while the page is visible. */

@@ -189,6 +189,27 @@ describe('tracking in a real browser', () => {
     await context.close();
   });
 
+  it('consent withdrawn in one tab stops the visitor\'s other open tabs, which keep nothing', async () => {
+    const context = await browser().newContext();
+    const batches = recordBatches(context);
+    const [a, b] = await Promise.all([context.newPage(), context.newPage()]);
+    await Promise.all([a.goto(`${base}/p/${inStock[7]}`), b.goto(`${base}/p/${inStock[8]}`)]);
+    // both tabs track (their page views sent)
+    await eventually(async () => expect(batches.flatMap((x) => x.events).filter((e) => e.name === 'page_view')).toHaveLength(2));
+    await a.evaluate(() => (window as any).linger('consent', false));
+    // the other tab, still open: a cart add and a search, then it hides and closes
+    await b.click('#add-to-cart');
+    await b.evaluate(() => (window as any).linger('track', 'search', { search_term: 'after withdrawal' }));
+    await b.waitForTimeout(2_500);
+    const kept = await b.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('linger')));
+    await b.close({ runBeforeUnload: true });
+    await a.waitForTimeout(500);
+    expect(kept).toEqual([]);
+    const sent = batches.flatMap((x) => x.events);
+    expect(sent.filter((e) => e.name === 'add_to_cart' || e.name === 'search')).toEqual([]);
+    await context.close();
+  });
+
   it('the shop still works when the SDK cannot load', async () => {
     const context = await browser().newContext();
     await context.route('**/sdk/linger.js', (route) => route.abort());

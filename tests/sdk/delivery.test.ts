@@ -244,6 +244,32 @@ describe('consent withdrawn', () => {
   });
 });
 
+describe('consent withdrawn in another tab', () => {
+  it('stops this page too, and it writes nothing back: the erased ids stay erased', async () => {
+    const linger = await started({});
+    await advance(2_000);
+    const before = posts.length + beacons.length;
+    // a journal of another page taken is no withdrawal: this page goes on
+    dispatchEvent(new StorageEvent('storage', { key: 'linger:q0', oldValue: '{}', newValue: null }));
+    linger('track', 'search', { search_term: 'still here' });
+    await advance(2_000);
+    expect(terms(delivered())).toContain('still here');
+    // the other tab erases every key of the SDK's; the browser tells this one
+    const stateBefore = localStorage.getItem('linger:state');
+    for (const key of localKeys()) if (key.startsWith('linger:')) localStorage.removeItem(key);
+    dispatchEvent(new StorageEvent('storage', { key: 'linger:state', oldValue: stateBefore, newValue: null }));
+    const sentBefore = posts.length + beacons.length;
+    expect(sentBefore).toBeGreaterThan(before);
+    linger('track', 'search', { search_term: 'after' });
+    linger('page');
+    await advance(60_000);
+    hide();
+    await advance(5_000);
+    expect(posts.length + beacons.length).toBe(sentBefore);
+    expect(localKeys().filter((k) => k.startsWith('linger'))).toEqual([]);
+  });
+});
+
 describe('consent withdrawn while the tracker starts', () => {
   it('leaves nothing made, sent or kept', async () => {
     const linger = (createLinger as any)(undefined) as Linger;

@@ -52,7 +52,7 @@ export async function advance(ms: number, step = 1_000) {
 export function setVisibility(state: 'visible' | 'hidden') {
   Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
   Object.defineProperty(document, 'hidden', { value: state === 'hidden', configurable: true });
-  document.dispatchEvent(new Event('visibilitychange'));
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true })); // (as a browser fires it: up to the window)
 }
 
 /** The page is hidden and left (a tab closed, a navigation): what the tracker hears then. */

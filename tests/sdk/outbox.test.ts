@@ -170,7 +170,7 @@ describe('outbox', () => {
     await advance(1_000);
     o.push(ev(2));
     await advance(1_000);
-    expect(t.posts.map((p) => p.dropped)).toEqual([3, undefined]);
+    expect(t.posts.map((p) => p.dropped)).toEqual([3, 0]); // (0: none to report)
     expect(dropped()).toBe(0);
   });
 
@@ -195,9 +195,9 @@ describe('outbox', () => {
     o.push(ev(2));
     await settle();
     hide();
-    document.dispatchEvent(new Event('visibilitychange')); // (still visible: no second hide)
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true })); // (still visible: no second hide)
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange')); // the same hide, seen twice
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true })); // the same hide, seen twice
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
     expect(hidden).toEqual(['tracker', 'tracker']);
     expect(t.beacons).toHaveLength(1);

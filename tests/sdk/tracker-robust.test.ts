@@ -139,7 +139,7 @@ describe('the dropped count', () => {
     linger('track', 'search', { search_term: 'kept' });
     await advance(2_000);
     expect(terms(events())).toEqual(['kept']);
-    expect(posts.every((b) => b.dropped === undefined)).toBe(true);
+    expect(posts.every((b) => b.dropped === 0)).toBe(true);
   });
 });
 
@@ -327,7 +327,7 @@ describe('the durable queue', () => {
     await advance(2_000);
     expect(t.posts.map((p) => [p.dropped, p.events.map((e: any) => e.seq)])).toEqual([
       [2_000_000, [1]],
-      [undefined, [1]],
+      [0, [1]],
     ]);
   });
 });

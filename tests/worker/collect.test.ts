@@ -146,6 +146,16 @@ describe('enrichment', () => {
     expect(JSON.stringify(body)).not.toContain('203.0.113.9');
   });
 
+  it('stores an empty referrer, title or clicked link (the SDK sends "" for none) as none, and a dropped count of 0 as no report', async () => {
+    const me = 'visitor-empty-fields';
+    const click = makeEvent({ visitor_id: me, name: 'click', referrer: '', title: '', props: { element: 'a', link_url: '' } });
+    expect((await post({ events: [click], dropped: 0 })).status).toBe(202);
+    const { body } = await storedEvents(me);
+    expect(body.events[0]).toMatchObject({ referrer: null, title: null });
+    expect(body.events[0].props).toEqual({ element: 'a' });
+    expect(body.summary.dropped).toBe(0);
+  });
+
   it('records how many events the browser queue dropped', async () => {
     await post({ events: [makeEvent({ visitor_id: 'visitor-dropped' })], dropped: 7 });
     expect((await storedEvents('visitor-dropped')).body.summary.dropped).toBe(7);

@@ -158,11 +158,12 @@ function toRow(e: TrackedEvent, x: { ts: number; receivedAt: number; device: str
     received_at: x.receivedAt,
     // Query strings can carry e-mail addresses and tokens: only utm_*, click ids and the shop's own parameters stay.
     url: x.clean(e.url),
-    referrer: e.referrer !== undefined ? x.clean(e.referrer) : null,
-    title: e.title ?? null,
+    // (the SDK sends "" for none)
+    referrer: e.referrer ? x.clean(e.referrer) : null,
+    title: e.title || null,
     utm: e.utm ? JSON.stringify(e.utm) : null,
     // (a clicked link likewise: the SDK strips its query, and a page's own click events must not keep one)
-    props: JSON.stringify(e.props.link_url === undefined ? e.props : { ...e.props, link_url: linkUrl(e.props.link_url) }),
+    props: JSON.stringify(e.props.link_url === undefined ? e.props : { ...e.props, link_url: e.props.link_url ? linkUrl(e.props.link_url) : undefined }),
     device: x.device,
     bot: x.bot,
   };
