@@ -138,8 +138,8 @@ describe('POST /v1/collect under any input', () => {
           expect(got, `event ${i} was accepted but not stored`).toBeDefined();
           const expected = wellFormed({
             event_id: sent.event_id, visitor_id: sent.visitor_id, session_id: sent.session_id, page_id: sent.page_id ?? null, seq: sent.seq, name: sent.name,
-            client_ts: sent.ts, url: sent.url, referrer: sent.referrer === undefined ? null : cleanUrl(sent.referrer), // query strings stripped (issue 10)
-            title: sent.title ?? null, utm: sent.utm ?? null, props: sent.props,
+            client_ts: sent.ts, url: sent.url, referrer: sent.referrer ? cleanUrl(sent.referrer) : null, // query strings stripped (issue 10); "" is none
+            title: sent.title || null, utm: sent.utm ?? null, props: sent.props,
           });
           // object keys are compared as JSON text; key order may differ
           const rekey = (o: any) => (o && typeof o === 'object' ? Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1))) : o);
