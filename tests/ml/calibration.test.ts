@@ -31,13 +31,15 @@ describe('isotonic calibration', () => {
     const c = fitIsotonic(scores, labels, { minBlock: 1 });
     if (c.kind !== 'isotonic') throw new Error('isotonic expected');
     // each knot's y is its block's rate, but for the first block (no buyer) and the last (buyers
-    // only): their Jeffreys estimates, kept within the neighbouring block's rate; at a block's
-    // mean score the calibrated value is that rate
+    // only): their Jeffreys estimates, or half way to the neighbouring block's rate where they
+    // would reach it; at a block's mean score the calibrated value is that rate
     const expected = naiveIsotonic(labels);
     const distinct = [...new Set(expected)];
     const [first, last] = [expected.filter((v) => v === 0).length, expected.filter((v) => v === 1).length];
     expect([first, last].every((n) => n > 0)).toBe(true);
-    const ends = [Math.min(0.5 / (first + 1), distinct[1]), Math.max((last + 0.5) / (last + 1), distinct[distinct.length - 2])];
+    const [lowJeffreys, highJeffreys] = [0.5 / (first + 1), (last + 0.5) / (last + 1)];
+    const [second, beforeLast] = [distinct[1], distinct[distinct.length - 2]];
+    const ends = [lowJeffreys < second ? lowJeffreys : second / 2, highJeffreys > beforeLast ? highJeffreys : (1 + beforeLast) / 2];
     expect(c.y).toEqual([ends[0], ...distinct.slice(1, -1), ends[1]].map((v) => expect.closeTo(v, 12)));
     for (let k = 0; k < c.x.length; k++) expect(calibrate(c, c.x[k])).toBeCloseTo(c.y[k], 12);
   });
@@ -59,6 +61,19 @@ describe('isotonic calibration', () => {
     expect(c).toEqual({ kind: 'isotonic', x: [expect.closeTo(0.299, 12), expect.closeTo(0.799, 12)], y: [expect.closeTo(0.5 / 301, 12), expect.closeTo(200.5 / 201, 12)] });
     expect(calibrate(c, 0)).toBeGreaterThan(0);
     expect(calibrate(c, 1)).toBeLessThan(1);
+  });
+
+  it('keeps the steps rising strictly where a Jeffreys estimate would reach its neighbour: no scores flattened into ties', () => {
+    // 20 sessions without a purchase score lowest; the next 2,000 buy at 1 %, below 0.5 / 21
+    const scores = Array.from({ length: 2_020 }, (_, i) => i / 2_020);
+    const labels = scores.map((_, i) => (i >= 20 && (i - 20) % 100 === 0 ? 1 : 0));
+    const c = fitIsotonic(scores, labels);
+    if (c.kind !== 'isotonic') throw new Error('isotonic expected');
+    expect(c.y[1]).toBeLessThan(0.5 / 21);
+    expect(c.y[0]).toBeCloseTo(c.y[1] / 2, 12);
+    for (let k = 1; k < c.y.length; k++) expect(c.y[k]).toBeGreaterThan(c.y[k - 1]);
+    // two scores of the first block's span keep their order
+    expect(calibrate(c, c.x[0] + (c.x[1] - c.x[0]) / 4)).toBeLessThan(calibrate(c, c.x[0] + (c.x[1] - c.x[0]) / 2));
   });
 
   it('keeps at least minBlock rows in every step', () => {

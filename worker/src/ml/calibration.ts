@@ -62,12 +62,19 @@ export function fitIsotonic(scores: ArrayLike<number>, labels: ArrayLike<number>
   }
   const rates = pooled.map(([, y, n]) => y / n);
   // A block without a buyer (the first, by pooling) or of buyers only (the last) would claim a
-  // certainty no sample can show: it takes its rate's Jeffreys estimate, (y + ½) / (n + 1), kept
-  // within its neighbour's rate so the steps still rise.
+  // certainty no sample can show: it takes its rate's Jeffreys estimate, (y + ½) / (n + 1), or,
+  // where that would reach its neighbour's rate, half way to it: the steps still rise strictly, so
+  // no scores are flattened into ties.
   const uncertain = (k: number) => (pooled[k][1] + 0.5) / (pooled[k][2] + 1);
-  if (rates.length && rates[0] === 0) rates[0] = Math.min(uncertain(0), rates.length > 1 ? rates[1] : 1);
   const last = rates.length - 1;
-  if (last >= 0 && rates[last] === 1) rates[last] = Math.max(uncertain(last), last > 0 ? rates[last - 1] : 0);
+  if (last >= 0 && rates[0] === 0) {
+    const next = last > 0 ? rates[1] : 1;
+    rates[0] = uncertain(0) < next ? uncertain(0) : next / 2;
+  }
+  if (last >= 0 && rates[last] === 1) {
+    const before = last > 0 ? rates[last - 1] : 0;
+    rates[last] = uncertain(last) > before ? uncertain(last) : (1 + before) / 2;
+  }
   return { kind: 'isotonic', x: pooled.map(([s, , n]) => s / n), y: rates };
 }
 

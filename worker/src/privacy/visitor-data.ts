@@ -82,8 +82,13 @@ export function eraseVisitor(sql: SqlStorage, visitorId: string): Erasure {
     ? sql.exec<{ day: string }>(`SELECT strftime('%Y-%m-%d', ts / 1000, 'unixepoch') AS day FROM events WHERE visitor_id = ?1${archivedDays}`, visitorId).toArray().map((r) => r.day)
     : [];
   // The sessions the recommender must forget, kept (with the archived days) until the erasure
-  // is complete: a retry after a failure finds them again (`completeErasure`).
+  // is complete: a retry after a failure finds them again (`completeErasure`). Every day of the
+  // visitor's events counts as archived until then: an upload of that day may be under way, and
+  // a retry must rewrite its file even though the events are gone (a day without a file is skipped).
   sql.exec(ERASURE_PENDING);
+  if (present.has('archived_visitor_days') && present.has('events')) {
+    sql.exec(`INSERT OR IGNORE INTO archived_visitor_days (visitor_id, day) SELECT DISTINCT visitor_id, strftime('%Y-%m-%d', ts / 1000, 'unixepoch') FROM events WHERE visitor_id = ?`, visitorId);
+  }
   if (present.has('sessions')) sql.exec('INSERT OR IGNORE INTO erasure_pending (visitor_id, session_id) SELECT visitor_id, session_id FROM sessions WHERE visitor_id = ?', visitorId);
   const sessions = sql.exec<{ session_id: string }>('SELECT session_id FROM erasure_pending WHERE visitor_id = ?', visitorId).toArray().map((r) => r.session_id);
   const deleted: Record<string, number> = Object.create(null);

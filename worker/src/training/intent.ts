@@ -105,10 +105,10 @@ export function shopRecipe(rows: number): IntentRecipe {
  * choice) a model trained on every row lost AUC with them (0.7818 → 0.7754): new items come in
  * that the table does not know, and what an item sold before says less. A model that always read
  * the rates leaned on them and learned the session's own behaviour less well. With half its
- * sessions' items unknown, each member learns both (3 draws each: periods' AUC 0.7413 → 0.7415
- * and AP 0.1742 → 0.1776, weekly origins 0.7585 / 0.2001 → 0.7599 / 0.2032, the last origin
- * 0.7767 → 0.7824; shares of 0.15, 0.3 and 0.7 and members that never read the rates scored
- * within the draws' spread or below; docs/evaluation.md, "Item buy rates"). A smaller shop's one
+ * sessions' items unknown, each member learns both (3 draws each: periods' AUC 0.7413 → 0.7416
+ * and AP 0.1742 → 0.1764, weekly origins 0.7585 / 0.2001 → 0.7591 / 0.2027, the last origin
+ * 0.7767 → 0.7829; shares of 0.15, 0.3 and 0.7 and members that never read the rates scored
+ * within the draws' spread or below over the weekly origins; docs/evaluation.md, "Item buy rates"). A smaller shop's one
  * invocation does the same (four shops of a quarter of the sessions, three periods each: AUC
  * 0.7247 → 0.7256, AP 0.1601 → 0.1636), its calibrator fitted on out-of-fold predictions of its
  * rows as they are (`fitCalibratedIntent`'s `trainingRows`), as the run's is on its calibration set.
