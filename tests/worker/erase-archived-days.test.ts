@@ -55,53 +55,50 @@ async function gateUploads(stub: DurableObjectStub<VisitorShard>) {
 }
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A visitor with one event three days ago, and the shard's archive uploading that day's file (built
+ * with the visitor's line) while `during` runs; the day, once the archive is done.
+ */
+async function whileUploading(v: string, during: (on: { stub: DurableObjectStub<VisitorShard>; day: string; open: () => Promise<void> }) => Promise<void>) {
+  const site = (await findSite(env.DB, TEST_SITE.key))!;
+  const shard = shardIndex(site, v);
+  const t = Date.now() - 3 * DAY;
+  await importEvents([makeEvent({ visitor_id: v, ts: t })]);
+  const stub = shardByIndex(env, site, shard);
+  const gate = await gateUploads(stub);
+  try {
+    const archiving = stub.archive(shard, 0);
+    await gate.inFlight();
+    await during({ stub, day: dayOf(t), open: gate.open });
+    await gate.open();
+    await archiving;
+  } finally {
+    await gate.open();
+    await gate.restore();
+  }
+  return dayOf(t);
+}
+
 describe('erasure while the daily archive runs', () => {
   it('leaves none of the visitor\'s lines in a day file whose upload was under way when the erasure came', async () => {
-    const site = (await findSite(env.DB, TEST_SITE.key))!;
     const v = 'visitor-erase-racing-archive';
-    const shard = shardIndex(site, v);
-    const t = Date.now() - 3 * DAY;
-    await importEvents([makeEvent({ visitor_id: v, ts: t })]);
-    const stub = shardByIndex(env, site, shard);
-    // the archive holds the day's file, built with the visitor's line, in flight
-    const gate = await gateUploads(stub);
-    try {
-      const archiving = stub.archive(shard, 0);
-      await gate.inFlight();
+    const day = await whileUploading(v, async ({ open }) => {
       const erasing = erase(v);
       // time for an erasure that did not wait for the upload to finish first
       await pause(100);
-      await gate.open();
-      await Promise.all([archiving, erasing]);
-      expect(await archivedLines(v, dayOf(t))).toBe(0);
-    } finally {
-      await gate.open();
-      await gate.restore();
-    }
+      await open();
+      await erasing;
+    });
+    expect(await archivedLines(v, day)).toBe(0);
   });
 
   it('keeps that day for a retry when the erasure fails half-way, so the same DELETE sent again rewrites it', async () => {
-    const site = (await findSite(env.DB, TEST_SITE.key))!;
     const v = 'visitor-erase-retry-in-flight';
-    const shard = shardIndex(site, v);
-    const t = Date.now() - 3 * DAY;
-    await importEvents([makeEvent({ visitor_id: v, ts: t })]);
-    const stub = shardByIndex(env, site, shard);
-    const gate = await gateUploads(stub);
-    try {
-      const archiving = stub.archive(shard, 0);
-      await gate.inFlight();
-      // the first attempt: the shard's part, then the recommender or R2 fails (503) before any rewrite
-      expect((await stub.eraseVisitor(v)).days).toEqual([dayOf(t)]);
-      await gate.open();
-      await archiving;
-    } finally {
-      await gate.open();
-      await gate.restore();
-    }
-    expect(await archivedLines(v, dayOf(t))).toBe(1);
+    // the first attempt: the shard's part, then the recommender or R2 fails (503) before any rewrite
+    const day = await whileUploading(v, async ({ stub, day }) => void expect((await stub.eraseVisitor(v)).days).toEqual([day]));
+    expect(await archivedLines(v, day)).toBe(1);
     await erase(v);
-    expect(await archivedLines(v, dayOf(t))).toBe(0);
+    expect(await archivedLines(v, day)).toBe(0);
   });
 });
 
