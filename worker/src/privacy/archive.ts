@@ -178,7 +178,7 @@ export async function rewriteWithoutVisitor(bucket: R2Bucket, key: string, visit
 }
 
 /** Removes one visitor's lines from an archived day's NDJSON. */
-export function withoutVisitor(ndjson: string, visitorId: string): string {
+function withoutVisitor(ndjson: string, visitorId: string): string {
   const kept = ndjson.split('\n').filter((line) => line && (JSON.parse(line) as { visitor_id?: string }).visitor_id !== visitorId);
   return kept.length ? `${kept.join('\n')}\n` : '';
 }

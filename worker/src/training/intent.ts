@@ -392,8 +392,8 @@ export function trainIntentMember(r: IntentRun, k: number): GbdtModel {
 export function withItemsUnknown(rows: number[][], clip: Clip, items: ItemRates | null, random: () => number): number[][] {
   if (!items || !(BAG.unknownItems > 0)) return rows;
   const from = clip.lo.length - RATE_COLUMNS;
-  const clipped = (rates: readonly number[]) => rates.map((v, j) => Math.min(clip.hi[from + j], Math.max(clip.lo[from + j], v)));
-  const [none, unknown] = [clipped(NO_ITEMS_RATES), clipped(UNKNOWN_ITEMS_RATES)];
+  const ratesClip = { lo: clip.lo.slice(from), hi: clip.hi.slice(from) };
+  const [none, unknown] = [clipRow(ratesClip, NO_ITEMS_RATES), clipRow(ratesClip, UNKNOWN_ITEMS_RATES)];
   for (const x of rows) {
     if (random() >= BAG.unknownItems || none.every((v, j) => x[from + j] === v)) continue;
     x.splice(from, RATE_COLUMNS, ...unknown);
